@@ -1,0 +1,37 @@
+"""Command line: thin wrappers over the functions the notebooks call.
+
+Each command module exposes `register(subparsers)`, which adds its subcommand(s) and sets
+`func` on the parser; `func(args)` returns the exit code. Errors from this package are shown
+as their cause-and-fix message, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from helpers.errors import SmallcapError
+
+# Modules that contribute subcommands, in the order `--help` lists them.
+COMMAND_MODULES: list[str] = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers",
+        description="smallcap-claims: data, streaks, claims and reports from the command line.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except SmallcapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

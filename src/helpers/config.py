@@ -1,0 +1,44 @@
+"""Where things live. One place decides the repo root, the cache and the data source."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SNAPSHOT_ENV = "SNAPSHOT_DIR"
+CACHE_ENV = "SMALLCAP_CACHE_DIR"
+
+
+def repo_root() -> Path:
+    """The checkout this package was installed from (editable install), else the cwd."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").exists() and (parent / "notebooks").is_dir():
+            return parent
+    return Path.cwd()
+
+
+def cache_dir() -> Path:
+    """Parquet cache and manifests; `SMALLCAP_CACHE_DIR` overrides (tests use a temp dir)."""
+    override = os.environ.get(CACHE_ENV)
+    return Path(override).resolve() if override else repo_root() / "data" / "cache"
+
+
+def reports_dir() -> Path:
+    return repo_root() / "reports"
+
+
+def snapshot_dir() -> Path | None:
+    """The offline snapshot folder when `SNAPSHOT_DIR` is set, else None (live mode).
+
+    A relative path is resolved against the current directory first, then the repo root, so
+    `SNAPSHOT_DIR=../shared/market-data` works from the repo root and from `notebooks/`.
+    """
+    raw = os.environ.get(SNAPSHOT_ENV, "").strip()
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        candidates = [Path.cwd() / path, repo_root() / path]
+        path = next((c for c in candidates if c.is_dir()), candidates[0])
+    return path.resolve()
