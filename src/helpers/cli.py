@@ -14,7 +14,9 @@ import sys
 from helpers.errors import SmallcapError
 
 # Modules that contribute subcommands, in the order `--help` lists them.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "helpers.cli_pipeline",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
