@@ -141,9 +141,7 @@ def trading_day_on_or_before(index: pd.DatetimeIndex, date: str | pd.Timestamp) 
     return index[index.searchsorted(when, side="right") - 1]
 
 
-def streak_on(
-    margin: pd.Series, date: str | pd.Timestamp, a: str = "A", b: str = "B"
-) -> Streak:
+def streak_on(margin: pd.Series, date: str | pd.Timestamp, a: str = "A", b: str = "B") -> Streak:
     """The streak in force at the close of `date` (or the last trading day before it)."""
     used = trading_day_on_or_before(margin.index, date)
     position = margin.index.get_loc(used)
@@ -253,9 +251,7 @@ def day_by_day(
     return table.loc[start:end]
 
 
-def run_containing(
-    margin: pd.Series, date: str | pd.Timestamp, a: str = "A", b: str = "B"
-) -> dict:
+def run_containing(margin: pd.Series, date: str | pd.Timestamp, a: str = "A", b: str = "B") -> dict:
     """The whole run in force on `date`: its span, its smallest daily margin, and how it
     ended (the first session with another outcome; None while still going at the data end)."""
     used = trading_day_on_or_before(margin.index, date)

@@ -1,0 +1,299 @@
+"""How unusual is a run of k sessions? Null models for the longest "A beat B" run.
+
+Three answers, from the simplest to the one that keeps most of the data's structure:
+(a) independent days, each a win with the empirical win rate p (exact recursion; simulation as
+    a check);
+(b) a two-state Markov chain fitted to the win/loss sequence, so yesterday's winner may be more
+    (or less) likely to win today (exact recursion; simulation as a check);
+(c) a stationary block bootstrap (Politis & Romano 1994) of the daily return margins: blocks of
+    the real margins, starting at random days, with geometric lengths of mean
+    `default_mean_block(n)` = round(n ** (1/3)) sessions (about 21 for 38 years), glued with
+    wrap-around. It keeps volatility clustering and short-range dependence; simulation only.
+
+For each model: the probability that the longest win run over a sample of n sessions is at
+least k, the probability of such a run inside one year of `YEAR` sessions (starting in the
+model's steady state), and the expected longest run over the sample. A "win" is A beating B
+outright; a tie counts as a loss, as in `helpers.streaks`.
+
+The exact recursion tracks the current win-run length 0..k-1 as a Markov state and lets mass
+leak out when a run reaches k; the n-step product is a matrix power, so it costs O(k^3 log n).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+YEAR = 252  # sessions in a typical US trading year
+DEFAULT_SEED = 20260122
+CHUNK = 1_000  # simulated histories generated at once: bounds memory to ~10 MB per 1k x 10k
+
+Sampler = Callable[[np.random.Generator, int], np.ndarray]
+
+
+@dataclass(frozen=True)
+class WinChain:
+    """A two-state chain for daily wins: P(win | won yesterday), P(win | lost yesterday).
+
+    Independent days are the special case where both are equal."""
+
+    after_win: float
+    after_loss: float
+
+    @property
+    def stationary_win_rate(self) -> float:
+        """Long-run share of wins; the chain starts here so every day is alike."""
+        return self.after_loss / (1.0 - self.after_win + self.after_loss)
+
+    @classmethod
+    def independent(cls, win_rate: float) -> WinChain:
+        return cls(after_win=win_rate, after_loss=win_rate)
+
+
+def wins_from_margin(margin: pd.Series | np.ndarray) -> np.ndarray:
+    """A beat B outright (margin > 0); ties are not wins."""
+    return np.asarray(margin) > 0
+
+
+def fit_markov(wins: np.ndarray) -> WinChain:
+    """Maximum-likelihood transition probabilities from consecutive pairs of days."""
+    wins = np.asarray(wins, dtype=bool)
+    previous, today = wins[:-1], wins[1:]
+    return WinChain(
+        after_win=float(today[previous].mean()),
+        after_loss=float(today[~previous].mean()),
+    )
+
+
+# --- exact ------------------------------------------------------------------------------------
+
+
+def prob_longest_at_least(chain: WinChain, n: int, k: int) -> float:
+    """P(some win run of >= k sessions within n sessions), chain started at its steady state."""
+    if k > n:
+        return 0.0
+    if k < 1:
+        return 1.0
+    first_win = chain.stationary_win_rate
+    # survive[j] = P(no run of k so far and the current win run has length j), j = 0..k-1
+    survive = np.zeros(k)
+    survive[0] = 1.0 - first_win
+    if k > 1:
+        survive[1] = first_win
+    step = np.zeros((k, k))
+    step[0, 0] = 1.0 - chain.after_loss
+    step[1:, 0] = 1.0 - chain.after_win
+    if k > 1:
+        step[0, 1] = chain.after_loss
+        step[np.arange(1, k - 1), np.arange(2, k)] = chain.after_win
+    survive = survive @ np.linalg.matrix_power(step, n - 1)
+    return float(np.clip(1.0 - survive.sum(), 0.0, 1.0))
+
+
+def expected_longest(chain: WinChain, n: int, tolerance: float = 1e-10) -> float:
+    """E[longest win run in n sessions] = sum over k >= 1 of P(longest >= k)."""
+    total, k = 0.0, 1
+    while k <= n:
+        tail = prob_longest_at_least(chain, n, k)
+        total += tail
+        if tail < tolerance:
+            break
+        k += 1
+    return total
+
+
+# --- simulation -------------------------------------------------------------------------------
+
+
+def longest_runs(wins: np.ndarray) -> np.ndarray:
+    """Longest run of True in each row of a 2-D boolean array, without a Python loop over days.
+
+    Each row is padded with a False at both ends; in the flattened array the gaps between
+    consecutive False positions are the run lengths, and each gap belongs to the row of its
+    left end.
+    """
+    rows, days = wins.shape
+    padded = np.zeros((rows, days + 2), dtype=bool)
+    padded[:, 1:-1] = wins
+    losses = np.flatnonzero(~padded.ravel())
+    gaps = np.diff(losses) - 1
+    row_of_gap = losses[:-1] // (days + 2)
+    first_gap_of_row = np.searchsorted(row_of_gap, np.arange(rows))
+    return np.maximum.reduceat(gaps, first_gap_of_row)
+
+
+def iid_sampler(win_rate: float, n: int) -> Sampler:
+    """Histories of n independent days, each a win with probability `win_rate`."""
+
+    def sample(rng: np.random.Generator, histories: int) -> np.ndarray:
+        return rng.random((histories, n)) < win_rate
+
+    return sample
+
+
+def markov_sampler(chain: WinChain, n: int) -> Sampler:
+    """Histories from the fitted chain, started at its steady state; loops over days only,
+    each step vectorised across histories."""
+
+    def sample(rng: np.random.Generator, histories: int) -> np.ndarray:
+        uniforms = rng.random((n, histories))
+        wins = np.empty((n, histories), dtype=bool)
+        wins[0] = uniforms[0] < chain.stationary_win_rate
+        for day in range(1, n):
+            threshold = np.where(wins[day - 1], chain.after_win, chain.after_loss)
+            wins[day] = uniforms[day] < threshold
+        return wins.T
+
+    return sample
+
+
+def default_mean_block(n: int) -> int:
+    """Mean block length rule for the stationary bootstrap: round(n ** (1/3))."""
+    return max(1, round(n ** (1 / 3)))
+
+
+def stationary_bootstrap_indices(
+    rng: np.random.Generator, n: int, histories: int, mean_block: float
+) -> np.ndarray:
+    """Politis-Romano resampling positions: each day starts a new block with probability
+    1/mean_block (the first day always does) at a uniform random position, otherwise
+    continues the previous block one day later, wrapping around the end of the data."""
+    new_block = rng.random((histories, n)) < 1.0 / mean_block
+    new_block[:, 0] = True
+    days = np.arange(n)
+    block_start = np.maximum.accumulate(np.where(new_block, days, 0), axis=1)
+    origin = rng.integers(0, n, size=(histories, n), dtype=np.int64)
+    start_origin = np.take_along_axis(origin, block_start, axis=1)
+    return (start_origin + days - block_start) % n
+
+
+def bootstrap_sampler(margin: np.ndarray, mean_block: float) -> Sampler:
+    """Histories of the real daily margins resampled in stationary-bootstrap blocks."""
+    margin = np.asarray(margin, dtype=float)
+
+    def sample(rng: np.random.Generator, histories: int) -> np.ndarray:
+        positions = stationary_bootstrap_indices(rng, len(margin), histories, mean_block)
+        return margin[positions] > 0
+
+    return sample
+
+
+@dataclass(frozen=True)
+class SimulatedLongest:
+    """Longest win run of every simulated history, and of every full year inside them."""
+
+    sample: np.ndarray  # shape (histories,)
+    years: np.ndarray  # shape (histories * whole years,)
+
+    def prob_sample_at_least(self, k: int) -> float:
+        return float((self.sample >= k).mean())
+
+    def prob_year_at_least(self, k: int) -> float:
+        return float((self.years >= k).mean())
+
+
+def simulate_longest(
+    sampler: Sampler, histories: int, rng: np.random.Generator, year: int = YEAR
+) -> SimulatedLongest:
+    """Run `sampler` in chunks; keep only the longest runs, never the histories."""
+    sample_parts, year_parts = [], []
+    for size in _chunk_sizes(histories):
+        wins = sampler(rng, size)
+        whole_years = wins.shape[1] // year
+        sample_parts.append(longest_runs(wins))
+        year_parts.append(longest_runs(wins[:, : whole_years * year].reshape(-1, year)))
+    return SimulatedLongest(np.concatenate(sample_parts), np.concatenate(year_parts))
+
+
+def _chunk_sizes(total: int) -> list[int]:
+    return [min(CHUNK, total - done) for done in range(0, total, CHUNK)]
+
+
+# --- the answer the notebook shows -------------------------------------------------------------
+
+
+def odds_table(
+    margin: pd.Series,
+    thresholds: Sequence[int],
+    histories: int = 10_000,
+    seed: int = DEFAULT_SEED,
+    mean_block: float | None = None,
+    year: int = YEAR,
+) -> pd.DataFrame:
+    """Odds of a win run of at least k sessions, for each k and each null model.
+
+    Rows: model x method (exact / simulated) x threshold. Columns: p_sample (longest run over
+    a sample as long as `margin` is at least k), p_year (such a run within one year of `year`
+    sessions) and expected_longest (over the sample).
+    """
+    wins = wins_from_margin(margin)
+    n = len(wins)
+    iid = WinChain.independent(float(wins.mean()))
+    markov = fit_markov(wins)
+    block = mean_block or default_mean_block(n)
+    rng = np.random.default_rng(seed)
+    simulated = {
+        "independent days": simulate_longest(iid_sampler(iid.after_win, n), histories, rng, year),
+        "Markov chain": simulate_longest(markov_sampler(markov, n), histories, rng, year),
+        f"block bootstrap (mean block {block:g})": simulate_longest(
+            bootstrap_sampler(np.asarray(margin), block), histories, rng, year
+        ),
+    }
+    exact = {"independent days": iid, "Markov chain": markov}
+    rows = []
+    for model, chain in exact.items():
+        longest = expected_longest(chain, n)
+        rows += [
+            _row(
+                model,
+                "exact",
+                k,
+                prob_longest_at_least(chain, n, k),
+                prob_longest_at_least(chain, year, k),
+                longest,
+            )
+            for k in thresholds
+        ]
+    for model, sim in simulated.items():
+        method = f"simulated, {histories:,} histories"
+        rows += [
+            _row(
+                model,
+                method,
+                k,
+                sim.prob_sample_at_least(k),
+                sim.prob_year_at_least(k),
+                float(sim.sample.mean()),
+            )
+            for k in thresholds
+        ]
+    return pd.DataFrame(rows)
+
+
+def _row(model: str, method: str, k: int, p_sample: float, p_year: float, longest: float) -> dict:
+    return {
+        "model": model,
+        "method": method,
+        "threshold": k,
+        "p_sample": p_sample,
+        "p_year": p_year,
+        "expected_longest": longest,
+    }
+
+
+def run_length_histogram(lengths: pd.Series, win_rate: float) -> pd.DataFrame:
+    """Observed count of runs of each length against the geometric expectation.
+
+    Under independent days a win run continues with probability p, so of N win runs about
+    N (1 - p) p^(L-1) have length exactly L.
+    """
+    lengths = np.asarray(lengths, dtype=int)
+    span = np.arange(1, lengths.max() + 1)
+    observed = np.bincount(lengths, minlength=span[-1] + 1)[1:]
+    expected = len(lengths) * (1 - win_rate) * win_rate ** (span - 1)
+    return pd.DataFrame(
+        {"observed": observed, "expected": expected}, index=pd.Index(span, name="length")
+    )
