@@ -1,0 +1,199 @@
+"""The notebook pipeline: tiny notebooks built here run through papermill into HTML reports."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.cli import build_parser
+from helpers.cli_pipeline import parse_value
+from helpers.config import repo_root
+from helpers.errors import NotebookRunError
+from helpers.pipeline import promote_results, run_notebook
+
+# The interpreter running the tests is the kernel: jupyter_client maps "python3" to it, so the
+# tests do not depend on `make setup` having registered the project kernel.
+TEST_KERNEL = "python3"
+
+PARAMETERS = 'as_of = "2026-01-02"'
+WRITE_RESULT = """\
+import json, os, pathlib
+stem = os.environ["SMALLCAP_NOTEBOOK"]
+out = pathlib.Path(os.environ["SMALLCAP_RESULTS_DIR"]) / "demo-claim.json"
+out.write_text(json.dumps({"claim": "demo-claim", "notebook": stem, "as_of": as_of}))
+"""
+SHOW_ANCHOR = """\
+from IPython.display import HTML
+HTML('<div id="claim-demo-claim">verdict box</div>')
+"""
+DRAW_CHART = """\
+import matplotlib
+matplotlib.use("module://matplotlib_inline.backend_inline")
+import matplotlib.pyplot as plt
+from helpers.plotting import source_note, use_style
+use_style()
+fig, ax = plt.subplots()
+ax.plot([1, 2, 3], [2, 1, 3])
+source_note(ax, series="demo", source="test", as_of=as_of)
+plt.show()
+"""
+
+
+def write_notebook(path: Path, *code_cells: str) -> Path:
+    """A notebook with a tagged parameters cell followed by `code_cells`."""
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(PARAMETERS)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Demo"), params]
+    nb.cells += [nbformat.v4.new_code_cell(src) for src in code_cells]
+    nb.metadata["kernelspec"] = {
+        "name": TEST_KERNEL,
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def run(notebook: Path, reports: Path, **parameters: object) -> Path:
+    return run_notebook(notebook, parameters=parameters, reports=reports, kernel=TEST_KERNEL)
+
+
+@pytest.fixture
+def reports(tmp_path: Path) -> Path:
+    return tmp_path / "reports"
+
+
+def test_successful_run_publishes_html_executed_notebook_and_results(tmp_path, reports):
+    notebook = write_notebook(
+        tmp_path / "nb" / "42_demo.ipynb", WRITE_RESULT, SHOW_ANCHOR, DRAW_CHART
+    )
+
+    html = run(notebook, reports, as_of="2026-01-30")
+
+    page = html.read_text(encoding="utf-8")
+    assert html == reports / "42_demo.html"
+    assert 'id="claim-demo-claim"' in page
+    assert "data:image/png;base64," in page
+    assert "<details" in page
+    assert (reports / "executed" / "42_demo.ipynb").is_file()
+    result = json.loads((reports / "results" / "demo-claim.json").read_text())
+    assert result == {"claim": "demo-claim", "notebook": "42_demo", "as_of": "2026-01-30"}
+    assert not list(reports.glob(".run-*")), "work directory left behind"
+
+
+def test_kernel_runs_in_the_notebook_folder(tmp_path, reports):
+    show_cwd = "import os\nprint('CWD=' + os.getcwd())"
+    notebook = write_notebook(tmp_path / "nb" / "43_cwd.ipynb", show_cwd)
+
+    page = run(notebook, reports).read_text(encoding="utf-8")
+
+    assert f"CWD={notebook.parent}" in page
+
+
+def test_failure_keeps_previous_outputs_and_names_the_cell(tmp_path, reports):
+    notebook = write_notebook(tmp_path / "nb" / "44_fail.ipynb", WRITE_RESULT)
+    html = run(notebook, reports)
+    before = html.read_bytes()
+    result_before = (reports / "results" / "demo-claim.json").read_bytes()
+    write_notebook(notebook, "x = 1", "raise ValueError('threshold is missing')")
+
+    with pytest.raises(NotebookRunError) as caught:
+        run(notebook, reports)
+
+    message = str(caught.value)
+    assert "44_fail" in message
+    assert "ValueError: threshold is missing" in message
+    assert "In [3]" in message
+    assert html.read_bytes() == before
+    assert (reports / "results" / "demo-claim.json").read_bytes() == result_before
+    assert (reports / "failed" / "44_fail.ipynb").is_file()
+    assert not list(reports.glob(".run-*"))
+
+
+def test_success_clears_an_old_failed_notebook(tmp_path, reports):
+    notebook = write_notebook(tmp_path / "nb" / "45_fix.ipynb", "1 / 0")
+    with pytest.raises(NotebookRunError):
+        run(notebook, reports)
+    write_notebook(notebook, "1 / 1")
+
+    run(notebook, reports)
+
+    assert not (reports / "failed" / "45_fix.ipynb").exists()
+
+
+def test_missing_kernel_says_how_to_install_it(tmp_path, reports):
+    notebook = write_notebook(tmp_path / "nb" / "46_kernel.ipynb")
+
+    with pytest.raises(NotebookRunError, match="make setup"):
+        run_notebook(notebook, reports=reports, kernel="no-such-kernel-here")
+
+
+def test_missing_notebook_is_reported(tmp_path, reports):
+    with pytest.raises(NotebookRunError, match="does not exist"):
+        run_notebook(tmp_path / "99_absent.ipynb", reports=reports)
+
+
+def write_result(folder: Path, claim: str, notebook: str, value: float = 1.0) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{claim}.json"
+    path.write_text(json.dumps({"claim": claim, "notebook": notebook, "value": value}))
+    return path
+
+
+def test_promotion_replaces_results_and_drops_stale_ones_of_the_same_notebook(tmp_path):
+    staging, results = tmp_path / "staging", tmp_path / "results"
+    write_result(results, "kept-claim", "01_a", value=1.0)
+    write_result(results, "dropped-claim", "01_a")
+    write_result(results, "other-notebook", "02_b")
+    write_result(staging, "kept-claim", "01_a", value=2.0)
+
+    promoted = promote_results(staging, results, "01_a")
+
+    assert promoted == [results / "kept-claim.json"]
+    assert sorted(p.name for p in results.iterdir()) == ["kept-claim.json", "other-notebook.json"]
+    assert json.loads((results / "kept-claim.json").read_text())["value"] == 2.0
+    assert not list(staging.iterdir())
+
+
+def test_promotion_leaves_unreadable_results_alone(tmp_path):
+    staging, results = tmp_path / "staging", tmp_path / "results"
+    staging.mkdir()
+    results.mkdir()
+    (results / "broken.json").write_text("{not json")
+
+    promote_results(staging, results, "01_a")
+
+    assert (results / "broken.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("2026-01-30", "2026-01-30"), ("12", 12), ("0.5", 0.5), ("True", True), ("abc", "abc")],
+)
+def test_parameter_values_keep_dates_as_text(text, value):
+    assert parse_value(text) == value
+
+
+def test_run_notebook_command_collects_repeated_parameters():
+    args = build_parser().parse_args(
+        ["run-notebook", "notebooks/00_x.ipynb", "-p", "as_of", "2026-01-30", "-p", "n", "3"]
+    )
+    assert args.parameter == [["as_of", "2026-01-30"], ["n", "3"]]
+
+
+@pytest.mark.snapshot
+@pytest.mark.slow
+def test_data_overview_notebook_runs_against_the_snapshot(tmp_path):
+    if not os.environ.get("SNAPSHOT_DIR"):
+        pytest.skip("SNAPSHOT_DIR is not set")
+    notebook = repo_root() / "notebooks" / "00_data_overview.ipynb"
+
+    html = run_notebook(notebook, reports=tmp_path / "reports", kernel=TEST_KERNEL)
+
+    assert "data:image/png;base64," in html.read_text(encoding="utf-8")
