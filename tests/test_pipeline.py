@@ -78,7 +78,7 @@ def test_successful_run_publishes_html_executed_notebook_and_results(tmp_path, r
 
     page = html.read_text(encoding="utf-8")
     assert html == reports / "42_demo.html"
-    assert 'id="claim-demo-claim"' in page
+    assert '<div id="claim-demo-claim">verdict box</div>' in page
     assert "data:image/png;base64," in page
     assert "<details" in page
     assert (reports / "executed" / "42_demo.ipynb").is_file()
