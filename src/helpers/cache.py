@@ -1,0 +1,169 @@
+"""The on-disk cache: Parquet parts plus one JSON manifest per series, written atomically.
+
+Layout under `config.cache_dir()`::
+
+    <kind>/<name>.json                         manifest (the commit point of an entry)
+    <kind>/<name>.<n>.<token>.parquet          part n of the entry, named in the manifest
+    STAMP                                      touched only when some entry changed
+
+An entry is replaced by writing its new parts under fresh names, then swapping the manifest
+in with `os.replace`, then removing the old parts. A refresh that dies half way therefore
+leaves the previous manifest pointing at the previous, complete parts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+from pyarrow import ArrowException
+
+from helpers.config import cache_dir
+from helpers.errors import CorruptCacheError
+from helpers.sources import kind_of, name_of
+
+MANIFEST_FIELDS = (
+    "series",
+    "source",
+    "origin",
+    "retrieved_at",
+    "first",
+    "last",
+    "rows",
+    "columns",
+    "parts",
+)
+STAMP = "STAMP"
+# Bumped when the stored layout changes; an entry written under another format is rebuilt.
+CACHE_FORMAT = 1
+
+
+def entry_dir(key: str) -> Path:
+    return cache_dir() / kind_of(key)
+
+
+def _stem(key: str) -> str:
+    return name_of(key).replace("/", "__")
+
+
+def manifest_path(key: str) -> Path:
+    return entry_dir(key) / f"{_stem(key)}.json"
+
+
+def _refresh_fix(key: str) -> str:
+    return f"rebuild it: python -m helpers data refresh --force {key}"
+
+
+def read_manifest(key: str) -> dict | None:
+    """The manifest of a cached series, None when there is none."""
+    path = manifest_path(key)
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        return None
+    return parse_manifest(text, path, key)
+
+
+def parse_manifest(text: str, path: Path, key: str) -> dict:
+    try:
+        manifest = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CorruptCacheError(
+            f"cache manifest {path} is not valid JSON ({exc})", _refresh_fix(key)
+        ) from exc
+    missing = [f for f in MANIFEST_FIELDS if not isinstance(manifest, dict) or f not in manifest]
+    if missing:
+        raise CorruptCacheError(
+            f"cache manifest {path} lacks {', '.join(missing)}", _refresh_fix(key)
+        )
+    return manifest
+
+
+def read_part(manifest: dict, part: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """One Parquet part of an entry; an unreadable file is a CorruptCacheError, not a trace."""
+    key = manifest["series"]
+    path = entry_dir(key) / manifest["parts"][part]
+    try:
+        table = pq.ParquetFile(path).read(
+            columns=columns, use_threads=False, use_pandas_metadata=True
+        )
+        return table.to_pandas(use_threads=False)
+    except (OSError, ValueError, ArrowException) as exc:
+        raise CorruptCacheError(
+            f"cache file {path} for {key!r} cannot be read ({_first_line(exc)})", _refresh_fix(key)
+        ) from exc
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
+    """Write via a temp file in the same folder, then rename over the target."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_text(text: str) -> Callable[[str], None]:
+    def write(tmp: str) -> None:
+        Path(tmp).write_text(text)
+
+    return write
+
+
+def write_entry(key: str, parts: dict[str, pd.DataFrame], manifest: dict) -> dict:
+    """Store the parts and their manifest; return the manifest as written."""
+    folder = entry_dir(key)
+    folder.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex[:8]
+    names = {}
+    for n, (part, frame) in enumerate(parts.items()):
+        names[part] = f"{_stem(key)}.{n}.{token}.parquet"
+        _atomic_write(folder / names[part], frame.to_parquet)
+    manifest = {**manifest, "series": key, "format": CACHE_FORMAT, "parts": names}
+    _atomic_write(manifest_path(key), _write_text(json.dumps(manifest, indent=1)))
+    _remove_unlisted_parts(key, set(names.values()))
+    return manifest
+
+
+def _remove_unlisted_parts(key: str, keep: set[str]) -> None:
+    own = re.compile(re.escape(_stem(key)) + r"\.\d+\.[0-9a-f]{8}\.parquet")
+    for path in entry_dir(key).iterdir():
+        if own.fullmatch(path.name) and path.name not in keep:
+            path.unlink(missing_ok=True)
+
+
+def all_manifests() -> list[tuple[Path, dict | None]]:
+    """Every manifest file in the cache with its content (None when it cannot be parsed)."""
+    found: list[tuple[Path, dict | None]] = []
+    for path in sorted(cache_dir().glob("*/*.json")):
+        try:
+            found.append((path, json.loads(path.read_text())))
+        except (OSError, json.JSONDecodeError):
+            found.append((path, None))
+    return found
+
+
+def touch_stamp() -> Path:
+    """Mark that cached data changed; the Makefile rebuilds reports when this file is newer."""
+    stamp = cache_dir() / STAMP
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.touch()
+    return stamp
