@@ -15,7 +15,9 @@ from helpers.errors import SmallcapError
 
 # Modules that contribute subcommands, in the order `--help` lists them.
 COMMAND_MODULES: list[str] = [
+    "helpers.cli_data",
     "helpers.cli_pipeline",
+    "helpers.cli_streaks",
 ]
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 from helpers import cache, quality
 from helpers.config import snapshot_dir
 from helpers.errors import (
+    CorruptCacheError,
     DataError,
     DateRangeError,
     MissingSnapshotFileError,
@@ -39,7 +40,9 @@ from helpers.sources import (
     membership_window,
     panel_field,
     read_snapshot,
+    relative_to_snapshot,
     retrieved_now,
+    snapshot_keys,
     snapshot_path,
     stat_signature,
     unknown_series_error,
@@ -205,6 +208,97 @@ def load(key: str, part: str | None = None, source: str | None = None) -> pd.Dat
 def load_core() -> dict[str, pd.DataFrame]:
     """Every series in CORE_SERIES as the notebooks read it (member panel: Close)."""
     return {key: sp500_prices() if key == SP500_PRICES else load(key) for key in CORE_SERIES}
+
+
+# ---------------------------------------------------------------------------- refresh, status
+
+
+def live_keys() -> list[str]:
+    """The core series that have a live source (snapshot variants, FOMC, sp500 do not)."""
+    return [k for k in CORE_SERIES if kind_of(k) in ("fred", "french") or _plain_ticker(k)]
+
+
+def _plain_ticker(key: str) -> bool:
+    return kind_of(key) == "yahoo" and not is_variant(key)
+
+
+def _readable_manifest(key: str) -> dict | None:
+    """The manifest, or None when it is missing, corrupt or points at missing parts."""
+    try:
+        manifest = cache.read_manifest(key)
+    except CorruptCacheError:
+        return None
+    if manifest is None or not all(
+        (cache.entry_dir(key) / name).exists() for name in manifest["parts"].values()
+    ):
+        return None
+    return manifest
+
+
+def refresh_one(key: str, force: bool = False) -> str:
+    """Bring one cache entry up to date; return "unchanged", "updated" or "new".
+
+    Snapshot mode re-reads a file only when its size or mtime moved (or with force); live
+    mode always downloads again. "updated" means the content's sha256 changed, which is what
+    `data refresh` uses to decide whether to touch the STAMP file.
+    """
+    root = snapshot_dir()
+    before = _readable_manifest(key)
+    if root is not None:
+        path = snapshot_path(root, key)
+        if not path.exists():
+            raise _missing(root, key)
+        if not force and _snapshot_entry_is_current(before, path):
+            return "unchanged"
+        after = store(key, read_snapshot(root, key)).manifest
+    else:
+        after = store(key, fetch_live(key)).manifest
+    if before is None or before["source"] != after["source"]:
+        return "new"
+    return "unchanged" if before["origin"]["sha256"] == after["origin"]["sha256"] else "updated"
+
+
+def refresh_keys() -> list[str]:
+    """What `data refresh` fills by default: every snapshot data file, or the live core."""
+    root = snapshot_dir()
+    return snapshot_keys(root) if root is not None else live_keys()
+
+
+def _age(retrieved_at: str, now: pd.Timestamp) -> str:
+    seconds = max((now - pd.Timestamp(retrieved_at)).total_seconds(), 0)
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.0f} d"
+
+
+def status() -> pd.DataFrame:
+    """One row per cache entry: series, source, origin, coverage, rows and age."""
+    now = pd.Timestamp.now(tz="UTC")
+    rows = []
+    for path, manifest in cache.all_manifests():
+        if manifest is None or "origin" not in manifest:
+            rows.append({"series": path.stem, "source": "CORRUPT", "origin": str(path)})
+            continue
+        origin = manifest["origin"]
+        snapshot_root = origin.get("snapshot")
+        rows.append(
+            {
+                "series": manifest["series"],
+                "source": manifest["source"],
+                "origin": relative_to_snapshot(origin["path"], snapshot_root)
+                if snapshot_root
+                else origin["url"],
+                "first": manifest["first"],
+                "last": manifest["last"],
+                "rows": manifest["rows"],
+                "retrieved_at": manifest["retrieved_at"],
+                "age": _age(manifest["retrieved_at"], now),
+            }
+        )
+    columns = ["series", "source", "origin", "first", "last", "rows", "retrieved_at", "age"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 # ---------------------------------------------------------------------------- provenance

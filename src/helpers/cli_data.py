@@ -1,0 +1,75 @@
+"""Commands `data refresh` and `data status`: fill the cache, and show what is in it.
+
+`data refresh` touches ``<cache_dir>/STAMP`` only when some entry's content changed (its
+sha256), so the Makefile rebuilds reports after a real data change and never after a no-op.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import pandas as pd
+
+from helpers import cache, data
+from helpers.config import SNAPSHOT_ENV, cache_dir
+from helpers.errors import DataError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "data",
+        help="fill or inspect the data cache (refresh, status)",
+        description="Fill the Parquet cache from the snapshot (SNAPSHOT_DIR) or the live "
+        "sources, or list what it holds.",
+    )
+    commands = parser.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    refresh = commands.add_parser(
+        "refresh",
+        help="read changed snapshot files / download live series into the cache",
+        description="Default series: every data file of the snapshot, or in live mode the "
+        "core series that have a live source. STAMP is touched only if content changed.",
+    )
+    refresh.add_argument("series", nargs="*", help="keys such as ^RUT, fred:DFF, french:X")
+    refresh.add_argument("--snapshot", metavar="DIR", help="read this snapshot folder")
+    refresh.add_argument(
+        "--force", action="store_true", help="re-read every file even if size and mtime match"
+    )
+    refresh.set_defaults(func=run_refresh)
+    status = commands.add_parser("status", help="table of cached series, coverage and age")
+    status.set_defaults(func=run_status)
+
+
+def run_refresh(args: argparse.Namespace) -> int:
+    if args.snapshot:
+        os.environ[SNAPSHOT_ENV] = args.snapshot
+    keys = args.series or data.refresh_keys()
+    outcomes: dict[str, list[str]] = {}
+    failed = 0
+    for key in keys:
+        try:
+            outcome = data.refresh_one(key, force=args.force)
+        except DataError as exc:
+            print(f"{key}: failed: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        outcomes.setdefault(outcome, []).append(key)
+    changed = outcomes.get("new", []) + outcomes.get("updated", [])
+    if changed:
+        cache.touch_stamp()
+    summary = ", ".join(f"{len(v)} {k}" for k, v in sorted(outcomes.items()))
+    print(f"data refresh: {summary or 'nothing done'}" + (f", {failed} failed" if failed else ""))
+    for key in changed:
+        print(f"  changed: {key}")
+    return 1 if failed else 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    table = data.status()
+    if table.empty:
+        print(f"the cache at {cache_dir()} is empty; run: python -m helpers data refresh")
+        return 0
+    with pd.option_context("display.max_rows", None, "display.width", 200):
+        print(table.to_string(index=False))
+    return 0
