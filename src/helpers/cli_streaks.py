@@ -1,0 +1,123 @@
+"""Commands `streak` and `records`: the streak functions over prices from `helpers.data`.
+
+Both print JSON on stdout. A date that is not a trading day is read as the last trading day on
+or before it (the close in force then), and the JSON says which day was used ("as_of_used").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pandas as pd
+
+from helpers import data, streaks
+from helpers.errors import DateRangeError, ValidationError
+
+DEFAULT_A = "^RUT"
+DEFAULT_B = "^GSPC"
+ANY_LEADER = "any"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    streak = subparsers.add_parser(
+        "streak",
+        help="the streak in force on a date: who has beaten whom, for how many sessions",
+        description="Print the streak in force at the close of --as-of as JSON "
+        '{"as_of", "as_of_used", "leader", "length", "start"}. A non-trading date is read '
+        "as the last trading day on or before it.",
+    )
+    streak.add_argument("--as-of", required=True, type=iso_date, help="ISO date, e.g. 2026-01-15")
+    _add_pair_arguments(streak)
+    streak.set_defaults(func=run_streak)
+
+    records = subparsers.add_parser(
+        "records",
+        help="every run of at least N sessions, oldest first",
+        description='Print a JSON list of {"start", "end", "length", "leader"} for every run of '
+        "--min-length sessions or more that overlaps [--start, --end] (runs reported whole).",
+    )
+    records.add_argument("--min-length", type=int, required=True, help="sessions, e.g. 7")
+    records.add_argument(
+        "--leader", default=ANY_LEADER, help="the --a or --b ticker, or 'any' (default)"
+    )
+    records.add_argument(
+        "--start", type=iso_date, help="ISO date; runs ending before it are left out"
+    )
+    records.add_argument(
+        "--end", type=iso_date, help="ISO date; runs starting after it are left out"
+    )
+    _add_pair_arguments(records)
+    records.set_defaults(func=run_records)
+
+
+def _add_pair_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--a", default=DEFAULT_A, help=f"series A (default {DEFAULT_A})")
+    parser.add_argument("--b", default=DEFAULT_B, help=f"series B (default {DEFAULT_B})")
+
+
+def iso_date(text: str) -> pd.Timestamp:
+    """argparse type: a calendar date, so a typo is a usage error rather than a traceback."""
+    try:
+        return pd.Timestamp(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-15") from exc
+
+
+def check_window_overlaps(
+    index: pd.DatetimeIndex, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> None:
+    """A window that misses the data entirely is a mistake, not an empty answer."""
+    if (start is not None and start > index[-1]) or (end is not None and end < index[0]):
+        window = f"{start.date() if start else '...'}..{end.date() if end else '...'}"
+        raise DateRangeError(
+            f"the window {window} misses the outcome days {index[0].date()}..{index[-1].date()}",
+            "pick --start/--end inside the data",
+        )
+
+
+def pair_margin(a: str, b: str) -> pd.Series:
+    """A's daily return minus B's over the whole common history of the two series."""
+    if a == b:
+        raise ValidationError(
+            f"--a and --b are both {a}; a series cannot beat itself",
+            "pass two different tickers, e.g. --a ^RUT --b ^GSPC",
+        )
+    closes = data.prices([a, b])
+    return streaks.return_margin(closes[a], closes[b])
+
+
+def run_streak(args: argparse.Namespace) -> int:
+    margin = pair_margin(args.a, args.b)
+    streak = streaks.streak_on(margin, args.as_of, args.a, args.b)
+    print(json.dumps(streak.to_dict()))
+    return 0
+
+
+def run_records(args: argparse.Namespace) -> int:
+    if args.leader not in (args.a, args.b, ANY_LEADER):
+        raise ValidationError(
+            f"--leader {args.leader} is neither --a ({args.a}) nor --b ({args.b})",
+            f"use --leader {args.a}, --leader {args.b} or --leader {ANY_LEADER}",
+        )
+    if args.min_length < 1:
+        raise ValidationError(
+            f"--min-length {args.min_length} is not a number of sessions",
+            "pass a whole number of 1 or more",
+        )
+    margin = pair_margin(args.a, args.b)
+    check_window_overlaps(margin.index, args.start, args.end)
+    runs = streaks.run_table(margin, args.a, args.b)
+    leader = None if args.leader == ANY_LEADER else args.leader
+    found = streaks.runs_at_least(runs, args.min_length, leader, args.start, args.end)
+    rows = [
+        {
+            "start": run.start.date().isoformat(),
+            "end": run.end.date().isoformat(),
+            "length": int(run.length),
+            "leader": run.leader,
+        }
+        for run in found.itertuples(index=False)
+    ]
+    print(json.dumps(rows, indent=1))
+    return 0
