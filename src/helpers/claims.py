@@ -1,0 +1,440 @@
+"""The claims ledger (data/claims.yaml): loading, schema checks, and recording verdicts.
+
+Notebooks measure; this module judges. `record()` is the one call a notebook makes per claim:
+it looks the claim up, applies the ledger's rule (helpers.verdicts), writes
+`<results dir>/<claim_id>.json` atomically, and returns a `Verdict` that renders as a
+colored box with an `id="claim-<id>"` anchor, which the scorecard links to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpers import verdicts
+from helpers.config import repo_root, reports_dir
+from helpers.errors import DataError, LedgerError
+
+LEDGER_ENV = "SMALLCAP_LEDGER"
+RESULTS_ENV = "SMALLCAP_RESULTS_DIR"
+NOTEBOOK_ENV = "SMALLCAP_NOTEBOOK"
+
+FAMILIES = ("streak", "record", "return", "valuation", "rates", "breadth", "analog", "other")
+TESTABILITIES = ("data", "proxy", "not_testable")
+STATUSES = ("pending",)
+REQUIRED_FIELDS = (
+    "id",
+    "group",
+    "article",
+    "as_of",
+    "as_of_basis",
+    "family",
+    "claim",
+    "claimed",
+    "rule",
+    "notebook",
+    "testability",
+    "testability_note",
+)
+
+# Colors chosen for >= 4.5:1 text contrast; each verdict also carries a symbol so color is
+# never the only signal.
+VERDICT_STYLES: dict[str, dict[str, str]] = {
+    verdicts.SUPPORTED: {"bg": "#e3f4e8", "fg": "#14532d", "edge": "#2f855a", "mark": "✓"},
+    verdicts.PARTLY: {"bg": "#fff4d6", "fg": "#713f12", "edge": "#b7791f", "mark": "≈"},
+    verdicts.REFUTED: {"bg": "#fde2e2", "fg": "#7f1d1d", "edge": "#c53030", "mark": "✗"},
+    verdicts.NOT_TESTABLE: {"bg": "#eceff3", "fg": "#374151", "edge": "#6b7280", "mark": "–"},
+    verdicts.PENDING: {"bg": "#e6effa", "fg": "#1e3a5f", "edge": "#4a6fa5", "mark": "…"},
+}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One ledger row; `claimed` keeps `value`, `unit` and any extra descriptive keys."""
+
+    id: str
+    group: str
+    article: str
+    as_of: str
+    as_of_basis: str
+    family: str
+    claim: str
+    claimed: dict
+    rule: dict
+    notebook: str
+    testability: str
+    testability_note: str
+    status: str | None = None
+
+    @property
+    def claimed_value(self) -> Any:
+        return self.claimed.get("value")
+
+    @property
+    def unit(self) -> str:
+        return str(self.claimed.get("unit", ""))
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == "pending"
+
+
+@dataclass(frozen=True)
+class Ledger:
+    terms: dict
+    claims: list[Claim] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Claim]:
+        return {c.id: c for c in self.claims}
+
+    def resolved_rule(self, item: Claim) -> dict:
+        """The claim's rule with its term's comparator and tolerances filled in."""
+        try:
+            return verdicts.resolve_rule(item.rule, self.terms)
+        except verdicts.RuleError as exc:
+            raise LedgerError(
+                f"claim {item.id}: {exc}", "fix the rule in data/claims.yaml"
+            ) from None
+
+
+# ------------------------------------------------------------------ loading
+
+
+def ledger_path() -> Path:
+    """data/claims.yaml, or the file named by SMALLCAP_LEDGER (tests use fixtures)."""
+    override = os.environ.get(LEDGER_ENV)
+    return Path(override) if override else repo_root() / "data" / "claims.yaml"
+
+
+def results_dir() -> Path:
+    """Where record() writes: SMALLCAP_RESULTS_DIR (set by the pipeline) or reports/results."""
+    override = os.environ.get(RESULTS_ENV)
+    return Path(override) if override else reports_dir() / "results"
+
+
+def read_ledger(path: Path | None = None) -> Ledger:
+    """Parse the ledger file into terms and Claim rows (structure only; see validate_ledger)."""
+    path = Path(path) if path else ledger_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise LedgerError(f"cannot read the ledger {path}: {exc}", "check the path") from None
+    except yaml.YAMLError as exc:
+        raise LedgerError(f"{path} is not valid YAML: {exc}", "fix the YAML syntax") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("claims"), list):
+        raise LedgerError(f"{path} has no top-level `claims:` list", "add `terms:` and `claims:`")
+    terms = raw.get("terms") or {}
+    if not isinstance(terms, dict):
+        raise LedgerError(f"{path}: `terms:` must be a mapping", "see the glossary format")
+    return Ledger(
+        terms=terms, claims=[_claim_from_row(row, i) for i, row in enumerate(raw["claims"])]
+    )
+
+
+def _claim_from_row(row: Any, index: int) -> Claim:
+    if not isinstance(row, dict):
+        raise LedgerError(f"claims[{index}] is not a mapping", "each row is `- id: ...` fields")
+    missing = [name for name in REQUIRED_FIELDS if name not in row or row[name] in (None, "")]
+    if missing:
+        name = row.get("id", f"claims[{index}]")
+        raise LedgerError(
+            f"claim {name} lacks required field(s): {', '.join(missing)}",
+            f"add them; every row needs {', '.join(REQUIRED_FIELDS)}",
+        )
+    if not isinstance(row["claimed"], dict) or "value" not in row["claimed"]:
+        raise LedgerError(
+            f"claim {row['id']}: `claimed` must be a mapping with `value` and `unit`",
+            "write claimed: {value: 9, unit: sessions}",
+        )
+    if not isinstance(row["rule"], dict):
+        raise LedgerError(f"claim {row['id']}: `rule` must be a mapping", "see the ledger header")
+    return Claim(
+        id=str(row["id"]),
+        group=str(row["group"]),
+        article=str(row["article"]),
+        as_of=_iso(row["as_of"]),
+        as_of_basis=str(row["as_of_basis"]).strip(),
+        family=str(row["family"]),
+        claim=str(row["claim"]),
+        claimed=_normalize_dates(row["claimed"]),
+        rule=_normalize_dates(row["rule"]),
+        notebook=str(row["notebook"]),
+        testability=str(row["testability"]),
+        testability_note=str(row["testability_note"]),
+        status=row.get("status"),
+    )
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _normalize_dates(value: Any) -> Any:
+    """YAML turns bare dates into date objects; the ledger's contract is ISO strings."""
+    if isinstance(value, dict):
+        return {k: _normalize_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalize_dates(v) for v in value]
+    return _iso(value) if isinstance(value, dt.date) else value
+
+
+def load_ledger(path: Path | None = None) -> list[Claim]:
+    """Every claim in the ledger, in file order."""
+    return read_ledger(path).claims
+
+
+def claim(claim_id: str, path: Path | None = None) -> Claim:
+    """One claim by id; a clear error names near misses when the id is unknown."""
+    rows = read_ledger(path).by_id()
+    if claim_id not in rows:
+        raise LedgerError(f"no claim {claim_id!r} in the ledger", _near_misses(claim_id, rows))
+    return rows[claim_id]
+
+
+def _near_misses(claim_id: str, rows: Mapping[str, Claim]) -> str:
+    prefix = claim_id.split("-")[0]
+    similar = sorted(i for i in rows if i.startswith(prefix))[:8]
+    hint = f" (ids starting {prefix!r}: {', '.join(similar)})" if similar else ""
+    return "use an id from data/claims.yaml (`python -m helpers claims list`)" + hint
+
+
+# ------------------------------------------------------------------ schema check
+
+
+def validate_ledger(
+    path: Path | None = None,
+    notebooks_dir: Path | None = None,
+    articles_dir: Path | None = None,
+) -> list[Claim]:
+    """Check every row; raise one LedgerError listing all problems, else return the claims.
+
+    Articles are checked against ../shared/articles beside the repo when that folder exists.
+    """
+    ledger = read_ledger(path)
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir else repo_root() / "notebooks"
+    default_articles = repo_root().parent / "shared" / "articles"
+    articles_dir = Path(articles_dir) if articles_dir else default_articles
+    problems = _duplicate_ids(ledger.claims) + _term_problems(ledger.terms)
+    existing_notebooks = {p.stem for p in notebooks_dir.glob("*.ipynb")}
+    for item in ledger.claims:
+        problems += [f"{item.id}: {p}" for p in _row_problems(ledger, item, existing_notebooks)]
+        if articles_dir.is_dir() and not (articles_dir / item.article).is_file():
+            problems.append(f"{item.id}: article {item.article} not found in {articles_dir}")
+    if problems:
+        raise LedgerError(
+            f"{len(problems)} problem(s) in the ledger:\n    " + "\n    ".join(problems),
+            "fix these rows in data/claims.yaml",
+        )
+    return ledger.claims
+
+
+def _duplicate_ids(claims: list[Claim]) -> list[str]:
+    counts = Counter(c.id for c in claims)
+    return [f"duplicate id {i!r} ({n} rows)" for i, n in counts.items() if n > 1]
+
+
+def _term_problems(terms: Mapping[str, Any]) -> list[str]:
+    return [
+        f"term {name!r}: unknown comparator {spec.get('comparator')!r}"
+        for name, spec in terms.items()
+        if not isinstance(spec, dict) or spec.get("comparator") not in verdicts.COMPARATORS
+    ]
+
+
+def _row_problems(ledger: Ledger, item: Claim, existing_notebooks: set[str]) -> list[str]:
+    problems = []
+    if item.family not in FAMILIES:
+        problems.append(f"unknown family {item.family!r} (one of {', '.join(FAMILIES)})")
+    if item.testability not in TESTABILITIES:
+        problems.append(f"unknown testability {item.testability!r}")
+    if item.status is not None and item.status not in STATUSES:
+        problems.append(f"unknown status {item.status!r} (only `pending`)")
+    if item.notebook not in existing_notebooks and not item.is_pending:
+        problems.append(f"notebook {item.notebook} does not exist; mark the row `status: pending`")
+    if not item.rule.get("measure"):
+        problems.append("rule has no `measure` (say exactly what the notebook measures)")
+    try:
+        rule = verdicts.resolve_rule(item.rule, ledger.terms)
+        verdicts.check_claimed(rule, item.claimed_value)
+    except verdicts.RuleError as exc:
+        return problems + [f"rule/claimed: {exc}"]
+    if (rule["comparator"] == "none") != (item.testability == "not_testable"):
+        problems.append("comparator `none` goes with testability not_testable, and only with it")
+    return problems
+
+
+# ------------------------------------------------------------------ recording
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What record() returns: shows as a colored verdict box in a notebook."""
+
+    claim_id: str
+    verdict: str
+    explanation: str
+    claim: str
+    measured: Any
+    claimed: Any
+    unit: str
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.verdict} - {self.explanation}"
+
+    def _repr_html_(self) -> str:
+        style = VERDICT_STYLES[self.verdict]
+        return (
+            f'<div style="border-left:6px solid {style["edge"]};background:{style["bg"]};'
+            f"color:{style['fg']};padding:8px 12px;margin:8px 0;border-radius:4px;"
+            f'font-family:system-ui,sans-serif"><a id="claim-{html.escape(self.claim_id)}"></a>'
+            f"<strong>{style['mark']} {html.escape(self.verdict.upper())}</strong> "
+            f"<code>{html.escape(self.claim_id)}</code><br>"
+            f"{html.escape(self.claim)}<br>"
+            f'<span style="font-size:0.9em">{html.escape(self.explanation)}</span></div>'
+        )
+
+
+def record(
+    claim_id: str,
+    measured: Any,
+    *,
+    as_of: str | dt.date | None = None,
+    details: Mapping[str, Any] | None = None,
+    evidence: Any = None,
+) -> Verdict:
+    """Judge `measured` for `claim_id` by its ledger rule and write the result json.
+
+    `as_of` is the close the measurement refers to (defaults to the ledger's); `details` are
+    extra numbers a reader may want (shown in the json); `evidence` is anything else citable
+    (dates, row excerpts). Data files come from helpers.data.used_sources().
+    """
+    ledger = read_ledger()
+    rows = ledger.by_id()
+    if claim_id not in rows:
+        raise LedgerError(f"no claim {claim_id!r} in the ledger", _near_misses(claim_id, rows))
+    item = rows[claim_id]
+    if item.testability == "not_testable":
+        raise LedgerError(
+            f"claim {claim_id} is marked not_testable; it has no rule to evaluate",
+            "do not record it (the scorecard shows it from the ledger), or change its row",
+        )
+    value = to_jsonable(measured)
+    judgement = judge(ledger, item, value)
+    result = {
+        "claim_id": item.id,
+        "article": item.article,
+        "family": item.family,
+        "group": item.group,
+        "claim": item.claim,
+        "claimed": item.claimed_value,
+        "unit": item.unit,
+        "measured": value,
+        "verdict": judgement.verdict,
+        "explanation": judgement.explanation,
+        "rule": ledger.resolved_rule(item),
+        "notebook": os.environ.get(NOTEBOOK_ENV) or item.notebook,
+        "as_of": _iso(as_of) if as_of is not None else item.as_of,
+        "data_files": to_jsonable(_used_sources()),
+        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "details": to_jsonable(dict(details or {})),
+        "evidence": to_jsonable(evidence),
+    }
+    write_json_atomic(results_dir() / f"{item.id}.json", result)
+    return Verdict(
+        item.id,
+        judgement.verdict,
+        judgement.explanation,
+        item.claim,
+        value,
+        item.claimed_value,
+        item.unit,
+    )
+
+
+def judge(ledger: Ledger, item: Claim, measured: Any) -> verdicts.Judgement:
+    """Evaluate one measured value against a claim (errors become LedgerError)."""
+    try:
+        return verdicts.evaluate(
+            ledger.resolved_rule(item), item.claimed_value, measured, item.unit
+        )
+    except verdicts.RuleError as exc:
+        raise LedgerError(
+            f"claim {item.id}: cannot judge measured {measured!r}: {exc}",
+            f"pass a value of the kind the rule measures: {item.rule.get('measure')}",
+        ) from None
+
+
+def _used_sources() -> list[dict]:
+    try:
+        from helpers import data
+    except ImportError as exc:
+        raise DataError(
+            f"helpers.data cannot be imported ({exc}), so record() cannot cite data files",
+            "install the package with its data layer (`make setup`)",
+        ) from None
+    return data.used_sources()
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON types from numpy/pandas scalars, dates, tuples and arrays."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if _is_midnight(value) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return to_jsonable(value.tolist())
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return str(value)
+
+
+def _is_midnight(value: dt.datetime) -> bool:
+    return value.time() == dt.time(0) and value.tzinfo is None
+
+
+def write_json_atomic(path: Path, payload: Mapping[str, Any]) -> None:
+    """Write to a temp file beside `path`, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, indent=2, ensure_ascii=False, sort_keys=False)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_results(directory: Path | None = None) -> dict[str, dict]:
+    """Result jsons by claim id; unreadable files raise a LedgerError naming the file."""
+    directory = Path(directory) if directory else results_dir()
+    results = {}
+    for path in sorted(directory.glob("*.json")):
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise LedgerError(
+                f"result {path} is unreadable: {exc}", "re-run its notebook (make reports)"
+            ) from None
+        results[str(payload.get("claim_id", path.stem))] = payload
+    return results
