@@ -125,6 +125,24 @@ def test_last_run_before_excludes_the_run_in_force():
     assert table.loc[2, "length"] == 2 and pd.isna(table.loc[5, "start"])
 
 
+def test_last_reached_before_dates_the_session_an_earlier_run_reached_the_length():
+    margin = margin_of("aaaaa" + "b" + "aaa" + "b" + "aa")
+    current_start = margin.index[10]
+    reached = streaks.last_reached_before(margin, current_start, 3, "R", "R", "S")
+    assert reached == margin.index[8]  # third session of the 3-run
+    assert streaks.last_reached_before(margin, current_start, 4, "R", "R", "S") == margin.index[3]
+    assert streaks.last_reached_before(margin, current_start, 6, "R", "R", "S") is None
+
+
+def test_longest_earlier_respects_window_and_excludes_the_current_run():
+    margin = margin_of("aaaaa" + "b" + "aaa" + "b" + "aaaaaaa")
+    runs = streaks.run_table(margin, "R", "S")
+    current_start = margin.index[10]
+    assert streaks.longest_earlier(runs, "R", current_start) == 5
+    assert streaks.longest_earlier(runs, "R", current_start, margin.index[6]) == 3
+    assert streaks.longest_earlier(runs, "S", margin.index[0]) == 0
+
+
 def test_record_progression_marks_new_and_tied_records():
     runs = streaks.run_table(margin_of("aab" + "aaab" + "ab" + "aaab" + "aaaa"), "R", "S")
     records = streaks.record_progression(runs, "R")
@@ -166,6 +184,22 @@ def test_robustness_table_one_row_per_pair_and_date():
         {"clean": (a, b), "noisy": (a_noisy, b)}, [a.index[4]], "R", "S"
     )
     assert table.set_index("pair")["length"].to_dict() == {"clean": 4, "noisy": 1}
+
+
+def test_sessions_when_b_fell_flags_whether_a_did_better():
+    dates = pd.bdate_range("2024-01-01", periods=4, name="Date")
+    a = pd.Series([100, 99.5, 101, 99.0], index=dates)
+    b = pd.Series([100, 99.0, 100, 99.5], index=dates)
+    falls = streaks.sessions_when_b_fell(streaks.day_by_day(a, b))
+    assert list(falls.index) == [dates[1], dates[3]]
+    assert falls["a_did_better"].tolist() == [True, False]
+
+
+def test_month_end_closes_keep_each_months_last_session():
+    dates = pd.DatetimeIndex(["2024-01-30", "2024-01-31", "2024-02-28", "2024-02-29", "2024-03-01"])
+    closes = streaks.month_end_closes(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=dates))
+    assert list(closes.index) == [dates[1], dates[3], dates[4]]
+    assert closes.tolist() == [2.0, 4.0, 5.0]
 
 
 def test_basis_change_days_finds_the_ex_dividend_step():

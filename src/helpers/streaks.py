@@ -209,6 +209,38 @@ def last_time_table(
     return pd.DataFrame(rows).set_index("at_least")
 
 
+def reached_on(calendar: pd.DatetimeIndex, start: pd.Timestamp, length: int) -> pd.Timestamp:
+    """The session on which a run that began on `start` reached `length` sessions."""
+    return calendar[calendar.get_loc(start) + length - 1]
+
+
+def last_reached_before(
+    margin: pd.Series, before: str | pd.Timestamp, length: int, leader: str, a: str, b: str
+) -> pd.Timestamp | None:
+    """The session on which the most recent run by `leader` that ended before `before` reached
+    `length` sessions: the date behind "not since YEAR" and "the last time was MONTH".
+
+    Pass the current run's first session as `before`, so the run being described never
+    counts as its own precedent. None when no earlier run got that long.
+    """
+    run = last_run_before(run_table(margin, a, b), before, length, leader)
+    return None if run is None else reached_on(margin.index, run["start"], length)
+
+
+def longest_earlier(
+    runs: pd.DataFrame,
+    leader: str,
+    before: str | pd.Timestamp,
+    window_start: str | pd.Timestamp | None = None,
+) -> int:
+    """Longest run by `leader` that reached its full length (ended) inside
+    [window_start, before); 0 if none. The yardstick for "ties the longest in N years"."""
+    own = runs.loc[(runs["leader"] == leader) & (runs["end"] < pd.Timestamp(before))]
+    if window_start is not None:
+        own = own.loc[own["end"] >= pd.Timestamp(window_start)]
+    return int(own["length"].max()) if len(own) else 0
+
+
 def record_progression(runs: pd.DataFrame, leader: str) -> pd.DataFrame:
     """Runs by `leader` that set or tied the longest run seen so far, oldest first.
 
@@ -249,6 +281,20 @@ def day_by_day(
         }
     )
     return table.loc[start:end]
+
+
+def sessions_when_b_fell(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a `day_by_day` table on which B's return was negative, with whether A still
+    did better ("resilient": fell less, or rose)."""
+    falls = table.loc[table["ret_b"] < 0, ["ret_a", "ret_b", "margin"]]
+    return falls.assign(a_did_better=falls["ret_a"] > falls["ret_b"])
+
+
+def month_end_closes(prices: pd.Series) -> pd.Series:
+    """The last close of each calendar month, dated on that session, so monthly outcomes
+    and monthly runs come from the same margin and run functions as daily ones."""
+    closes = prices.dropna().sort_index()
+    return closes.groupby(closes.index.to_period("M")).tail(1)
 
 
 def run_containing(margin: pd.Series, date: str | pd.Timestamp, a: str = "A", b: str = "B") -> dict:
