@@ -18,6 +18,7 @@ COMMAND_MODULES: list[str] = [
     "helpers.cli_data",
     "helpers.cli_pipeline",
     "helpers.cli_streaks",
+    "helpers.cli_claims",
 ]
 
 

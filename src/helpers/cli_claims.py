@@ -1,0 +1,74 @@
+"""Commands `scorecard` and `claims list|show ID`: the ledger and its verdicts from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import yaml
+
+from helpers import claims, scorecard
+from helpers.config import reports_dir
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    build = subparsers.add_parser(
+        "scorecard",
+        help="build reports/claims.csv and reports/index.html from the ledger and results",
+        description="Read data/claims.yaml and reports/results/*.json and write "
+        "reports/claims.csv and the landing page reports/index.html.",
+    )
+    build.add_argument("--reports", type=Path, help="reports folder (default reports/)")
+    build.add_argument("--results", type=Path, help="results folder (default <reports>/results)")
+    build.set_defaults(func=run_scorecard)
+
+    ledger = subparsers.add_parser(
+        "claims",
+        help="list or show ledger claims (the ledger is schema-checked first)",
+        description="Inspect data/claims.yaml. `list` validates the ledger, then prints one "
+        "line per claim; `show ID` prints one row and its recorded result, if any.",
+    )
+    actions = ledger.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="validate the ledger and list its claims")
+    listing.add_argument("--family", choices=claims.FAMILIES, help="only this family")
+    listing.add_argument("--article", help="only claims from articles whose name starts so")
+    listing.set_defaults(func=run_list)
+    show = actions.add_parser("show", help="print one claim and its recorded result")
+    show.add_argument("claim_id", help="e.g. a000-streak-9")
+    show.set_defaults(func=run_show)
+
+
+def run_scorecard(args: argparse.Namespace) -> int:
+    csv_path, html_path = scorecard.build_scorecard(reports=args.reports, results=args.results)
+    print(f"wrote {csv_path}\nwrote {html_path}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    rows = [
+        c
+        for c in claims.validate_ledger()
+        if (args.family is None or c.family == args.family)
+        and (args.article is None or c.article.startswith(args.article))
+    ]
+    width = max((len(c.id) for c in rows), default=0)
+    for c in rows:
+        state = c.testability + (" pending" if c.is_pending else "")
+        print(f"{c.id:<{width}}  {c.family:<9}  {state:<20}  {c.notebook:<22}  {c.claim}")
+    print(f"{len(rows)} claim(s)")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    item = claims.claim(args.claim_id)
+    row = {k: v for k, v in vars(item).items() if v is not None}
+    print(yaml.safe_dump(row, sort_keys=False, allow_unicode=True, width=100).rstrip())
+    result_path = claims.results_dir() / f"{item.id}.json"
+    if result_path.is_file():
+        result = json.loads(result_path.read_text(encoding="utf-8"))
+        print(f"\nresult ({result_path}):\n  verdict: {result.get('verdict')}")
+        print(f"  explanation: {result.get('explanation')}")
+    else:
+        print(f"\nno recorded result in {claims.results_dir()} (reports at {reports_dir()})")
+    return 0
