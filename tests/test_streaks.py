@@ -121,8 +121,9 @@ def test_last_run_before_excludes_the_run_in_force():
     last = streaks.last_run_before(runs, today, 4, "R")
     assert last["length"] == 4 and last["start"] == margin.index[0]
     assert streaks.last_run_before(runs, today, 5, "R") is None
-    table = streaks.last_time_table(runs, today, [2, 5], "R")
+    table = streaks.last_time_table(margin, today, [2, 5], "R", "R", "S")
     assert table.loc[2, "length"] == 2 and pd.isna(table.loc[5, "start"])
+    assert table.loc[2, "reached_on"] == margin.index[6]
 
 
 def test_last_reached_before_dates_the_session_an_earlier_run_reached_the_length():
@@ -200,6 +201,13 @@ def test_month_end_closes_keep_each_months_last_session():
     closes = streaks.month_end_closes(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=dates))
     assert list(closes.index) == [dates[1], dates[3], dates[4]]
     assert closes.tolist() == [2.0, 4.0, 5.0]
+
+
+def test_outcome_disagreements_on_common_days_only():
+    dates = pd.bdate_range("2024-01-01", periods=4)
+    first = pd.Series([0.01, -0.02, 0.0, 0.03], index=dates)
+    second = pd.Series([0.02, 0.01, 0.0], index=dates[:3])
+    assert list(streaks.outcome_disagreements(first, second)) == [dates[1]]
 
 
 def test_basis_change_days_finds_the_ex_dividend_step():

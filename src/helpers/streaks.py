@@ -188,22 +188,30 @@ def last_run_before(
 
 
 def last_time_table(
-    runs: pd.DataFrame, date: str | pd.Timestamp, lengths: Sequence[int], leader: str | None
+    margin: pd.Series,
+    date: str | pd.Timestamp,
+    lengths: Sequence[int],
+    leader: str,
+    a: str = "A",
+    b: str = "B",
 ) -> pd.DataFrame:
-    """For each length L: the last run of at least L sessions that ended before `date`."""
+    """For each length L: the last run by `leader` of at least L sessions that ended before
+    `date`, the session it reached L, and how many years before `date` that was."""
+    runs = run_table(margin, a, b)
     rows = []
     for length in lengths:
         run = last_run_before(runs, date, length, leader)
+        reached = None if run is None else reached_on(margin.index, run["start"], length)
         rows.append(
             {
                 "at_least": length,
                 "start": None if run is None else run["start"],
                 "end": None if run is None else run["end"],
                 "length": None if run is None else int(run["length"]),
-                "leader": None if run is None else run["leader"],
+                "reached_on": reached,
                 "years_before": None
                 if run is None
-                else round((pd.Timestamp(date) - run["end"]).days / 365.25, 1),
+                else round((pd.Timestamp(date) - reached).days / 365.25, 1),
             }
         )
     return pd.DataFrame(rows).set_index("at_least")
@@ -348,6 +356,14 @@ def robustness_table(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def outcome_disagreements(first: pd.Series, second: pd.Series) -> pd.DatetimeIndex:
+    """Days both margins cover on which they name different winners: where the choice of
+    source, not the market, decides who beat whom."""
+    both = pd.concat([first, second], axis=1, join="inner")
+    differ = np.sign(both.iloc[:, 0]) != np.sign(both.iloc[:, 1])
+    return pd.DatetimeIndex(both.index[differ.to_numpy()], name="Date")
 
 
 def basis_change_days(x: pd.Series, y: pd.Series, tolerance: float = 1e-4) -> pd.DatetimeIndex:
