@@ -384,7 +384,7 @@ def prices(
     start, end = _as_timestamp(start), _as_timestamp(end)
     names = [tickers] if isinstance(tickers, str) else list(tickers)
     columns = {name: _field(name, field, start, end, source) for name in names}
-    table = pd.concat(columns, axis=1, join=join).sort_index()
+    table = pd.concat(columns, axis=1, join=join, sort=True)
     table.index.name = "Date"
     return _window(table, start, end)
 

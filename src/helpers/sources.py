@@ -238,7 +238,7 @@ def parse_yahoo_csv(source: Path | io.StringIO) -> pd.DataFrame:
 
 def parse_fred_csv(source: Path | io.StringIO, series_id: str) -> pd.DataFrame:
     """FRED's two-column CSV (first column the date, whatever its header); ``.`` = missing."""
-    raw = pd.read_csv(source, dtype=str, na_values=["."], keep_default_na=False)
+    raw = pd.read_csv(source, dtype=str, na_values=[".", ""], keep_default_na=False)
     if raw.shape[1] != 2:
         raise EmptyDownloadError(
             f"FRED series {series_id}: expected 2 columns, got {list(raw.columns)}",
@@ -381,7 +381,7 @@ def read_sp500_panel(folder: Path) -> pd.DataFrame:
     `panel_field` turns one field back into a wide frame by a reshape.
     """
     frames = {p.stem: parse_yahoo_csv(p) for p in folder_files(folder)}
-    wide = pd.concat(frames, axis=1, names=["Ticker", "Field"])
+    wide = pd.concat(frames, axis=1, names=["Ticker", "Field"], sort=True)
     long = wide.stack("Ticker", future_stack=True).reset_index()
     long["Ticker"] = long["Ticker"].astype("category")
     return long[["Date", "Ticker", *OHLCV_COLUMNS]]

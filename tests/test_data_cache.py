@@ -1,0 +1,211 @@
+"""The Parquet cache: round trips, atomic replacement, staleness, corruption, modes, STAMP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import FAKE_DAYS, yahoo_frame
+
+from helpers import cache, data, sources
+from helpers.cli import main
+from helpers.errors import CorruptCacheError
+
+
+def _bump_mtime(path, seconds=10):
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + seconds * 1_000_000_000))
+
+
+def test_round_trip_keeps_values_index_and_manifest(fake_snapshot):
+    fresh = data.ohlcv("^RUT")
+    again = data.ohlcv("^RUT")
+    pd.testing.assert_frame_equal(fresh, again)
+    manifest = cache.read_manifest("^RUT")
+    origin = manifest["origin"]
+    assert manifest["source"] == "snapshot" and manifest["rows"] == len(FAKE_DAYS)
+    assert manifest["columns"] == sources.OHLCV_COLUMNS
+    assert origin["path"] == str(fake_snapshot.path("yahoo/^RUT.csv"))
+    assert origin["sha256"] == sources.sha256_file(fake_snapshot.path("yahoo/^RUT.csv"))
+    assert {"size", "mtime", "mtime_ns"} <= set(origin)
+    assert manifest["first"] == f"{FAKE_DAYS[0]:%Y-%m-%d}"
+
+
+def test_french_periods_round_trip(fake_snapshot):
+    first = data.french("25_Portfolios_5x5")
+    pd.testing.assert_frame_equal(first, data.french("25_Portfolios_5x5"))
+    assert isinstance(first.index, pd.PeriodIndex)
+
+
+def test_warm_load_does_not_rehash_the_snapshot_file(fake_snapshot, monkeypatch):
+    data.prices("^RUT")
+
+    def no_hashing(path):
+        raise AssertionError(f"rehashed {path}")
+
+    monkeypatch.setattr(sources, "sha256_file", no_hashing)
+    assert len(data.prices("^RUT")) == len(FAKE_DAYS)
+
+
+def test_changed_snapshot_file_is_read_again(fake_snapshot):
+    before = data.prices("^GSPC")["^GSPC"]
+    path = fake_snapshot.write_yahoo("^GSPC", yahoo_frame(np.full(len(FAKE_DAYS), 5000.0)))
+    _bump_mtime(path)
+    after = data.prices("^GSPC")["^GSPC"]
+    assert (after == 5000.0).all() and not before.equals(after)
+
+
+def test_a_failing_fetch_leaves_the_old_entry_intact(fake_snapshot, monkeypatch):
+    data.prices("^GSPC")
+    good = cache.read_manifest("^GSPC")
+    _bump_mtime(fake_snapshot.path("yahoo/^GSPC.csv"))
+
+    def broken_read(root, key):
+        raise OSError("disk vanished mid-refresh")
+
+    monkeypatch.setattr(data, "read_snapshot", broken_read)
+    with pytest.raises(OSError):
+        data.refresh_one("^GSPC")
+    assert cache.read_manifest("^GSPC") == good
+    assert len(cache.read_part(good, "data")) == len(FAKE_DAYS)
+
+
+def test_a_write_that_dies_half_way_leaves_the_old_entry_intact(fake_snapshot, monkeypatch):
+    data.french("25_Portfolios_5x5")
+    key = "french:25_Portfolios_5x5"
+    good = cache.read_manifest(key)
+    real_write = cache._atomic_write
+    calls = []
+
+    def dies_on_second_part(path, write):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_write(path, write)
+
+    with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
+        patched.setattr(cache, "_atomic_write", dies_on_second_part)
+        data.refresh_one(key, force=True)
+    assert cache.read_manifest(key) == good
+    for part in good["parts"]:
+        assert not cache.read_part(good, part).empty
+    assert not list(cache.entry_dir(key).glob("*.tmp"))
+
+
+def test_corrupt_parquet_is_a_corrupt_cache_error_naming_file_and_fix(fake_snapshot):
+    data.prices("^RUT")
+    manifest = cache.read_manifest("^RUT")
+    part = cache.entry_dir("^RUT") / manifest["parts"]["data"]
+    part.write_bytes(b"not parquet at all")
+    with pytest.raises(CorruptCacheError) as caught:
+        data.prices("^RUT")
+    assert str(part) in str(caught.value) and "data refresh --force ^RUT" in str(caught.value)
+    assert data.refresh_one("^RUT", force=True) == "unchanged"  # same content, rebuilt
+    assert len(data.prices("^RUT")) == len(FAKE_DAYS)
+
+
+def test_corrupt_manifest_is_a_corrupt_cache_error_and_refresh_repairs_it(fake_snapshot):
+    data.prices("^RUT")
+    cache.manifest_path("^RUT").write_text("{ half a manifest")
+    with pytest.raises(CorruptCacheError, match="not valid JSON"):
+        data.prices("^RUT")
+    assert data.refresh_one("^RUT") == "new"
+    assert len(data.prices("^RUT")) == len(FAKE_DAYS)
+
+
+def test_a_live_entry_is_not_served_in_snapshot_mode(fake_snapshot):
+    live = yahoo_frame(np.full(len(FAKE_DAYS), 1.0))
+    origin = {"url": "yfinance:^GSPC", "sha256": "0" * 64, "size": 1}
+    manifest = {
+        "source": "yfinance",
+        "origin": origin,
+        "retrieved_at": "2026-01-01T00:00:00+00:00",
+        "first": None,
+        "last": None,
+        "rows": 1,
+        "columns": [],
+    }
+    cache.write_entry("^GSPC", {"data": live}, manifest)
+    assert (data.prices("^GSPC")["^GSPC"] != 1.0).all()
+    assert cache.read_manifest("^GSPC")["source"] == "snapshot"
+
+
+def test_an_entry_from_another_snapshot_folder_is_not_served(fake_snapshot, tmp_path, monkeypatch):
+    data.prices("^GSPC")
+    other = tmp_path / "other-snapshot"
+    (other / "yahoo").mkdir(parents=True)
+    frame = yahoo_frame(np.full(len(FAKE_DAYS), 42.0))
+    (other / "yahoo" / "^GSPC.csv").write_text(frame.to_csv(date_format="%Y-%m-%d"))
+    monkeypatch.setenv("SNAPSHOT_DIR", str(other))
+    assert (data.prices("^GSPC")["^GSPC"] == 42.0).all()
+
+
+def test_snapshot_mode_never_touches_the_network(fake_snapshot, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("network used in snapshot mode")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(data, "fetch_live", no_network)
+    data.prices(["^RUT", "^GSPC"])
+    data.fred("DFF")
+    data.french("25_Portfolios_5x5")
+    data.fomc_decisions()
+    data.sp500_prices()
+    data.compare_sources("^RUT")
+    assert main(["data", "refresh", "--force"]) == 0
+
+
+def test_refresh_touches_stamp_only_when_content_changed(fake_snapshot, capsys):
+    stamp = cache.cache_dir() / cache.STAMP
+    assert main(["data", "refresh"]) == 0
+    assert stamp.exists()
+    first = stamp.stat().st_mtime_ns
+    os.utime(stamp, ns=(first - 10**10, first - 10**10))
+    assert main(["data", "refresh"]) == 0
+    assert stamp.stat().st_mtime_ns == first - 10**10
+    _bump_mtime(fake_snapshot.path("fred/DFF.csv"))
+    assert main(["data", "refresh"]) == 0  # touched but same bytes: not a change
+    assert stamp.stat().st_mtime_ns == first - 10**10
+    fake_snapshot.write_text("fred/DFF.csv", "DATE,DFF\n2025-09-01,4.00\n")
+    assert main(["data", "refresh", "fred:DFF"]) == 0
+    assert stamp.stat().st_mtime_ns > first - 10**10
+    assert "changed: fred:DFF" in capsys.readouterr().out
+
+
+def test_refresh_covers_every_data_file_of_the_snapshot(fake_snapshot):
+    keys = data.refresh_keys()
+    assert {"^RUT", "^RUT.alt", "fred:DFF", "french:25_Portfolios_5x5", "fomc"} <= set(keys)
+    assert {"sp500:prices", "sp500:members"} <= set(keys)
+
+
+def test_refresh_reports_failures_and_exits_non_zero(fake_snapshot, capsys):
+    assert main(["data", "refresh", "^NOPE"]) == 1
+    assert "^NOPE: failed" in capsys.readouterr().err
+
+
+def test_status_lists_entries_with_origin_coverage_and_age(fake_snapshot, capsys):
+    data.prices("^RUT")
+    cache.manifest_path("fred:DFF").parent.mkdir(parents=True, exist_ok=True)
+    cache.manifest_path("fred:DFF").write_text("garbage")
+    assert main(["data", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "yahoo/^RUT.csv" in out and "CORRUPT" in out and "min" in out
+    table = data.status()
+    rut = table[table.series == "^RUT"].iloc[0]
+    assert rut["rows"] == len(FAKE_DAYS) and rut["source"] == "snapshot"
+
+
+def test_status_on_an_empty_cache_says_how_to_fill_it(capsys):
+    assert main(["data", "status"]) == 0
+    assert "data refresh" in capsys.readouterr().out
+
+
+def test_manifest_is_plain_json_with_the_documented_fields(fake_snapshot):
+    data.prices("^RUT")
+    manifest = json.loads(cache.manifest_path("^RUT").read_text())
+    assert set(cache.MANIFEST_FIELDS) <= set(manifest)
