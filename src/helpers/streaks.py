@@ -366,6 +366,26 @@ def outcome_disagreements(first: pd.Series, second: pd.Series) -> pd.DatetimeInd
     return pd.DatetimeIndex(both.index[differ.to_numpy()], name="Date")
 
 
+def source_agreement(
+    reference: pd.Series, others: Mapping[str, pd.Series], dates_shown: int = 8
+) -> pd.DataFrame:
+    """For each other margin (label -> margin): the sessions it shares with `reference`, and
+    on how many of them it names a different winner (the first `dates_shown` listed)."""
+    rows = {}
+    for label, other in others.items():
+        common = reference.index.intersection(other.index)
+        differ = outcome_disagreements(reference, other)
+        rows[label] = {
+            "first": common.min(),
+            "last": common.max(),
+            "common_sessions": len(common),
+            "different_winner": len(differ),
+            "dates": ", ".join(str(day.date()) for day in differ[:dates_shown])
+            + (", ..." if len(differ) > dates_shown else ""),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 def basis_change_days(x: pd.Series, y: pd.Series, tolerance: float = 1e-4) -> pd.DatetimeIndex:
     """Days on which two price files of the same asset stop moving together: the ratio x/y
     steps by more than `tolerance`. Between a raw and a dividend-adjusted ETF file these are
