@@ -344,7 +344,7 @@ def record(
         "explanation": judgement.explanation,
         "rule": ledger.resolved_rule(item),
         "notebook": os.environ.get(NOTEBOOK_ENV) or item.notebook,
-        "as_of": _iso(as_of) if as_of is not None else item.as_of,
+        "as_of": to_jsonable(as_of) if as_of is not None else item.as_of,
         "data_files": to_jsonable(_used_sources()),
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "details": to_jsonable(dict(details or {})),
@@ -411,18 +411,21 @@ def _is_midnight(value: dt.datetime) -> bool:
     return value.time() == dt.time(0) and value.tzinfo is None
 
 
-def write_json_atomic(path: Path, payload: Mapping[str, Any]) -> None:
+def write_text_atomic(path: Path, text: str) -> None:
     """Write to a temp file beside `path`, then rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, indent=2, ensure_ascii=False, sort_keys=False)
-            handle.write("\n")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json_atomic(path: Path, payload: Mapping[str, Any]) -> None:
+    write_text_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
 
 
 def read_results(directory: Path | None = None) -> dict[str, dict]:

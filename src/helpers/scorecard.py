@@ -21,7 +21,7 @@ from typing import Any
 
 from helpers import claims as ledger_api
 from helpers import verdicts
-from helpers.claims import VERDICT_STYLES, Claim
+from helpers.claims import VERDICT_STYLES, Claim, Ledger
 from helpers.config import reports_dir
 
 CSV_COLUMNS = (
@@ -51,6 +51,8 @@ class ScoredClaim:
     """A ledger row with the verdict the scorecard shows and where its evidence lives."""
 
     claim: Claim
+    claimed_text: str
+    claimed_interval: tuple[float, float] | None
     verdict: str
     explanation: str
     measured: Any
@@ -62,19 +64,23 @@ class ScoredClaim:
 # ------------------------------------------------------------------ assembling rows
 
 
-def score_claims(
-    items: Sequence[Claim], results: Mapping[str, dict], reports: Path
-) -> list[ScoredClaim]:
+def score_claims(ledger: Ledger, results: Mapping[str, dict], reports: Path) -> list[ScoredClaim]:
     """One ScoredClaim per ledger row, linking to `<notebook>.html#claim-<id>` when both exist."""
-    return [_score(item, results.get(item.id), reports) for item in items]
+    return [_score(ledger, item, results.get(item.id), reports) for item in ledger.claims]
 
 
-def _score(item: Claim, result: dict | None, reports: Path) -> ScoredClaim:
+def _score(ledger: Ledger, item: Claim, result: dict | None, reports: Path) -> ScoredClaim:
+    rule = ledger.resolved_rule(item)
+    claimed = {
+        "claimed_text": verdicts.describe_claimed(rule, item.claimed_value, item.unit),
+        "claimed_interval": verdicts.claimed_interval(rule, item.claimed_value),
+    }
     if result is not None:
         notebook = str(result.get("notebook") or item.notebook)
         page = reports / f"{notebook}.html"
         return ScoredClaim(
             claim=item,
+            **claimed,
             verdict=str(result.get("verdict", verdicts.PENDING)),
             explanation=str(result.get("explanation", "")),
             measured=result.get("measured"),
@@ -87,7 +93,16 @@ def _score(item: Claim, result: dict | None, reports: Path) -> ScoredClaim:
     else:
         why = "notebook not built yet" if item.is_pending else "no recorded result yet"
         verdict, explanation = verdicts.PENDING, f"{why} ({item.notebook})"
-    return ScoredClaim(item, verdict, explanation, None, item.notebook, (), None)
+    return ScoredClaim(
+        claim=item,
+        **claimed,
+        verdict=verdict,
+        explanation=explanation,
+        measured=None,
+        notebook=item.notebook,
+        data_files=(),
+        href=None,
+    )
 
 
 def csv_record(scored: ScoredClaim) -> dict[str, str]:
@@ -170,33 +185,35 @@ def consistency(scored: Sequence[ScoredClaim]) -> list[GroupConsistency]:
     return sorted(table, key=lambda g: (_STATUS_RANK[g.status], g.family, g.group))
 
 
-CONFLICT = "articles disagree"
-CONFLICT_SAME_DATE = "articles disagree on the same date"
-DIFFER_DATES = "figures differ, dates differ"
-AGREE = "articles agree"
-AGREE_REFUTED = "articles agree, data disagrees"
-_STATUS_RANK = {CONFLICT: 0, CONFLICT_SAME_DATE: 1, AGREE_REFUTED: 2, DIFFER_DATES: 3, AGREE: 4}
+DATA_SPLITS = "data backs one article, refutes another"
+SAME_DATE_CLASH = "incompatible figures for the same date"
+ALL_REFUTED = "all refuted by the data"
+NO_CONFLICT = "no conflict found"
+_STATUS_RANK = {DATA_SPLITS: 0, SAME_DATE_CLASH: 1, ALL_REFUTED: 2, NO_CONFLICT: 3}
 
 
 def group_status(members: Sequence[ScoredClaim]) -> str:
-    """How the articles in one group relate, judged from claimed values and verdicts.
+    """How the articles in one group relate, from verdicts and claimed values.
 
-    Data first: when the measurements support one article and refute another, they disagree.
-    Otherwise two articles giving different figures for the same as_of disagree on their face.
+    Data first: measurements that support one article and refute another split them. Without
+    that, two articles whose claimed intervals (tolerance included) for the same as_of do not
+    overlap cannot both be right, whatever the data.
     """
     found = {m.verdict for m in members}
     if verdicts.SUPPORTED in found and verdicts.REFUTED in found:
-        return CONFLICT
-    by_article = {m.claim.article: m for m in members}
-    dated = defaultdict(set)
-    for m in by_article.values():
-        dated[m.claim.as_of].add(json.dumps(m.claim.claimed_value, sort_keys=True))
-    if any(len(values) > 1 for values in dated.values()):
-        return CONFLICT_SAME_DATE
-    claimed = {json.dumps(m.claim.claimed_value, sort_keys=True) for m in by_article.values()}
-    if len(claimed) > 1:
-        return DIFFER_DATES
-    return AGREE_REFUTED if found == {verdicts.REFUTED} else AGREE
+        return DATA_SPLITS
+    if any(_clash(a, b) for a in members for b in members):
+        return SAME_DATE_CLASH
+    return ALL_REFUTED if found == {verdicts.REFUTED} else NO_CONFLICT
+
+
+def _clash(a: ScoredClaim, b: ScoredClaim) -> bool:
+    if a.claim.article == b.claim.article or a.claim.as_of != b.claim.as_of:
+        return False
+    if a.claimed_interval is None or b.claimed_interval is None:
+        return False
+    (a_low, a_high), (b_low, b_high) = a.claimed_interval, b.claimed_interval
+    return a_high < b_low or b_high < a_low
 
 
 # ------------------------------------------------------------------ HTML
@@ -239,6 +256,8 @@ code { font-size: 0.9em; }
 a { color: #1d4ed8; }
 .muted { color: #6b7280; }
 ul.pages { columns: 2; }
+details { margin: 10px 0; }
+summary { cursor: pointer; color: #1d4ed8; }
 footer { margin-top: 40px; color: #6b7280; font-size: 0.88em; }
 """
 
@@ -312,7 +331,7 @@ def _family_tables(scored: Sequence[ScoredClaim]) -> str:
         body = "".join(
             f"<tr><td>{chip(s.verdict)}</td><td>{_claim_cell(s)}</td>"
             f"<td>{esc(s.claim.article.split('_')[0])}</td><td class='num'>{esc(s.claim.as_of)}"
-            f"</td><td class='num'>{esc(verdicts.fmt_value(s.claim.claimed_value, s.claim.unit))}"
+            f"</td><td class='num'>{esc(s.claimed_text)}"
             f"</td><td class='num'>{esc(_measured_text(s))}</td>"
             f"<td class='why'>{esc(s.explanation)}</td></tr>"
             for s in rows
@@ -332,18 +351,31 @@ def _measured_text(s: ScoredClaim) -> str:
 
 
 def _consistency_table(groups: Sequence[GroupConsistency]) -> str:
+    """Conflicting groups in full; the rest folded under a <details> to keep the page short."""
     if not groups:
         return "<p class='muted'>No claim appears in more than one article.</p>"
+    conflicts = [g for g in groups if g.status != NO_CONFLICT]
+    calm = [g for g in groups if g.status == NO_CONFLICT]
+    table = _group_table(conflicts) if conflicts else "<p>No conflicts between articles.</p>"
+    if calm:
+        table += (
+            f"<details><summary>{len(calm)} more group(s) with no conflict found</summary>"
+            f"{_group_table(calm)}</details>"
+        )
+    return table
+
+
+def _group_table(groups: Sequence[GroupConsistency]) -> str:
     body = []
     for g in groups:
         entries = "<br>".join(
             f"<b>{esc(m.claim.article.split('_')[0])}</b> (as of {esc(m.claim.as_of)}): claims "
-            f"{esc(verdicts.fmt_value(m.claim.claimed_value, m.claim.unit))}"
+            f"{esc(m.claimed_text)}"
             + (f", measured {esc(_measured_text(m))}" if m.measured is not None else "")
             + f" {chip(m.verdict)}"
             for m in sorted(g.members, key=lambda m: (m.claim.as_of, m.claim.article))
         )
-        status_style = "color:#7f1d1d;font-weight:700" if "disagree" in g.status else ""
+        status_style = "" if g.status == NO_CONFLICT else "color:#7f1d1d;font-weight:700"
         body.append(
             f"<tr><td><code>{esc(g.group)}</code><br><span class='muted'>{esc(g.family)}</span>"
             f"</td><td style='{status_style}'>{esc(g.status)}</td><td>{entries}</td></tr>"
@@ -440,10 +472,10 @@ def build_scorecard(
     """Write reports/claims.csv and reports/index.html; return their paths."""
     reports = Path(reports) if reports else reports_dir()
     results_path = Path(results) if results else reports / "results"
-    items = ledger_api.load_ledger(ledger)
+    book = ledger_api.read_ledger(ledger)
     recorded = ledger_api.read_results(results_path) if results_path.is_dir() else {}
-    scored = score_claims(items, recorded, reports)
-    orphans = sorted(set(recorded) - {i.id for i in items})
+    scored = score_claims(book, recorded, reports)
+    orphans = sorted(set(recorded) - set(book.by_id()))
     stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     csv_path = write_csv(scored, reports / "claims.csv")
     html_path = reports / "index.html"

@@ -31,7 +31,7 @@ RULE_KEYS_FROM_TERM = ("comparator", "tolerance", "partly", "strict", "granulari
 
 _SEVERITY = {SUPPORTED: 0, PARTLY: 1, REFUTED: 2}
 _FLOAT_SLACK = 1e-9
-_UNIT_SYMBOLS = {"percent": "%"}
+_UNIT_SYMBOLS = {"percent": "%", "ratio": "×"}
 _UNITLESS = {"bool", "date", "month", "year", "text"}
 
 
@@ -346,6 +346,54 @@ def _boolean(rule, claimed, measured, unit) -> Judgement:
     verdict = SUPPORTED if claimed == measured else REFUTED
     return Judgement(
         verdict, f"measured {fmt_value(measured)} vs claimed {fmt_value(claimed)}: {verdict}"
+    )
+
+
+# ------------------------------------------------------------------ describing claims
+
+
+def describe_claimed(rule: Mapping[str, Any], claimed: Any, unit: str = "") -> str:
+    """The claim as a reader should see it: "≈ 8 %", "more than 5 pp", "1991-03-01..1993-12-31"."""
+    comparator = rule["comparator"]
+    if comparator in ("at_least", "at_most"):
+        strict = bool(rule.get("strict", False))
+        words = {("at_least", True): "more than", ("at_least", False): "at least",
+                 ("at_most", True): "less than", ("at_most", False): "at most"}  # fmt: skip
+        return f"{words[comparator, strict]} {fmt_value(claimed, unit)}"
+    if comparator == "range" or (comparator == "none" and _is_ascending_pair(claimed)):
+        return f"{fmt_value(claimed[0])}..{fmt_value(claimed[1], unit)}"
+    loose = band_for(rule.get("tolerance"), claimed if is_number(claimed) else 0) != Band()
+    return ("≈ " if comparator == "equal" and loose else "") + fmt_value(claimed, unit)
+
+
+def claimed_interval(rule: Mapping[str, Any], claimed: Any) -> tuple[float, float] | None:
+    """The numbers a numeric claim allows, its tolerance band included; None if not numeric.
+
+    Two articles whose intervals for the same quantity and date do not overlap cannot both be
+    right. For a not-testable row an ascending pair of numbers is read as a range ("12-13x").
+    """
+    comparator = rule["comparator"]
+    if comparator in ("range", "none") and _is_ascending_pair(claimed):
+        band = band_for(rule.get("tolerance"), (claimed[0] + claimed[1]) / 2)
+        return claimed[0] - band.below, claimed[1] + band.above
+    if not is_number(claimed):
+        return None
+    band = band_for(rule.get("tolerance"), claimed)
+    low, high = claimed - band.below, claimed + band.above
+    return {
+        "equal": (low, high),
+        "none": (low, high),
+        "at_least": (low, math.inf),
+        "at_most": (-math.inf, high),
+    }.get(comparator)
+
+
+def _is_ascending_pair(value: Any) -> bool:
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(is_number(x) for x in value)
+        and value[0] <= value[1]
     )
 
 

@@ -1,0 +1,257 @@
+"""Ledger schema checks on small YAML fixtures, record(), and the real data/claims.yaml."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import claims, data, verdicts
+from helpers.config import repo_root
+from helpers.errors import LedgerError
+
+ARTICLE = "000_test_article.txt"
+TERMS = {"exact": {"meaning": "count must match", "comparator": "equal", "tolerance": {"abs": 0}}}
+GOOD_ROW = {
+    "id": "a000-streak-9",
+    "group": "jan2026-streak-length",
+    "article": ARTICLE,
+    "as_of": "2026-01-14",
+    "as_of_basis": "Inferred from the run length.",
+    "family": "streak",
+    "claim": "Small caps beat large caps for 9 sessions.",
+    "claimed": {"value": 9, "unit": "sessions"},
+    "rule": {"measure": "integer, run length at as_of", "comparator": "equal", "term": "exact"},
+    "notebook": "01_demo",
+    "testability": "data",
+    "testability_note": "Daily closes.",
+}
+OPINION_ROW = {
+    **GOOD_ROW,
+    "id": "a000-opinion",
+    "group": "quotes",
+    "family": "other",
+    "claimed": {"value": "opinion", "unit": "text"},
+    "rule": {"measure": "none", "comparator": "none"},
+    "testability": "not_testable",
+}
+
+
+class LedgerFixture:
+    """A ledger file, a notebooks/ folder with 01_demo.ipynb and an articles/ folder."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.path = root / "claims.yaml"
+        self.notebooks = root / "notebooks"
+        self.articles = root / "articles"
+        self.notebooks.mkdir()
+        (self.notebooks / "01_demo.ipynb").write_text("{}")
+        self.articles.mkdir()
+        (self.articles / ARTICLE).write_text("text")
+
+    def write(self, rows: list[dict], terms: dict | None = None) -> Path:
+        doc = {"terms": TERMS if terms is None else terms, "claims": rows}
+        self.path.write_text(yaml.safe_dump(doc, sort_keys=False))
+        return self.path
+
+    def validate(self, rows: list[dict], articles: Path | None = None) -> list[claims.Claim]:
+        self.write(rows)
+        return claims.validate_ledger(self.path, self.notebooks, articles or self.articles)
+
+
+@pytest.fixture
+def ledger(tmp_path) -> LedgerFixture:
+    return LedgerFixture(tmp_path)
+
+
+def changed(**fields) -> dict:
+    row = copy.deepcopy(GOOD_ROW)
+    row.update(fields)
+    return row
+
+
+def without(name: str) -> dict:
+    row = copy.deepcopy(GOOD_ROW)
+    del row[name]
+    return row
+
+
+# ------------------------------------------------------------------ schema
+
+
+def test_a_good_fixture_validates(ledger):
+    rows = ledger.validate([GOOD_ROW, OPINION_ROW])
+    assert [r.id for r in rows] == ["a000-streak-9", "a000-opinion"]
+    assert rows[0].claimed_value == 9 and rows[0].unit == "sessions"
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([without("rule")], "lacks required field(s): rule"),
+        ([changed(rule={"comparator": "equal", "term": "exact"})], "no `measure`"),
+        ([changed(family="vibes")], "unknown family 'vibes'"),
+        ([changed(testability="maybe")], "unknown testability 'maybe'"),
+        ([changed(notebook="09_missing")], "notebook 09_missing does not exist"),
+        ([GOOD_ROW, GOOD_ROW], "duplicate id 'a000-streak-9'"),
+        ([changed(article="999_missing.txt")], "article 999_missing.txt not found"),
+        ([changed(claimed={"value": "nine", "unit": "sessions"})], "equal needs a number"),
+        ([changed(claimed={"unit": "sessions"})], "`claimed` must be a mapping with `value`"),
+        ([changed(rule={"measure": "x", "comparator": "range"})], "range claim must be"),
+        ([changed(rule={"measure": "x", "term": "circa"})], "unknown term 'circa'"),
+        ([changed(status="done")], "unknown status 'done'"),
+        ([changed(testability="not_testable")], "comparator `none` goes with"),
+    ],
+)
+def test_each_schema_failure_is_reported(ledger, rows, message):
+    with pytest.raises(LedgerError) as caught:
+        ledger.validate(rows)
+    assert message in str(caught.value)
+
+
+def test_a_pending_row_may_name_a_notebook_not_built_yet(ledger):
+    rows = ledger.validate([changed(notebook="05_later", status="pending")])
+    assert rows[0].is_pending
+
+
+def test_article_check_is_skipped_without_an_articles_folder(ledger):
+    rows = ledger.validate([changed(article="elsewhere.txt")], articles=ledger.root / "absent")
+    assert rows[0].article == "elsewhere.txt"
+
+
+def test_all_problems_are_listed_at_once(ledger):
+    with pytest.raises(LedgerError) as caught:
+        ledger.validate([changed(family="vibes"), changed(id="b", testability="maybe")])
+    assert "2 problem(s)" in str(caught.value)
+
+
+def test_yaml_dates_become_iso_strings(ledger):
+    ledger.path.write_text(
+        yaml.safe_dump({"terms": TERMS, "claims": [GOOD_ROW]}).replace(
+            "as_of: '2026-01-14'", "as_of: 2026-01-14"
+        )
+    )
+    assert claims.load_ledger(ledger.path)[0].as_of == "2026-01-14"
+
+
+def test_unknown_claim_id_names_near_misses(ledger, monkeypatch):
+    monkeypatch.setenv(claims.LEDGER_ENV, str(ledger.write([GOOD_ROW])))
+    with pytest.raises(LedgerError) as caught:
+        claims.claim("a000-streak-10")
+    assert "a000-streak-9" in str(caught.value)
+
+
+# ------------------------------------------------------------------ record()
+
+
+@pytest.fixture
+def recording(ledger, tmp_path, monkeypatch) -> Path:
+    """The fixture ledger in use and an empty results dir; returns the results dir."""
+    monkeypatch.setenv(claims.LEDGER_ENV, str(ledger.write([GOOD_ROW, OPINION_ROW])))
+    results = tmp_path / "results"
+    monkeypatch.setenv(claims.RESULTS_ENV, str(results))
+    monkeypatch.delenv(claims.NOTEBOOK_ENV, raising=False)
+    return results
+
+
+def test_record_writes_the_result_json(recording, monkeypatch):
+    source = {
+        "series": "^RUT",
+        "source": "snapshot",
+        "origin": "yahoo/^RUT.csv",
+        "sha256": "ab" * 32,
+        "first": "1987-09-10",
+        "last": "2026-02-23",
+        "rows": 9,
+    }
+    monkeypatch.setattr(data, "used_sources", lambda: [source])
+    verdict = claims.record("a000-streak-9", 10, details={"start": "2026-01-02"})
+    payload = json.loads((recording / "a000-streak-9.json").read_text())
+    assert verdict.verdict == verdicts.REFUTED
+    assert payload["verdict"] == verdicts.REFUTED
+    assert payload["explanation"] == verdict.explanation
+    assert payload["measured"] == 10 and payload["claimed"] == 9
+    assert payload["notebook"] == "01_demo" and payload["as_of"] == "2026-01-14"
+    assert payload["data_files"] == [source]
+    assert payload["rule"]["tolerance"] == {"abs": 0}  # resolved from the term
+    assert set(payload) >= {"claim_id", "article", "family", "claim", "unit", "built_at", "details"}
+    assert [p.name for p in recording.iterdir()] == ["a000-streak-9.json"]  # no temp files
+
+
+def test_record_uses_the_pipeline_notebook_name_and_plain_json_types(recording, monkeypatch):
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    monkeypatch.setenv(claims.NOTEBOOK_ENV, "01_renamed")
+    claims.record(
+        "a000-streak-9",
+        np.int64(9),
+        as_of=pd.Timestamp("2026-01-15"),
+        details={"when": pd.Timestamp("2026-01-02"), "margins": np.array([0.5, 1.5])},
+    )
+    payload = json.loads((recording / "a000-streak-9.json").read_text())
+    assert payload["notebook"] == "01_renamed"
+    assert payload["as_of"] == "2026-01-15"
+    assert payload["details"] == {"when": "2026-01-02", "margins": [0.5, 1.5]}
+
+
+def test_verdict_renders_a_box_with_the_claim_anchor(recording):
+    box = claims.record("a000-streak-9", 9)._repr_html_()
+    assert '<a id="claim-a000-streak-9"></a>' in box
+    assert "SUPPORTED" in box
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "measured", "message"),
+    [
+        ("a000-nope", 9, "no claim 'a000-nope'"),
+        ("a000-opinion", 1, "marked not_testable"),
+        ("a000-streak-9", "nine", "cannot judge measured"),
+    ],
+)
+def test_record_refuses_what_it_cannot_judge(recording, claim_id, measured, message):
+    with pytest.raises(LedgerError) as caught:
+        claims.record(claim_id, measured)
+    assert message in str(caught.value)
+    assert not recording.exists() or not any(recording.iterdir())
+
+
+# ------------------------------------------------------------------ the real ledger
+
+REAL_ARTICLES = repo_root().parent / "shared" / "articles"
+
+
+def test_the_real_ledger_validates():
+    rows = claims.validate_ledger()
+    assert len(rows) > 30
+    assert {r.family for r in rows} <= set(claims.FAMILIES)
+
+
+def test_the_real_ledger_every_family_and_article_is_covered():
+    rows = claims.load_ledger()
+    assert {r.family for r in rows} == set(claims.FAMILIES)
+    assert len({r.article for r in rows}) == 5
+
+
+@pytest.mark.skipif(not REAL_ARTICLES.is_dir(), reason="articles folder not present")
+def test_the_real_ledger_quotes_no_article_sentence():
+    """Paraphrase rule: no run of 10 words from an article appears in the ledger."""
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9%']+", text.lower())
+
+    article_runs = set()
+    for path in REAL_ARTICLES.glob("*.txt"):
+        w = words(path.read_text(encoding="utf-8"))
+        article_runs |= {tuple(w[i : i + 10]) for i in range(len(w) - 9)}
+    ledger_words = words(claims.ledger_path().read_text(encoding="utf-8"))
+    copied = [
+        " ".join(ledger_words[i : i + 10])
+        for i in range(len(ledger_words) - 9)
+        if tuple(ledger_words[i : i + 10]) in article_runs
+    ]
+    assert copied == []

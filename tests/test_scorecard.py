@@ -1,0 +1,271 @@
+"""Scorecard on fixture reports: claims.csv round trip, links that resolve, consistency."""
+
+from __future__ import annotations
+
+import csv
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from helpers import claims, scorecard, verdicts
+from helpers.cli import main
+
+EXACT = {"comparator": "equal", "tolerance": {"abs": 0}}
+ABOUT = {"comparator": "equal", "tolerance": {"abs": 0.5, "rel": 0.1}}
+
+
+def row(claim_id: str, article: str, group: str, value, **extra) -> dict:
+    base = {
+        "id": claim_id,
+        "group": group,
+        "article": article,
+        "as_of": "2026-01-14",
+        "as_of_basis": "fixture",
+        "family": "streak",
+        "claim": f"paraphrase of {claim_id}",
+        "claimed": {"value": value, "unit": "sessions"},
+        "rule": {"measure": "run length", "term": "exact"},
+        "notebook": "01_demo",
+        "testability": "data",
+        "testability_note": "fixture",
+    }
+    return {**base, **extra}
+
+
+ROWS = [
+    row("a-streak-9", "000_a.txt", "streak-length", 9),
+    row("b-streak-10", "001_b.txt", "streak-length", 10, as_of="2026-01-15"),
+    row(
+        "a-ytd-8",
+        "000_a.txt",
+        "ytd",
+        8.0,
+        family="return",
+        rule={"measure": "YTD", "term": "about"},
+        notebook="03_later",
+        status="pending",
+    ),
+    row(
+        "c-ytd-5-8",
+        "002_c.txt",
+        "ytd",
+        5.8,
+        family="return",
+        rule={"measure": "YTD", "term": "about"},
+        notebook="03_later",
+        status="pending",
+    ),
+    row(
+        "a-months",
+        "000_a.txt",
+        "cuts",
+        ["2025-09", "2025-12"],
+        family="rates",
+        rule={"measure": "months", "comparator": "date", "granularity": "month"},
+        notebook="02_unbuilt",
+    ),
+    row(
+        "a-opinion",
+        "000_a.txt",
+        "quotes",
+        "opinion",
+        family="other",
+        rule={"measure": "none", "comparator": "none"},
+        testability="not_testable",
+    ),
+]
+
+
+class Reports:
+    """A reports/ folder whose results come from real record() calls on a fixture ledger."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch):
+        self.root = root / "reports"
+        self.results = self.root / "results"
+        self.ledger = root / "claims.yaml"
+        self.ledger.write_text(
+            yaml.safe_dump({"terms": {"exact": EXACT, "about": ABOUT}, "claims": ROWS})
+        )
+        monkeypatch.setenv(claims.LEDGER_ENV, str(self.ledger))
+        monkeypatch.setenv(claims.RESULTS_ENV, str(self.results))
+        monkeypatch.delenv(claims.NOTEBOOK_ENV, raising=False)
+        self.boxes = [
+            claims.record("a-streak-9", 9),
+            claims.record("b-streak-10", 9),
+            claims.record("a-months", ["2025-09-17", "2025-12-10"]),
+        ]
+        (self.root / "01_demo.html").write_text(
+            "<html><body>" + "".join(b._repr_html_() for b in self.boxes[:2]) + "</body></html>"
+        )
+
+    def build(self) -> tuple[Path, Path]:
+        return scorecard.build_scorecard(reports=self.root, ledger=self.ledger)
+
+
+@pytest.fixture
+def reports(tmp_path, monkeypatch) -> Reports:
+    return Reports(tmp_path, monkeypatch)
+
+
+def read_csv(path: Path) -> dict[str, dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for r in rows:
+        for column in scorecard.JSON_COLUMNS:
+            r[column] = json.loads(r[column])
+    return {r["claim_id"]: r for r in rows}
+
+
+# ------------------------------------------------------------------ claims.csv
+
+
+def test_csv_round_trips_the_result_jsons(reports):
+    csv_path, _ = reports.build()
+    table = read_csv(csv_path)
+    assert set(table) == {r["id"] for r in ROWS}
+    assert set(next(iter(table.values()))) == set(scorecard.CSV_COLUMNS)
+    for result_path in reports.results.glob("*.json"):
+        result = json.loads(result_path.read_text())
+        line = table[result["claim_id"]]
+        assert line["measured"] == result["measured"]
+        assert line["claimed"] == result["claimed"]
+        assert line["verdict"] == result["verdict"]
+        assert line["explanation"] == result["explanation"]
+
+
+def test_rows_without_results_are_pending_or_not_testable(reports):
+    table = read_csv(reports.build()[0])
+    assert table["a-opinion"]["verdict"] == verdicts.NOT_TESTABLE
+    assert table["a-ytd-8"]["verdict"] == verdicts.PENDING
+    assert table["a-streak-9"]["verdict"] == verdicts.SUPPORTED
+    assert table["b-streak-10"]["verdict"] == verdicts.REFUTED
+
+
+# ------------------------------------------------------------------ index.html
+
+
+class Links(HTMLParser):
+    """Collects every href and every id of one HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if values.get("href"):
+            self.hrefs.append(values["href"])
+        if values.get("id"):
+            self.ids.add(values["id"])
+
+
+def parse(path: Path) -> Links:
+    links = Links()
+    links.feed(path.read_text(encoding="utf-8"))
+    return links
+
+
+def test_every_local_link_resolves_and_every_claim_fragment_exists(reports):
+    _, index = reports.build()
+    page = parse(index)
+    claim_links = [h for h in page.hrefs if "#claim-" in h]
+    assert len(claim_links) == 2  # a-months has a result but no built report: no link
+    for href in page.hrefs:
+        parts = urlsplit(href)
+        assert not parts.scheme and not parts.netloc, f"external link {href}"
+        target = (index.parent / unquote(parts.path)) if parts.path else index
+        assert target.is_file(), f"{href} points at a missing file"
+        if parts.fragment:
+            assert parts.fragment in parse(target).ids, f"{href}: no such anchor"
+
+
+def test_index_shows_totals_and_lists_reports(reports):
+    _, index = reports.build()
+    text = index.read_text(encoding="utf-8")
+    counts = scorecard.verdict_counts(
+        scorecard.score_claims(
+            claims.read_ledger(reports.ledger), claims.read_results(), reports.root
+        )
+    )
+    assert counts == {
+        verdicts.REFUTED: 1,
+        verdicts.PARTLY: 0,
+        verdicts.SUPPORTED: 2,
+        verdicts.PENDING: 2,
+        verdicts.NOT_TESTABLE: 1,
+    }
+    assert '<div class="n">2</div>' in text
+    assert 'href="01_demo.html"' in text
+    assert "http://" not in text and "https://" not in text and "<script" not in text
+
+
+def test_index_names_results_without_a_ledger_row(reports):
+    claims.write_json_atomic(reports.results / "zz-gone.json", {"claim_id": "zz-gone"})
+    _, index = reports.build()
+    assert "zz-gone" in index.read_text(encoding="utf-8")
+
+
+def test_cli_builds_the_scorecard(reports, capsys, monkeypatch):
+    monkeypatch.setenv(claims.LEDGER_ENV, str(reports.ledger))
+    assert main(["scorecard", "--reports", str(reports.root)]) == 0
+    assert "index.html" in capsys.readouterr().out
+    assert main(["claims", "show", "a-streak-9"]) == 0
+    assert "verdict: supported" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ consistency
+
+
+def scored_row(article: str, as_of: str, interval, verdict: str) -> scorecard.ScoredClaim:
+    item = claims.Claim(
+        "x", "g", article, as_of, "", "return", "c", {"value": 1}, {}, "n", "data", ""
+    )
+    return scorecard.ScoredClaim(item, "", interval, verdict, "", None, "n", (), None)
+
+
+@pytest.mark.parametrize(
+    ("members", "status"),
+    [
+        (
+            [
+                ("a", "d1", (7.2, 8.8), verdicts.SUPPORTED),
+                ("b", "d1", (5.7, 5.9), verdicts.REFUTED),
+            ],
+            scorecard.DATA_SPLITS,
+        ),
+        (
+            [("a", "d1", (7.2, 8.8), verdicts.PENDING), ("b", "d1", (5.7, 5.9), verdicts.PENDING)],
+            scorecard.SAME_DATE_CLASH,
+        ),
+        (
+            [("a", "d1", (7.2, 8.8), verdicts.PENDING), ("b", "d2", (5.7, 5.9), verdicts.PENDING)],
+            scorecard.NO_CONFLICT,
+        ),
+        (
+            [("a", "d1", (24, 28), verdicts.PENDING), ("b", "d1", (23, 27), verdicts.PENDING)],
+            scorecard.NO_CONFLICT,
+        ),
+        (
+            [("a", "d1", None, verdicts.REFUTED), ("b", "d2", None, verdicts.REFUTED)],
+            scorecard.ALL_REFUTED,
+        ),
+    ],
+)
+def test_group_status(members, status):
+    assert scorecard.group_status([scored_row(*m) for m in members]) == status
+
+
+def test_consistency_lists_only_groups_spanning_articles(reports):
+    ledger = claims.read_ledger(reports.ledger)
+    groups = scorecard.consistency(
+        scorecard.score_claims(ledger, claims.read_results(), reports.root)
+    )
+    assert {g.group: g.status for g in groups} == {
+        "streak-length": scorecard.DATA_SPLITS,
+        "ytd": scorecard.SAME_DATE_CLASH,
+    }

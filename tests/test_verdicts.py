@@ -1,0 +1,243 @@
+"""Verdict rules on plain values: comparators, bands, boundaries and monotonicity."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers import verdicts as v
+
+TERMS = {
+    "exact": {"comparator": "equal", "tolerance": {"abs": 0}},
+    "approximately": {
+        "comparator": "equal",
+        "tolerance": {"abs": 0.5, "rel": 0.10},
+        "partly": {"abs": 1.0, "rel": 0.25},
+    },
+    "nearly": {
+        "comparator": "equal",
+        "tolerance": {"below": {"abs": 0.5, "rel": 0.10}, "above": {"abs": 0.25}},
+    },
+    "more_than": {"comparator": "at_least", "strict": True, "partly": {"abs": 0.5}},
+    "since_year": {"comparator": "date", "granularity": "year", "partly": {"abs": 1}},
+}
+
+
+def judge(rule: dict, claimed, measured, unit: str = "") -> v.Judgement:
+    return v.evaluate(v.resolve_rule(rule, TERMS), claimed, measured, unit)
+
+
+# ------------------------------------------------------------------ equal
+
+
+def test_exact_count_match_and_mismatch_explain_the_numbers():
+    ok = judge({"term": "exact"}, 9, 9, "sessions")
+    bad = judge({"term": "exact"}, 9, 10, "sessions")
+    assert ok.verdict == v.SUPPORTED
+    assert bad.verdict == v.REFUTED
+    assert bad.explanation == "measured 10 sessions vs claimed 9 sessions: refuted (tolerance 0)"
+
+
+@pytest.mark.parametrize(
+    ("measured", "expected"),
+    [
+        (8.8, v.SUPPORTED),  # claimed 8: tolerance max(0.5, 0.8) = 0.8, edge included
+        (7.2, v.SUPPORTED),
+        (8.81, v.PARTLY),
+        (10.0, v.PARTLY),  # partly band max(1, 2) = 2, edge included
+        (10.01, v.REFUTED),
+        (5.99, v.REFUTED),
+    ],
+)
+def test_approximately_bands_are_inclusive(measured, expected):
+    assert judge({"term": "approximately"}, 8.0, measured, "percent").verdict == expected
+
+
+def test_approximately_explanation_shows_units_and_bands():
+    text = judge({"term": "approximately"}, 8.0, 7.31, "percent").explanation
+    assert text == "measured 7.31 % vs claimed 8 %: supported (tolerance ±0.8, partly within ±2)"
+
+
+def test_nearly_is_asymmetric():
+    assert judge({"term": "nearly"}, 8.0, 7.2).verdict == v.SUPPORTED
+    assert judge({"term": "nearly"}, 8.0, 8.25).verdict == v.SUPPORTED
+    assert judge({"term": "nearly"}, 8.0, 8.3).verdict == v.REFUTED
+
+
+def test_row_tolerance_overrides_term():
+    rule = {"term": "approximately", "tolerance": {"abs": 2.0}, "partly": {"abs": 5.0}}
+    assert judge(rule, 69.0, 66.5).verdict == v.PARTLY
+    assert judge(rule, 69.0, 67.0).verdict == v.SUPPORTED
+
+
+def test_lists_compare_elementwise_and_worst_decides():
+    rule = {"term": "exact"}
+    assert judge(rule, [3.5, 3.75], [3.5, 3.75]).verdict == v.SUPPORTED
+    assert judge(rule, [3.5, 3.75], [3.5, 4.0]).verdict == v.REFUTED
+    with pytest.raises(v.RuleError):
+        judge(rule, [3.5, 3.75], [3.5])
+
+
+# ------------------------------------------------------------------ one-sided and ranges
+
+
+def test_more_than_excludes_the_bound_and_has_a_partly_band():
+    rule = {"term": "more_than"}
+    assert judge(rule, 5.0, 5.01).verdict == v.SUPPORTED
+    assert judge(rule, 5.0, 5.0).verdict == v.PARTLY
+    assert judge(rule, 5.0, 4.5).verdict == v.PARTLY
+    assert judge(rule, 5.0, 4.49).verdict == v.REFUTED
+
+
+def test_at_least_includes_the_bound():
+    assert judge({"comparator": "at_least"}, 300, 300).verdict == v.SUPPORTED
+    assert judge({"comparator": "at_least"}, 300, 299).verdict == v.REFUTED
+
+
+def test_at_most_strict_and_not_strict():
+    assert judge({"comparator": "at_most", "strict": True}, 0.0, 0.0).verdict == v.REFUTED
+    assert judge({"comparator": "at_most"}, 0.0, 0.0).verdict == v.SUPPORTED
+    assert judge({"comparator": "at_most", "strict": True}, 0.0, -0.1).verdict == v.SUPPORTED
+
+
+def test_bounds_work_on_dates():
+    assert judge({"comparator": "at_most"}, "2005-12-31", "1999-03-01").verdict == v.SUPPORTED
+    assert judge({"comparator": "at_most"}, "2005-12-31", "2010-03-01").verdict == v.REFUTED
+
+
+def test_range_is_inclusive_with_partly_band():
+    rule = {"comparator": "range", "partly": {"abs": 2.0}}
+    assert judge(rule, [-20.0, -17.0], -20.0).verdict == v.SUPPORTED
+    assert judge(rule, [-20.0, -17.0], -17.0).verdict == v.SUPPORTED
+    assert judge(rule, [-20.0, -17.0], -15.5).verdict == v.PARTLY
+    assert judge(rule, [-20.0, -17.0], -14.0).verdict == v.REFUTED
+
+
+def test_range_on_dates_uses_days():
+    rule = {"comparator": "range", "partly": {"abs": 31}}
+    claimed = ["2026-01-12", "2026-01-14"]
+    assert judge(rule, claimed, "2026-01-14").verdict == v.SUPPORTED
+    assert judge(rule, claimed, "2026-02-10").verdict == v.PARTLY
+    assert judge(rule, claimed, "2026-03-01").verdict == v.REFUTED
+
+
+# ------------------------------------------------------------------ dates, booleans, none
+
+
+def test_since_year_matches_the_year_and_one_year_off_is_partly():
+    assert judge({"term": "since_year"}, "1990", "1990-08-20").verdict == v.SUPPORTED
+    assert judge({"term": "since_year"}, "1990", "1991-01-02").verdict == v.PARTLY
+    assert judge({"term": "since_year"}, "1990", "2008-06-17").verdict == v.REFUTED
+
+
+def test_month_and_day_granularity():
+    month = {"comparator": "date", "granularity": "month"}
+    assert judge(month, "2008-06", "2008-06-30").verdict == v.SUPPORTED
+    assert judge(month, "2008-06", "2008-07-01").verdict == v.REFUTED
+    day = {"comparator": "date", "granularity": "day"}
+    assert judge(day, "2026-01-02", "2026-01-02").verdict == v.SUPPORTED
+    with pytest.raises(v.RuleError):
+        judge(day, "2026-01", "2026-01-02")
+
+
+def test_date_lists_compare_elementwise():
+    rule = {"comparator": "date", "granularity": "month"}
+    months = ["2025-09", "2025-10", "2025-12"]
+    assert judge(rule, months, ["2025-09-17", "2025-10-29", "2025-12-10"]).verdict == v.SUPPORTED
+
+
+def test_boolean_and_not_testable_and_pending():
+    assert judge({"comparator": "boolean"}, True, True).verdict == v.SUPPORTED
+    assert judge({"comparator": "boolean"}, True, False).verdict == v.REFUTED
+    assert judge({"comparator": "none"}, "opinion", None).verdict == v.NOT_TESTABLE
+    assert judge({"term": "exact"}, 9, None).verdict == v.PENDING
+
+
+@pytest.mark.parametrize(
+    ("rule", "claimed", "measured"),
+    [
+        ({"term": "exact"}, 9, "nine"),
+        ({"term": "exact"}, 9, float("nan")),
+        ({"comparator": "boolean"}, True, 1),
+        ({"comparator": "date"}, "1990", "last summer"),
+        ({"comparator": "range"}, [5, 1], 3),
+    ],
+)
+def test_values_of_the_wrong_kind_raise(rule, claimed, measured):
+    with pytest.raises(v.RuleError):
+        judge(rule, claimed, measured)
+
+
+def test_unknown_term_or_comparator_raise():
+    with pytest.raises(v.RuleError):
+        v.resolve_rule({"term": "circa"}, TERMS)
+    with pytest.raises(v.RuleError):
+        v.resolve_rule({"comparator": "about"}, TERMS)
+
+
+@pytest.mark.parametrize(
+    ("comparator", "claimed"),
+    [
+        ("equal", "nine"),
+        ("range", [3]),
+        ("range", [5, 1]),
+        ("date", "1990-13"),
+        ("boolean", "yes"),
+        ("at_least", [1, 2]),
+        ("equal", []),
+    ],
+)
+def test_check_claimed_rejects_malformed_values(comparator, claimed):
+    with pytest.raises(v.RuleError):
+        v.check_claimed({"comparator": comparator}, claimed)
+
+
+# ------------------------------------------------------------------ properties
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+width = st.floats(min_value=0, max_value=1e4, allow_nan=False, allow_infinity=False)
+comparators = st.sampled_from(["equal", "at_least", "at_most"])
+SEVERITY = {v.SUPPORTED: 0, v.PARTLY: 1, v.REFUTED: 2}
+
+
+@given(comparators, st.booleans(), finite, finite, width, width, width)
+def test_widening_tolerance_never_worsens_a_verdict(
+    comparator, strict, claimed, measured, tol, extra, partly
+):
+    narrow = {
+        "comparator": comparator,
+        "strict": strict,
+        "tolerance": {"abs": tol},
+        "partly": {"abs": partly},
+    }
+    wide = {**narrow, "tolerance": {"abs": tol + extra}}
+    before = v.evaluate(narrow, claimed, measured).verdict
+    after = v.evaluate(wide, claimed, measured).verdict
+    assert SEVERITY[after] <= SEVERITY[before]
+    if before == v.SUPPORTED:
+        assert after == v.SUPPORTED
+
+
+@given(finite, finite, width, width, width)
+def test_widening_a_range_never_worsens_a_verdict(low, measured, span, tol, extra):
+    claimed = [low, low + span]
+    before = v.evaluate({"comparator": "range", "tolerance": {"abs": tol}}, claimed, measured)
+    after = v.evaluate(
+        {"comparator": "range", "tolerance": {"abs": tol + extra}}, claimed, measured
+    )
+    assert SEVERITY[after.verdict] <= SEVERITY[before.verdict]
+
+
+@given(finite, width, st.sampled_from([-1, 1]))
+def test_band_edges_are_supported(claimed, tol, side):
+    measured = claimed + side * tol
+    rule = {"comparator": "equal", "tolerance": {"abs": tol}}
+    assert v.evaluate(rule, claimed, measured).verdict == v.SUPPORTED
+
+
+@given(finite, width)
+def test_partly_band_is_never_narrower_than_tolerance(claimed, tol):
+    rule = {"comparator": "equal", "tolerance": {"abs": tol}, "partly": {"abs": tol / 2}}
+    assert v.evaluate(rule, claimed, claimed + tol).verdict == v.SUPPORTED
+    assert v.evaluate(rule, claimed, claimed + tol * 1.5 + 1).verdict == v.REFUTED
