@@ -168,3 +168,10 @@ def test_load_core_loads_every_core_series(fake_snapshot, monkeypatch):
     monkeypatch.setattr(data, "CORE_SERIES", keys)
     loaded = data.load_core()
     assert list(loaded) == keys and all(len(frame) for frame in loaded.values())
+
+
+def test_coverage_names_file_hash_and_span_per_series(fake_snapshot):
+    table = data.coverage(["^RUT", "fred:DFF"])
+    assert table.loc["^RUT", "file"] == "yahoo/^RUT.csv"
+    assert table.loc["fred:DFF", "rows"] == 3 and len(table.loc["^RUT", "sha256"]) == 64
+    assert table.loc["^RUT", "last"] == f"{FAKE_DAYS[-1]:%Y-%m-%d}"

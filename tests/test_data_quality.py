@@ -97,3 +97,12 @@ def test_quality_report_has_one_row_per_flag_with_its_rule(fake_snapshot):
         ("SPY", ODD_VOLUME_DAY, "odd_volume"),
     }
     assert report["rule"].str.len().min() > 40
+
+
+def test_source_agreement_counts_disagreements_per_alternate(fake_snapshot):
+    table = data.source_agreement("^RUT")
+    assert table.index.tolist() == ["^RUT.alt"]
+    row = table.loc["^RUT.alt"]
+    assert row["common_days"] == len(FAKE_DAYS) and row["same_basis"]
+    assert (row["close_disagreements"], row["sign_disagreements"]) == (1, 0)
+    assert row["max_abs_rel_diff"] == pytest.approx(0.001, rel=1e-3)

@@ -273,6 +273,12 @@ def _age(retrieved_at: str, now: pd.Timestamp) -> str:
     return f"{seconds / 86400:.0f} d"
 
 
+def _origin_label(origin: dict) -> str:
+    """A snapshot path relative to the snapshot root, or the URL of a live download."""
+    root = origin.get("snapshot")
+    return relative_to_snapshot(origin["path"], root) if root else origin["url"]
+
+
 def status() -> pd.DataFrame:
     """One row per cache entry: series, source, origin, coverage, rows and age."""
     now = pd.Timestamp.now(tz="UTC")
@@ -281,15 +287,11 @@ def status() -> pd.DataFrame:
         if manifest is None or "origin" not in manifest:
             rows.append({"series": path.stem, "source": "CORRUPT", "origin": str(path)})
             continue
-        origin = manifest["origin"]
-        snapshot_root = origin.get("snapshot")
         rows.append(
             {
                 "series": manifest["series"],
                 "source": manifest["source"],
-                "origin": relative_to_snapshot(origin["path"], snapshot_root)
-                if snapshot_root
-                else origin["url"],
+                "origin": _origin_label(manifest["origin"]),
                 "first": manifest["first"],
                 "last": manifest["last"],
                 "rows": manifest["rows"],
@@ -315,6 +317,29 @@ def _record_use(manifest: dict) -> None:
         "last": manifest["last"],
         "rows": manifest["rows"],
     }
+
+
+def coverage(keys: list[str] | None = None) -> pd.DataFrame:
+    """What each series covers and which file (and sha256) it was read from.
+
+    One row per key (default: CORE_SERIES), from the cache manifests; loading a key that is
+    not cached yet fills the cache first.
+    """
+    rows = []
+    for key in keys or CORE_SERIES:
+        manifest = entry(key).manifest
+        rows.append(
+            {
+                "series": key,
+                "source": manifest["source"],
+                "file": _origin_label(manifest["origin"]),
+                "sha256": manifest["origin"]["sha256"],
+                "first": manifest["first"],
+                "last": manifest["last"],
+                "rows": manifest["rows"],
+            }
+        )
+    return pd.DataFrame(rows).set_index("series")
 
 
 def used_sources() -> list[dict]:
@@ -502,6 +527,15 @@ def compare_sources(ticker: str) -> pd.DataFrame:
     days. One row per (day, alternate); columns in `helpers.quality.compare_pair`.
     """
     return quality.compare_all(prices(ticker)[ticker], _alternates(ticker))
+
+
+def source_agreement(ticker: str) -> pd.DataFrame:
+    """How well `ticker`'s file agrees with each alternate: one row per alternate file.
+
+    Columns: common_days, span, same_basis, max_abs_rel_diff, close_disagreements (> 0.05 %,
+    same basis only) and sign_disagreements (different up/down/flat move).
+    """
+    return quality.agreement_summary(prices(ticker)[ticker], _alternates(ticker))
 
 
 def _stale(ticker: str) -> tuple[pd.DataFrame, pd.DataFrame]:

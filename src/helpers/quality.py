@@ -209,6 +209,27 @@ def compare_all(primary: pd.Series, alternates: dict[str, pd.Series]) -> pd.Data
     return pd.concat(frames).sort_index(kind="stable")
 
 
+def agreement_summary(primary: pd.Series, alternates: dict[str, pd.Series]) -> pd.DataFrame:
+    """Per alternate: common days, whether the level is comparable, and disagreement counts."""
+    rows = []
+    for name, alternate in alternates.items():
+        common = primary.dropna().index.intersection(alternate.dropna().index)
+        found = compare_pair(primary, alternate, name)
+        gap = (primary[common] / alternate[common] - 1).abs()
+        rows.append(
+            {
+                "alternate": name,
+                "common_days": len(common),
+                "span": f"{common[0]:%Y-%m-%d}..{common[-1]:%Y-%m-%d}" if len(common) else "",
+                "same_basis": same_basis(primary, alternate),
+                "max_abs_rel_diff": gap.max() if len(common) else np.nan,
+                "close_disagreements": int(found["close_disagrees"].sum()),
+                "sign_disagreements": int(found["sign_disagrees"].sum()),
+            }
+        )
+    return pd.DataFrame(rows).set_index("alternate")
+
+
 def disagreement_flags(comparison: pd.DataFrame, series: str) -> pd.DataFrame:
     """Quality-report rows for the disagreements found by `compare_all`."""
     level = comparison[comparison["close_disagrees"]]
