@@ -251,6 +251,8 @@ th, td { text-align: left; vertical-align: top; padding: 6px 8px;
   border-bottom: 1px solid #e5e7eb; }
 th { background: #f1f5f9; font-weight: 600; position: sticky; top: 0; }
 td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.val { max-width: 14em; overflow-wrap: anywhere; font-variant-numeric: tabular-nums; }
+td.wrap { word-break: break-all; font-family: ui-monospace, monospace; font-size: 0.85em; }
 td.why { color: #374151; font-size: 0.9em; }
 code { font-size: 0.9em; }
 a { color: #1d4ed8; }
@@ -331,8 +333,8 @@ def _family_tables(scored: Sequence[ScoredClaim]) -> str:
         body = "".join(
             f"<tr><td>{chip(s.verdict)}</td><td>{_claim_cell(s)}</td>"
             f"<td>{esc(s.claim.article.split('_')[0])}</td><td class='num'>{esc(s.claim.as_of)}"
-            f"</td><td class='num'>{esc(s.claimed_text)}"
-            f"</td><td class='num'>{esc(_measured_text(s))}</td>"
+            f"</td><td class='val'>{esc(s.claimed_text)}"
+            f"</td><td class='val'>{esc(_measured_text(s))}</td>"
             f"<td class='why'>{esc(s.explanation)}</td></tr>"
             for s in rows
         )
@@ -396,10 +398,16 @@ def _pages_list(pages: Sequence[Path]) -> str:
 def _vintage_table(files: Sequence[Mapping[str, Any]]) -> str:
     if not files:
         return "<p class='muted'>No recorded result cites a data file yet.</p>"
-    keys = ("series", "source", "origin", "sha256", "first", "last", "rows", "retrieved")
+    known = ("series", "source", "origin", "sha256", "first", "last", "rows", "retrieved")
+    keys = [k for k in known if any(f.get(k) not in (None, "") for f in files)]
     head = "".join(f"<th>{k}</th>" for k in keys)
     body = "".join(
-        "<tr>" + "".join(f"<td class='num'>{esc(f.get(k, ''))}</td>" for k in keys) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td class='{'wrap' if k in ('origin', 'sha256') else 'num'}'>{esc(f.get(k, ''))}</td>"
+            for k in keys
+        )
+        + "</tr>"
         for f in files
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -353,7 +353,7 @@ def _boolean(rule, claimed, measured, unit) -> Judgement:
 
 
 def describe_claimed(rule: Mapping[str, Any], claimed: Any, unit: str = "") -> str:
-    """The claim as a reader should see it: "≈ 8 %", "more than 5 pp", "1991-03-01..1993-12-31"."""
+    """The claim as a reader should see it: "≈ 8 %", "more than 5 pp", "6 to 7 years"."""
     comparator = rule["comparator"]
     if comparator in ("at_least", "at_most"):
         strict = bool(rule.get("strict", False))
@@ -361,7 +361,7 @@ def describe_claimed(rule: Mapping[str, Any], claimed: Any, unit: str = "") -> s
                  ("at_most", True): "less than", ("at_most", False): "at most"}  # fmt: skip
         return f"{words[comparator, strict]} {fmt_value(claimed, unit)}"
     if comparator == "range" or (comparator == "none" and _is_ascending_pair(claimed)):
-        return f"{fmt_value(claimed[0])}..{fmt_value(claimed[1], unit)}"
+        return f"{fmt_value(claimed[0])} to {fmt_value(claimed[1], unit)}"
     loose = band_for(rule.get("tolerance"), claimed if is_number(claimed) else 0) != Band()
     return ("≈ " if comparator == "equal" and loose else "") + fmt_value(claimed, unit)
 
