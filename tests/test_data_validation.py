@@ -73,7 +73,7 @@ def test_validation_accepts_any_strictly_increasing_positive_series(gaps, closes
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.integers(min_value=0, max_value=19), st.floats(max_value=0, allow_nan=False))
+@given(st.integers(min_value=0, max_value=19), st.floats(min_value=-1e9, max_value=0))
 def test_validation_rejects_any_non_positive_close(position, bad):
     closes = np.full(20, 5.0)
     closes[position] = bad

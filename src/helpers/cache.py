@@ -89,7 +89,7 @@ def parse_manifest(text: str, path: Path, key: str) -> dict:
 def read_part(manifest: dict, part: str, columns: list[str] | None = None) -> pd.DataFrame:
     """One Parquet part of an entry; an unreadable file is a CorruptCacheError, not a trace."""
     key = manifest["series"]
-    path = entry_dir(key) / manifest["parts"][part]
+    path = manifest_path(key).with_name(manifest["parts"][part])
     try:
         table = pq.ParquetFile(path).read(
             columns=columns, use_threads=False, use_pandas_metadata=True

@@ -80,8 +80,10 @@ def validate(frame: pd.DataFrame, series: str) -> pd.DataFrame:
         if isinstance(index, pd.DatetimeIndex) and index[-1] > pd.Timestamp.today():
             raise _fail(series, "dates after today", index[index > pd.Timestamp.today()])
     if _must_be_positive(series):
-        prices = frame.reindex(columns=[c for c in PRICE_FIELDS if c in frame]).to_numpy()
-        bad = np.any(prices <= 0, axis=1) if prices.size else np.zeros(len(frame), bool)
+        bad = np.zeros(len(frame), bool)
+        for column in PRICE_FIELDS:
+            if column in frame.columns:
+                bad |= frame[column].to_numpy() <= 0
         if bad.any():
             raise _fail(series, "zero or negative prices", index[bad])
     return frame

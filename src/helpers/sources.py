@@ -505,12 +505,12 @@ def _fetch_yahoo(ticker: str) -> Fetched:
         log.removeHandler(handler)
     if raw is None or raw.dropna(how="all").empty:
         raise _yahoo_failure(ticker, "; ".join(handler.messages))
-    frame = flatten_yahoo(raw, ticker)
+    frame = flatten_yahoo(raw)
     payload = frame.to_csv().encode()
     return Fetched({DEFAULT_PART: frame}, "yfinance", _bytes_origin(f"yfinance:{ticker}", payload))
 
 
-def flatten_yahoo(raw: pd.DataFrame, ticker: str) -> pd.DataFrame:
+def flatten_yahoo(raw: pd.DataFrame) -> pd.DataFrame:
     """yf.download's (Price, Ticker) MultiIndex columns -> one flat OHLCV frame, naive dates."""
     frame = raw.copy()
     if isinstance(raw.columns, pd.MultiIndex):
