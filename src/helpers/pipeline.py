@@ -48,7 +48,10 @@ _REPORT_TEMPLATE = """\
 {%- block extra_css -%}
 <style>
   details.smallcap-code > summary { cursor: pointer; color: #666; font-size: 0.85em; }
-  p.smallcap-note { color: #666; font-size: 0.85em; margin: 1em 0; }
+  p.smallcap-note {
+    color: #666; font-family: var(--jp-content-font-family); font-size: 0.85em;
+    margin: 1em 0 1em calc(var(--jp-cell-prompt-width, 64px) + 12px);
+  }
 </style>
 {%- endblock extra_css -%}
 {%- block body_header -%}
