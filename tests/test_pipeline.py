@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import nbformat
@@ -190,8 +189,6 @@ def test_run_notebook_command_collects_repeated_parameters():
 @pytest.mark.snapshot
 @pytest.mark.slow
 def test_data_overview_notebook_runs_against_the_snapshot(tmp_path):
-    if not os.environ.get("SNAPSHOT_DIR"):
-        pytest.skip("SNAPSHOT_DIR is not set")
     notebook = repo_root() / "notebooks" / "00_data_overview.ipynb"
 
     html = run_notebook(notebook, reports=tmp_path / "reports", kernel=TEST_KERNEL)
