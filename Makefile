@@ -20,6 +20,8 @@ LEDGER := data/claims.yaml
 #   make reports NOTEBOOK_ARGS="-p as_of 2026-01-30"
 CELL_TIMEOUT ?= 600
 NOTEBOOK_ARGS ?=
+# Extra `jupyter lab` options, e.g. make lab LAB_ARGS="--no-browser --allow-root"
+LAB_ARGS ?=
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 REPORTS := $(NOTEBOOKS:notebooks/%.ipynb=reports/%.html)
@@ -62,7 +64,7 @@ lint: $(SETUP_STAMP) ## ruff over src, tests, notebooks and scripts
 	$(PY) -m ruff check src tests notebooks scripts
 
 lab: $(SETUP_STAMP) ## open JupyterLab on notebooks/ with the project kernel
-	cd notebooks && ../$(VENV)/bin/jupyter lab
+	cd notebooks && ../$(VENV)/bin/jupyter lab $(LAB_ARGS)
 
 bench: $(SETUP_STAMP) ## time data loading, a full and a no-op `make reports`, and the floor
 	$(PY) scripts/bench.py

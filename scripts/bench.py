@@ -98,7 +98,7 @@ def main() -> None:
     width = max(len(label) for label, _ in rows)
     print(f"{'measure':<{width}}  seconds")
     for label, value in rows:
-        print(f"{label:<{width}}  {value:7.2f}")
+        print(f"{label:<{width}}  {value:8.3f}")
 
 
 if __name__ == "__main__":
