@@ -194,3 +194,14 @@ def test_data_overview_notebook_runs_against_the_snapshot(tmp_path):
     html = run_notebook(notebook, reports=tmp_path / "reports", kernel=TEST_KERNEL)
 
     assert "data:image/png;base64," in html.read_text(encoding="utf-8")
+
+
+def test_a_cell_over_the_time_limit_fails_the_run(tmp_path, reports):
+    notebook = write_notebook(tmp_path / "nb" / "47_slow.ipynb", "import time\ntime.sleep(30)")
+
+    with pytest.raises(NotebookRunError, match="47_slow.*timed out") as caught:
+        run_notebook(notebook, reports=reports, kernel=TEST_KERNEL, cell_timeout=1)
+
+    assert "CELL_TIMEOUT" in caught.value.fix
+
+    assert not (reports / "47_slow.html").exists()

@@ -202,10 +202,16 @@ def _environ(values: Mapping[str, str]) -> Iterator[None]:
 
 def _run_error(stem: str, exc: Exception, failed: Path) -> NotebookRunError:
     """Say which notebook, which cell and which exception, and where to look."""
+    kept = "the previous report and results were left unchanged"
     if isinstance(exc, NoSuchKernel):
         return NotebookRunError(
             f"notebook {stem}: Jupyter kernel {exc.name!r} is not installed",
             "run `make setup` (it registers the smallcap-claims kernel in .venv)",
+        )
+    if isinstance(exc, TimeoutError):
+        return NotebookRunError(
+            f"notebook {stem} stopped: {exc}",
+            f"speed the cell up or raise the limit (make reports CELL_TIMEOUT=1200); {kept}",
         )
     if isinstance(exc, PapermillExecutionError):
         where = f"cell In [{exc.exec_count}] (cell index {exc.cell_index})"
@@ -214,5 +220,5 @@ def _run_error(stem: str, exc: Exception, failed: Path) -> NotebookRunError:
         where, what = "a cell", f"{type(exc).__name__}: {exc}"
     return NotebookRunError(
         f"notebook {stem} failed in {where}: {what}",
-        f"read the traceback in {failed}; the previous report and results were left unchanged",
+        f"read the traceback in {failed}; {kept}",
     )
