@@ -78,7 +78,7 @@ def test_a_write_that_dies_half_way_leaves_the_old_entry_intact(fake_snapshot, m
     data.french("25_Portfolios_5x5")
     key = "french:25_Portfolios_5x5"
     good = cache.read_manifest(key)
-    real_write = cache._atomic_write
+    real_write = cache.atomic_write
     calls = []
 
     def dies_on_second_part(path, write):
@@ -88,7 +88,7 @@ def test_a_write_that_dies_half_way_leaves_the_old_entry_intact(fake_snapshot, m
         real_write(path, write)
 
     with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
-        patched.setattr(cache, "_atomic_write", dies_on_second_part)
+        patched.setattr(cache, "atomic_write", dies_on_second_part)
         data.refresh_one(key, force=True)
     assert cache.read_manifest(key) == good
     for part in good["parts"]:

@@ -13,6 +13,7 @@ import yaml
 
 from helpers import claims, scorecard, verdicts
 from helpers.cli import main
+from helpers.files import write_json_atomic
 
 EXACT = {"comparator": "equal", "tolerance": {"abs": 0}}
 ABOUT = {"comparator": "equal", "tolerance": {"abs": 0.5, "rel": 0.1}}
@@ -205,7 +206,7 @@ def test_index_shows_totals_and_lists_reports(reports):
 
 
 def test_index_names_results_without_a_ledger_row(reports):
-    claims.write_json_atomic(reports.results / "zz-gone.json", {"claim_id": "zz-gone"})
+    write_json_atomic(reports.results / "zz-gone.json", {"claim_id": "zz-gone"})
     _, index = reports.build()
     assert "zz-gone" in index.read_text(encoding="utf-8")
 

@@ -14,11 +14,8 @@ leaves the previous manifest pointing at the previous, complete parts.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +24,7 @@ from pyarrow import ArrowException
 
 from helpers.config import cache_dir
 from helpers.errors import CorruptCacheError
+from helpers.files import atomic_write, write_json_atomic
 from helpers.sources import kind_of, name_of
 
 MANIFEST_FIELDS = (
@@ -105,29 +103,6 @@ def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-
-
-def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
-    """Write via a temp file in the same folder, then rename over the target."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_text(text: str) -> Callable[[str], None]:
-    def write(tmp: str) -> None:
-        Path(tmp).write_text(text)
-
-    return write
-
-
 def write_entry(key: str, parts: dict[str, pd.DataFrame], manifest: dict) -> dict:
     """Store the parts and their manifest; return the manifest as written."""
     folder = entry_dir(key)
@@ -136,9 +111,9 @@ def write_entry(key: str, parts: dict[str, pd.DataFrame], manifest: dict) -> dic
     names = {}
     for n, (part, frame) in enumerate(parts.items()):
         names[part] = f"{_stem(key)}.{n}.{token}.parquet"
-        _atomic_write(folder / names[part], frame.to_parquet)
+        atomic_write(folder / names[part], frame.to_parquet)
     manifest = {**manifest, "series": key, "format": CACHE_FORMAT, "parts": names}
-    _atomic_write(manifest_path(key), _write_text(json.dumps(manifest, indent=1)))
+    write_json_atomic(manifest_path(key), manifest, indent=1)
     _remove_unlisted_parts(key, set(names.values()))
     return manifest
 

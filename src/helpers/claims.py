@@ -13,7 +13,6 @@ import html
 import json
 import math
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ import yaml
 from helpers import verdicts
 from helpers.config import repo_root, reports_dir
 from helpers.errors import DataError, LedgerError
+from helpers.files import write_json_atomic
 
 LEDGER_ENV = "SMALLCAP_LEDGER"
 RESULTS_ENV = "SMALLCAP_RESULTS_DIR"
@@ -409,23 +409,6 @@ def to_jsonable(value: Any) -> Any:
 
 def _is_midnight(value: dt.datetime) -> bool:
     return value.time() == dt.time(0) and value.tzinfo is None
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write to a temp file beside `path`, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_json_atomic(path: Path, payload: Mapping[str, Any]) -> None:
-    write_text_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
 
 
 def read_results(directory: Path | None = None) -> dict[str, dict]:

@@ -23,6 +23,7 @@ from helpers import claims as ledger_api
 from helpers import verdicts
 from helpers.claims import VERDICT_STYLES, Claim, Ledger
 from helpers.config import reports_dir
+from helpers.files import write_text_atomic
 
 CSV_COLUMNS = (
     "claim_id", "article", "family", "group", "as_of", "claim", "claimed", "measured", "unit",
@@ -141,7 +142,7 @@ def write_csv(scored: Iterable[ScoredClaim], path: Path) -> Path:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     writer.writerows(csv_record(s) for s in scored)
-    ledger_api.write_text_atomic(path, buffer.getvalue())
+    write_text_atomic(path, buffer.getvalue())
     return path
 
 
@@ -487,7 +488,7 @@ def build_scorecard(
     stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     csv_path = write_csv(scored, reports / "claims.csv")
     html_path = reports / "index.html"
-    ledger_api.write_text_atomic(
+    write_text_atomic(
         html_path, render_index(scored, report_pages(reports), stamp, orphans)
     )
     return csv_path, html_path
