@@ -175,3 +175,24 @@ def test_coverage_names_file_hash_and_span_per_series(fake_snapshot):
     assert table.loc["^RUT", "file"] == "yahoo/^RUT.csv"
     assert table.loc["fred:DFF", "rows"] == 3 and len(table.loc["^RUT", "sha256"]) == 64
     assert table.loc["^RUT", "last"] == f"{FAKE_DAYS[-1]:%Y-%m-%d}"
+
+
+def test_has_series_in_snapshot_mode_follows_the_files(fake_snapshot):
+    assert data.has_series("^RUT.alt") and data.has_series("fred:DFF")
+    assert not data.has_series("^GSPC.alt") and not data.has_series("IWM")
+    pairs = {"yahoo": ("^RUT", "^GSPC"), "alternates": ("^RUT.alt", "^GSPC.alt")}
+    assert data.keep_available(pairs) == {"yahoo": ("^RUT", "^GSPC")}
+
+
+def test_has_series_in_live_mode_excludes_snapshot_only_series():
+    assert data.has_series("^RUT") and data.has_series("fred:DFF")
+    assert not data.has_series("^RUT.alt") and not data.has_series("fomc")
+
+
+def test_sources_table_lists_the_files_behind_loaded_series(fake_snapshot):
+    assert data.sources_table().empty
+    data.prices(["^RUT", "^GSPC"])
+    table = data.sources_table()
+    assert sorted(table["series"]) == ["^GSPC", "^RUT"]
+    assert table["sha256"].str.fullmatch("[0-9a-f]{64}").all()
+    assert data.used_file_names() in ("^RUT.csv, ^GSPC.csv", "^GSPC.csv, ^RUT.csv")

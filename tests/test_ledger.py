@@ -255,3 +255,22 @@ def test_the_real_ledger_quotes_no_article_sentence():
         if tuple(ledger_words[i : i + 10]) in article_runs
     ]
     assert copied == []
+
+
+# ------------------------------------------------------------------ a notebook's claims
+
+
+def test_notebook_claims_select_groups_and_track_what_was_recorded(recording):
+    book = claims.NotebookClaims("01_demo")
+    assert [c.id for c in book.group("jan2026-streak-length")] == ["a000-streak-9"]
+    assert book.not_testable == ["a000-opinion"]
+    with pytest.raises(LedgerError, match="did not record \\['a000-streak-9'\\]"):
+        book.check_complete()
+    book.record("a000-streak-9", 9)
+    assert book.check_complete().startswith("recorded 1 claims")
+
+
+def test_notebook_claims_refuse_an_unknown_group(recording):
+    with pytest.raises(LedgerError) as caught:
+        claims.NotebookClaims("01_demo").group("renamed-group")
+    assert "jan2026-streak-length" in str(caught.value)  # the fix lists the known groups

@@ -362,6 +362,52 @@ def record(
     )
 
 
+class NotebookClaims:
+    """The ledger rows one notebook must judge, and the ones it has recorded so far.
+
+    Notebooks select rows by group (an unknown group is an error, so a renamed group stops the
+    run instead of silently skipping claims) and end with `check_complete()`, which fails when
+    a testable row of the notebook was never recorded.
+    """
+
+    def __init__(self, notebook: str, path: Path | None = None):
+        self.notebook = notebook
+        self.rows = [c for c in load_ledger(path) if c.notebook == notebook]
+        self.recorded: set[str] = set()
+
+    def group(self, name: str) -> list[Claim]:
+        rows = [c for c in self.rows if c.group == name]
+        if not rows:
+            known = sorted({c.group for c in self.rows})
+            raise LedgerError(
+                f"notebook {self.notebook} has no ledger rows in group {name!r}",
+                f"use one of {known} or fix the group in data/claims.yaml",
+            )
+        return rows
+
+    def record(self, claim_id: str, measured: Any, **kwargs: Any) -> Verdict:
+        verdict = record(claim_id, measured, **kwargs)
+        self.recorded.add(claim_id)
+        return verdict
+
+    @property
+    def not_testable(self) -> list[str]:
+        return sorted(c.id for c in self.rows if c.testability == "not_testable")
+
+    def check_complete(self) -> str:
+        """Raise if a testable row was not recorded; else a one-line summary."""
+        missing = sorted({c.id for c in self.rows} - self.recorded - set(self.not_testable))
+        if missing:
+            raise LedgerError(
+                f"notebook {self.notebook} did not record {missing}",
+                "record each of them with claims.record(), or fix their notebook in the ledger",
+            )
+        return (
+            f"recorded {len(self.recorded)} claims; "
+            f"not testable (shown, not judged): {self.not_testable or 'none'}"
+        )
+
+
 def judge(ledger: Ledger, item: Claim, measured: Any) -> verdicts.Judgement:
     """Evaluate one measured value against a claim (errors become LedgerError)."""
     try:

@@ -210,6 +210,24 @@ def load_core() -> dict[str, pd.DataFrame]:
     return {key: sp500_prices() if key == SP500_PRICES else load(key) for key in CORE_SERIES}
 
 
+def has_series(key: str) -> bool:
+    """Whether `key` can be loaded in the current mode, without loading it.
+
+    Snapshot mode: its file exists. Live mode: it has a live source (alternates, FOMC and the
+    S&P 500 member files exist only in the snapshot). Notebooks use it to skip cross-checks
+    that need snapshot-only series and say so, instead of failing for a user with internet.
+    """
+    root = snapshot_dir()
+    if root is not None:
+        return snapshot_path(root, key).exists()
+    return kind_of(key) in ("fred", "french") or _plain_ticker(key)
+
+
+def keep_available(groups: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The entries of `groups` whose series all pass `has_series` (order kept)."""
+    return {label: keys for label, keys in groups.items() if all(map(has_series, keys))}
+
+
 # ---------------------------------------------------------------------------- refresh, status
 
 
@@ -345,6 +363,17 @@ def coverage(keys: list[str] | None = None) -> pd.DataFrame:
 def used_sources() -> list[dict]:
     """Every series loaded in this process so far, with the file (or URL) and its sha256."""
     return list(_used.values())
+
+
+def sources_table() -> pd.DataFrame:
+    """`used_sources()` as the table every notebook ends with: which files fed its numbers."""
+    columns = ["series", "source", "origin", "first", "last", "rows", "sha256"]
+    return pd.DataFrame(used_sources(), columns=columns)
+
+
+def used_file_names() -> str:
+    """The loaded files' names, comma-separated: the source line under a chart."""
+    return ", ".join(Path(s["origin"]).name for s in used_sources())
 
 
 def clear_used_sources() -> None:
