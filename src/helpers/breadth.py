@@ -1,0 +1,364 @@
+"""Market breadth: how many S&P 500 members took part in a move, and how concentrated the index is.
+
+The member panel (`data.sp500_prices`) is a dates x price-file frame; membership comes from the
+reconstructed interval file (`data.sp500_members(as_of)`). Conventions fixed here so every
+breadth number counts the same way:
+- A member's price column is its price file's name: the membership file writes class shares
+  with a dot (BRK.B) where the price files use a hyphen (BRK-B), and Fiserv's old ticker FI
+  lives in FISV.csv.
+- A member counts on a day only if it has a usable value that day; members without one (no
+  price file, not yet listed long enough for a 50-day mean, file already ended) are reported
+  as missing, never counted as "not above" or "down".
+- Interior gaps (a missing day between two closes) are forward-filled; a file that has ended
+  is not extended, so a stale price never stands for a later close.
+- A date that is not a trading day means the last session on or before it.
+
+The IVV holdings file is the original iShares export (title block, then the table, then a
+disclaimer), so it is read here by `read_ishares_holdings` rather than by the data layer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers import returns, streaks
+from helpers.config import snapshot_dir
+from helpers.errors import DateRangeError, MissingSnapshotFileError, ValidationError
+from helpers.sources import sha256_file
+
+MAGNIFICENT_SEVEN = ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "META", "TSLA"]
+IVV_HOLDINGS_FILE = "sp500/weights/ivv_holdings_2025-11-18.csv"
+# Holdings tickers that differ from the price-file names: iShares drops the class separator,
+# and Marsh McLennan trades as MRSH in the price files (it was MMC on 2025-11-18).
+HOLDINGS_ALIASES = {"BRKB": "BRK-B", "BFB": "BF-B", "MMC": "MRSH"}
+# Membership tickers whose prices sit in another file (FI became FISV on 2025-11-11).
+MEMBER_FILE_ALIASES = {"FI": "FISV"}
+
+
+# ---------------------------------------------------------------------------- members
+
+
+def price_column(member: str) -> str:
+    """The price-file name of a membership ticker (BRK.B -> BRK-B, FI -> FISV)."""
+    return MEMBER_FILE_ALIASES.get(member, member.replace(".", "-"))
+
+
+def membership_mask(
+    days: Iterable[pd.Timestamp],
+    columns: Iterable[str],
+    members_on: Callable[[pd.Timestamp], list[str]],
+) -> tuple[pd.DataFrame, list[pd.Timestamp]]:
+    """Days x price columns, True where the column is an index member that day.
+
+    `members_on(day)` is `data.sp500_members`. Days after the membership file's window carry
+    the last known list forward (returned as the second value, so a chart can mark them);
+    a day before the first known one raises, because nothing can be carried back.
+    """
+    days = pd.DatetimeIndex(list(days), name="Date")
+    mask = pd.DataFrame(False, index=days, columns=pd.Index(list(columns), name="Ticker"))
+    carried: list[pd.Timestamp] = []
+    known: list[str] | None = None
+    for day in days:
+        try:
+            known = members_on(day)
+        except DateRangeError:
+            if known is None:
+                raise
+            carried.append(day)
+        present = [c for c in map(price_column, known) if c in mask.columns]
+        mask.loc[day, present] = True
+    return mask, carried
+
+
+def missing_price_files(members: Iterable[str], columns: Iterable[str]) -> list[str]:
+    """Members with no price file at all (K and IPG in this snapshot)."""
+    have = set(columns)
+    return sorted(m for m in members if price_column(m) not in have)
+
+
+# ---------------------------------------------------------------------------- panel
+
+
+def member_closes(close: pd.DataFrame, adjusted: pd.DataFrame) -> pd.DataFrame:
+    """Close per member, Adj Close for members whose file has no Close, interior gaps filled.
+
+    Removed members come from a source with dividend-adjusted closes only. Every breadth
+    measure here compares a member with itself (its own mean, its own earlier close), so
+    one name on another basis changes nothing but a dividend inside the window.
+    """
+    no_close = close.columns[close.isna().all()]
+    filled = close.copy()
+    filled[no_close] = adjusted.reindex(columns=no_close)
+    return filled.ffill(limit_area="inside")
+
+
+def above_mean(closes: pd.DataFrame, window: int = 50) -> pd.DataFrame:
+    """True/False where a close is above / not above the mean of its last `window` closes
+    (including that day); NaN where there are fewer than `window` closes to average."""
+    mean = closes.rolling(window, min_periods=window).mean()
+    flags = (closes > mean).astype(float)
+    return flags.where(mean.notna() & closes.notna())
+
+
+def member_share(flags: pd.DataFrame, mask: pd.DataFrame) -> pd.DataFrame:
+    """Per day: members counted, members with the flag True, their share (%), members missing.
+
+    `flags` is True/False/NaN per (day, member); NaN members are missing, not False.
+    """
+    flags = flags.reindex(index=mask.index, columns=mask.columns)
+    is_member = mask.to_numpy()
+    valid = flags.notna().to_numpy() & is_member
+    hits = (flags.fillna(0).to_numpy() > 0) & valid
+    counted, true = valid.sum(axis=1), hits.sum(axis=1)
+    share = np.where(counted > 0, 100.0 * true / np.maximum(counted, 1), np.nan)
+    return pd.DataFrame(
+        {
+            "share_pct": share,
+            "count": true,
+            "counted": counted,
+            "missing": is_member.sum(1) - counted,
+        },
+        index=mask.index,
+    )
+
+
+def share_above_mean(closes: pd.DataFrame, mask: pd.DataFrame, window: int = 50) -> pd.DataFrame:
+    """Share of members (%) whose close is above their own `window`-day simple mean, per day."""
+    return member_share(above_mean(closes, window), mask)
+
+
+def lowest_share(table: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp) -> dict:
+    """The lowest daily share in [start, end] and the session it came on."""
+    window = table.loc[start:end, "share_pct"]
+    if window.empty:
+        raise DateRangeError(
+            f"no sessions between {pd.Timestamp(start).date()} and {pd.Timestamp(end).date()}",
+            "pick a window inside the member panel",
+        )
+    return {
+        "share_pct": float(window.min()),
+        "session": window.idxmin(),
+        "sessions": len(window),
+    }
+
+
+# ---------------------------------------------------------------------------- up/down days
+
+
+def day_moves(closes: pd.DataFrame) -> pd.DataFrame:
+    """+1 up, -1 down, 0 unchanged against the previous close; NaN without both closes."""
+    change = closes.diff()
+    return np.sign(change).where(change.notna())
+
+
+def advance_decline(closes: pd.DataFrame, mask: pd.DataFrame) -> pd.DataFrame:
+    """Members closing up and down each session, and whether advancers outnumbered decliners."""
+    moves = day_moves(closes).reindex(index=mask.index, columns=mask.columns).where(mask)
+    table = pd.DataFrame(
+        {
+            "advancers": (moves > 0).sum(axis=1),
+            "decliners": (moves < 0).sum(axis=1),
+            "unchanged": (moves == 0).sum(axis=1),
+        }
+    )
+    table["more_up"] = table["advancers"] > table["decliners"]
+    return table
+
+
+def down_closes(prices: pd.Series, sessions: int = 10) -> pd.Series:
+    """At each close: how many of the last `sessions` closes were below the close before them.
+
+    The first close has no previous close, so a window needs `sessions + 1` closes.
+    """
+    moves = streaks.own_moves(prices)
+    return (
+        (moves < 0).astype(int).rolling(sessions, min_periods=sessions).sum().dropna().astype(int)
+    )
+
+
+def last_window_at_least(
+    counts: pd.Series, before: pd.Timestamp, threshold: int
+) -> pd.Timestamp | None:
+    """The most recent session before `before` that closed a window with >= `threshold`
+    down closes (None if none did): the "worst since" precedent, excluding overlapping windows."""
+    earlier = counts.loc[counts.index < before]
+    hits = earlier[earlier >= threshold]
+    return hits.index[-1] if not hits.empty else None
+
+
+def window_start(index: pd.DatetimeIndex, end: pd.Timestamp, sessions: int) -> pd.Timestamp:
+    """First session of the `sessions`-long window that ends at `end`."""
+    position = index.get_loc(end)
+    if position + 1 < sessions:
+        raise DateRangeError(
+            f"fewer than {sessions} sessions up to {end.date()}", "pick a later date"
+        )
+    return index[position - sessions + 1]
+
+
+def below_high_pct(prices: pd.Series, as_of: str | pd.Timestamp, sessions: int = 252) -> dict:
+    """The close at `as_of` against the highest close of the `sessions` closes ending there (%)."""
+    closes = prices.dropna()
+    end, last = returns.close_on_or_before(closes, as_of)
+    window = closes.loc[:end].iloc[-sessions:]
+    if len(window) < sessions:
+        raise DateRangeError(
+            f"{prices.name}: only {len(window)} closes up to {end.date()}, {sessions} needed",
+            "load a longer history",
+        )
+    return {
+        "pct": (last / window.max() - 1.0) * 100.0,
+        "high": float(window.max()),
+        "high_on": window.idxmax(),
+        "close": last,
+        "as_of_used": end,
+    }
+
+
+# ---------------------------------------------------------------------------- year to date
+
+
+def ytd_table(closes: pd.DataFrame, as_of: str | pd.Timestamp) -> pd.Series:
+    """Year-to-date price return (%) of every column, from the prior year's last session to
+    the session at `as_of`; NaN for a column without a close on either of the two sessions
+    (a missing close is never replaced by an older one)."""
+    end = streaks.trading_day_on_or_before(closes.index, as_of)
+    base = streaks.trading_day_on_or_before(closes.index, returns.year_end_before(as_of))
+    return ((closes.loc[end] / closes.loc[base] - 1.0) * 100.0).rename(f"ytd_pct_{end.date()}")
+
+
+def ytd_by_session(
+    closes: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp
+) -> pd.DataFrame:
+    """YTD price return (%) of every column at each session in [start, end], all measured from
+    the last session of the year before `start` (so a path through January on one base)."""
+    base = streaks.trading_day_on_or_before(closes.index, returns.year_end_before(start))
+    return (closes.loc[start:end] / closes.loc[base] - 1.0) * 100.0
+
+
+def members_ytd(
+    closes: pd.DataFrame, members: Iterable[str], as_of: str | pd.Timestamp
+) -> pd.Series:
+    """YTD price return (%) of the members on `as_of`, indexed by price column (NaN = no data)."""
+    columns = [price_column(m) for m in members]
+    return ytd_table(closes.reindex(columns=columns), as_of)
+
+
+def count_summary(values: pd.Series, hit: pd.Series) -> dict:
+    """Members counted (non-NaN), how many satisfy `hit`, their share (%), and which lacked data."""
+    counted = values.notna()
+    count = int((hit & counted).sum())
+    return {
+        "count": count,
+        "counted": int(counted.sum()),
+        "share_pct": 100.0 * count / max(int(counted.sum()), 1),
+        "missing": sorted(values.index[~counted]),
+    }
+
+
+def spreads_pp(stocks: pd.DataFrame, index: pd.Series, as_of: str | pd.Timestamp) -> pd.Series:
+    """Each stock's YTD price return minus the index's, in percentage points."""
+    start = returns.year_end_before(as_of)
+    return pd.Series(
+        {name: returns.spread_pp(stocks[name], index, start, as_of) for name in stocks.columns},
+        name="ytd_minus_index_pp",
+    )
+
+
+# ---------------------------------------------------------------------------- holdings
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """A fund's equity holdings on one date, with the file they came from (for citation)."""
+
+    as_of: pd.Timestamp
+    table: pd.DataFrame  # index: price-file ticker; columns name, sector, market_value, weight_pct
+    origin: dict
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "")) if text.strip() not in ("", "-") else float("nan")
+
+
+def parse_ishares_holdings(text: str) -> tuple[pd.Timestamp, pd.DataFrame]:
+    """The as-of date and equity rows of an iShares holdings export.
+
+    The export opens with a title block ("Fund Holdings as of", ...), then a header row
+    starting with "Ticker", the holdings, a blank line and a disclaimer; cash and futures
+    rows are dropped so weights are of stocks only.
+    """
+    lines = text.lstrip("\ufeff").splitlines()
+    as_of = next((r for r in csv.reader(lines) if r and r[0] == "Fund Holdings as of"), None)
+    header = next((i for i, line in enumerate(lines) if line.startswith("Ticker,")), None)
+    if as_of is None or header is None:
+        raise ValidationError(
+            "the holdings file has no 'Fund Holdings as of' line or no 'Ticker,' header row",
+            "use an original iShares holdings export (title block, then the table)",
+        )
+    end = next((i for i in range(header + 1, len(lines)) if not lines[i].strip()), len(lines))
+    rows = pd.read_csv(io.StringIO("\n".join(lines[header:end])), dtype=str)
+    rows = rows.loc[rows["Asset Class"] == "Equity"]
+    table = pd.DataFrame(
+        {
+            "name": rows["Name"].to_numpy(),
+            "sector": rows["Sector"].to_numpy(),
+            "market_value": rows["Market Value"].map(_number).to_numpy(),
+            "weight_pct": rows["Weight (%)"].map(_number).to_numpy(),
+        },
+        index=pd.Index([HOLDINGS_ALIASES.get(t, t) for t in rows["Ticker"]], name="Ticker"),
+    )
+    return pd.Timestamp(as_of[1]), table
+
+
+def read_ishares_holdings(relative_path: str = IVV_HOLDINGS_FILE) -> Holdings:
+    """The IVV holdings file of the snapshot, parsed, with its path and sha256."""
+    root = snapshot_dir()
+    if root is None:
+        raise MissingSnapshotFileError(
+            "the IVV holdings file exists only in the offline snapshot, and SNAPSHOT_DIR is unset",
+            "set SNAPSHOT_DIR to the market-data folder, e.g. SNAPSHOT_DIR=../shared/market-data",
+        )
+    path = Path(root) / relative_path
+    if not path.exists():
+        raise MissingSnapshotFileError(
+            f"holdings file {path} is missing", "point SNAPSHOT_DIR at a complete snapshot copy"
+        )
+    as_of, table = parse_ishares_holdings(path.read_text(encoding="utf-8-sig"))
+    origin = {"series": "ivv_holdings", "origin": str(path), "sha256": sha256_file(path)}
+    return Holdings(as_of, table, origin)
+
+
+def repriced_weights(
+    market_value: pd.Series,
+    closes: pd.DataFrame,
+    base: str | pd.Timestamp,
+    as_of: str | pd.Timestamp,
+    members: Iterable[str],
+) -> pd.Series:
+    """Weights (%) on `as_of` from market values on `base`, moved with each name's close.
+
+    Share counts are frozen at `base`, so w ∝ value(base) x Close(as_of) / Close(base); only
+    names that are members on `as_of` and have both closes get a weight (a member added
+    after `base` has no value and is left out, which slightly inflates the others).
+    """
+    start = streaks.trading_day_on_or_before(closes.index, base)
+    end = streaks.trading_day_on_or_before(closes.index, as_of)
+    held = [c for c in (price_column(m) for m in members) if c in market_value.index]
+    ratio = closes.reindex(columns=held).loc[end] / closes.reindex(columns=held).loc[start]
+    value = (market_value.reindex(held) * ratio).dropna()
+    return (100.0 * value / value.sum()).sort_values(ascending=False).rename("weight_pct")
+
+
+def top_share(weights: pd.Series, n: int = 10, merge: dict[str, str] | None = None) -> float:
+    """Summed weight (%) of the `n` largest lines; `merge` folds lines into one (GOOG -> GOOGL)."""
+    if merge:
+        weights = weights.groupby(lambda t: merge.get(t, t)).sum()
+    return float(weights.sort_values(ascending=False).iloc[:n].sum())
