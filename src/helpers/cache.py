@@ -19,6 +19,10 @@ import uuid
 from pathlib import Path
 
 import pandas as pd
+
+# Registers pandas' Arrow period type (as pandas.io.parquet does): without it a fresh process
+# reads a cached PeriodIndex back as plain int64 ordinals.
+import pandas.core.arrays.arrow.extension_types  # noqa: F401
 import pyarrow.parquet as pq
 from pyarrow import ArrowException
 
