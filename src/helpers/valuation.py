@@ -1,0 +1,175 @@
+"""A small-vs-large valuation spread from the Ken French 25 size x book-to-market portfolios.
+
+No forward P/E history exists in the data, so valuation-gap claims use a stated proxy: the
+log book-to-market of the smallest size quintile minus that of the biggest. A positive spread
+means small caps are cheaper per unit of book equity; the wider it is, the deeper the discount.
+
+The file gives, per cell and month, a value-weighted average of BE / ME(December t-1) for
+portfolios formed each June. Book equity and its December price are fixed for twelve months,
+so the monthly series moves only with the weights until the next June: a rally in
+January does not show up until the July reformation. `price_updated_bm` rolls the December
+prices forward with the cells' returns to show how much that matters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.errors import ValidationError
+
+SIZE_QUINTILES = 5
+BM_QUINTILES = 5
+
+
+def size_quintile_columns(columns: pd.Index, quintile: int) -> list[str]:
+    """The five cells of one size quintile (1 = SMALL ... 5 = BIG) of a 5x5 French table.
+
+    French files list the 25 cells size-major (ME1 BM1..BM5, ME2 BM1..BM5, ...), so a
+    quintile is a block of five adjacent columns.
+    """
+    if len(columns) != SIZE_QUINTILES * BM_QUINTILES:
+        raise ValidationError(
+            f"expected the 25 size x B/M columns of a 5x5 French table, got {len(columns)}",
+            "pass a section of 25_Portfolios_5x5 (e.g. 'Value Weight Average of BE/ME')",
+        )
+    if not 1 <= quintile <= SIZE_QUINTILES:
+        raise ValidationError(f"size quintile {quintile} does not exist", "use 1 (small) to 5")
+    first = (quintile - 1) * BM_QUINTILES
+    return list(columns[first : first + BM_QUINTILES])
+
+
+def cell_market_equity(firms: pd.DataFrame, average_cap: pd.DataFrame) -> pd.DataFrame:
+    """Total market equity per cell and month: number of firms x average market cap."""
+    return firms * average_cap
+
+
+def quintile_bm(bm: pd.DataFrame, market_equity: pd.DataFrame, quintile: int) -> pd.Series:
+    """ME-weighted mean B/M of one size quintile's five cells.
+
+    Weighting by market equity keeps the quintile figure a value-weighted average, like the
+    cell figures it is built from.
+    """
+    cells = size_quintile_columns(bm.columns, quintile)
+    weights = market_equity.loc[bm.index, cells]
+    return (bm[cells] * weights).sum(axis=1) / weights.sum(axis=1)
+
+
+def size_valuation_spread(bm: pd.DataFrame, market_equity: pd.DataFrame) -> pd.Series:
+    """log(B/M of the SMALL quintile) - log(B/M of the BIG quintile), per month.
+
+    Log points make the spread scale-free: 0.69 means small caps carry twice the book equity
+    per dollar of market value that big caps do.
+    """
+    small = quintile_bm(bm, market_equity, 1)
+    big = quintile_bm(bm, market_equity, SIZE_QUINTILES)
+    if (small <= 0).any() or (big <= 0).any():
+        raise ValidationError(
+            "a quintile book-to-market is zero or negative, so its log is undefined",
+            "check the BE/ME section (French codes missing values as -99.99)",
+        )
+    return (np.log(small) - np.log(big)).rename("size valuation spread")
+
+
+def formation_base(months: pd.PeriodIndex) -> pd.PeriodIndex:
+    """December t-1 for each month of the June-t portfolio year (July t to June t+1).
+
+    That December's market equity is the denominator of the file's BE/ME for the month.
+    """
+    formation_year = np.where(months.month >= 7, months.year, months.year - 1)
+    return pd.PeriodIndex([pd.Period(year=y - 1, month=12, freq="M") for y in formation_year])
+
+
+def price_updated_bm(bm: pd.DataFrame, returns_pct: pd.DataFrame) -> pd.DataFrame:
+    """Approximate BE / ME(month) by dividing BE / ME(December t-1) by each cell's growth since.
+
+    Growth is the compounded value-weighted return (percent) from the base December to the
+    month. Returns include dividends, so the update overstates price growth by the dividend
+    yield (a few percent a year), and cells are rebalanced each June; it is a sensitivity
+    check on the fixed-December measure, not a replacement for it.
+    """
+    if not bm.index.isin(returns_pct.index).all():
+        raise ValidationError(
+            "the returns do not cover every month of the BE/ME table",
+            "pass the monthly value-weighted returns section of the same file",
+        )
+    wealth = (1 + returns_pct[bm.columns] / 100).cumprod()
+    base = formation_base(bm.index)
+    known = base.isin(wealth.index)
+    growth = wealth.loc[bm.index[known]].to_numpy() / wealth.loc[base[known]].to_numpy()
+    return bm[known] / growth
+
+
+def last_as_wide_before(
+    spread: pd.Series, month: str | pd.Period, *, skip_current_run: bool = False
+) -> pd.Period | None:
+    """The most recent month before `month` whose spread is at least `month`'s (None if none).
+
+    With skip_current_run, the unbroken stretch of months at least as wide that ends at
+    `month` is skipped first, so a plateau is not its own precedent (the streak notebooks'
+    reading of "the last time").
+    """
+    month = pd.Period(month, freq="M")
+    level = spread.loc[month]
+    earlier = spread.loc[: month - 1]
+    if skip_current_run:
+        below = earlier[earlier < level]
+        if below.empty:
+            return None
+        earlier = earlier.loc[: below.index[-1]]
+    wide = earlier[earlier >= level]
+    return None if wide.empty else wide.index[-1]
+
+
+def years_between(earlier: pd.Period, later: pd.Period) -> float:
+    """Whole months between two monthly periods, in years."""
+    return (later - earlier).n / 12
+
+
+def years_since_as_wide(
+    spread: pd.Series, month: str | pd.Period, *, skip_current_run: bool = False
+) -> tuple[pd.Period | None, float | None]:
+    """(last month at least as wide, years from it to `month`); (None, None) if never."""
+    month = pd.Period(month, freq="M")
+    found = last_as_wide_before(spread, month, skip_current_run=skip_current_run)
+    return found, None if found is None else years_between(found, month)
+
+
+def since_readings(spreads: pd.DataFrame, month: str | pd.Period) -> pd.DataFrame:
+    """Both readings of "widest since" for every spread variant (column) at one month."""
+    month = pd.Period(month, freq="M")
+    rows = []
+    for name in spreads:
+        for skip in (False, True):
+            found, years = years_since_as_wide(spreads[name], month, skip_current_run=skip)
+            rows.append(
+                {
+                    "spread": name,
+                    "skip current stretch": skip,
+                    "level": spreads[name].loc[month],
+                    "last as wide": found,
+                    "years": years,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def percent_above(values: pd.Series, threshold: float) -> float:
+    """Percent of observations strictly above `threshold`."""
+    return float((values > threshold).mean() * 100)
+
+
+def percentile_of(spread: pd.Series, month: str | pd.Period) -> float:
+    """Percent of months up to and including `month` whose spread is at or below its level."""
+    month = pd.Period(month, freq="M")
+    history = spread.loc[:month]
+    return float((history <= history.loc[month]).mean() * 100)
+
+
+def implied_discount_pct(small_multiple: float, large_multiple: float) -> float:
+    """The discount of one multiple to another, in percent: (1 - small / large) x 100."""
+    if large_multiple <= 0:
+        raise ValidationError(
+            f"a multiple of {large_multiple} cannot be a base", "pass a positive multiple"
+        )
+    return (1 - small_multiple / large_multiple) * 100
