@@ -1,0 +1,201 @@
+"""What happened after earlier small-cap episodes: the arithmetic behind the analog claims.
+
+The articles argue from history: after a given date (a crash, an election, the end of a long
+run of small-cap wins) small caps went on to gain, or to lead, or not. Each such claim is a
+window of closes, so everything here builds on `helpers.returns` (window returns in percent,
+a non-trading date read as the last close on or before it) and `helpers.streaks` (runs).
+Windows are measured in sessions ("756 sessions later") on the series' own trading calendar,
+or in calendar years ("the decade after") ending on the last close on or before the date.
+Functions are pure: price Series in, numbers or small frames out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from helpers import returns, streaks
+from helpers.errors import DateRangeError
+
+Date = str | pd.Timestamp
+
+
+def session_after(prices: pd.Series, start: Date, sessions: int) -> pd.Timestamp:
+    """The trading day `sessions` closes after the close on or before `start`.
+
+    "756 sessions later" counts closes the series actually has, so holidays never shorten
+    the window; past the last close is a DateRangeError, not a silently shorter window.
+    """
+    closes = prices.dropna()
+    first_day, _ = returns.close_on_or_before(closes, start)
+    position = closes.index.get_loc(first_day) + sessions
+    if position >= len(closes):
+        raise DateRangeError(
+            f"{sessions} sessions after {first_day.date()} is past the last close of "
+            f"{prices.name or 'the series'} ({closes.index[-1].date()})",
+            "use a shorter window or a series that runs later",
+        )
+    return closes.index[position]
+
+
+def years_after(prices: pd.Series, start: Date, years: int) -> pd.Timestamp:
+    """The last close on or before `years` calendar years after the close at `start`."""
+    first_day, _ = returns.close_on_or_before(prices, start)
+    last_day, _ = returns.close_on_or_before(prices, first_day + pd.DateOffset(years=years))
+    return last_day
+
+
+def annualized_spread_pp(a: pd.Series, b: pd.Series, start: Date, end: Date) -> float:
+    """A's compound annual return minus B's over the same window, in pp per year: the
+    yardstick for "beat over several years", which a raw spread overstates for long windows."""
+    return returns.annualized_pct(a, start, end) - returns.annualized_pct(b, start, end)
+
+
+def window_summary(a: pd.Series, b: pd.Series, start: Date, end: Date) -> dict:
+    """Both returns over one window, their spread, and the same per year.
+
+    Dates used are A's closes on or before the dates asked; the window's length is given in
+    sessions of A and in years, so a reader can see what "a year" or "a decade" became.
+    """
+    start_used, _ = returns.close_on_or_before(a, start)
+    end_used, _ = returns.close_on_or_before(a, end)
+    return {
+        "start": start_used,
+        "end": end_used,
+        "sessions": int(a.loc[start_used:end_used].dropna().size - 1),
+        "years": round((end_used - start_used).days / 365.25, 2),
+        "return_a": returns.return_pct(a, start, end),
+        "return_b": returns.return_pct(b, start, end),
+        "spread_pp": returns.spread_pp(a, b, start, end),
+        "annualized_a": returns.annualized_pct(a, start, end),
+        "annualized_b": returns.annualized_pct(b, start, end),
+        "annualized_spread_pp": annualized_spread_pp(a, b, start, end),
+    }
+
+
+def analog_table(
+    a: pd.Series, b: pd.Series, windows: Mapping[str, tuple[Date, Date]]
+) -> pd.DataFrame:
+    """`window_summary` for each labelled (start, end) window, one row per label."""
+    rows = {label: window_summary(a, b, start, end) for label, (start, end) in windows.items()}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def first_run_ending_from(
+    runs: pd.DataFrame, min_length: int, leader: str, date: Date
+) -> pd.Series | None:
+    """The earliest run by `leader` of at least `min_length` sessions that ended on or after
+    `date`; None if there is none.
+
+    When an article dates a run to a month in which the data shows no run that long, this
+    is the nearest real run at or after that month, found the same way as every other run.
+    """
+    later = streaks.runs_at_least(runs, min_length, leader, start=date)
+    return None if later.empty else later.iloc[0]
+
+
+def relative_path(a: pd.Series, b: pd.Series, start: Date, sessions: int) -> pd.Series:
+    """A/B rebased to 100 at the close on or before `start`, for the next `sessions` sessions,
+    indexed by sessions since the start (0, 1, ...): paths from different years then share an
+    x axis. Above 100 means A has outperformed B since the start. Cut at the data's end."""
+    ratio = pd.concat([a, b], axis=1, join="inner").dropna()
+    ratio = ratio.iloc[:, 0] / ratio.iloc[:, 1]
+    first_day, base = returns.close_on_or_before(ratio, start)
+    path = ratio.loc[first_day:].iloc[: sessions + 1] / base * 100.0
+    return pd.Series(path.to_numpy(), index=pd.RangeIndex(len(path), name="session"))
+
+
+def relative_paths(
+    a: pd.Series, b: pd.Series, starts: Mapping[str, Date], sessions: int
+) -> pd.DataFrame:
+    """`relative_path` from each labelled start, one column per label."""
+    return pd.DataFrame(
+        {label: relative_path(a, b, start, sessions) for label, start in starts.items()}
+    )
+
+
+def january_spreads(a: pd.Series, b: pd.Series, first_year: int, last_year: int) -> pd.DataFrame:
+    """Each January's price return of A and B (prior year's last close to January's last
+    close) and A minus B in pp, one row per year: the sample behind "the January effect"."""
+    rows = {}
+    for year in range(first_year, last_year + 1):
+        start, end = f"{year - 1}-12-31", f"{year}-01-31"
+        rows[year] = {
+            "return_a": returns.return_pct(a, start, end),
+            "return_b": returns.return_pct(b, start, end),
+            "spread_pp": returns.spread_pp(a, b, start, end),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "year"
+    return table
+
+
+def share_above(values: pd.Series, threshold: float = 0.0) -> float:
+    """Percent of values strictly above `threshold` (a tie is not a win)."""
+    if values.empty:
+        raise ValueError("no values to count")
+    return float((values > threshold).mean() * 100.0)
+
+
+def percentile_rank(value: float, sample: pd.Series) -> float:
+    """Where `value` falls in `sample`, 0-100: percent of the sample below it, ties counted
+    half, so the median of the sample itself ranks 50 and the rank does not depend on
+    whether equal values are counted as above or below."""
+    values = np.asarray(sample, dtype=float)
+    if values.size == 0:
+        raise ValueError("the sample is empty")
+    below = np.sum(values < value)
+    equal = np.sum(values == value)
+    return float((below + 0.5 * equal) / values.size * 100.0)
+
+
+def largest_drawdown(prices: pd.Series, start: Date, end: Date) -> dict:
+    """The deepest fall from a peak to a later trough, both inside [start, end].
+
+    The peak is the highest close in the window before the trough, so a slide that began
+    before the window is measured only from where the window picks it up.
+    """
+    window = prices.dropna().loc[start:end]
+    if window.empty:
+        raise DateRangeError(
+            f"no closes of {prices.name or 'the series'} in {start}..{end}",
+            "pick a window inside the data",
+        )
+    drawdown = returns.drawdown_pct(window)
+    trough = drawdown.idxmin()
+    peak = window.loc[:trough].idxmax()
+    return {
+        "peak": peak,
+        "peak_close": float(window[peak]),
+        "trough": trough,
+        "trough_close": float(window[trough]),
+        "drawdown_pct": float(drawdown[trough]),
+    }
+
+
+def return_correlation(a: pd.Series, b: pd.Series, start: Date, end: Date) -> float:
+    """Correlation of daily close-to-close returns dated inside [start, end] (days both
+    traded; the first return spans the last close before `start`)."""
+    window = streaks.pair_returns(a, b).loc[start:end]
+    return float(window["a"].corr(window["b"]))
+
+
+def yearly_correlation(a: pd.Series, b: pd.Series) -> pd.Series:
+    """The daily-return correlation within each calendar year: shows how much a single
+    multi-year figure hides (correlations rise in sell-offs)."""
+    daily = streaks.pair_returns(a, b)
+    by_year = daily.groupby(daily.index.year)
+    return by_year.apply(lambda year: year["a"].corr(year["b"])).rename("correlation")
+
+
+def compounded_pct(monthly_pct: pd.Series, first: str, last: str) -> float:
+    """Total of monthly percent returns (e.g. Ken French portfolios, dividends included)
+    compounded over the months `first`..`last` inclusive ("YYYY-MM")."""
+    months = monthly_pct.loc[first:last].dropna()
+    if months.empty:
+        raise DateRangeError(
+            f"no monthly returns in {first}..{last}", "pick months inside the data"
+        )
+    return float(((1 + months / 100.0).prod() - 1) * 100.0)

@@ -1,0 +1,164 @@
+"""Analog-window arithmetic on small hand-made price series with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers import analogs, streaks
+from helpers.errors import DateRangeError
+
+DAYS = pd.bdate_range("2020-01-01", periods=6)
+A = pd.Series([100.0, 110.0, 121.0, 108.9, 130.0, 143.0], index=DAYS, name="A")
+B = pd.Series([50.0, 50.0, 55.0, 55.0, 55.0, 60.5], index=DAYS, name="B")
+
+
+def test_session_after_counts_closes_of_the_series():
+    assert analogs.session_after(A, DAYS[1], 3) == DAYS[4]
+    assert analogs.session_after(A, "2020-01-04", 1) == DAYS[3]  # Saturday -> Friday's close
+
+
+def test_session_after_refuses_to_run_past_the_data():
+    with pytest.raises(DateRangeError, match="past the last close"):
+        analogs.session_after(A, DAYS[3], 3)
+
+
+def test_years_after_lands_on_the_close_in_force():
+    yearly = pd.Series(1.0, index=pd.to_datetime(["2000-03-31", "2010-03-30", "2010-04-05"]))
+    assert analogs.years_after(yearly, "2000-03-31", 10) == pd.Timestamp("2010-03-30")
+
+
+def test_window_summary_reports_both_returns_and_their_spread():
+    summary = analogs.window_summary(A, B, DAYS[0], DAYS[2])
+    assert summary["return_a"] == pytest.approx(21.0)
+    assert summary["return_b"] == pytest.approx(10.0)
+    assert summary["spread_pp"] == pytest.approx(11.0)
+    assert summary["sessions"] == 2
+    assert summary["start"] == DAYS[0] and summary["end"] == DAYS[2]
+
+
+def test_analog_table_has_one_row_per_window():
+    table = analogs.analog_table(A, B, {"first": (DAYS[0], DAYS[2]), "all": (DAYS[0], DAYS[-1])})
+    assert table.index.tolist() == ["first", "all"]
+    assert table.loc["all", "spread_pp"] == pytest.approx(43.0 - 21.0)
+
+
+def test_annualized_spread_over_two_doublings():
+    days = pd.to_datetime(["2000-01-03", "2002-01-03"])
+    quadruples = pd.Series([1.0, 4.0], index=days)
+    doubles = pd.Series([1.0, 2.0], index=days)
+    years = (days[1] - days[0]).days / 365.25
+    expected = (4 ** (1 / years) - 2 ** (1 / years)) * 100
+    assert analogs.annualized_spread_pp(quadruples, doubles, *days) == pytest.approx(expected)
+
+
+def test_first_run_ending_from_finds_the_nearest_later_run():
+    runs = pd.DataFrame(
+        {
+            "start": pd.to_datetime(["2020-01-01", "2020-03-01", "2020-06-01"]),
+            "end": pd.to_datetime(["2020-01-20", "2020-03-12", "2020-06-15"]),
+            "length": [10, 9, 11],
+            "leader": ["A", "B", "A"],
+        }
+    )
+    assert analogs.first_run_ending_from(runs, 9, "A", "2020-02-01")["end"] == pd.Timestamp(
+        "2020-06-15"
+    )
+    assert analogs.first_run_ending_from(runs, 12, "A", "2020-01-01") is None
+
+
+def test_relative_path_starts_at_100_and_counts_sessions():
+    path = analogs.relative_path(A, B, DAYS[1], 2)
+    assert path.index.tolist() == [0, 1, 2]
+    assert path.tolist() == pytest.approx([100.0, 100.0, 108.9 / 55 / (110 / 50) * 100])
+
+
+def test_relative_paths_are_cut_at_the_end_of_the_data():
+    paths = analogs.relative_paths(A, B, {"early": DAYS[0], "late": DAYS[4]}, 3)
+    assert paths["early"].notna().sum() == 4
+    assert paths["late"].notna().sum() == 2
+
+
+def test_january_spreads_use_year_end_to_january_end_closes():
+    days = pd.to_datetime(["2019-12-31", "2020-01-31", "2020-12-31", "2021-01-29", "2021-02-01"])
+    small = pd.Series([100.0, 110.0, 120.0, 114.0, 200.0], index=days)
+    large = pd.Series([100.0, 105.0, 100.0, 100.0, 100.0], index=days)
+    table = analogs.january_spreads(small, large, 2020, 2021)
+    assert table["spread_pp"].tolist() == pytest.approx([5.0, -5.0])
+    assert analogs.share_above(table["spread_pp"]) == pytest.approx(50.0)
+
+
+def test_share_above_does_not_count_ties_as_wins():
+    assert analogs.share_above(pd.Series([0.0, 1.0, -1.0, 2.0])) == pytest.approx(50.0)
+    with pytest.raises(ValueError):
+        analogs.share_above(pd.Series(dtype=float))
+
+
+def test_percentile_rank_counts_ties_half():
+    sample = pd.Series([1.0, 2.0, 3.0, 4.0])
+    assert analogs.percentile_rank(5.0, sample) == 100.0
+    assert analogs.percentile_rank(0.0, sample) == 0.0
+    assert analogs.percentile_rank(2.0, sample) == pytest.approx(37.5)
+
+
+@given(st.lists(st.floats(-50, 50), min_size=1, max_size=40), st.floats(-60, 60))
+def test_percentile_rank_is_bounded_and_monotone(sample, value):
+    rank = analogs.percentile_rank(value, pd.Series(sample))
+    assert 0.0 <= rank <= 100.0
+    assert analogs.percentile_rank(value + 1.0, pd.Series(sample)) >= rank
+
+
+def test_largest_drawdown_takes_the_peak_before_the_trough():
+    days = pd.bdate_range("2018-09-03", periods=7)
+    closes = pd.Series([100.0, 120.0, 100.0, 130.0, 104.0, 110.0, 140.0], index=days)
+    deepest = analogs.largest_drawdown(closes, days[0], days[-1])
+    assert deepest["peak"] == days[3] and deepest["trough"] == days[4]
+    assert deepest["drawdown_pct"] == pytest.approx(-20.0)
+    # a window that starts after the peak measures from the window's own high
+    later = analogs.largest_drawdown(closes, days[4], days[-1])
+    assert later["drawdown_pct"] == 0.0
+
+
+def test_largest_drawdown_of_an_empty_window_is_refused():
+    with pytest.raises(DateRangeError):
+        analogs.largest_drawdown(A, "2021-01-01", "2021-02-01")
+
+
+def test_correlation_of_a_series_with_a_scaled_copy_is_one():
+    rng = np.random.default_rng(1)
+    days = pd.bdate_range("2016-01-01", periods=60)
+    walk = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.01, 60))), index=days)
+    assert analogs.return_correlation(walk, walk * 3, days[0], days[-1]) == pytest.approx(1.0)
+    assert analogs.yearly_correlation(walk, walk * 3).tolist() == pytest.approx([1.0])
+
+
+def test_correlation_window_matches_pair_returns():
+    days = pd.bdate_range("2019-12-30", periods=8)
+    a = pd.Series([1.0, 1.1, 1.0, 1.2, 1.1, 1.3, 1.2, 1.25], index=days)
+    b = pd.Series([1.0, 1.0, 1.1, 1.1, 1.2, 1.1, 1.3, 1.2], index=days)
+    window = streaks.pair_returns(a, b).loc["2020-01-01":]
+    expected = window["a"].corr(window["b"])
+    assert analogs.return_correlation(a, b, "2020-01-01", days[-1]) == pytest.approx(expected)
+
+
+def test_compounded_pct_chains_monthly_percent_returns():
+    months = pd.period_range("1988-01", periods=3, freq="M")
+    monthly = pd.Series([10.0, -10.0, 5.0], index=months)
+    assert analogs.compounded_pct(monthly, "1988-01", "1988-03") == pytest.approx(
+        (1.1 * 0.9 * 1.05 - 1) * 100
+    )
+    with pytest.raises(DateRangeError):
+        analogs.compounded_pct(monthly, "1990-01", "1990-12")
+
+
+@pytest.mark.snapshot
+def test_the_late_2018_slide_stopped_short_of_a_bear_market_in_the_snapshot():
+    from helpers import data
+
+    spx = data.prices("^GSPC", start="2018-01-02", end="2019-12-31")["^GSPC"]
+    deepest = analogs.largest_drawdown(spx, "2018-09-01", "2019-01-31")
+    assert -20.0 < deepest["drawdown_pct"] < -15.0
+    assert deepest["trough"].year == 2018 and deepest["trough"].month == 12
