@@ -83,6 +83,15 @@ def test_ytd_table_puts_labels_in_rows_and_dates_in_columns():
     assert table.loc["double"].tolist() == pytest.approx(table.loc["x"].tolist())
 
 
+def test_change_is_a_return_for_one_series_and_a_spread_for_two():
+    assert ytd.change_pct([CLOSES], "2025-12-31", "2026-01-06") == pytest.approx(10.0)
+    flat = CLOSES * 0 + 1
+    assert ytd.change_pct([CLOSES, flat], "2025-12-31", "2026-01-06") == pytest.approx(10.0)
+    assert ytd.change_pct([flat, CLOSES], "2025-12-31", "2026-01-06") == pytest.approx(-10.0)
+    with pytest.raises(ValidationError, match="3 series"):
+        ytd.change_pct([CLOSES] * 3, "2025-12-31", "2026-01-06")
+
+
 def test_a_run_return_starts_from_the_close_before_its_first_session():
     assert ytd.previous_session(CLOSES.index, "2026-01-02") == pd.Timestamp("2025-12-31")
     assert ytd.run_return_pct(CLOSES, "2026-01-02", "2026-01-06") == pytest.approx(10.0)

@@ -70,6 +70,21 @@ def ytd_table(series: Mapping[str, pd.Series], dates: Sequence[str | pd.Timestam
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
 
+def change_pct(
+    series: Sequence[pd.Series], start: str | pd.Timestamp, end: str | pd.Timestamp
+) -> float:
+    """A ledger row's measure over a window: with one series its return (percent), with two
+    the first's return minus the second's (pp), in the order the row lists them."""
+    if len(series) == 1:
+        return returns.return_pct(series[0], start, end)
+    if len(series) == 2:
+        return returns.spread_pp(series[0], series[1], start, end)
+    raise ValidationError(
+        f"{len(series)} series given; a return takes one and a spread two",
+        "pass the series the ledger row lists",
+    )
+
+
 def previous_session(index: pd.DatetimeIndex, day: str | pd.Timestamp) -> pd.Timestamp:
     """The session before `day` in `index`: the base close of a window whose first
     session is `day`."""
