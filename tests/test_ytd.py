@@ -94,7 +94,8 @@ def test_change_is_a_return_for_one_series_and_a_spread_for_two():
 
 def test_a_run_return_starts_from_the_close_before_its_first_session():
     assert ytd.previous_session(CLOSES.index, "2026-01-02") == pd.Timestamp("2025-12-31")
-    assert ytd.run_return_pct(CLOSES, "2026-01-02", "2026-01-06") == pytest.approx(10.0)
+    base = ytd.previous_session(CLOSES.index, "2026-01-02")
+    assert ytd.change_pct([CLOSES], base, "2026-01-06") == pytest.approx(10.0)
     with pytest.raises(DateRangeError):
         ytd.previous_session(CLOSES.index, "2025-12-29")
 

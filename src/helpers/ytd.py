@@ -97,15 +97,6 @@ def previous_session(index: pd.DatetimeIndex, day: str | pd.Timestamp) -> pd.Tim
     return index[position - 1]
 
 
-def run_return_pct(
-    prices: pd.Series, first_session: str | pd.Timestamp, end: str | pd.Timestamp
-) -> float:
-    """Return over a run of sessions: from the close before its first session to `end`, so
-    the first session's own move counts (a run from a year's first session gives the YTD)."""
-    base = previous_session(prices.dropna().index, first_session)
-    return returns.return_pct(prices, base, end)
-
-
 def largest_gain_into(
     prices: pd.Series, end: str | pd.Timestamp, lookback: int
 ) -> tuple[float, pd.Timestamp]:
