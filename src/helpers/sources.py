@@ -399,7 +399,7 @@ def panel_field(long: pd.DataFrame, field: str) -> pd.DataFrame:
 def read_table(path: Path) -> pd.DataFrame:
     """Any other snapshot CSV as it is; text columns kept as strings."""
     table = pd.read_csv(path, encoding="utf-8-sig")
-    text = table.select_dtypes(include="object").columns
+    text = table.select_dtypes(include=["object", "string"]).columns
     table[text] = table[text].astype("string")
     return table
 
