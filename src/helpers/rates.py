@@ -1,0 +1,186 @@
+"""Fed target-range changes and how small caps' relative returns move with short yields.
+
+FRED's DFEDTARU/DFEDTARL date a change on the day it takes effect, which since 2008 is the
+day after the FOMC announces it; "the cut in December" is an announcement month, so dates
+are shifted back one day where the claim is about announcements. Scheduled decisions (with
+or without a change) come from `helpers.data.fomc_decisions()`.
+
+The rate-sensitivity proxy regresses the daily return margin of one index over another on
+the daily change of a Treasury yield, with Newey-West (HAC) standard errors because daily
+return margins are autocorrelated and heteroskedastic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+import statsmodels.api as sm
+
+from helpers.errors import DataError, ValidationError
+from helpers.returns import close_on_or_before
+
+BP_PER_POINT = 100.0
+FRED_EFFECTIVE_LAG = pd.Timedelta(days=1)
+
+
+def target_changes(target: pd.Series) -> pd.DataFrame:
+    """Every change of a daily target series: its effective date, change in bp, level after."""
+    levels = target.dropna().sort_index()
+    step = levels.diff()
+    moved = step.fillna(0) != 0
+    return pd.DataFrame(
+        {"change_bp": (step[moved] * BP_PER_POINT).round(2), "level_after": levels[moved]}
+    )
+
+
+def announcement_dates(effective: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """FOMC announcement day of FRED-dated target changes (FRED's date minus one day)."""
+    return pd.DatetimeIndex(effective - FRED_EFFECTIVE_LAG, name="announced")
+
+
+def cuts_between(changes: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """The target decreases dated start..end (inclusive), from a `target_changes` table."""
+    window = changes.loc[start:end]
+    return window[window["change_bp"] < 0]
+
+
+def cut_in_months_before(target: pd.Series, as_of: str, months: int) -> bool:
+    """Whether the target fell at least once in the `months` months up to `as_of`."""
+    end = pd.Timestamp(as_of)
+    start = end - pd.DateOffset(months=months)
+    changes = target_changes(target.loc[:end])
+    return bool((changes.loc[changes.index > start, "change_bp"] < 0).any())
+
+
+def consecutive_cuts(decisions: pd.DataFrame, end: str, size_bp: float) -> pd.DataFrame:
+    """The unbroken run of scheduled decisions, ending with the last one on or before `end`,
+    each of which lowered the target by exactly `size_bp`.
+
+    `decisions` is `data.fomc_decisions()`: rows are decision days with `change_bp` and
+    `listed_meeting`; intermeeting moves (not listed) are not scheduled decisions.
+    """
+    scheduled = decisions.loc[decisions["listed_meeting"]].loc[:end]
+    if scheduled.empty:
+        raise DataError(f"no scheduled FOMC decision on or before {end}", "pass a later date")
+    exact = (scheduled["change_bp"] == -abs(size_bp)).to_numpy()
+    length = 0
+    while length < len(exact) and exact[len(exact) - 1 - length]:
+        length += 1
+    return scheduled.iloc[len(scheduled) - length :]
+
+
+def target_range_on(lower: pd.Series, upper: pd.Series, date: str) -> list[float]:
+    """[lower, upper] bound of the target range in force on `date` (percent)."""
+    return [close_on_or_before(lower, date)[1], close_on_or_before(upper, date)[1]]
+
+
+_ACTION = re.compile(r"decided to (lower|raise|maintain|keep) the target range", re.IGNORECASE)
+
+
+def statement_action(text: str) -> str | None:
+    """'lower', 'raise' or 'maintain' as an FOMC statement words its decision (None if absent).
+
+    An independent check on FRED: the statement text, not a rate series, says what was done.
+    Statements of 2021 say "keep" where later ones say "maintain".
+    """
+    found = _ACTION.search(text)
+    if not found:
+        return None
+    action = found.group(1).lower()
+    return "maintain" if action == "keep" else action
+
+
+def action_of_change(change_bp: float) -> str:
+    """The statement verb a target change in bp corresponds to."""
+    return "lower" if change_bp < 0 else "raise" if change_bp > 0 else "maintain"
+
+
+def decisions_against_sources(
+    decisions: pd.DataFrame, fred_changes: pd.DataFrame, statements: pd.DataFrame
+) -> pd.DataFrame:
+    """Per statement day: the decision table's change, FRED's change the next day, and the
+    statement's own verb, with whether all three agree.
+
+    `statements` has `decision_date` and `clean_text` (the fomc/ statements file).
+    """
+    days = pd.DatetimeIndex(pd.to_datetime(statements["decision_date"]), name="decision")
+    fred_bp = fred_changes["change_bp"].reindex(days + FRED_EFFECTIVE_LAG).fillna(0.0)
+    table = pd.DataFrame(
+        {
+            "decisions_bp": decisions["change_bp"].reindex(days).to_numpy(),
+            "fred_next_day_bp": fred_bp.to_numpy(),
+            "statement": [statement_action(t) for t in statements["clean_text"]],
+        },
+        index=days,
+    )
+    table["agree"] = (table["decisions_bp"] == table["fred_next_day_bp"]) & (
+        table["statement"] == table["fred_next_day_bp"].map(action_of_change)
+    )
+    return table
+
+
+def daily_changes(a: pd.Series, b: pd.Series, yields: pd.Series) -> pd.DataFrame:
+    """Per day all three have: A's minus B's price return (percent) and the yield change
+    (percentage points, so 1.0 = 100 bp).
+
+    Levels are joined before differencing, so on a day one market was shut the next change
+    spans the same two dates in all three series.
+    """
+    levels = pd.concat({"a": a, "b": b, "y": yields}, axis=1, join="inner").dropna()
+    levels = levels.sort_index()
+    growth = levels[["a", "b"]].pct_change() * 100
+    return pd.DataFrame(
+        {"margin_pct": growth["a"] - growth["b"], "yield_change_pp": levels["y"].diff()}
+    ).iloc[1:]
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """An OLS fit of the return margin on yield changes, with HAC standard errors."""
+
+    slope: float  # percent of margin per 1 pp (100 bp) rise in the yield
+    slope_se: float
+    slope_t: float
+    slope_p: float
+    intercept: float
+    r_squared: float
+    observations: int
+    first: str
+    last: str
+    hac_lags: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def fit_sensitivity(changes: pd.DataFrame, hac_lags: int) -> Sensitivity:
+    """OLS of `margin_pct` on `yield_change_pp` (with a constant), Newey-West errors."""
+    if len(changes) <= hac_lags + 2:
+        raise ValidationError(
+            f"{len(changes)} observations are too few for a fit with {hac_lags} HAC lags",
+            "widen the sample window",
+        )
+    design = sm.add_constant(changes["yield_change_pp"])
+    fit = sm.OLS(changes["margin_pct"], design).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
+    return Sensitivity(
+        slope=float(fit.params["yield_change_pp"]),
+        slope_se=float(fit.bse["yield_change_pp"]),
+        slope_t=float(fit.tvalues["yield_change_pp"]),
+        slope_p=float(fit.pvalues["yield_change_pp"]),
+        intercept=float(fit.params["const"]),
+        r_squared=float(fit.rsquared),
+        observations=int(fit.nobs),
+        first=f"{changes.index[0]:%Y-%m-%d}",
+        last=f"{changes.index[-1]:%Y-%m-%d}",
+        hac_lags=hac_lags,
+    )
+
+
+def sensitivity_by_period(
+    changes: pd.DataFrame, periods: list[tuple[str, str]], hac_lags: int
+) -> pd.DataFrame:
+    """One fit per (start, end) window: does the sign hold across regimes?"""
+    fits = [fit_sensitivity(changes.loc[start:end], hac_lags).to_dict() for start, end in periods]
+    return pd.DataFrame(fits).set_index(["first", "last"])

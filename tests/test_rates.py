@@ -1,0 +1,169 @@
+"""Target-range changes, FOMC runs and the rate-sensitivity fit on hand-made series."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import rates
+from helpers.errors import DataError, ValidationError
+
+
+def daily(levels: dict[str, float], end: str) -> pd.Series:
+    """A calendar-daily step series: each level holds from its date until the next."""
+    steps = pd.Series(levels, dtype=float)
+    steps.index = pd.to_datetime(steps.index)
+    return steps.reindex(pd.date_range(steps.index[0], end, freq="D")).ffill()
+
+
+UPPER = daily(
+    {"2025-06-01": 4.50, "2025-09-18": 4.25, "2025-10-30": 4.00, "2025-12-11": 3.75},
+    "2026-01-31",
+)
+LOWER = UPPER - 0.25
+
+
+def decisions(changes: list[float], listed: list[bool] | None = None) -> pd.DataFrame:
+    days = pd.date_range("2025-01-29", periods=len(changes), freq="6W-WED")
+    return pd.DataFrame(
+        {"change_bp": changes, "listed_meeting": listed or [True] * len(changes)}, index=days
+    )
+
+
+def test_target_changes_lists_each_step_with_its_size_in_bp():
+    changes = rates.target_changes(UPPER)
+    assert list(changes.index.strftime("%Y-%m-%d")) == ["2025-09-18", "2025-10-30", "2025-12-11"]
+    assert changes["change_bp"].tolist() == [-25.0, -25.0, -25.0]
+    assert changes["level_after"].iloc[-1] == 3.75
+
+
+def test_announcement_is_the_day_before_fred_dates_the_change():
+    announced = rates.announcement_dates(pd.DatetimeIndex(["2025-12-11", "2025-10-30"]))
+    assert list(announced.strftime("%Y-%m-%d")) == ["2025-12-10", "2025-10-29"]
+
+
+def test_cuts_between_keeps_decreases_inside_the_window():
+    changes = rates.target_changes(UPPER)
+    assert len(rates.cuts_between(changes, "2025-10-01", "2025-12-31")) == 2
+    rising = rates.target_changes(daily({"2025-01-01": 1.0, "2025-03-01": 1.25}, "2025-04-01"))
+    assert rates.cuts_between(rising, "2025-01-01", "2025-12-31").empty
+
+
+@pytest.mark.parametrize(
+    ("as_of", "months", "expected"),
+    [("2026-01-14", 6, True), ("2026-01-14", 1, False), ("2025-09-17", 6, False)],
+)
+def test_cut_in_months_before(as_of, months, expected):
+    assert rates.cut_in_months_before(UPPER, as_of, months) is expected
+
+
+def test_consecutive_cuts_stop_at_the_first_decision_that_was_not_one():
+    table = decisions([-25.0, 0.0, -25.0, -50.0, -25.0, -25.0])
+    run = rates.consecutive_cuts(table, "2026-01-01", 25)
+    assert len(run) == 2 and (run["change_bp"] == -25.0).all()
+
+
+def test_intermeeting_moves_are_not_scheduled_decisions():
+    table = decisions([-25.0, -25.0, -50.0, -25.0], listed=[True, True, False, True])
+    assert len(rates.consecutive_cuts(table, "2026-01-01", 25)) == 3
+
+
+def test_consecutive_cuts_end_at_the_last_decision_on_or_before_end():
+    table = decisions([-25.0, -25.0, 0.0])
+    assert rates.consecutive_cuts(table, table.index[1], 25).index[-1] == table.index[1]
+    assert rates.consecutive_cuts(table, "2026-12-31", 25).empty
+    with pytest.raises(DataError, match="no scheduled FOMC decision"):
+        rates.consecutive_cuts(table, "2020-01-01", 25)
+
+
+def test_target_range_on_a_date_uses_the_levels_in_force():
+    assert rates.target_range_on(LOWER, UPPER, "2025-12-10") == [3.75, 4.0]
+    assert rates.target_range_on(LOWER, UPPER, "2026-01-14") == [3.5, 3.75]
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("The Committee decided to lower the target range for the federal funds rate", "lower"),
+        ("the Committee decided to raise the target range for the federal funds rate", "raise"),
+        ("decided to keep the target range for the federal funds rate at 0 to 1/4", "maintain"),
+        ("decided to maintain the target range for the federal funds rate", "maintain"),
+        ("decided to continue to reduce the monthly pace of its net asset purchases", None),
+    ],
+)
+def test_statement_action_reads_the_decision_verb(text, action):
+    assert rates.statement_action(text) == action
+
+
+def test_action_of_change_matches_statement_verbs():
+    assert [rates.action_of_change(x) for x in (-25, 0, 50)] == ["lower", "maintain", "raise"]
+
+
+def test_sources_agree_when_decision_fred_and_statement_say_the_same():
+    days = ["2025-10-29", "2025-12-10"]
+    table = pd.DataFrame(
+        {"change_bp": [-25.0, 0.0], "listed_meeting": True}, index=pd.to_datetime(days)
+    )
+    statements = pd.DataFrame(
+        {
+            "decision_date": days,
+            "clean_text": [
+                "decided to lower the target range",
+                "decided to maintain the target range",
+            ],
+        }
+    )
+    checked = rates.decisions_against_sources(table, rates.target_changes(UPPER), statements)
+    assert checked["fred_next_day_bp"].tolist() == [-25.0, -25.0]
+    assert checked["agree"].tolist() == [True, False]
+
+
+def test_daily_changes_join_levels_before_differencing():
+    days = pd.to_datetime(["2025-01-02", "2025-01-03", "2025-01-06", "2025-01-07"])
+    a = pd.Series([100.0, 110.0, 121.0, 121.0], index=days)
+    b = pd.Series([100.0, 100.0, 100.0, 100.0], index=days)
+    yields = pd.Series([4.0, 4.1, 4.3], index=days[[0, 2, 3]])  # bond market shut on the 3rd
+    changes = rates.daily_changes(a, b, yields)
+    assert list(changes.index) == list(days[[2, 3]])
+    assert changes["margin_pct"].tolist() == pytest.approx([21.0, 0.0])
+    assert changes["yield_change_pp"].tolist() == pytest.approx([0.1, 0.2])
+
+
+def synthetic_changes(slope: float, n: int = 400, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    dy = rng.normal(0, 0.05, n)
+    margin = 0.01 + slope * dy + rng.normal(0, 0.02, n)
+    index = pd.bdate_range("2020-01-01", periods=n)
+    return pd.DataFrame({"margin_pct": margin, "yield_change_pp": dy}, index=index)
+
+
+def test_fit_recovers_a_known_slope_and_states_its_sample():
+    fit = rates.fit_sensitivity(synthetic_changes(-2.0), hac_lags=5)
+    assert fit.slope == pytest.approx(-2.0, abs=0.1)
+    assert fit.observations == 400 and fit.first == "2020-01-01" and fit.hac_lags == 5
+    assert fit.slope_p < 0.001 and 0 < fit.r_squared < 1
+
+
+def test_fit_refuses_a_sample_too_small_for_its_lags():
+    with pytest.raises(ValidationError, match="too few"):
+        rates.fit_sensitivity(synthetic_changes(1.0, n=6), hac_lags=5)
+
+
+def test_fits_by_period_have_one_row_per_window():
+    changes = synthetic_changes(1.0)
+    table = rates.sensitivity_by_period(
+        changes, [("2020-01-01", "2020-06-30"), ("2020-07-01", "2021-12-31")], hac_lags=2
+    )
+    assert len(table) == 2 and table["observations"].sum() == len(changes)
+
+
+@settings(max_examples=25, deadline=None)
+@given(slope=st.floats(-5, 5), shift=st.floats(-1, 1))
+def test_slope_ignores_a_constant_added_to_the_margin(slope, shift):
+    changes = synthetic_changes(slope, n=60)
+    moved = changes.assign(margin_pct=changes["margin_pct"] + shift)
+    fit, moved_fit = (rates.fit_sensitivity(c, hac_lags=2) for c in (changes, moved))
+    assert moved_fit.slope == pytest.approx(fit.slope, abs=1e-9)
