@@ -162,3 +162,43 @@ def test_the_late_2018_slide_stopped_short_of_a_bear_market_in_the_snapshot():
     deepest = analogs.largest_drawdown(spx, "2018-09-01", "2019-01-31")
     assert -20.0 < deepest["drawdown_pct"] < -15.0
     assert deepest["trough"].year == 2018 and deepest["trough"].month == 12
+
+
+def test_aftermath_leaves_windows_past_the_data_empty():
+    days = pd.bdate_range("2000-01-03", "2011-06-30")
+    growth = pd.Series(np.linspace(100.0, 300.0, len(days)), index=days)
+    flat = pd.Series(100.0, index=days)
+    early = analogs.aftermath(growth, flat, days[0], sessions=20, years=10)
+    assert early["sessions_end"] == days[20]
+    assert early["annualized_spread_pp"] == pytest.approx(early["annualized_a"])
+    late = analogs.aftermath(growth, flat, "2005-01-03", sessions=5_000, years=10)
+    assert late["return_a"] is None and late["annualized_a"] is None
+
+
+def test_monthly_tables_compound_and_pick_januaries():
+    months = pd.period_range("1988-01", periods=14, freq="M")
+    monthly = pd.DataFrame({"S": 1.0, "L": 0.0}, index=months)
+    monthly.loc[pd.Period("1989-01", "M"), "S"] = -2.0
+    table = analogs.monthly_analog_table(monthly, "S", "L", {"1988": ("1988-01", "1988-12")})
+    assert table.loc["1988", "months"] == 12
+    assert table.loc["1988", "spread_pp"] == pytest.approx((1.01**12 - 1) * 100)
+    assert table.loc["1988", "annualized_spread_pp"] == pytest.approx((1.01**12 - 1) * 100)
+    januaries = analogs.monthly_january_spreads(monthly, "S", "L", 1988, 1989)
+    assert januaries.to_dict() == {1988: 1.0, 1989: -2.0}
+
+
+def test_run_candidates_separate_the_precedent_from_the_named_year():
+    # A wins: 3 sessions in Jan 2020, 4 in Feb 2021, then the current run of 4 in 2022
+    days = pd.DatetimeIndex(
+        [*pd.bdate_range("2020-01-06", periods=4), *pd.bdate_range("2021-02-01", periods=5)]
+        + [*pd.bdate_range("2022-03-01", periods=5)]
+    )
+    signs = [-1, 1, 1, 1, -1, 1, 1, 1, 1, -1, 1, 1, 1, 1]
+    margin = pd.Series(np.array(signs, dtype=float), index=days)
+    found = analogs.run_candidates(margin, days[-1], 3, "2020-01", "A", "B")
+    assert found["precedent"]["start"] == days[5]
+    assert found["in_named_year"]["start"].tolist() == [days[1]]
+    assert found["nearest_from_named_month"]["end"] == days[3]
+    empty_year = analogs.run_candidates(margin, days[-1], 4, "2020-01", "A", "B")
+    assert empty_year["in_named_year"].empty
+    assert empty_year["nearest_from_named_month"]["start"] == days[5]

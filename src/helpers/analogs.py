@@ -199,3 +199,83 @@ def compounded_pct(monthly_pct: pd.Series, first: str, last: str) -> float:
             f"no monthly returns in {first}..{last}", "pick months inside the data"
         )
     return float(((1 + months / 100.0).prod() - 1) * 100.0)
+
+
+def aftermath(
+    a: pd.Series, b: pd.Series, anchor: Date, sessions: int = 756, years: int = 10
+) -> dict:
+    """What followed `anchor`: A's return over the next `sessions` sessions, and A's annual
+    return and A-minus-B per year over the next `years` calendar years. A window that runs
+    past the data is None (not a shorter window), so competing anchors compare fairly."""
+    result: dict = {"anchor": returns.close_on_or_before(a, anchor)[0]}
+    try:
+        end = session_after(a, anchor, sessions)
+        result.update(sessions_end=end, return_a=returns.return_pct(a, anchor, end))
+    except DateRangeError:
+        result.update(sessions_end=None, return_a=None)
+    end = result["anchor"] + pd.DateOffset(years=years)
+    if end > a.dropna().index[-1]:
+        result.update(years_end=None, annualized_a=None, annualized_spread_pp=None)
+    else:
+        result.update(
+            years_end=years_after(a, anchor, years),
+            annualized_a=returns.annualized_pct(a, anchor, end),
+            annualized_spread_pp=annualized_spread_pp(a, b, anchor, end),
+        )
+    return result
+
+
+def monthly_analog_table(
+    monthly_pct: pd.DataFrame, small: str, large: str, windows: Mapping[str, tuple[str, str]]
+) -> pd.DataFrame:
+    """Window returns from monthly percent returns (Ken French size portfolios include
+    dividends): small, large, small minus large, and that spread per year, one row per
+    labelled ("YYYY-MM", "YYYY-MM") window. The total-return cross-check of price windows."""
+    rows = {}
+    for label, (first, last) in windows.items():
+        small_pct = compounded_pct(monthly_pct[small], first, last)
+        large_pct = compounded_pct(monthly_pct[large], first, last)
+        years = (pd.Period(last, "M") - pd.Period(first, "M")).n / 12 + 1 / 12
+        rows[label] = {
+            "months": round(years * 12),
+            "return_small": small_pct,
+            "return_large": large_pct,
+            "spread_pp": small_pct - large_pct,
+            "annualized_spread_pp": ((1 + small_pct / 100) ** (1 / years) - 1) * 100
+            - ((1 + large_pct / 100) ** (1 / years) - 1) * 100,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def monthly_january_spreads(
+    monthly_pct: pd.DataFrame, small: str, large: str, first_year: int, last_year: int
+) -> pd.Series:
+    """Small minus large January return (pp) per year, from monthly percent returns."""
+    january = monthly_pct.loc[f"{first_year}-01" : f"{last_year}-12"]
+    january = january.loc[january.index.month == 1]
+    spread = january[small] - january[large]
+    return pd.Series(spread.to_numpy(), index=january.index.year, name="spread_pp")
+
+
+def run_candidates(
+    margin: pd.Series, as_of: Date, length: int, named_month: Date, a: str = "A", b: str = "B"
+) -> dict:
+    """The runs an article's "the last run this long was in MONTH YEAR" could mean.
+
+    - precedent: what the "last time" rule finds (the most recent run by `a` of `length`+
+      sessions that ended before the run in force on `as_of` began);
+    - in_named_year: every run that long in the year of `named_month`;
+    - nearest_from_named_month: the first run that long ending on or after `named_month`,
+      the closest real anchor when the named year has none.
+    An analog window then starts from a run the data has, never from a typed date.
+    """
+    runs = streaks.run_table(margin, a, b)
+    current = streaks.streak_on(margin, as_of, a, b)
+    named = pd.Timestamp(named_month)
+    return {
+        "precedent": streaks.last_run_before(runs, current.start, length, a),
+        "in_named_year": streaks.runs_at_least(
+            runs, length, a, f"{named.year}-01-01", f"{named.year}-12-31"
+        ),
+        "nearest_from_named_month": first_run_ending_from(runs, length, a, named),
+    }
