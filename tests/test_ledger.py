@@ -75,6 +75,11 @@ def changed(**fields) -> dict:
     return row
 
 
+def with_rule(row_id: str = GOOD_ROW["id"], **keys) -> dict:
+    """GOOD_ROW (under another id if given) with extra keys under its rule."""
+    return changed(id=row_id, rule={**GOOD_ROW["rule"], **keys})
+
+
 def without(name: str) -> dict:
     row = copy.deepcopy(GOOD_ROW)
     del row[name]
@@ -106,6 +111,15 @@ def test_a_good_fixture_validates(ledger):
         ([changed(rule={"measure": "x", "term": "circa"})], "unknown term 'circa'"),
         ([changed(status="done")], "unknown status 'done'"),
         ([changed(testability="not_testable")], "comparator `none` goes with"),
+        ([with_rule(window="2025-01-31")], "must be a list [START, END]"),
+        ([with_rule(window=["2025-01-31"])], "must be a list [START, END]"),
+        ([with_rule(window=["2025-01-31", "2025-13"])], "must be 'YYYY-MM-DD' or 'YYYY-MM'"),
+        ([with_rule(window=["2025-02-30", "2025-12-31"])], "must be 'YYYY-MM-DD' or 'YYYY-MM'"),
+        ([with_rule(window=["2025", "2026"])], "must be 'YYYY-MM-DD' or 'YYYY-MM'"),
+        ([with_rule(window=["2025-12-31", "2025-01-31"])], "starts after it ends"),
+        ([with_rule(window=["2025-01", "2025-12"], start="2025-01")], "not both"),
+        ([with_rule(start="March 1991")], "start 'March 1991' must be"),
+        ([with_rule(end=20081231)], "end 20081231 must be"),
     ],
 )
 def test_each_schema_failure_is_reported(ledger, rows, message):
@@ -137,6 +151,38 @@ def test_yaml_dates_become_iso_strings(ledger):
         )
     )
     assert claims.load_ledger(ledger.path)[0].as_of == "2026-01-14"
+
+
+def test_windows_in_yaml_dates_or_months_become_iso_string_pairs(ledger):
+    text = yaml.safe_dump({"terms": TERMS, "claims": [with_rule(window=["X", "Y"])]})
+    ledger.path.write_text(text.replace("- X\n", "- 2025-01-31\n").replace("- Y\n", "- 2025-12\n"))
+    (row,) = claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    assert row.window == ("2025-01-31", "2025-12")
+
+
+def test_start_and_end_dates_are_read_from_the_rule(ledger):
+    rows = ledger.validate([with_rule(start="1991-03-28"), with_rule("b", end="2008-12")])
+    assert rows[0].start == "1991-03-28" and rows[1].end == "2008-12"
+
+
+@pytest.mark.parametrize("key", ["window", "start", "end"])
+def test_a_missing_date_key_names_the_claim_and_the_fix(ledger, key):
+    (row,) = ledger.validate([GOOD_ROW])
+    with pytest.raises(LedgerError) as caught:
+        getattr(row, key)
+    assert f"claim a000-streak-9: its rule has no `{key}`" in str(caught.value)
+    assert "data/claims.yaml" in str(caught.value)
+
+
+def test_shared_window_is_the_one_window_of_all_rows(ledger):
+    first = with_rule(window=["2025-02", "2025-12"])
+    same = ledger.validate([first, with_rule("b", window=["2025-02", "2025-12"])])
+    assert claims.shared_window(same) == ("2025-02", "2025-12")
+    rows = ledger.validate([first, with_rule("b", window=["2025-03", "2025-12"])])
+    with pytest.raises(LedgerError, match="do not share exactly one window"):
+        claims.shared_window(rows)
+    with pytest.raises(LedgerError, match="do not share exactly one window"):
+        claims.shared_window([])
 
 
 def test_unknown_claim_id_names_near_misses(ledger, monkeypatch):
@@ -268,6 +314,13 @@ def test_notebook_claims_select_groups_and_track_what_was_recorded(recording):
         book.check_complete()
     book.record("a000-streak-9", 9)
     assert book.check_complete().startswith("recorded 1 claims")
+
+
+def test_notebook_claims_look_up_only_their_own_rows(recording):
+    book = claims.NotebookClaims("01_demo")
+    assert book.claim("a000-streak-9").claimed_value == 9
+    with pytest.raises(LedgerError, match="notebook 01_demo has no ledger row 'a000-streak-10'"):
+        book.claim("a000-streak-10")
 
 
 def test_notebook_claims_refuse_an_unknown_group(recording):

@@ -13,8 +13,9 @@ import html
 import json
 import math
 import os
+import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,36 @@ class Claim:
     @property
     def is_pending(self) -> bool:
         return self.status == "pending"
+
+    @property
+    def window(self) -> tuple[str, str]:
+        """(start, end) of the rule's fixed measurement window, ISO dates or months.
+
+        Read from `rule.window`, the machine-readable copy of the dates `rule.measure` names,
+        so a notebook never types them and an edit of the ledger reaches the measurement.
+        """
+        start, end = self._rule_key("window", "window: ['2025-01-31', '2025-12-31']")
+        return start, end
+
+    @property
+    def start(self) -> str:
+        """The rule's fixed first date (`rule.start`) for a window whose end the notebook
+        counts from it (e.g. the close 756 sessions later)."""
+        return self._rule_key("start", "start: '1991-03-28'")
+
+    @property
+    def end(self) -> str:
+        """The rule's fixed last date (`rule.end`) for a window whose start the notebook
+        finds (e.g. the last session of a run)."""
+        return self._rule_key("end", "end: '2008-12-31'")
+
+    def _rule_key(self, key: str, example: str) -> Any:
+        if key not in self.rule:
+            raise LedgerError(
+                f"claim {self.id}: its rule has no `{key}`",
+                f"add it under the row's `rule:` in data/claims.yaml, e.g. {example}",
+            )
+        return self.rule[key]
 
 
 @dataclass(frozen=True)
@@ -202,6 +233,18 @@ def claim(claim_id: str, path: Path | None = None) -> Claim:
     return rows[claim_id]
 
 
+def shared_window(rows: Iterable[Claim]) -> tuple[str, str]:
+    """The one window several rows measure over, for a notebook that computes one table for
+    all of them; rows that disagree are an error, not a silent pick of the first row's."""
+    windows = {row.id: row.window for row in rows}
+    if len(set(windows.values())) != 1:
+        raise LedgerError(
+            f"rows {sorted(windows)} do not share exactly one window: {windows}",
+            "give them the same `window` in data/claims.yaml, or measure each over its own",
+        )
+    return next(iter(windows.values()))
+
+
 def _near_misses(claim_id: str, rows: Mapping[str, Claim]) -> str:
     prefix = claim_id.split("-")[0]
     similar = sorted(i for i in rows if i.startswith(prefix))[:8]
@@ -264,6 +307,7 @@ def _row_problems(ledger: Ledger, item: Claim, existing_notebooks: set[str]) -> 
         problems.append(f"notebook {item.notebook} does not exist; mark the row `status: pending`")
     if not item.rule.get("measure"):
         problems.append("rule has no `measure` (say exactly what the notebook measures)")
+    problems += _window_problems(item.rule)
     try:
         rule = verdicts.resolve_rule(item.rule, ledger.terms)
         verdicts.check_claimed(rule, item.claimed_value)
@@ -271,6 +315,41 @@ def _row_problems(ledger: Ledger, item: Claim, existing_notebooks: set[str]) -> 
         return problems + [f"rule/claimed: {exc}"]
     if (rule["comparator"] == "none") != (item.testability == "not_testable"):
         problems.append("comparator `none` goes with testability not_testable, and only with it")
+    return problems
+
+
+_DATE_OR_MONTH = re.compile(r"\d{4}-\d{2}(-\d{2})?")
+
+
+def _is_date_or_month(value: Any) -> bool:
+    """'YYYY-MM-DD' naming a real day, or 'YYYY-MM' naming a real month."""
+    if not isinstance(value, str) or not _DATE_OR_MONTH.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value if len(value) == 10 else f"{value}-01")
+    except ValueError:
+        return False
+    return True
+
+
+def _window_problems(rule: Mapping[str, Any]) -> list[str]:
+    """Checks of the machine-readable dates a rule may carry: `window`, `start`, `end`."""
+    problems = []
+    window = rule.get("window")
+    if "window" in rule:
+        if not (isinstance(window, list) and len(window) == 2):
+            problems.append(f"window {window!r} must be a list [START, END]")
+        elif not all(_is_date_or_month(day) for day in window):
+            problems.append(f"window {window!r}: dates must be 'YYYY-MM-DD' or 'YYYY-MM'")
+        elif window[0] > window[1]:
+            problems.append(f"window {window!r} starts after it ends")
+        if {"start", "end"} & rule.keys():
+            problems.append("a rule has either `window` or `start`/`end`, not both")
+    problems += [
+        f"{key} {rule[key]!r} must be 'YYYY-MM-DD' or 'YYYY-MM'"
+        for key in ("start", "end")
+        if key in rule and not _is_date_or_month(rule[key])
+    ]
     return problems
 
 
@@ -384,6 +463,16 @@ class NotebookClaims:
                 f"use one of {known} or fix the group in data/claims.yaml",
             )
         return rows
+
+    def claim(self, claim_id: str) -> Claim:
+        """One of this notebook's rows by id (a row of another notebook is an error)."""
+        rows = {c.id: c for c in self.rows}
+        if claim_id not in rows:
+            raise LedgerError(
+                f"notebook {self.notebook} has no ledger row {claim_id!r}",
+                _near_misses(claim_id, rows),
+            )
+        return rows[claim_id]
 
     def record(self, claim_id: str, measured: Any, **kwargs: Any) -> Verdict:
         verdict = record(claim_id, measured, **kwargs)
