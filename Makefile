@@ -60,8 +60,9 @@ reports/index.html: $(REPORTS) $(LEDGER) $(HELPERS_SRC) $(wildcard reports/resul
 test: $(SETUP_STAMP) ## run the test suite (set SNAPSHOT_DIR to include snapshot tests)
 	$(PY) -m pytest
 
-lint: $(SETUP_STAMP) ## ruff over src, tests, notebooks and scripts
+lint: $(SETUP_STAMP) ## ruff (lint and format check) over src, tests, notebooks and scripts
 	$(PY) -m ruff check src tests notebooks scripts
+	$(PY) -m ruff format --check src tests notebooks scripts
 
 lab: $(SETUP_STAMP) ## open JupyterLab on notebooks/ with the project kernel
 	cd notebooks && ../$(VENV)/bin/jupyter lab $(LAB_ARGS)

@@ -488,7 +488,5 @@ def build_scorecard(
     stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     csv_path = write_csv(scored, reports / "claims.csv")
     html_path = reports / "index.html"
-    write_text_atomic(
-        html_path, render_index(scored, report_pages(reports), stamp, orphans)
-    )
+    write_text_atomic(html_path, render_index(scored, report_pages(reports), stamp, orphans))
     return csv_path, html_path
