@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 SNAPSHOT_ENV = "SNAPSHOT_DIR"
 CACHE_ENV = "SMALLCAP_CACHE_DIR"
 
 
+@cache
 def repo_root() -> Path:
-    """The checkout this package was installed from (editable install), else the cwd."""
+    """The checkout this package was installed from (editable install), else the cwd.
+
+    Cached: every cache and snapshot lookup asks, and the answer cannot change in a process.
+    """
     here = Path(__file__).resolve()
     for parent in here.parents:
         if (parent / "pyproject.toml").exists() and (parent / "notebooks").is_dir():
@@ -21,7 +26,12 @@ def repo_root() -> Path:
 def cache_dir() -> Path:
     """Parquet cache and manifests; `SMALLCAP_CACHE_DIR` overrides (tests use a temp dir)."""
     override = os.environ.get(CACHE_ENV)
-    return Path(override).resolve() if override else repo_root() / "data" / "cache"
+    return _resolved(override) if override else repo_root() / "data" / "cache"
+
+
+@cache
+def _resolved(raw: str) -> Path:
+    return Path(raw).resolve()
 
 
 def reports_dir() -> Path:
@@ -35,10 +45,14 @@ def snapshot_dir() -> Path | None:
     `SNAPSHOT_DIR=../shared/market-data` works from the repo root and from `notebooks/`.
     """
     raw = os.environ.get(SNAPSHOT_ENV, "").strip()
-    if not raw:
-        return None
+    return _resolve_snapshot(raw, os.getcwd()) if raw else None
+
+
+@cache
+def _resolve_snapshot(raw: str, cwd: str) -> Path:
+    """Cached per (setting, cwd): warm loads ask for the snapshot folder once per series."""
     path = Path(raw).expanduser()
     if not path.is_absolute():
-        candidates = [Path.cwd() / path, repo_root() / path]
+        candidates = [Path(cwd) / path, repo_root() / path]
         path = next((c for c in candidates if c.is_dir()), candidates[0])
     return path.resolve()
