@@ -34,4 +34,5 @@ def source_note(ax: Axes, *, series: str, source: str, as_of: str) -> Text:
     says what it shows.
     """
     text = f"Series: {series}   Source: {source}   As of: {as_of}"
-    return ax.figure.text(0.01, 0.0, text, ha="left", va="top", fontsize=8, color="0.35")
+    # A little below the edge, so it clears the x-axis label that ends at the figure's bottom.
+    return ax.figure.text(0.01, -0.03, text, ha="left", va="top", fontsize=8, color="0.35")
