@@ -209,3 +209,40 @@ def test_manifest_is_plain_json_with_the_documented_fields(fake_snapshot):
     data.prices("^RUT")
     manifest = json.loads(cache.manifest_path("^RUT").read_text())
     assert set(cache.MANIFEST_FIELDS) <= set(manifest)
+
+
+def test_a_reader_holding_a_replaced_manifest_reads_the_new_parts(fake_snapshot):
+    data.prices("^RUT")
+    old = cache.read_manifest("^RUT")
+    data.refresh_one("^RUT", force=True)  # another process replaced the entry meanwhile
+    assert not (cache.entry_dir("^RUT") / old["parts"]["data"]).exists()
+    assert len(cache.read_part(old, "data")) == len(FAKE_DAYS)
+
+
+def test_a_part_missing_from_the_current_entry_is_a_corrupt_cache_error(fake_snapshot):
+    data.prices("^RUT")
+    manifest = cache.read_manifest("^RUT")
+    (cache.entry_dir("^RUT") / manifest["parts"]["data"]).unlink()
+    with pytest.raises(CorruptCacheError, match="missing"):
+        data.prices("^RUT")
+
+
+@pytest.mark.skipif(cache.fcntl is None, reason="needs POSIX file locks")
+def test_writers_of_one_key_hold_its_lock_while_replacing_it(fake_snapshot, monkeypatch):
+    data.prices("^RUT")
+    real_write = cache.atomic_write
+    lock_was_held = []
+
+    def write_while_probing_the_lock(path, write):
+        with open(cache.manifest_path("^RUT").with_suffix(".lock"), "a") as other:
+            try:
+                cache.fcntl.flock(other, cache.fcntl.LOCK_EX | cache.fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock_was_held.append(path.name)
+            else:
+                cache.fcntl.flock(other, cache.fcntl.LOCK_UN)
+        real_write(path, write)
+
+    monkeypatch.setattr(cache, "atomic_write", write_while_probing_the_lock)
+    data.refresh_one("^RUT", force=True)
+    assert lock_was_held  # every part write happened under the key's lock

@@ -4,6 +4,7 @@ Layout under `config.cache_dir()`::
 
     <kind>/<name>.json                         manifest (the commit point of an entry)
     <kind>/<name>.<n>.<token>.parquet          part n of the entry, named in the manifest
+    <kind>/<name>.lock                         held by a writer while it replaces the entry
     STAMP                                      touched only when some entry changed
 
 An entry is replaced by writing its new parts under fresh names, then swapping the manifest
@@ -16,6 +17,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +34,11 @@ from helpers.errors import CorruptCacheError
 from helpers.files import atomic_write, write_json_atomic
 from helpers.sources import kind_of, name_of
 
+try:  # POSIX; elsewhere concurrent writers of one key are not serialised
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
+
 MANIFEST_FIELDS = (
     "series",
     "source",
@@ -43,7 +51,8 @@ MANIFEST_FIELDS = (
     "parts",
 )
 STAMP = "STAMP"
-# Bumped when the stored layout changes; an entry written under another format is rebuilt.
+# Bumped when the stored layout or what a reader produces changes (a parser or validation fix):
+# entries written under another format are rebuilt instead of serving the old parse.
 CACHE_FORMAT = 1
 
 
@@ -89,18 +98,33 @@ def parse_manifest(text: str, path: Path, key: str) -> dict:
 
 
 def read_part(manifest: dict, part: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """One Parquet part of an entry; an unreadable file is a CorruptCacheError, not a trace."""
+    """One Parquet part of an entry; an unreadable file is a CorruptCacheError, not a trace.
+
+    If the part vanished because another process replaced the entry after `manifest` was
+    read, the part named by the manifest now on disk is read instead (once).
+    """
     key = manifest["series"]
     path = manifest_path(key).with_name(manifest["parts"][part])
     try:
-        table = pq.ParquetFile(path).read(
-            columns=columns, use_threads=False, use_pandas_metadata=True
-        )
-        return table.to_pandas(use_threads=False)
+        return _read_parquet(path, columns)
+    except FileNotFoundError:
+        current = read_manifest(key)
+        if current is None or current["parts"].get(part) in (None, path.name):
+            raise _unreadable(path, key, FileNotFoundError("the part file is missing")) from None
+        return read_part(current, part, columns)
     except (OSError, ValueError, ArrowException) as exc:
-        raise CorruptCacheError(
-            f"cache file {path} for {key!r} cannot be read ({_first_line(exc)})", _refresh_fix(key)
-        ) from exc
+        raise _unreadable(path, key, exc) from exc
+
+
+def _read_parquet(path: Path, columns: list[str] | None) -> pd.DataFrame:
+    table = pq.ParquetFile(path).read(columns=columns, use_threads=False, use_pandas_metadata=True)
+    return table.to_pandas(use_threads=False)
+
+
+def _unreadable(path: Path, key: str, exc: Exception) -> CorruptCacheError:
+    return CorruptCacheError(
+        f"cache file {path} for {key!r} cannot be read ({_first_line(exc)})", _refresh_fix(key)
+    )
 
 
 def _first_line(exc: Exception) -> str:
@@ -108,18 +132,36 @@ def _first_line(exc: Exception) -> str:
 
 
 def write_entry(key: str, parts: dict[str, pd.DataFrame], manifest: dict) -> dict:
-    """Store the parts and their manifest; return the manifest as written."""
+    """Store the parts and their manifest; return the manifest as written.
+
+    Writers of one key take turns (`_entry_lock`), so two notebooks filling the same entry
+    under `make -j` cannot delete each other's parts and leave a manifest pointing at nothing.
+    """
     folder = entry_dir(key)
     folder.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex[:8]
-    names = {}
-    for n, (part, frame) in enumerate(parts.items()):
-        names[part] = f"{_stem(key)}.{n}.{token}.parquet"
-        atomic_write(folder / names[part], frame.to_parquet)
+    names = {part: f"{_stem(key)}.{n}.{token}.parquet" for n, part in enumerate(parts)}
     manifest = {**manifest, "series": key, "format": CACHE_FORMAT, "parts": names}
-    write_json_atomic(manifest_path(key), manifest, indent=1)
-    _remove_unlisted_parts(key, set(names.values()))
+    with _entry_lock(key):
+        for part, frame in parts.items():
+            atomic_write(folder / names[part], frame.to_parquet)
+        write_json_atomic(manifest_path(key), manifest, indent=1)
+        _remove_unlisted_parts(key, set(names.values()))
     return manifest
+
+
+@contextmanager
+def _entry_lock(key: str) -> Iterator[None]:
+    """An exclusive advisory lock on `<name>.lock` beside the entry (no-op without fcntl)."""
+    if fcntl is None:
+        yield
+        return
+    with open(manifest_path(key).with_suffix(".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _remove_unlisted_parts(key: str, keep: set[str]) -> None:
