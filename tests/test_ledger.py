@@ -12,7 +12,7 @@ import yaml
 
 from helpers import claims, data, verdicts
 from helpers.config import repo_root
-from helpers.errors import LedgerError
+from helpers.errors import DataError, LedgerError
 
 ARTICLE = "000_test_article.txt"
 TERMS = {"exact": {"meaning": "count must match", "comparator": "equal", "tolerance": {"abs": 0}}}
@@ -120,6 +120,12 @@ def test_a_good_fixture_validates(ledger):
         ([with_rule(window=["2025-01", "2025-12"], start="2025-01")], "not both"),
         ([with_rule(start="March 1991")], "start 'March 1991' must be"),
         ([with_rule(end=20081231)], "end 20081231 must be"),
+        ([with_rule(base="ytd")], "base 'ytd' is not one of year_end, run_start"),
+        ([with_rule(spread="fixed December")], "spread 'fixed December' is not one of"),
+        ([with_rule(statistic="spread")], "statistic 'spread' is not one of"),
+        ([with_rule(length_from="claimed")], "length_from: claimed needs `length`"),
+        ([with_rule(length_from="window")], "length_from: window needs a `window`"),
+        ([with_rule(sessions="756")], "sessions '756' must be a positive whole number"),
     ],
 )
 def test_each_schema_failure_is_reported(ledger, rows, message):
@@ -172,6 +178,32 @@ def test_a_missing_date_key_names_the_claim_and_the_fix(ledger, key):
         getattr(row, key)
     assert f"claim a000-streak-9: its rule has no `{key}`" in str(caught.value)
     assert "data/claims.yaml" in str(caught.value)
+
+
+def test_rule_choices_are_read_with_their_default_and_checked(ledger):
+    with_base, plain = ledger.validate(
+        [
+            with_rule(base="run_start"),
+            with_rule("a000-plain", length_from="window", window=["2025-02", "2025-12"]),
+        ]
+    )
+    assert with_base.choice("base") == "run_start"
+    assert plain.choice("spread", default="fixed-december") == "fixed-december"
+    with pytest.raises(LedgerError, match="its rule has no `base`"):
+        plain.choice("base")
+    ledger.write([with_rule(base="ytd")])  # read_ledger does not validate; choice() still checks
+    with pytest.raises(LedgerError, match="rule base 'ytd' is not one of"):
+        claims.read_ledger(ledger.path).claims[0].choice("base")
+
+
+def test_statistic_of_picks_the_rules_figure_and_refuses_an_unmeasurable_one(ledger):
+    (row,) = ledger.validate([with_rule(statistic="down_closes")])
+    assert row.statistic_of({"down_closes": 9, "previous_window_end": "2025-12-17"}) == 9
+    with pytest.raises(LedgerError, match="statistic 'down_closes' is not among"):
+        row.statistic_of({"spread_pp": 1.0})
+    for missing in (None, float("nan")):
+        with pytest.raises(DataError, match="down_closes cannot be measured"):
+            row.statistic_of({"down_closes": missing})
 
 
 def test_shared_window_is_the_one_window_of_all_rows(ledger):

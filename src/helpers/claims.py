@@ -34,6 +34,25 @@ NOTEBOOK_ENV = "SMALLCAP_NOTEBOOK"
 FAMILIES = ("streak", "record", "return", "valuation", "rates", "breadth", "analog", "other")
 TESTABILITIES = ("data", "proxy", "not_testable")
 STATUSES = ("pending",)
+# Machine-readable choices a rule may carry, so a notebook reads how to measure a row from its
+# `rule:` (Claim.choice, Claim.statistic_of) instead of guessing it from the measure's prose.
+RULE_CHOICES: dict[str, tuple[str, ...]] = {
+    # where a return window starts: the prior year's last close, or the close before the run
+    "base": ("year_end", "run_start"),
+    # which size valuation spread: B/M on December prices, or rolled forward with returns
+    "spread": ("fixed-december", "price-updated"),
+    # the length a precedent run must reach: the claim's `length`, or the months of `window`
+    "length_from": ("claimed", "window"),
+    # which computed figure of a row is its measured value
+    "statistic": (
+        "spread_pp",
+        "annualized_spread_pp",
+        "down_closes",
+        "previous_window_end",
+        "share_on_as_of",
+        "lowest_share_in_window",
+    ),
+}
 REQUIRED_FIELDS = (
     "id",
     "group",
@@ -111,6 +130,40 @@ class Claim:
         """The rule's fixed last date (`rule.end`) for a window whose start the notebook
         finds (e.g. the last session of a run)."""
         return self._rule_key("end", "end: '2008-12-31'")
+
+    def choice(self, key: str, default: str | None = None) -> str:
+        """The rule's value for a RULE_CHOICES key; `default` when the row has none (None =
+        the key is required). An unknown value is an error, never a silent fallback."""
+        if key not in self.rule and default is not None:
+            return default
+        value = self._rule_key(key, f"{key}: {RULE_CHOICES[key][0]}")
+        if value not in RULE_CHOICES[key]:
+            raise LedgerError(
+                f"claim {self.id}: rule {key} {value!r} is not one of {RULE_CHOICES[key]}",
+                f"set `{key}:` to one of them in data/claims.yaml",
+            )
+        return value
+
+    def statistic_of(self, values: Mapping[str, Any]) -> Any:
+        """The figure named by the rule's `statistic` among the `values` a notebook computed.
+
+        A statistic the notebook does not compute is a LedgerError; one it computed as None
+        or NaN is a DataError: the row is unmeasurable, which must stop the run rather than
+        be recorded as pending or as a number it is not.
+        """
+        name = self.choice("statistic")
+        if name not in values:
+            raise LedgerError(
+                f"claim {self.id}: its statistic {name!r} is not among {sorted(values)}",
+                "fix the row's `statistic:` in data/claims.yaml or the notebook that measures it",
+            )
+        value = values[name]
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            raise DataError(
+                f"claim {self.id}: {name} cannot be measured in the data (no value)",
+                "state in the row's rule what to record when there is none, or extend the data",
+            )
+        return value
 
     def _rule_key(self, key: str, example: str) -> Any:
         if key not in self.rule:
@@ -308,6 +361,7 @@ def _row_problems(ledger: Ledger, item: Claim, existing_notebooks: set[str]) -> 
     if not item.rule.get("measure"):
         problems.append("rule has no `measure` (say exactly what the notebook measures)")
     problems += _window_problems(item.rule)
+    problems += _choice_problems(item)
     try:
         rule = verdicts.resolve_rule(item.rule, ledger.terms)
         verdicts.check_claimed(rule, item.claimed_value)
@@ -350,6 +404,24 @@ def _window_problems(rule: Mapping[str, Any]) -> list[str]:
         for key in ("start", "end")
         if key in rule and not _is_date_or_month(rule[key])
     ]
+    return problems
+
+
+def _choice_problems(item: Claim) -> list[str]:
+    """Checks of the RULE_CHOICES keys and of what each choice needs from the row."""
+    rule = item.rule
+    problems = [
+        f"{key} {rule[key]!r} is not one of {', '.join(allowed)}"
+        for key, allowed in RULE_CHOICES.items()
+        if key in rule and rule[key] not in allowed
+    ]
+    if rule.get("length_from") == "claimed" and "length" not in item.claimed:
+        problems.append("length_from: claimed needs `length` under `claimed`")
+    if rule.get("length_from") == "window" and "window" not in rule:
+        problems.append("length_from: window needs a `window`")
+    sessions = rule.get("sessions")
+    if "sessions" in rule and not (isinstance(sessions, int) and sessions > 0):
+        problems.append(f"sessions {sessions!r} must be a positive whole number")
     return problems
 
 
