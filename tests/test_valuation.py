@@ -84,6 +84,26 @@ def test_months_whose_base_december_has_no_return_are_dropped():
     assert updated.empty  # every month of MONTHS is based on 2023-12, before the returns
 
 
+def test_spread_variants_differ_only_by_the_price_update():
+    months = pd.period_range("2024-07", periods=3, freq="M")
+    bm = pd.DataFrame(1.0, index=months, columns=COLUMNS)
+    every_month = pd.period_range("2023-12", months[-1], freq="M")
+    growth = {1: 10.0, 5: 0.0}  # small caps rally 10 % a month, big caps stand still
+    returns = pd.DataFrame(
+        [[growth.get(int(c[2]), 0.0) for c in COLUMNS]] * len(every_month),
+        index=every_month,
+        columns=COLUMNS,
+    )
+    spreads = valuation.spread_variants(
+        bm, pd.DataFrame(1.0, index=months, columns=COLUMNS), returns
+    )
+    assert list(spreads) == [valuation.FIXED_DECEMBER, valuation.PRICE_UPDATED]
+    assert spreads[valuation.FIXED_DECEMBER].tolist() == pytest.approx([0.0] * 3)
+    # the rally narrows only the price-updated spread: -log(1.1) per month since 2023-12
+    expected = [-7 * math.log(1.1), -8 * math.log(1.1), -9 * math.log(1.1)]
+    assert spreads[valuation.PRICE_UPDATED].tolist() == pytest.approx(expected)
+
+
 def test_price_update_needs_returns_for_every_month():
     with pytest.raises(ValidationError, match="cover every month"):
         valuation.price_updated_bm(table(lambda s: 1.0), table(lambda s: 1.0).iloc[1:])

@@ -20,6 +20,10 @@ from helpers.errors import ValidationError
 
 SIZE_QUINTILES = 5
 BM_QUINTILES = 5
+# Names of the two spread variants, as a ledger rule's `spread:` key names them; a row without
+# the key is measured on the file's own (fixed-December) book-to-market.
+FIXED_DECEMBER = "fixed-december"
+PRICE_UPDATED = "price-updated"
 
 
 def size_quintile_columns(columns: pd.Index, quintile: int) -> list[str]:
@@ -98,6 +102,23 @@ def price_updated_bm(bm: pd.DataFrame, returns_pct: pd.DataFrame) -> pd.DataFram
     known = base.isin(wealth.index)
     growth = wealth.loc[bm.index[known]].to_numpy() / wealth.loc[base[known]].to_numpy()
     return bm[known] / growth
+
+
+def spread_variants(
+    bm: pd.DataFrame, market_equity: pd.DataFrame, returns_pct: pd.DataFrame
+) -> pd.DataFrame:
+    """Both size valuation spreads, one column per variant (FIXED_DECEMBER, PRICE_UPDATED).
+
+    The fixed-December spread cannot see a price move until the next June reformation, so a
+    claim about a change within a year needs the price-updated one; months the update cannot
+    reach (no base-December return) are NaN in its column.
+    """
+    return pd.DataFrame(
+        {
+            FIXED_DECEMBER: size_valuation_spread(bm, market_equity),
+            PRICE_UPDATED: size_valuation_spread(price_updated_bm(bm, returns_pct), market_equity),
+        }
+    )
 
 
 def last_as_wide_before(
