@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -313,6 +314,16 @@ def test_the_real_ledger_every_family_and_article_is_covered():
     rows = claims.load_ledger()
     assert {r.family for r in rows} == set(claims.FAMILIES)
     assert len({r.article for r in rows}) == 5
+
+
+def test_the_real_ledger_writes_in_the_past_n_years_out_as_its_start():
+    rows = [r for r in claims.load_ledger() if "window_years" in r.claimed]
+    assert rows
+    for row in rows:
+        years_back = dt.date.fromisoformat(row.as_of).replace(
+            year=int(row.as_of[:4]) - row.claimed["window_years"]
+        )
+        assert row.start == years_back.isoformat(), row.id
 
 
 @pytest.mark.skipif(not REAL_ARTICLES.is_dir(), reason="articles folder not present")

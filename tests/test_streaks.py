@@ -126,6 +126,27 @@ def test_last_run_before_excludes_the_run_in_force():
     assert table.loc[2, "reached_on"] == margin.index[6]
 
 
+def test_years_since_earlier_run_counts_months_from_the_precedents_end():
+    months = pd.date_range("2010-01-31", periods=30, freq="ME")
+    margin = pd.Series([1.0] * 3 + [-1.0] + [1.0] * 2 + [-1.0] * 10 + [1.0] * 14, index=months)
+    runs = streaks.run_table(margin, "R", "S")
+    current = months[16]  # the 14-month run starts 2011-05
+    found = streaks.years_since_earlier_run(runs, current, months[-1], 3, "R", months[0])
+    assert found["precedent"]["end"] == months[2] and not found["lower_bound"]
+    assert found["years"] == (29 - 2) / 12  # 2010-03 .. 2012-06
+    shorter = streaks.years_since_earlier_run(runs, current, months[-1], 2, "R", months[0])
+    assert shorter["precedent"]["end"] == months[5]  # the most recent, not the longest
+
+
+def test_years_since_earlier_run_without_a_precedent_is_the_span_and_a_lower_bound():
+    months = pd.date_range("2010-01-31", periods=30, freq="ME")
+    margin = pd.Series([1.0] * 3 + [-1.0] * 13 + [1.0] * 14, index=months)
+    runs = streaks.run_table(margin, "R", "S")
+    found = streaks.years_since_earlier_run(runs, months[16], months[-1], 4, "R", months[0])
+    assert found["precedent"] is None and found["lower_bound"]
+    assert found["since"] == months[0] and found["years"] == 29 / 12
+
+
 def test_last_reached_before_dates_the_session_an_earlier_run_reached_the_length():
     margin = margin_of("aaaaa" + "b" + "aaa" + "b" + "aa")
     current_start = margin.index[10]

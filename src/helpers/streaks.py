@@ -187,6 +187,33 @@ def last_run_before(
     return None if earlier.empty else earlier.iloc[-1]
 
 
+def years_since_earlier_run(
+    runs: pd.DataFrame,
+    before: str | pd.Timestamp,
+    until: str | pd.Timestamp,
+    min_length: int,
+    leader: str,
+    history_start: str | pd.Timestamp,
+) -> dict:
+    """Years from the end of the most recent run by `leader` of at least `min_length` that
+    ended before `before`, to `until`, counted in calendar months / 12: "not seen in N years".
+
+    With no such run in the data the years are counted from `history_start` instead: the
+    full span of the data, a lower bound of the true figure, flagged by `precedent` None
+    and `lower_bound` True, so it is never read as a measured precedent.
+    """
+    run = last_run_before(runs, before, min_length, leader)
+    since = pd.Timestamp(history_start) if run is None else pd.Timestamp(run["end"])
+    months = (pd.Timestamp(until).to_period("M") - since.to_period("M")).n
+    return {
+        "years": months / 12,
+        "since": since,
+        "min_length": min_length,
+        "precedent": None if run is None else run.to_dict(),
+        "lower_bound": run is None,
+    }
+
+
 def last_time_table(
     margin: pd.Series,
     date: str | pd.Timestamp,
