@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import analogs, streaks
-from helpers.errors import DateRangeError
+from helpers.errors import DateRangeError, LedgerError
 
 DAYS = pd.bdate_range("2020-01-01", periods=6)
 A = pd.Series([100.0, 110.0, 121.0, 108.9, 130.0, 143.0], index=DAYS, name="A")
@@ -38,6 +38,14 @@ def test_window_summary_reports_both_returns_and_their_spread():
     assert summary["spread_pp"] == pytest.approx(11.0)
     assert summary["sessions"] == 2
     assert summary["start"] == DAYS[0] and summary["end"] == DAYS[2]
+
+
+def test_rule_window_reads_a_window_or_counts_sessions_from_a_start():
+    window = analogs.rule_window(A, {"window": ["2020-01-01", "2020-01-03"]})
+    assert window == (DAYS[0], DAYS[2])
+    assert analogs.rule_window(A, {"start": "2020-01-02", "sessions": 3}) == (DAYS[1], DAYS[4])
+    with pytest.raises(LedgerError, match="fixes no window"):
+        analogs.rule_window(A, {"start": "2020-01-02"})
 
 
 def test_analog_table_has_one_row_per_window():

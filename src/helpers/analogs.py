@@ -12,12 +12,13 @@ Functions are pure: price Series in, numbers or small frames out.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from helpers import returns, streaks
-from helpers.errors import DateRangeError
+from helpers.errors import DateRangeError, LedgerError
 
 Date = str | pd.Timestamp
 
@@ -73,6 +74,20 @@ def window_summary(a: pd.Series, b: pd.Series, start: Date, end: Date) -> dict:
         "annualized_b": returns.annualized_pct(b, start, end),
         "annualized_spread_pp": annualized_spread_pp(a, b, start, end),
     }
+
+
+def rule_window(prices: pd.Series, rule: Mapping[str, Any]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The (start, end) a ledger rule fixes: its `window`, or its `start` and the close
+    `sessions` later on `prices`' own calendar, so a new analog row needs no notebook edit."""
+    if "window" in rule:
+        start, end = rule["window"]
+        return pd.Timestamp(start), pd.Timestamp(end)
+    if "start" in rule and "sessions" in rule:
+        return pd.Timestamp(rule["start"]), session_after(prices, rule["start"], rule["sessions"])
+    raise LedgerError(
+        f"the rule {dict(rule)} fixes no window",
+        "give the row `window: [START, END]`, or `start:` and `sessions:` in data/claims.yaml",
+    )
 
 
 def analog_table(
