@@ -93,6 +93,26 @@ def test_non_members_are_left_out_of_the_share():
     assert table["share_pct"].iloc[-1] == 100.0
 
 
+def test_share_on_reads_the_session_in_force():
+    table = pd.DataFrame(
+        {
+            "share_pct": [50.0, 40.0, 70.0],
+            "count": [5, 4, 7],
+            "counted": [10] * 3,
+            "missing": [0, 1, 0],
+        },
+        index=DAYS[:3],
+    )
+    on_day = breadth.share_on(table, "2026-01-01")  # a holiday: the 12-31 close
+    assert on_day == {
+        "share_pct": 40.0,
+        "session": DAYS[1],
+        "count": 4,
+        "counted": 10,
+        "missing": 1,
+    }
+
+
 def test_lowest_share_reports_the_session():
     table = pd.DataFrame({"share_pct": [50.0, 40.0, 45.0, 30.0, 60.0]}, index=DAYS)
     low = breadth.lowest_share(table, "2025-12-30", "2026-01-02")
@@ -111,6 +131,16 @@ def test_advance_decline_counts_members_that_rose_and_fell():
     assert table["decliners"].tolist() == [0, 1, 1, 1, 2]
     assert table["unchanged"].tolist() == [0, 0, 0, 1, 0]
     assert table["more_up"].tolist() == [False, True, True, False, False]
+    assert table["missing"].tolist() == [3, 0, 0, 0, 0]  # the first day has no previous close
+
+
+def test_advance_decline_reports_members_without_a_move():
+    closes = panel(a=[1, 2, np.nan, 3, 2], b=[1, 2, 3, 4, 5])
+    mask = all_members(closes)
+    mask.loc[DAYS[4], "b"] = False  # b left the index
+    table = breadth.advance_decline(closes, mask)
+    assert table["missing"].tolist() == [2, 0, 1, 1, 0]
+    assert table["advancers"].tolist() == [0, 2, 1, 1, 0]
 
 
 def test_down_closes_count_the_last_n_moves():
@@ -171,7 +201,19 @@ def test_members_ytd_and_count_summary():
     closes = panel(A=[1, 100, 110, 90, 120], **{"BRK-B": [1, 10, 9, 8, 7]})
     ytd = breadth.members_ytd(closes, ["A", "BRK.B", "K"], "2026-01-06")
     summary = breadth.count_summary(ytd, ytd > 0)
-    assert summary == {"count": 1, "counted": 2, "share_pct": 50.0, "missing": ["K"]}
+    assert summary == {
+        "count": 1,
+        "counted": 2,
+        "share_pct": 50.0,
+        "missing": ["K"],
+        "excluded": 1,
+    }
+
+
+def test_an_unknown_ytd_is_neither_negative_nor_counted():
+    ytd = pd.Series({"A": -1.0, "B": np.nan, "C": 2.0})
+    summary = breadth.count_summary(ytd, ytd < 0)
+    assert summary["count"] == 1 and summary["counted"] == 2 and summary["missing"] == ["B"]
 
 
 def test_spreads_are_stock_minus_index():

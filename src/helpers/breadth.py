@@ -134,6 +134,19 @@ def share_above_mean(closes: pd.DataFrame, mask: pd.DataFrame, window: int = 50)
     return member_share(above_mean(closes, window), mask)
 
 
+def share_on(table: pd.DataFrame, day: str | pd.Timestamp) -> dict:
+    """One session's row of a `member_share` table (the last session on or before `day`)."""
+    used = streaks.trading_day_on_or_before(table.index, day)
+    row = table.loc[used]
+    return {
+        "share_pct": float(row["share_pct"]),
+        "session": used,
+        "count": int(row["count"]),
+        "counted": int(row["counted"]),
+        "missing": int(row["missing"]),
+    }
+
+
 def lowest_share(table: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp) -> dict:
     """The lowest daily share in [start, end] and the session it came on."""
     window = table.loc[start:end, "share_pct"]
@@ -159,13 +172,15 @@ def day_moves(closes: pd.DataFrame) -> pd.DataFrame:
 
 
 def advance_decline(closes: pd.DataFrame, mask: pd.DataFrame) -> pd.DataFrame:
-    """Members closing up and down each session, and whether advancers outnumbered decliners."""
+    """Members closing up and down each session, whether advancers outnumbered decliners, and
+    how many members had no move that day (no close on it or the session before: `missing`)."""
     moves = day_moves(closes).reindex(index=mask.index, columns=mask.columns).where(mask)
     table = pd.DataFrame(
         {
             "advancers": (moves > 0).sum(axis=1),
             "decliners": (moves < 0).sum(axis=1),
             "unchanged": (moves == 0).sum(axis=1),
+            "missing": mask.sum(axis=1) - moves.notna().sum(axis=1),
         }
     )
     table["more_up"] = table["advancers"] > table["decliners"]
@@ -252,14 +267,17 @@ def members_ytd(
 
 
 def count_summary(values: pd.Series, hit: pd.Series) -> dict:
-    """Members counted (non-NaN), how many satisfy `hit`, their share (%), and which lacked data."""
+    """Members counted (non-NaN), how many satisfy `hit`, their share (%), and which lacked
+    data (`missing`, never counted as failing `hit`: an unknown YTD is not "not negative")."""
     counted = values.notna()
     count = int((hit & counted).sum())
+    missing = sorted(values.index[~counted])
     return {
         "count": count,
         "counted": int(counted.sum()),
         "share_pct": 100.0 * count / max(int(counted.sum()), 1),
-        "missing": sorted(values.index[~counted]),
+        "missing": missing,
+        "excluded": len(missing),
     }
 
 
