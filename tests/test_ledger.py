@@ -127,6 +127,7 @@ def test_a_good_fixture_validates(ledger):
         ([with_rule(length_from="claimed")], "length_from: claimed needs `length`"),
         ([with_rule(length_from="window")], "length_from: window needs a `window`"),
         ([with_rule(sessions="756")], "sessions '756' must be a positive whole number"),
+        ([with_rule(years=0)], "years 0 must be a positive whole number"),
     ],
 )
 def test_each_schema_failure_is_reported(ledger, rows, message):

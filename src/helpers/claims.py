@@ -45,6 +45,8 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     "length_from": ("claimed", "window"),
     # which computed figure of a row is its measured value
     "statistic": (
+        "return_a",
+        "annualized_a",
         "spread_pp",
         "annualized_spread_pp",
         "down_closes",
@@ -419,9 +421,11 @@ def _choice_problems(item: Claim) -> list[str]:
         problems.append("length_from: claimed needs `length` under `claimed`")
     if rule.get("length_from") == "window" and "window" not in rule:
         problems.append("length_from: window needs a `window`")
-    sessions = rule.get("sessions")
-    if "sessions" in rule and not (isinstance(sessions, int) and sessions > 0):
-        problems.append(f"sessions {sessions!r} must be a positive whole number")
+    problems += [
+        f"{key} {rule[key]!r} must be a positive whole number"
+        for key in ("sessions", "years")
+        if key in rule and not (isinstance(rule[key], int) and rule[key] > 0)
+    ]
     return problems
 
 
