@@ -128,6 +128,13 @@ def test_a_good_fixture_validates(ledger):
         ([with_rule(length_from="window")], "length_from: window needs a `window`"),
         ([with_rule(sessions="756")], "sessions '756' must be a positive whole number"),
         ([with_rule(years=0)], "years 0 must be a positive whole number"),
+        ([with_rule(months=-6)], "months -6 must be a positive whole number"),
+        ([with_rule(first_year="1988")], "first_year '1988' must be a positive whole number"),
+        ([with_rule(cut_bp=2.5)], "cut_bp 2.5 must be a positive whole number"),
+        ([with_rule(top_n=True)], "top_n True must be a positive whole number"),
+        ([with_rule(count="cuts")], "count 'cuts' is not one of fred_cuts, consecutive_decisions"),
+        ([with_rule(count="fred_cuts")], "count: fred_cuts needs a `window`"),
+        ([with_rule(count="consecutive_decisions")], "count: consecutive_decisions needs `cut_bp`"),
     ],
 )
 def test_each_schema_failure_is_reported(ledger, rows, message):
@@ -217,6 +224,33 @@ def test_shared_window_is_the_one_window_of_all_rows(ledger):
         claims.shared_window(rows)
     with pytest.raises(LedgerError, match="do not share exactly one window"):
         claims.shared_window([])
+
+
+def test_rule_numbers_are_read_and_checked_even_without_validation(ledger):
+    (row,) = ledger.validate([with_rule(sessions=10, top_n=10)])
+    assert row.number("sessions") == 10 and row.number("top_n") == 10
+    with pytest.raises(LedgerError, match="its rule has no `months`"):
+        row.number("months")
+    ledger.write([with_rule(sessions=0)])  # read_ledger does not validate; number() still checks
+    with pytest.raises(LedgerError, match="rule sessions 0 must be a positive whole number"):
+        claims.read_ledger(ledger.path).claims[0].number("sessions")
+
+
+def test_shared_rule_is_the_one_value_of_all_rows(ledger):
+    rows = ledger.validate(
+        [
+            with_rule(series=["^RUT", "FRED DGS2"], sessions=50),
+            with_rule("b", series=["^RUT", "FRED DGS2"], sessions=50),
+        ]
+    )
+    assert claims.shared_rule(rows, "series") == ["^RUT", "FRED DGS2"]
+    assert claims.shared_rule(rows, "sessions") == 50
+    rows = ledger.validate([with_rule(sessions=50), with_rule("b", sessions=20)])
+    with pytest.raises(LedgerError, match="do not share exactly one sessions"):
+        claims.shared_rule(rows, "sessions")
+    ledger.write([with_rule(top_n="ten")])
+    with pytest.raises(LedgerError, match="top_n 'ten' must be a positive whole number"):
+        claims.shared_rule(claims.read_ledger(ledger.path).claims, "top_n")
 
 
 def test_unknown_claim_id_names_near_misses(ledger, monkeypatch):

@@ -54,6 +54,19 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
         "share_on_as_of",
         "lowest_share_in_window",
     ),
+    # what a late-2025 cut count counts: FRED-dated decreases in the row's `window`, or the
+    # run of equal cuts (`cut_bp`) at consecutive scheduled FOMC decisions
+    "count": ("fred_cuts", "consecutive_decisions"),
+}
+# Positive whole numbers a rule may carry (Claim.number), so a quantity that is part of the
+# rule lives in the ledger, not in a notebook parameter a run could change.
+RULE_NUMBERS: dict[str, str] = {
+    "sessions": "sessions after an anchor (`start`, a run's end) or ending at as_of",
+    "years": "calendar years after an anchor",
+    "months": "calendar months before as_of",
+    "first_year": "the first calendar year a ranking of years includes",
+    "cut_bp": "the size, in basis points, of each cut a run of cuts counts",
+    "top_n": "how many of the largest lines a concentration sums",
 }
 REQUIRED_FIELDS = (
     "id",
@@ -146,6 +159,17 @@ class Claim:
             )
         return value
 
+    def number(self, key: str) -> int:
+        """The rule's positive whole number for a RULE_NUMBERS key (required; a bad value is
+        an error here too, for a ledger read without validate_ledger)."""
+        value = self._rule_key(key, f"{key}: 10")
+        problem = _number_problem(key, value)
+        if problem:
+            raise LedgerError(
+                f"claim {self.id}: rule {problem}", f"fix `{key}:` in data/claims.yaml"
+            )
+        return value
+
     def statistic_of(self, values: Mapping[str, Any]) -> Any:
         """The figure named by the rule's `statistic` among the `values` a notebook computed.
 
@@ -167,11 +191,12 @@ class Claim:
             )
         return value
 
-    def _rule_key(self, key: str, example: str) -> Any:
+    def _rule_key(self, key: str, example: str = "") -> Any:
         if key not in self.rule:
             raise LedgerError(
                 f"claim {self.id}: its rule has no `{key}`",
-                f"add it under the row's `rule:` in data/claims.yaml, e.g. {example}",
+                "add it under the row's `rule:` in data/claims.yaml"
+                + (f", e.g. {example}" if example else " (see the ledger header)"),
             )
         return self.rule[key]
 
@@ -289,15 +314,25 @@ def claim(claim_id: str, path: Path | None = None) -> Claim:
 
 
 def shared_window(rows: Iterable[Claim]) -> tuple[str, str]:
-    """The one window several rows measure over, for a notebook that computes one table for
-    all of them; rows that disagree are an error, not a silent pick of the first row's."""
-    windows = {row.id: row.window for row in rows}
-    if len(set(windows.values())) != 1:
+    """The one window several rows measure over (see shared_rule)."""
+    start, end = shared_rule(rows, "window")
+    return start, end
+
+
+def shared_rule(rows: Iterable[Claim], key: str) -> Any:
+    """The one value of rule `key` several rows share, for a notebook that computes one table
+    or fit for all of them; rows that disagree are an error, not a silent pick of the first
+    row's. RULE_NUMBERS keys are checked as Claim.number checks them."""
+    values = {
+        row.id: row.number(key) if key in RULE_NUMBERS else row._rule_key(key) for row in rows
+    }
+    first = next(iter(values.values()), None)
+    if not values or any(value != first for value in values.values()):
         raise LedgerError(
-            f"rows {sorted(windows)} do not share exactly one window: {windows}",
-            "give them the same `window` in data/claims.yaml, or measure each over its own",
+            f"rows {sorted(values)} do not share exactly one {key}: {values}",
+            f"give them the same `{key}` in data/claims.yaml, or measure each with its own",
         )
-    return next(iter(windows.values()))
+    return first
 
 
 def _near_misses(claim_id: str, rows: Mapping[str, Claim]) -> str:
@@ -410,7 +445,7 @@ def _window_problems(rule: Mapping[str, Any]) -> list[str]:
 
 
 def _choice_problems(item: Claim) -> list[str]:
-    """Checks of the RULE_CHOICES keys and of what each choice needs from the row."""
+    """Checks of the RULE_CHOICES and RULE_NUMBERS keys and of what each choice needs."""
     rule = item.rule
     problems = [
         f"{key} {rule[key]!r} is not one of {', '.join(allowed)}"
@@ -421,12 +456,19 @@ def _choice_problems(item: Claim) -> list[str]:
         problems.append("length_from: claimed needs `length` under `claimed`")
     if rule.get("length_from") == "window" and "window" not in rule:
         problems.append("length_from: window needs a `window`")
-    problems += [
-        f"{key} {rule[key]!r} must be a positive whole number"
-        for key in ("sessions", "years")
-        if key in rule and not (isinstance(rule[key], int) and rule[key] > 0)
-    ]
-    return problems
+    if rule.get("count") == "fred_cuts" and "window" not in rule:
+        problems.append("count: fred_cuts needs a `window`")
+    if rule.get("count") == "consecutive_decisions" and "cut_bp" not in rule:
+        problems.append("count: consecutive_decisions needs `cut_bp`")
+    problems += [_number_problem(key, rule[key]) for key in RULE_NUMBERS if key in rule]
+    return [p for p in problems if p]
+
+
+def _number_problem(key: str, value: Any) -> str:
+    """'' for a positive whole number (bool is not one), else the problem in words."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return ""
+    return f"{key} {value!r} must be a positive whole number ({RULE_NUMBERS[key]})"
 
 
 # ------------------------------------------------------------------ recording
