@@ -405,3 +405,9 @@ def test_notebook_claims_refuse_an_unknown_group(recording):
     with pytest.raises(LedgerError) as caught:
         claims.NotebookClaims("01_demo").group("renamed-group")
     assert "jan2026-streak-length" in str(caught.value)  # the fix lists the known groups
+
+
+def test_not_testable_table_lists_only_unjudged_rows_with_the_reason(recording):
+    table = claims.NotebookClaims("01_demo").not_testable_table()
+    assert [row["claim"] for row in table] == ["a000-opinion"]
+    assert table[0]["why it cannot be tested here"] == OPINION_ROW["testability_note"]

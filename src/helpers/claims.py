@@ -601,6 +601,21 @@ class NotebookClaims:
     def not_testable(self) -> list[str]:
         return sorted(c.id for c in self.rows if c.testability == "not_testable")
 
+    def not_testable_table(self) -> list[dict]:
+        """The rows this notebook lists but cannot judge, with the ledger's reason; notebooks
+        show it (as a DataFrame) so a reader sees what was left out and why."""
+        return [
+            {
+                "claim": c.id,
+                "what it says": c.claim,
+                "claimed": c.claimed_value,
+                "unit": c.unit,
+                "why it cannot be tested here": c.testability_note,
+            }
+            for c in self.rows
+            if c.testability == "not_testable"
+        ]
+
     def check_complete(self) -> str:
         """Raise if a testable row was not recorded; else a one-line summary."""
         missing = sorted({c.id for c in self.rows} - self.recorded - set(self.not_testable))
