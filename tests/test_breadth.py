@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import breadth
-from helpers.errors import DateRangeError, MissingSnapshotFileError, ValidationError
+from helpers import breadth, data, sources
+from helpers.errors import DateRangeError, ValidationError
 
 DAYS = pd.to_datetime(["2025-12-30", "2025-12-31", "2026-01-02", "2026-01-05", "2026-01-06"])
 
@@ -239,24 +239,19 @@ Ticker,Name,Sector,Asset Class,Market Value,Weight (%),Quantity,Price
 
 
 def test_holdings_parser_reads_the_table_between_title_and_disclaimer():
-    as_of, table = breadth.parse_ishares_holdings(HOLDINGS)
-    assert as_of == pd.Timestamp("2025-11-18")
+    table = sources.parse_ishares_holdings(HOLDINGS)
+    assert (table["as_of"] == pd.Timestamp("2025-11-18")).all()
     assert table.index.tolist() == ["BIG", "BRK-B", "SMALL"]
     assert table["market_value"].tolist() == [1000.0, 600.0, 400.0]
 
 
 def test_holdings_parser_refuses_a_plain_table():
     with pytest.raises(ValidationError, match="Fund Holdings as of"):
-        breadth.parse_ishares_holdings("Ticker,Name\nA,a\n")
-
-
-def test_reading_holdings_without_a_snapshot_says_how_to_fix_it():
-    with pytest.raises(MissingSnapshotFileError, match="SNAPSHOT_DIR"):
-        breadth.read_ishares_holdings()
+        sources.parse_ishares_holdings("Ticker,Name\nA,a\n")
 
 
 def test_repriced_weights_follow_price_moves_and_membership():
-    _, table = breadth.parse_ishares_holdings(HOLDINGS)
+    table = sources.parse_ishares_holdings(HOLDINGS)
     closes = panel(BIG=[1, 1, 1, 1, 2], **{"BRK-B": [1] * 5}, SMALL=[1] * 5)
     weights = breadth.repriced_weights(
         table["market_value"], closes, "2025-12-30", "2026-01-06", ["BIG", "BRK.B", "NEW"]
@@ -283,7 +278,7 @@ def test_top_share_is_at_most_the_whole(values, n):
 
 @pytest.mark.snapshot
 def test_real_holdings_file_parses_to_about_500_stocks():
-    holdings = breadth.read_ishares_holdings()
+    holdings = data.ivv_holdings()
     assert holdings.as_of == pd.Timestamp("2025-11-18")
     assert 490 <= len(holdings.table) <= 510
     assert holdings.table["weight_pct"].sum() == pytest.approx(100, abs=1)

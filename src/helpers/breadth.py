@@ -13,31 +13,21 @@ breadth number counts the same way:
   is not extended, so a stale price never stands for a later close.
 - A date that is not a trading day means the last session on or before it.
 
-The IVV holdings file is the original iShares export (title block, then the table, then a
-disclaimer), so it is read here by `read_ishares_holdings` rather than by the data layer.
+The IVV holdings come from the data layer (`data.ivv_holdings`); `repriced_weights` moves
+their market values with member closes.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from helpers import returns, streaks
-from helpers.config import snapshot_dir
-from helpers.errors import DateRangeError, MissingSnapshotFileError, ValidationError
-from helpers.sources import sha256_file
+from helpers.errors import DateRangeError
 
 MAGNIFICENT_SEVEN = ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "META", "TSLA"]
-IVV_HOLDINGS_FILE = "sp500/weights/ivv_holdings_2025-11-18.csv"
-# Holdings tickers that differ from the price-file names: iShares drops the class separator,
-# and Marsh McLennan trades as MRSH in the price files (it was MMC on 2025-11-18).
-HOLDINGS_ALIASES = {"BRKB": "BRK-B", "BFB": "BF-B", "MMC": "MRSH"}
 # Membership tickers whose prices sit in another file (FI became FISV on 2025-11-11).
 MEMBER_FILE_ALIASES = {"FI": "FISV"}
 
@@ -291,67 +281,6 @@ def spreads_pp(stocks: pd.DataFrame, index: pd.Series, as_of: str | pd.Timestamp
 
 
 # ---------------------------------------------------------------------------- holdings
-
-
-@dataclass(frozen=True)
-class Holdings:
-    """A fund's equity holdings on one date, with the file they came from (for citation)."""
-
-    as_of: pd.Timestamp
-    table: pd.DataFrame  # index: price-file ticker; columns name, sector, market_value, weight_pct
-    origin: dict
-
-
-def _number(text: str) -> float:
-    return float(text.replace(",", "")) if text.strip() not in ("", "-") else float("nan")
-
-
-def parse_ishares_holdings(text: str) -> tuple[pd.Timestamp, pd.DataFrame]:
-    """The as-of date and equity rows of an iShares holdings export.
-
-    The export opens with a title block ("Fund Holdings as of", ...), then a header row
-    starting with "Ticker", the holdings, a blank line and a disclaimer; cash and futures
-    rows are dropped so weights are of stocks only.
-    """
-    lines = text.lstrip("\ufeff").splitlines()
-    as_of = next((r for r in csv.reader(lines) if r and r[0] == "Fund Holdings as of"), None)
-    header = next((i for i, line in enumerate(lines) if line.startswith("Ticker,")), None)
-    if as_of is None or header is None:
-        raise ValidationError(
-            "the holdings file has no 'Fund Holdings as of' line or no 'Ticker,' header row",
-            "use an original iShares holdings export (title block, then the table)",
-        )
-    end = next((i for i in range(header + 1, len(lines)) if not lines[i].strip()), len(lines))
-    rows = pd.read_csv(io.StringIO("\n".join(lines[header:end])), dtype=str)
-    rows = rows.loc[rows["Asset Class"] == "Equity"]
-    table = pd.DataFrame(
-        {
-            "name": rows["Name"].to_numpy(),
-            "sector": rows["Sector"].to_numpy(),
-            "market_value": rows["Market Value"].map(_number).to_numpy(),
-            "weight_pct": rows["Weight (%)"].map(_number).to_numpy(),
-        },
-        index=pd.Index([HOLDINGS_ALIASES.get(t, t) for t in rows["Ticker"]], name="Ticker"),
-    )
-    return pd.Timestamp(as_of[1]), table
-
-
-def read_ishares_holdings(relative_path: str = IVV_HOLDINGS_FILE) -> Holdings:
-    """The IVV holdings file of the snapshot, parsed, with its path and sha256."""
-    root = snapshot_dir()
-    if root is None:
-        raise MissingSnapshotFileError(
-            "the IVV holdings file exists only in the offline snapshot, and SNAPSHOT_DIR is unset",
-            "set SNAPSHOT_DIR to the market-data folder, e.g. SNAPSHOT_DIR=../shared/market-data",
-        )
-    path = Path(root) / relative_path
-    if not path.exists():
-        raise MissingSnapshotFileError(
-            f"holdings file {path} is missing", "point SNAPSHOT_DIR at a complete snapshot copy"
-        )
-    as_of, table = parse_ishares_holdings(path.read_text(encoding="utf-8-sig"))
-    origin = {"series": "ivv_holdings", "origin": str(path), "sha256": sha256_file(path)}
-    return Holdings(as_of, table, origin)
 
 
 def repriced_weights(

@@ -48,6 +48,10 @@ class ValidationError(DataError):
     pass
 
 
+class ChecksumError(DataError):
+    """A snapshot or vintage file is not the one its checksum list names."""
+
+
 class LedgerError(SmallcapError):
     """The claims ledger is malformed."""
 

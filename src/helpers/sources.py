@@ -7,8 +7,9 @@ A series is named by a *key*:
 - ``fred:<ID>`` (``fred/<ID>.csv``; live: the FRED graph CSV);
 - ``french:<dataset>`` (``french/<dataset>.csv``; live: the Ken French library zip);
 - ``fomc`` (every file in ``fomc/``, combined into one decision table);
-- ``sp500:prices`` (the member files in ``sp500/prices/``, stored as one panel) and
-  ``sp500:members`` (the membership-interval file in ``sp500/constituents/``);
+- ``sp500:prices`` (the member files in ``sp500/prices/``, stored as one panel),
+  ``sp500:members`` (the membership-interval file in ``sp500/constituents/``) and
+  ``sp500:holdings`` (the IVV holdings export in ``sp500/weights/``);
 - ``file:<relative path>`` for any other CSV table in the snapshot, read as it is.
 
 Every reader returns *parts*: named DataFrames (most series have one part, ``data``; the sp500
@@ -18,6 +19,7 @@ here caches or validates; `helpers.data` does that.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import hashlib
 import io
@@ -34,11 +36,13 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import (
+    ChecksumError,
     EmptyDownloadError,
     MissingSnapshotFileError,
     NoNetworkError,
     RateLimitError,
     UnknownTickerError,
+    ValidationError,
 )
 
 OHLCV_COLUMNS = ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
@@ -46,6 +50,12 @@ PRICE_FIELDS = OHLCV_COLUMNS[:-1]
 DEFAULT_PART = "data"
 SP500_PRICES = "sp500:prices"
 SP500_MEMBERS = "sp500:members"
+SP500_HOLDINGS = "sp500:holdings"
+IVV_HOLDINGS_FILE = "sp500/weights/ivv_holdings_2025-11-18.csv"
+# Holdings tickers that differ from the price-file names: iShares drops the class separator,
+# and Marsh McLennan trades as MRSH in the price files (it was MMC on 2025-11-18).
+HOLDINGS_ALIASES = {"BRKB": "BRK-B", "BFB": "BF-B", "MMC": "MRSH"}
+CHECKSUMS = "SHA256SUMS"
 FOMC = "fomc"
 FRED_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv?id={series}"
 FRENCH_URL = "https://mba.tuck.dartmouth.edu/pages/faculty/ken.french/ftp/{dataset}_CSV.zip"
@@ -72,7 +82,7 @@ class Fetched:
 
 def kind_of(key: str) -> str:
     """The reader family of a key: yahoo, fred, french, fomc, sp500 or file."""
-    if key in (SP500_PRICES, SP500_MEMBERS):
+    if key in (SP500_PRICES, SP500_MEMBERS, SP500_HOLDINGS):
         return "sp500"
     if key == FOMC:
         return "fomc"
@@ -114,6 +124,8 @@ def snapshot_path(root: Path, key: str) -> Path:
         return root / "fomc"
     if key == SP500_PRICES:
         return root / "sp500" / "prices"
+    if key == SP500_HOLDINGS:
+        return root / IVV_HOLDINGS_FILE
     return _membership_file(root)
 
 
@@ -151,8 +163,8 @@ def snapshot_keys(root: Path) -> list[str]:
     keys = available(root, "yahoo")
     keys += [f"fred:{s}" for s in available(root, "fred")]
     keys += [f"french:{s}" for s in available(root, "french")]
-    keys += [FOMC, SP500_PRICES, SP500_MEMBERS]
-    special = {_membership_file(root)}
+    keys += [FOMC, SP500_PRICES, SP500_MEMBERS, SP500_HOLDINGS]
+    special = {_membership_file(root), root / IVV_HOLDINGS_FILE}
     for folder in ("sp500", "shiller", "valuation"):
         for path in sorted((root / folder).rglob("*.csv")):
             if path.parent.name != "prices" and path not in special and _is_plain_table(path):
@@ -206,8 +218,7 @@ def snapshot_origin(root: Path, path: Path) -> dict:
     files, so any changed, added or removed file changes it.
     """
     if path.is_dir():
-        lines = "".join(f"{sha256_file(p)}  {p.name}\n" for p in folder_files(path))
-        sha = hashlib.sha256(lines.encode()).hexdigest()
+        sha = folder_sha256({p.name: sha256_file(p) for p in folder_files(path)})
     else:
         sha = sha256_file(path)
     signature = stat_signature(path)
@@ -215,10 +226,52 @@ def snapshot_origin(root: Path, path: Path) -> dict:
     return {
         "path": str(path),
         "snapshot": str(root),
+        "file": path.relative_to(root).as_posix(),
         "sha256": sha,
         "mtime": mtime.isoformat(timespec="seconds"),
         **signature,
     }
+
+
+def read_checksums(root: Path) -> dict[str, str]:
+    """`SHA256SUMS` of a snapshot: relative path -> sha256 (a missing list is an error)."""
+    listing = root / CHECKSUMS
+    if not listing.is_file():
+        raise ChecksumError(
+            f"{listing} is missing, so the snapshot's files cannot be checked",
+            "point SNAPSHOT_DIR (or --from) at a complete copy of the market-data snapshot",
+        )
+    sums = {}
+    for line in listing.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        if digest and name:
+            sums[name.removeprefix("./")] = digest
+    return sums
+
+
+def files_of(root: Path, path: Path) -> list[Path]:
+    """The data files behind a key's path: the file itself, or a folder's CSV files."""
+    return folder_files(path) if path.is_dir() else [path]
+
+
+def check_against_sums(root: Path, files: dict[str, str], sums: dict[str, str]) -> None:
+    """Raise when a file's sha256 is not the one `SHA256SUMS` lists (or it is not listed)."""
+    bad = [
+        f"{name} (sha256 {digest[:12]}, listed {sums.get(name, 'nothing')[:12]})"
+        for name, digest in files.items()
+        if sums.get(name) != digest
+    ]
+    if bad:
+        raise ChecksumError(
+            f"{len(bad)} file(s) in {root} do not match its SHA256SUMS: {'; '.join(bad[:5])}",
+            "restore them from an intact copy of the snapshot; never edit the snapshot in place",
+        )
+
+
+def folder_sha256(digests: dict[str, str]) -> str:
+    """The sha256 cited for a folder key: over the sorted ``<sha256>  <name>`` lines."""
+    lines = "".join(f"{digests[name]}  {name}\n" for name in sorted(digests))
+    return hashlib.sha256(lines.encode()).hexdigest()
 
 
 # ---------------------------------------------------------------------------- parsers
@@ -328,6 +381,40 @@ def parse_membership(path: Path) -> pd.DataFrame:
     )
 
 
+def _number(text: str) -> float:
+    return float(text.replace(",", "")) if text.strip() not in ("", "-") else float("nan")
+
+
+def parse_ishares_holdings(text: str) -> pd.DataFrame:
+    """The equity rows of an iShares holdings export, with its as-of date as a column.
+
+    The export opens with a title block ("Fund Holdings as of", ...), then a header row
+    starting with "Ticker", the holdings, a blank line and a disclaimer; cash and futures
+    rows are dropped so weights are of stocks only. Tickers are the price files' spelling.
+    """
+    lines = text.lstrip("\ufeff").splitlines()
+    as_of = next((r for r in csv.reader(lines) if r and r[0] == "Fund Holdings as of"), None)
+    header = next((i for i, line in enumerate(lines) if line.startswith("Ticker,")), None)
+    if as_of is None or header is None:
+        raise ValidationError(
+            "the holdings file has no 'Fund Holdings as of' line or no 'Ticker,' header row",
+            "use an original iShares holdings export (title block, then the table)",
+        )
+    end = next((i for i in range(header + 1, len(lines)) if not lines[i].strip()), len(lines))
+    rows = pd.read_csv(io.StringIO("\n".join(lines[header:end])), dtype=str)
+    rows = rows.loc[rows["Asset Class"] == "Equity"]
+    return pd.DataFrame(
+        {
+            "as_of": pd.Timestamp(as_of[1]),
+            "name": rows["Name"].to_numpy(),
+            "sector": rows["Sector"].to_numpy(),
+            "market_value": rows["Market Value"].map(_number).to_numpy(),
+            "weight_pct": rows["Weight (%)"].map(_number).to_numpy(),
+        },
+        index=pd.Index([HOLDINGS_ALIASES.get(t, t) for t in rows["Ticker"]], name="Ticker"),
+    )
+
+
 def membership_window(path: Path) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The window the interval file covers, from its name (``..._<from>_<to>_DERIVED.csv``)."""
     dates = re.findall(r"\d{4}-\d{2}-\d{2}", path.name)
@@ -430,6 +517,8 @@ def read_snapshot(root: Path, key: str) -> Fetched:
         parts = {DEFAULT_PART: parse_fomc(path)}
     elif key == SP500_PRICES:
         parts = {DEFAULT_PART: read_sp500_panel(path)}
+    elif key == SP500_HOLDINGS:
+        parts = {DEFAULT_PART: parse_ishares_holdings(path.read_text(encoding="utf-8-sig"))}
     else:
         parts = {DEFAULT_PART: parse_membership(path)}
     return Fetched(parts, "snapshot", snapshot_origin(root, path))
@@ -572,11 +661,3 @@ def _fetch_french(dataset: str) -> Fetched:
 
 def retrieved_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def relative_to_snapshot(path: str, root: str | os.PathLike) -> str:
-    """A manifest path shown relative to the snapshot root, for tables and reports."""
-    try:
-        return Path(path).relative_to(root).as_posix()
-    except ValueError:
-        return path
