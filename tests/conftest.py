@@ -1,11 +1,13 @@
 """Shared fixtures: an isolated cache for every test and a tiny fake snapshot in tmp_path.
 
-- Every test gets ``SMALLCAP_CACHE_DIR`` pointing into its own tmp_path, a fresh
-  `data.used_sources()` registry, and no ``SNAPSHOT_DIR`` (live mode) unless the test is
-  marked ``@pytest.mark.snapshot``, which keeps the real one and is skipped without it.
+- Every test gets ``SMALLCAP_CACHE_DIR`` pointing into its own tmp_path, an empty
+  ``SMALLCAP_VINTAGE_DIR`` there, a fresh `data.used_sources()` registry, and live mode
+  (``SMALLCAP_DATA=live``, no ``SNAPSHOT_DIR``) unless the test is marked
+  ``@pytest.mark.snapshot``, which keeps the real snapshot and is skipped without it.
 - ``fake_snapshot`` builds a small folder in the real snapshot layout (yahoo/, fred/,
   french/, fomc/, sp500/) and points ``SNAPSHOT_DIR`` at it. Its content is documented on
   `FakeSnapshot`; tests add or rewrite files with its ``write_*`` methods.
+- ``fake_vintage`` is a vintage built from the fake snapshot, selected as the data source.
 - ``real_snapshot`` is the real snapshot folder (only inside ``snapshot``-marked tests).
 """
 
@@ -18,8 +20,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import data
-from helpers.config import CACHE_ENV, SNAPSHOT_ENV
+from helpers import data, vintage
+from helpers.config import CACHE_ENV, DATA_ENV, SNAPSHOT_ENV, VINTAGE_ENV
+from helpers.sources import sha256_file
 
 # Days of the fake series: a year of business days, all in the past (enough rows for the
 # volume rules, which look at shares of a file's rows).
@@ -61,6 +64,16 @@ Missing data are indicated by -99.99 or -999.
 192607,   0.3023,   0.7537,   1.0817
 
 Copyright 2026 Eugene F. Fama and Kenneth R. French
+"""
+
+HOLDINGS_SAMPLE = """\ufeffiShares Core S&P 500 ETF
+Fund Holdings as of,"Nov 18, 2025"
+\x20
+Ticker,Name,Sector,Asset Class,Market Value,Weight (%),Quantity,Price
+"AAA","AAA CORP","Tech","Equity","1,000.00","62.50","10.00","100.00"
+"BBB","BBB CORP","Tech","Equity","600.00","37.50","6.00","100.00"
+\x20
+"The content contained herein is owned by someone."
 """
 
 FACTORS_DAILY_SAMPLE = """\
@@ -147,6 +160,14 @@ class FakeSnapshot:
         self.write_text("french/F-F_Research_Data_Factors_daily.csv", FACTORS_DAILY_SAMPLE)
         self._write_fomc()
         self._write_sp500()
+        self.write_text("sp500/weights/ivv_holdings_2025-11-18.csv", HOLDINGS_SAMPLE)
+        return self.write_checksums()
+
+    def write_checksums(self) -> FakeSnapshot:
+        """SHA256SUMS over every file, in the snapshot's own format (call after edits)."""
+        files = sorted(p for p in self.root.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
+        lines = [f"{sha256_file(p)}  ./{p.relative_to(self.root).as_posix()}" for p in files]
+        (self.root / "SHA256SUMS").write_text("\n".join(lines) + "\n")
         return self
 
     def _write_fomc(self) -> None:
@@ -183,10 +204,13 @@ class FakeSnapshot:
 
 @pytest.fixture(autouse=True)
 def _isolated_data_env(request, tmp_path, monkeypatch):
-    """Own cache dir, fresh used_sources(); live mode unless marked `snapshot`."""
+    """Own cache and vintage dirs, fresh used_sources(); live mode unless marked `snapshot`."""
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(VINTAGE_ENV, str(tmp_path / "no-vintage"))
+    monkeypatch.delenv(DATA_ENV, raising=False)
     if request.node.get_closest_marker("snapshot") is None:
         monkeypatch.delenv(SNAPSHOT_ENV, raising=False)
+        monkeypatch.setenv(DATA_ENV, "live")
     elif not os.environ.get(SNAPSHOT_ENV):
         pytest.skip("needs the market-data snapshot: set SNAPSHOT_DIR")
     data.clear_used_sources()
@@ -199,7 +223,37 @@ def fake_snapshot(tmp_path, monkeypatch) -> FakeSnapshot:
     """The FakeSnapshot folder, built, with SNAPSHOT_DIR pointing at it."""
     snapshot = FakeSnapshot(tmp_path / "snapshot").build()
     monkeypatch.setenv(SNAPSHOT_ENV, str(snapshot.root))
+    monkeypatch.delenv(DATA_ENV, raising=False)
     return snapshot
+
+
+# The keys the fake snapshot holds, as a vintage of it stores them.
+FAKE_VINTAGE_KEYS = [
+    "^RUT",
+    "^RUT.alt",
+    "^GSPC",
+    "^GSPC.alt3",
+    "SPY",
+    "IJR",
+    "fred:DFF",
+    "fred:DGS2",
+    "french:25_Portfolios_5x5",
+    "fomc",
+    "sp500:prices",
+    "sp500:members",
+    "sp500:holdings",
+]
+
+
+@pytest.fixture
+def fake_vintage(fake_snapshot, tmp_path, monkeypatch) -> Path:
+    """A vintage built from the fake snapshot, selected as the data source (no SNAPSHOT_DIR)."""
+    folder = tmp_path / "vintage"
+    vintage.build(fake_snapshot.root, folder, FAKE_VINTAGE_KEYS)
+    monkeypatch.setenv(VINTAGE_ENV, str(folder))
+    monkeypatch.delenv(SNAPSHOT_ENV, raising=False)
+    monkeypatch.delenv(DATA_ENV, raising=False)
+    return folder
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ def fake_snapshot(tmp_path, monkeypatch):
     write_yahoo_csv(yahoo, "^GSPC", np.full(len(rut), 50.0))
     monkeypatch.setenv("SNAPSHOT_DIR", str(tmp_path / "snapshot"))
     monkeypatch.setenv("SMALLCAP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("SMALLCAP_DATA", raising=False)
     return tmp_path
 
 

@@ -14,9 +14,15 @@ import yfinance as yf
 from conftest import FACTORS_DAILY_SAMPLE, FAKE_DAYS, yahoo_frame
 from yfinance.exceptions import YFRateLimitError
 
-from helpers import data
+from helpers import data, sources
 from helpers.cli import main
-from helpers.errors import EmptyDownloadError, NoNetworkError, RateLimitError, UnknownTickerError
+from helpers.errors import (
+    EmptyDownloadError,
+    MissingSnapshotFileError,
+    NoNetworkError,
+    RateLimitError,
+    UnknownTickerError,
+)
 
 
 def multiindex_download(ticker: str) -> pd.DataFrame:
@@ -90,14 +96,19 @@ def test_connection_failure_is_no_network_pointing_at_the_snapshot(monkeypatch):
         data.prices("^RUT")
 
 
-def test_a_snapshot_variant_in_live_mode_is_explained():
-    with pytest.raises(UnknownTickerError, match="only in the offline snapshot"):
+def test_a_snapshot_variant_in_live_mode_comes_from_the_vintage_and_says_when_it_is_gone():
+    with pytest.raises(MissingSnapshotFileError, match="pinned data vintage is missing"):
         data.prices("^RUT.alt")
 
 
-def test_snapshot_only_tables_in_live_mode_are_explained():
-    with pytest.raises(UnknownTickerError, match="SNAPSHOT_DIR"):
+def test_snapshot_only_tables_in_live_mode_come_from_the_vintage_too():
+    with pytest.raises(MissingSnapshotFileError, match="git checkout -- data/vintage"):
         data.fomc_decisions()
+
+
+def test_fetch_live_refuses_a_key_without_a_live_source():
+    with pytest.raises(UnknownTickerError, match="only in the offline snapshot"):
+        sources.fetch_live("^RUT.alt")
 
 
 class FakeResponse:

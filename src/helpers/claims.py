@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from helpers import verdicts
+from helpers import buildinfo, verdicts
 from helpers.config import repo_root, reports_dir
 from helpers.errors import DataError, LedgerError
 from helpers.files import write_json_atomic
@@ -528,6 +528,7 @@ def record(
         )
     value = to_jsonable(measured)
     judgement = judge(ledger, item, value)
+    used = _used_sources()
     result = {
         "claim_id": item.id,
         "article": item.article,
@@ -542,8 +543,9 @@ def record(
         "rule": ledger.resolved_rule(item),
         "notebook": os.environ.get(NOTEBOOK_ENV) or item.notebook,
         "as_of": to_jsonable(as_of) if as_of is not None else item.as_of,
-        "data_files": to_jsonable(_used_sources()),
+        "data_files": to_jsonable(used),
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "build": buildinfo.build_info(used, ledger_path().read_bytes()),
         "details": to_jsonable(dict(details or {})),
         "evidence": to_jsonable(evidence),
     }

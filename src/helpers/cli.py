@@ -19,6 +19,7 @@ COMMAND_MODULES: list[str] = [
     "helpers.cli_pipeline",
     "helpers.cli_streaks",
     "helpers.cli_claims",
+    "helpers.cli_vintage",
 ]
 
 

@@ -1,4 +1,13 @@
-"""Where things live. One place decides the repo root, the cache and the data source."""
+"""Where things live. One place decides the repo root, the cache and the data source.
+
+Where data comes from is one switch, `data_mode()`:
+
+- ``vintage`` (the default): the pinned vintage committed under ``data/vintage/``; no network.
+- ``snapshot``: the full offline snapshot named by ``SNAPSHOT_DIR`` (setting it selects this).
+- ``live``: yfinance, FRED and the Ken French library (``SMALLCAP_DATA=live``, or
+  ``make reports DATA=live``) for every series that has a live source; the others come from
+  the snapshot when ``SNAPSHOT_DIR`` is set, else from the vintage.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +15,13 @@ import os
 from functools import cache
 from pathlib import Path
 
+from helpers.errors import DataError
+
 SNAPSHOT_ENV = "SNAPSHOT_DIR"
 CACHE_ENV = "SMALLCAP_CACHE_DIR"
+DATA_ENV = "SMALLCAP_DATA"
+VINTAGE_ENV = "SMALLCAP_VINTAGE_DIR"
+DATA_MODES = ("vintage", "snapshot", "live")
 
 
 @cache
@@ -34,12 +48,35 @@ def _resolved(raw: str) -> Path:
     return Path(raw).resolve()
 
 
+def vintage_dir() -> Path:
+    """The pinned data vintage; `SMALLCAP_VINTAGE_DIR` overrides (tests use a temp dir)."""
+    override = os.environ.get(VINTAGE_ENV)
+    return _resolved(override) if override else repo_root() / "data" / "vintage"
+
+
+def data_mode() -> str:
+    """vintage, snapshot or live: `SMALLCAP_DATA` if set, else snapshot when `SNAPSHOT_DIR`
+    is set, else vintage. Asking for snapshot without `SNAPSHOT_DIR` is an error."""
+    raw = os.environ.get(DATA_ENV, "").strip().lower()
+    if raw and raw not in DATA_MODES:
+        raise DataError(
+            f"{DATA_ENV}={raw!r} is not a data mode",
+            f"use one of {', '.join(DATA_MODES)} (make reports DATA=live), or leave it unset",
+        )
+    if raw == "snapshot" and snapshot_dir() is None:
+        raise DataError(
+            f"{DATA_ENV}=snapshot but {SNAPSHOT_ENV} is not set",
+            f"set {SNAPSHOT_ENV}=../shared/market-data, or leave {DATA_ENV} unset for the vintage",
+        )
+    return raw or ("snapshot" if snapshot_dir() is not None else "vintage")
+
+
 def reports_dir() -> Path:
     return repo_root() / "reports"
 
 
 def snapshot_dir() -> Path | None:
-    """The offline snapshot folder when `SNAPSHOT_DIR` is set, else None (live mode).
+    """The offline snapshot folder when `SNAPSHOT_DIR` is set, else None.
 
     A relative path is resolved against the current directory first, then the repo root, so
     `SNAPSHOT_DIR=../shared/market-data` works from the repo root and from `notebooks/`.

@@ -1,10 +1,13 @@
-"""The data layer the notebooks call: validated frames from the snapshot or live, via the cache.
+"""The data layer the notebooks call: validated frames from the vintage, snapshot or live
+sources, via the cache.
 
-Where data comes from is decided once: with ``SNAPSHOT_DIR`` set every series is read from
-that folder and the network is never touched; without it Yahoo Finance, FRED and the Ken
-French library are used. Either way a series is parsed once into the Parquet cache
-(`helpers.cache`) and later loads read the cache. A snapshot entry is reused while the
-snapshot file keeps its size and mtime; a live entry is reused until ``data refresh``.
+Where data comes from is one switch (`helpers.config.data_mode`): the pinned vintage in
+``data/vintage/`` by default, the full snapshot with ``SNAPSHOT_DIR`` set, or the live
+services (Yahoo Finance, FRED, the Ken French library) with ``SMALLCAP_DATA=live``, where
+series without a live source still come from the snapshot or the vintage. Either way a
+series is parsed once into the Parquet cache (`helpers.cache`) and later loads read the
+cache. A vintage or snapshot entry is reused while its files keep their size and mtime; a
+live entry is reused until ``data refresh``.
 
 Every load is validated (`helpers.quality.validate`) and recorded for `used_sources()`, which
 the claims ledger uses to cite the exact files behind each verdict.
@@ -17,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import cache, quality
-from helpers.config import snapshot_dir
+from helpers import cache, quality, vintage
+from helpers.config import data_mode, snapshot_dir, vintage_dir
 from helpers.errors import (
     CorruptCacheError,
     DataError,
@@ -31,6 +34,7 @@ from helpers.sources import (
     FOMC,
     OHLCV_COLUMNS,
     PRICE_FIELDS,
+    SP500_HOLDINGS,
     SP500_MEMBERS,
     SP500_PRICES,
     Fetched,
@@ -40,7 +44,6 @@ from helpers.sources import (
     membership_window,
     panel_field,
     read_snapshot,
-    relative_to_snapshot,
     retrieved_now,
     snapshot_keys,
     snapshot_path,
@@ -48,8 +51,8 @@ from helpers.sources import (
     unknown_series_error,
 )
 
-# The series the notebooks read; `load_core()` loads them all and `data refresh` in live mode
-# fetches the ones that have a live source.
+# The series the notebooks read: what the pinned vintage holds, what `load_core()` loads, and
+# what `data refresh` in live mode fetches where a live source exists.
 CORE_SERIES: list[str] = [
     "^RUT",
     "^RUT.alt",
@@ -68,6 +71,7 @@ CORE_SERIES: list[str] = [
     "SPY.alt2",
     "SPY.alt3",
     "^NDX",
+    "^NDX.alt",
     "^IXIC",
     "^VIX",
     "^VIX.alt",
@@ -76,6 +80,11 @@ CORE_SERIES: list[str] = [
     "IJR",
     "VB",
     "VBR",
+    "AAPL",
+    "NVDA",
+    "HBAN",
+    "RF",
+    "KTOS",
     "fred:DFF",
     "fred:DFEDTARU",
     "fred:DFEDTARL",
@@ -85,9 +94,15 @@ CORE_SERIES: list[str] = [
     "french:Portfolios_Formed_on_ME",
     "french:F-F_Research_Data_Factors_daily",
     FOMC,
+    "file:fomc/fomc_statements_clean_2021_2025_HuseynliGulara.csv",
     SP500_PRICES,
     SP500_MEMBERS,
+    SP500_HOLDINGS,
+    "file:sp500/benchmarks/IWM.csv",
+    "file:sp500/benchmarks/SPY.csv",
+    "file:sp500/benchmarks/RSP.csv",
 ]
+LIVE_SOURCES = ("yfinance", "fred", "french")
 # A window edge may fall on a weekend or holiday next to the data's first or last row.
 EDGE_SLACK = pd.Timedelta(days=4)
 
@@ -113,39 +128,67 @@ class Entry:
 # ---------------------------------------------------------------------------- loading
 
 
-def _mode_root(source: str | None) -> Path | None:
-    """The snapshot folder to read, or None for live; `source` overrides SNAPSHOT_DIR."""
-    if source not in (None, "snapshot", "live"):
-        raise DataError(f"source={source!r} is not understood", "use None, 'snapshot' or 'live'")
-    root = snapshot_dir()
-    if source == "live":
-        return None
-    if source == "snapshot" and root is None:
+def _where(key: str, source: str | None = None) -> str:
+    """Where `key` is read from: vintage, snapshot or live (`source` overrides the mode).
+
+    In live mode a series without a live source (alternates, FOMC tables, S&P 500 members)
+    comes from the snapshot when `SNAPSHOT_DIR` is set, else from the vintage.
+    """
+    if source not in (None, "vintage", "snapshot", "live"):
+        raise DataError(
+            f"source={source!r} is not understood", "use None, 'vintage', 'snapshot' or 'live'"
+        )
+    mode = source or data_mode()
+    if mode == "snapshot" and snapshot_dir() is None:
         raise MissingSnapshotFileError(
             "source='snapshot' was asked for but SNAPSHOT_DIR is not set",
             "set SNAPSHOT_DIR=../shared/market-data",
         )
-    return root
+    if mode == "live" and not has_live_source(key):
+        return "snapshot" if snapshot_dir() is not None else "vintage"
+    return mode
 
 
-def _servable(manifest: dict | None, live: bool) -> bool:
-    """An entry of the current cache format written in the same mode (live or snapshot)."""
-    return (
-        manifest is not None
-        and manifest.get("format") == cache.CACHE_FORMAT
-        and (manifest["source"] == "snapshot") != live
-    )
+def has_live_source(key: str) -> bool:
+    """FRED, French and plain Yahoo tickers can be downloaded; everything else cannot."""
+    return kind_of(key) in ("fred", "french") or _plain_ticker(key)
 
 
-def _snapshot_entry_is_current(manifest: dict | None, path: Path) -> bool:
-    """A cached snapshot entry may be served when it was read from this very file, unchanged."""
-    if not _servable(manifest, live=False):
+def _is_current(manifest: dict | None, key: str, where: str) -> bool:
+    """Whether the cached entry may be served for a read from `where` without re-reading.
+
+    Live: any live entry of this cache format (reused until `data refresh`). Snapshot and
+    vintage: an entry read from the very same files, whose size and mtime have not moved.
+    """
+    if manifest is None or manifest.get("format") != cache.CACHE_FORMAT:
+        return False
+    if where == "live":
+        return manifest["source"] in LIVE_SOURCES
+    if manifest["source"] != where:
         return False
     origin = manifest["origin"]
-    if origin.get("path") != str(path):
-        return False
-    signature = stat_signature(path)
+    if where == "vintage":
+        current = vintage.read_manifest(vintage_dir())["vintage"]
+        expected = vintage.signature(vintage_dir(), key)
+        return origin.get("vintage") == current and _same_signature(origin, expected)
+    path = snapshot_path(snapshot_dir(), key)
+    return origin.get("path") == str(path) and _same_signature(origin, stat_signature(path))
+
+
+def _same_signature(origin: dict, signature: dict) -> bool:
     return all(origin.get(field) == value for field, value in signature.items())
+
+
+def _fetch(key: str, where: str) -> Fetched:
+    """Read `key` from `where` (the cache is not consulted)."""
+    if where == "live":
+        return fetch_live(key)
+    if where == "vintage":
+        return vintage.read_vintage(vintage_dir(), key)
+    root = snapshot_dir()
+    if not snapshot_path(root, key).exists():
+        raise _missing(root, key)
+    return read_snapshot(root, key)
 
 
 def _missing(root: Path, key: str) -> Exception:
@@ -184,18 +227,11 @@ def store(key: str, fetched: Fetched) -> Entry:
 
 
 def entry(key: str, source: str | None = None) -> Entry:
-    """The cache entry for a key, (re)reading the source when the cache cannot serve it."""
-    root = _mode_root(source)
+    """The cache entry for a key, (re)reading its source when the cache cannot serve it."""
+    where = _where(key, source)
     manifest = cache.read_manifest(key)
-    if root is None:
-        live_ok = _servable(manifest, live=True)
-        result = Entry(manifest) if live_ok else store(key, fetch_live(key))
-    else:
-        path = snapshot_path(root, key)
-        if not path.exists():
-            raise _missing(root, key)
-        current = _snapshot_entry_is_current(manifest, path)
-        result = Entry(manifest) if current else store(key, read_snapshot(root, key))
+    current = _is_current(manifest, key, where)
+    result = Entry(manifest) if current else store(key, _fetch(key, where))
     _record_use(result.manifest)
     return result
 
@@ -213,14 +249,19 @@ def load_core() -> dict[str, pd.DataFrame]:
 def has_series(key: str) -> bool:
     """Whether `key` can be loaded in the current mode, without loading it.
 
-    Snapshot mode: its file exists. Live mode: it has a live source (alternates, FOMC and the
-    S&P 500 member files exist only in the snapshot). Notebooks use it to skip cross-checks
-    that need snapshot-only series and say so, instead of failing for a user with internet.
+    Snapshot: its file exists. Vintage: the vintage holds it. Live: it has a live source, or
+    the snapshot or vintage that stands in for live holds it. Notebooks use it to skip
+    cross-checks whose series are not there, and say so, instead of failing.
     """
-    root = snapshot_dir()
-    if root is not None:
-        return snapshot_path(root, key).exists()
-    return kind_of(key) in ("fred", "french") or _plain_ticker(key)
+    where = _where(key)
+    if where == "snapshot":
+        return snapshot_path(snapshot_dir(), key).exists()
+    if where == "vintage":
+        try:
+            return key in vintage.read_manifest(vintage_dir())["series"]
+        except MissingSnapshotFileError:  # no vintage: the load itself says how to restore it
+            return False
+    return True
 
 
 def keep_available(groups: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
@@ -233,7 +274,7 @@ def keep_available(groups: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, .
 
 def live_keys() -> list[str]:
     """The core series that have a live source (snapshot variants, FOMC, sp500 do not)."""
-    return [k for k in CORE_SERIES if kind_of(k) in ("fred", "french") or _plain_ticker(k)]
+    return [k for k in CORE_SERIES if has_live_source(k)]
 
 
 def _plain_ticker(key: str) -> bool:
@@ -256,30 +297,24 @@ def _readable_manifest(key: str) -> dict | None:
 def refresh_one(key: str, force: bool = False) -> str:
     """Bring one cache entry up to date; return "unchanged", "updated" or "new".
 
-    Snapshot mode re-reads a file only when its size or mtime moved (or with force); live
-    mode always downloads again. "updated" means the content's sha256 changed, which is what
-    `data refresh` uses to decide whether to touch the STAMP file.
+    Vintage and snapshot entries are re-read only when their files' size or mtime moved (or
+    with force); live ones are always downloaded again. "updated" means the content's
+    sha256 changed, which is what `data refresh` uses to decide whether to touch STAMP.
     """
-    root = snapshot_dir()
+    where = _where(key)
     before = _readable_manifest(key)
-    if root is not None:
-        path = snapshot_path(root, key)
-        if not path.exists():
-            raise _missing(root, key)
-        if not force and _snapshot_entry_is_current(before, path):
-            return "unchanged"
-        after = store(key, read_snapshot(root, key)).manifest
-    else:
-        after = store(key, fetch_live(key)).manifest
+    if where != "live" and not force and _is_current(before, key, where):
+        return "unchanged"
+    after = store(key, _fetch(key, where)).manifest
     if before is None or before["source"] != after["source"]:
         return "new"
     return "unchanged" if before["origin"]["sha256"] == after["origin"]["sha256"] else "updated"
 
 
 def refresh_keys() -> list[str]:
-    """What `data refresh` fills by default: every snapshot data file, or the live core."""
-    root = snapshot_dir()
-    return snapshot_keys(root) if root is not None else live_keys()
+    """What `data refresh` fills by default: every snapshot data file in snapshot mode, else
+    every core series (live mode downloads those that have a live source)."""
+    return snapshot_keys(snapshot_dir()) if data_mode() == "snapshot" else list(CORE_SERIES)
 
 
 def _age(retrieved_at: str, now: pd.Timestamp) -> str:
@@ -292,9 +327,8 @@ def _age(retrieved_at: str, now: pd.Timestamp) -> str:
 
 
 def _origin_label(origin: dict) -> str:
-    """A snapshot path relative to the snapshot root, or the URL of a live download."""
-    root = origin.get("snapshot")
-    return relative_to_snapshot(origin["path"], root) if root else origin["url"]
+    """A snapshot file relative to the snapshot root, or the URL of a live download."""
+    return origin.get("file") or origin["url"]
 
 
 def status() -> pd.DataFrame:
@@ -328,13 +362,21 @@ def _record_use(manifest: dict) -> None:
     origin = manifest["origin"]
     _used[manifest["series"]] = {
         "series": manifest["series"],
-        "source": manifest["source"],
+        "source": _source_label(manifest),
         "origin": origin.get("path") or origin.get("url"),
+        "file": origin.get("file") or origin.get("url"),
         "sha256": origin.get("sha256"),
         "first": manifest["first"],
         "last": manifest["last"],
         "rows": manifest["rows"],
+        "retrieved_at": manifest["retrieved_at"],
     }
+
+
+def _source_label(manifest: dict) -> str:
+    """Where a series came from, for a reader: "vintage <id>", "snapshot" or the service."""
+    vintage_name = manifest["origin"].get("vintage")
+    return f"vintage {vintage_name}" if vintage_name else manifest["source"]
 
 
 def coverage(keys: list[str] | None = None) -> pd.DataFrame:
@@ -367,13 +409,13 @@ def used_sources() -> list[dict]:
 
 def sources_table() -> pd.DataFrame:
     """`used_sources()` as the table every notebook ends with: which files fed its numbers."""
-    columns = ["series", "source", "origin", "first", "last", "rows", "sha256"]
+    columns = ["series", "source", "file", "first", "last", "rows", "sha256"]
     return pd.DataFrame(used_sources(), columns=columns)
 
 
 def used_file_names() -> str:
     """The loaded files' names, comma-separated: the source line under a chart."""
-    return ", ".join(Path(s["origin"]).name for s in used_sources())
+    return ", ".join(Path(s["file"]).name for s in used_sources())
 
 
 def clear_used_sources() -> None:
@@ -518,7 +560,7 @@ def sp500_prices(field: str = "Close", source: str | None = None) -> pd.DataFram
 def sp500_members(as_of=None, source: str | None = None) -> list[str]:
     """Tickers in the S&P 500 on `as_of` (default: the last day the interval file covers)."""
     found = entry(SP500_MEMBERS, source)
-    first, last = membership_window(Path(found.manifest["origin"]["path"]))
+    first, last = membership_window(Path(found.manifest["origin"]["file"]))
     day = last if as_of is None else pd.Timestamp(as_of)
     if not first <= day <= last:
         raise DateRangeError(
@@ -531,6 +573,21 @@ def sp500_members(as_of=None, source: str | None = None) -> list[str]:
     return sorted(table.loc[active, "ticker"])
 
 
+@dataclass(frozen=True)
+class Holdings:
+    """A fund's equity holdings on one date (index: price-file ticker; columns name, sector,
+    market_value, weight_pct)."""
+
+    as_of: pd.Timestamp
+    table: pd.DataFrame
+
+
+def ivv_holdings(source: str | None = None) -> Holdings:
+    """IVV's holdings export of 2025-11-18, the only one near the articles (snapshot only)."""
+    table = load(SP500_HOLDINGS, source=source)
+    return Holdings(pd.Timestamp(table["as_of"].iloc[0]), table.drop(columns="as_of"))
+
+
 def snapshot_table(relative_path: str, source: str | None = None) -> pd.DataFrame:
     """Any other CSV of the snapshot (e.g. "valuation/cape_SecondOrderEdge.csv"), as it is."""
     return load(f"file:{relative_path}", source=source)
@@ -539,13 +596,28 @@ def snapshot_table(relative_path: str, source: str | None = None) -> pd.DataFram
 # ---------------------------------------------------------------------------- quality
 
 
-def _variants(ticker: str, root: Path) -> list[str]:
-    return sorted(p.stem for p in (root / "yahoo").glob(f"{ticker}.alt*.csv"))
+def _variants(ticker: str) -> list[str]:
+    """The alternates (``<ticker>.alt*``) the current data source holds for `ticker`."""
+    if _where(f"{ticker}.alt") == "vintage":
+        names = list(vintage.read_manifest(vintage_dir())["series"])
+    else:
+        names = [p.stem for p in (_snapshot_root() / "yahoo").glob(f"{ticker}.alt*.csv")]
+    return sorted(n for n in names if n.startswith(f"{ticker}.alt") and is_variant(n))
+
+
+def _snapshot_root() -> Path:
+    root = snapshot_dir()
+    if root is None:
+        raise MissingSnapshotFileError(
+            "alternate sources exist only in the snapshot or the vintage, and live mode has "
+            "neither here",
+            "set SNAPSHOT_DIR=../shared/market-data, or leave SMALLCAP_DATA unset (vintage)",
+        )
+    return root
 
 
 def _alternates(ticker: str) -> dict[str, pd.Series]:
-    root = _mode_root("snapshot")
-    return {name: prices(name, join="outer")[name] for name in _variants(ticker, root)}
+    return {name: prices(name, join="outer")[name] for name in _variants(ticker)}
 
 
 def compare_sources(ticker: str) -> pd.DataFrame:
@@ -593,10 +665,9 @@ def quality_report(tickers: list[str] | None = None) -> pd.DataFrame:
     cross-source and stale rules run for each primary file that has alternates.
     """
     names = tickers or [k for k in CORE_SERIES if kind_of(k) == "yahoo"]
-    root = _mode_root("snapshot")
     frames = [quality.appended_rows(ohlcv(name), name) for name in names]
     for name in names:
-        if is_variant(name) or not _variants(name, root):
+        if is_variant(name) or not _variants(name):
             continue
         comparison, stale = _stale(name)
         frames += [quality.disagreement_flags(comparison, name), quality.stale_flags(stale, name)]

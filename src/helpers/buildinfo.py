@@ -1,0 +1,71 @@
+"""What produced a result: the data it was read from, the code's commit, the ledger and the
+library versions. Every result and the scorecard footer carry it, so two builds that differ
+can be told apart without guessing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from functools import cache
+from importlib import metadata
+
+from helpers.config import repo_root
+
+VERSIONED = ("pandas", "numpy", "statsmodels", "yfinance")
+LIVE = ("yfinance", "fred", "french")
+
+
+@cache
+def git_state() -> dict:
+    """The checkout's commit and whether tracked files differ from it (None outside git)."""
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=repo_root(), capture_output=True, text=True, timeout=10
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": None if commit is None else bool(dirty)}
+
+
+@cache
+def versions() -> dict:
+    """Python and the numerical libraries whose behaviour can move a measured value."""
+    found = {"python": sys.version.split()[0]}
+    for name in VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def ledger_sha256(text: bytes) -> str:
+    return hashlib.sha256(text).hexdigest()
+
+
+def data_label(used: list[dict]) -> str:
+    """Where the data behind a result came from: "vintage <id>", "snapshot", or
+    "live (retrieved <latest>)", joined when a result mixes them ("none" when it read none)."""
+    labels = {s["source"] for s in used if s["source"] not in LIVE}
+    live = [s.get("retrieved_at") or "" for s in used if s["source"] in LIVE]
+    if live:
+        labels.add(f"live (retrieved {max(live)})")
+    return " + ".join(sorted(labels)) or "none"
+
+
+def build_info(used: list[dict], ledger_bytes: bytes) -> dict:
+    """The block every result records under "build"."""
+    return {
+        "data": data_label(used),
+        **git_state(),
+        "ledger_sha256": ledger_sha256(ledger_bytes),
+        "versions": versions(),
+    }

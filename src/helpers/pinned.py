@@ -1,0 +1,116 @@
+"""The verdicts the pinned vintage must reproduce: ``data/vintage/verdicts.csv``.
+
+A build on the vintage that measures or judges any claim differently fails with a table of
+what changed; `accept` rewrites the file on purpose, so a change in verdicts is a reviewed
+diff in git. Builds on other data (snapshot, live) list their differences instead. Only the
+standard library is used, so the check after every `make reports` starts in milliseconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+COLUMNS = ("claim_id", "measured", "verdict")
+# Float noise: last-bit differences between machines or library builds are not a change.
+REL_TOL = 1e-9
+ABS_TOL = 1e-12
+
+
+def canonical(value: Any) -> str:
+    """A measured value as one stable JSON text (what the CSV stores)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def rows_from_results(results: Mapping[str, Mapping]) -> list[dict]:
+    """One pinned row per result, sorted by claim id."""
+    return [
+        {"claim_id": cid, "measured": canonical(r["measured"]), "verdict": r["verdict"]}
+        for cid, r in sorted(results.items())
+    ]
+
+
+def to_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def read(path: Path) -> dict[str, dict]:
+    """claim id -> {"measured": value, "verdict": text}; {} when the file does not exist."""
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["claim_id"]: {"measured": json.loads(row["measured"]), "verdict": row["verdict"]}
+            for row in csv.DictReader(handle)
+        }
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal, with floats compared to within float noise (ints and floats alike)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(same_value, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    return a == b
+
+
+def differences(pinned: Mapping[str, dict], results: Mapping[str, Mapping]) -> list[dict]:
+    """Claims whose measured value or verdict differs from the pinned one, or that exist on
+    one side only: claim, pinned measured/verdict, new measured/verdict (None when absent)."""
+    rows = []
+    for cid in sorted(set(pinned) | set(results)):
+        old, new = pinned.get(cid), results.get(cid)
+        unchanged = old and new and old["verdict"] == new["verdict"]
+        if unchanged and same_value(old["measured"], new["measured"]):
+            continue
+        rows.append(
+            {
+                "claim_id": cid,
+                "pinned_measured": old["measured"] if old else None,
+                "pinned_verdict": old["verdict"] if old else None,
+                "new_measured": new["measured"] if new else None,
+                "new_verdict": new["verdict"] if new else None,
+            }
+        )
+    return rows
+
+
+def format_table(rows: list[dict]) -> str:
+    """The differences as a plain-text table a person reads in a terminal."""
+    header = ("claim", "expected", "got")
+    cells = [
+        (
+            r["claim_id"],
+            _cell(r["pinned_measured"], r["pinned_verdict"]),
+            _cell(r["new_measured"], r["new_verdict"]),
+        )
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(3)]
+    lines = [
+        "  ".join(text.ljust(w) for text, w in zip(line, widths, strict=True))
+        for line in [header, *cells]
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _cell(measured: Any, verdict: str | None) -> str:
+    return "(absent)" if verdict is None else f"{verdict}: {canonical(measured)}"
+
+
+def built_on(results: Mapping[str, Mapping]) -> set[str]:
+    """The data labels the results were built on ("vintage <id>", "snapshot", ...)."""
+    return {str(r.get("build", {}).get("data", "unknown")) for r in results.values()}

@@ -1,0 +1,239 @@
+"""The pinned data vintage: every series the notebooks read, derived from the snapshot and
+committed under ``data/vintage/``, so a clone rebuilds every report with nothing beside it.
+
+Each series is stored as the snapshot reader parses it (`helpers.sources.read_snapshot`),
+defects included, one Parquet file per part; `manifest.json` names, per series, its files,
+their sha256, its coverage, and its origin: the snapshot files with the sha256 that
+`SHA256SUMS` lists, and the upstream repository, commit and path from the PROVENANCE tables.
+The same snapshot gives byte-identical files (no timestamps, fixed compression, sorted
+JSON), so a rebuild that changes nothing shows no diff in git.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+# Registers pandas' Arrow period type, so French PeriodIndex parts read back as periods.
+import pandas.core.arrays.arrow.extension_types  # noqa: F401
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from helpers import provenance
+from helpers.errors import ChecksumError, MissingSnapshotFileError, UnknownTickerError
+from helpers.files import atomic_write, write_text_atomic
+from helpers.sources import (
+    Fetched,
+    check_against_sums,
+    files_of,
+    folder_sha256,
+    kind_of,
+    name_of,
+    read_checksums,
+    read_snapshot,
+    sha256_file,
+    snapshot_path,
+    stat_signature,
+)
+
+MANIFEST = "manifest.json"
+VINTAGE_FORMAT = 1
+# Files of data/vintage/ that a build never writes or removes.
+KEPT = {"README.md", "verdicts.csv"}
+BUILD_FIX = "rebuild it: python -m helpers vintage build --from ../shared/market-data"
+
+
+def part_file(key: str, index: int) -> str:
+    """Where part `index` of `key` is stored, relative to the vintage folder."""
+    stem = name_of(key).replace("/", "__")
+    return f"{kind_of(key)}/{stem}.{index}.parquet"
+
+
+def write_part(frame: pd.DataFrame, path: Path) -> None:
+    """One part as Parquet, byte-for-byte reproducible (pandas metadata kept for the index)."""
+    table = pa.Table.from_pandas(frame, preserve_index=True)
+    atomic_write(
+        path,
+        lambda tmp: pq.write_table(
+            table, tmp, compression="zstd", compression_level=9, write_statistics=False
+        ),
+    )
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _coverage(frame: pd.DataFrame) -> dict:
+    index = frame.index
+    if isinstance(index, pd.DatetimeIndex) and len(index):
+        return {"first": f"{index[0]:%Y-%m-%d}", "last": f"{index[-1]:%Y-%m-%d}"}
+    if isinstance(index, pd.PeriodIndex) and len(index):
+        return {"first": str(index[0]), "last": str(index[-1])}
+    if "Date" in frame.columns and len(frame):  # the member panel, plain tables with dates
+        ends = pd.to_datetime(frame["Date"].iloc[[0, -1]])
+        return {"first": f"{ends.iloc[0]:%Y-%m-%d}", "last": f"{ends.iloc[-1]:%Y-%m-%d}"}
+    return {"first": None, "last": None}
+
+
+def _origin(root: Path, key: str, sums: dict[str, str]) -> dict:
+    """The snapshot files behind a key, their listed sha256, and where they came from."""
+    path = snapshot_path(root, key)
+    names = [p.relative_to(root).as_posix() for p in files_of(root, path)]
+    files = {name: sums.get(name, "") for name in names}
+    relative = path.relative_to(root).as_posix()
+    upstream: list[dict] = []
+    for name in files:
+        for origin in provenance.upstream(root, name):
+            if origin not in upstream:
+                upstream.append(origin)
+    if path.is_dir():
+        sha = folder_sha256({Path(name).name: digest for name, digest in files.items()})
+    else:
+        sha = files[relative]
+    return {"file": relative, "sha256": sha, "files": files, "upstream": upstream}
+
+
+def build(snapshot: Path, out: Path, keys: list[str]) -> dict:
+    """Derive the vintage of `keys` from `snapshot` into `out`; return the manifest.
+
+    Refuses a snapshot whose files do not match its SHA256SUMS (nothing is written then).
+    Files of an earlier build that this one does not write are removed.
+    """
+    snapshot = Path(snapshot).resolve()
+    if not snapshot.is_dir():
+        raise MissingSnapshotFileError(
+            f"{snapshot} is not a folder", "pass --from the market-data snapshot folder"
+        )
+    sums = read_checksums(snapshot)
+    check_against_sums(snapshot, _hash_listed(snapshot, sums), sums)
+    origins = {key: _origin(snapshot, key, sums) for key in keys}
+    series = {}
+    written = {MANIFEST}
+    for key in keys:
+        fetched = read_snapshot(snapshot, key)
+        parts = {}
+        for index, (part, frame) in enumerate(fetched.parts.items()):
+            relative = part_file(key, index)
+            write_part(frame, out / relative)
+            parts[part] = {"file": relative, "sha256": sha256_of(out / relative)}
+            written.add(relative)
+        first = next(iter(fetched.parts.values()))
+        series[key] = {
+            "parts": parts,
+            "rows": len(first),
+            **_coverage(first),
+            "origin": origins[key],
+        }
+    manifest = {
+        "vintage": vintage_id(origins),
+        "format": VINTAGE_FORMAT,
+        "snapshot": "market-data (see data/vintage/README.md)",
+        "series": series,
+    }
+    write_text_atomic(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    _remove_stale(out, written)
+    return manifest
+
+
+def _hash_listed(root: Path, sums: dict[str, str]) -> dict[str, str]:
+    """The sha256 of every file `SHA256SUMS` lists ("missing" for one that is gone)."""
+    return {
+        name: sha256_file(root / name) if (root / name).is_file() else "missing"
+        for name in sorted(sums)
+    }
+
+
+def vintage_id(origins: dict[str, dict]) -> str:
+    """A name for the vintage: its latest input's checksum list, hashed (same input, same id)."""
+    lines = "".join(f"{origins[k]['sha256']}  {k}\n" for k in sorted(origins))
+    return "v1-" + hashlib.sha256(lines.encode()).hexdigest()[:12]
+
+
+def _remove_stale(out: Path, written: set[str]) -> None:
+    for path in sorted(out.rglob("*")):
+        relative = path.relative_to(out).as_posix()
+        if path.is_file() and relative not in written and relative not in KEPT:
+            path.unlink()
+    for folder in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+@cache
+def _manifest_cached(path: str, size: int, mtime_ns: int) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read_manifest(folder: Path) -> dict:
+    """The vintage manifest (parsed once per process while the file is unchanged)."""
+    path = folder / MANIFEST
+    try:
+        signature = stat_signature(path)
+        manifest = _manifest_cached(str(path), signature["size"], signature["mtime_ns"])
+    except FileNotFoundError:
+        raise MissingSnapshotFileError(
+            f"the pinned data vintage is missing ({path} does not exist)",
+            f"restore data/vintage from git (git checkout -- data/vintage), or {BUILD_FIX}",
+        ) from None
+    except ValueError as exc:
+        raise ChecksumError(f"{path} is not valid JSON ({exc})", BUILD_FIX) from None
+    return manifest
+
+
+def series_entry(folder: Path, key: str) -> dict:
+    """The manifest entry of one key; an unknown key lists what the vintage holds."""
+    series = read_manifest(folder)["series"]
+    if key not in series:
+        raise UnknownTickerError(
+            f"{key!r} is not in the pinned data vintage ({folder})",
+            "use a series the vintage holds (python -m helpers vintage list), add it to "
+            "data.CORE_SERIES and rebuild the vintage, or set SNAPSHOT_DIR for the full snapshot",
+        )
+    return series[key]
+
+
+def part_paths(folder: Path, key: str) -> list[Path]:
+    return [folder / part["file"] for part in series_entry(folder, key)["parts"].values()]
+
+
+def signature(folder: Path, key: str) -> dict:
+    """Size and mtime of a key's stored files together: what a warm load compares."""
+    stats = [stat_signature(path) for path in part_paths(folder, key)]
+    return {
+        "size": sum(s["size"] for s in stats),
+        "mtime_ns": max(s["mtime_ns"] for s in stats),
+        "files": len(stats),
+    }
+
+
+def read_vintage(folder: Path, key: str) -> Fetched:
+    """Read one key from the vintage, checking each stored file against its manifest sha256."""
+    manifest = read_manifest(folder)
+    found = series_entry(folder, key)
+    parts = {}
+    for part, stored in found["parts"].items():
+        path = folder / stored["file"]
+        if not path.is_file():
+            raise MissingSnapshotFileError(f"vintage file {path} is missing", BUILD_FIX)
+        if sha256_of(path) != stored["sha256"]:
+            raise ChecksumError(
+                f"vintage file {path} does not match the sha256 in {folder / MANIFEST}",
+                f"restore it from git (git checkout -- data/vintage), or {BUILD_FIX}",
+            )
+        parts[part] = pq.read_table(path).to_pandas()
+    origin = {
+        "vintage": manifest["vintage"],
+        "path": str(folder / next(iter(found["parts"].values()))["file"]),
+        "file": found["origin"]["file"],
+        "sha256": found["origin"]["sha256"],
+        **signature(folder, key),
+    }
+    return Fetched(parts, "vintage", origin)

@@ -1,0 +1,151 @@
+"""The pinned vintage: a deterministic build from a checked snapshot, and a data source that
+serves exactly what the snapshot would, through the cache."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from conftest import FAKE_VINTAGE_KEYS
+
+from helpers import cache, data, vintage
+from helpers.config import DATA_ENV, SNAPSHOT_ENV
+from helpers.errors import ChecksumError, MissingSnapshotFileError, UnknownTickerError
+from helpers.sources import sha256_file
+
+
+def files_of(folder):
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_the_same_snapshot_gives_byte_identical_files(fake_snapshot, tmp_path):
+    first = vintage.build(fake_snapshot.root, tmp_path / "a", FAKE_VINTAGE_KEYS)
+    second = vintage.build(fake_snapshot.root, tmp_path / "b", FAKE_VINTAGE_KEYS)
+    assert first == second
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+
+
+def test_a_file_that_does_not_match_sha256sums_is_refused_and_nothing_written(
+    fake_snapshot, tmp_path
+):
+    fake_snapshot.path("fred/DFF.csv").write_text("DATE,DFF\n2025-09-01,9.99\n")
+    with pytest.raises(ChecksumError, match="fred/DFF.csv"):
+        vintage.build(fake_snapshot.root, tmp_path / "out", FAKE_VINTAGE_KEYS)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_snapshot_without_sha256sums_is_refused(fake_snapshot, tmp_path):
+    fake_snapshot.path("SHA256SUMS").unlink()
+    with pytest.raises(ChecksumError, match="SHA256SUMS"):
+        vintage.build(fake_snapshot.root, tmp_path / "out", FAKE_VINTAGE_KEYS)
+
+
+def test_manifest_names_each_file_its_sha256_coverage_and_snapshot_origin(
+    fake_vintage, fake_snapshot
+):
+    manifest = json.loads((fake_vintage / "manifest.json").read_text())
+    assert manifest["vintage"].startswith("v1-")
+    rut = manifest["series"]["^RUT"]
+    assert (rut["first"], rut["rows"]) == ("2024-09-02", 250)
+    stored = rut["parts"]["data"]
+    assert stored["sha256"] == sha256_file(fake_vintage / stored["file"])
+    assert rut["origin"]["file"] == "yahoo/^RUT.csv"
+    assert rut["origin"]["sha256"] == sha256_file(fake_snapshot.path("yahoo/^RUT.csv"))
+    panel = manifest["series"]["sp500:prices"]["origin"]
+    assert sorted(panel["files"]) == ["sp500/prices/AAA.csv", "sp500/prices/BBB.csv"]
+
+
+def test_a_rebuild_removes_files_it_no_longer_writes_but_keeps_readme_and_verdicts(
+    fake_snapshot, tmp_path
+):
+    out = tmp_path / "v"
+    vintage.build(fake_snapshot.root, out, FAKE_VINTAGE_KEYS)
+    (out / "README.md").write_text("about")
+    (out / "verdicts.csv").write_text("claim_id,measured,verdict\n")
+    vintage.build(fake_snapshot.root, out, ["^RUT"])
+    assert sorted(files_of(out)) == [
+        "README.md",
+        "manifest.json",
+        "verdicts.csv",
+        "yahoo/^RUT.0.parquet",
+    ]
+
+
+@pytest.mark.parametrize("key", FAKE_VINTAGE_KEYS)
+def test_the_vintage_serves_what_the_snapshot_serves(fake_vintage, fake_snapshot, monkeypatch, key):
+    from_vintage = {part: data.entry(key).part(part) for part in data.entry(key).manifest["parts"]}
+    monkeypatch.setenv(SNAPSHOT_ENV, str(fake_snapshot.root))
+    from_snapshot = {part: data.entry(key).part(part) for part in data.entry(key).manifest["parts"]}
+    assert from_vintage.keys() == from_snapshot.keys()
+    for part, frame in from_vintage.items():
+        pd.testing.assert_frame_equal(frame, from_snapshot[part])
+
+
+def test_vintage_is_the_default_and_cited_by_its_id_and_the_snapshot_file(fake_vintage):
+    data.prices("^RUT")
+    (used,) = data.used_sources()
+    manifest = vintage.read_manifest(fake_vintage)
+    assert used["source"] == f"vintage {manifest['vintage']}"
+    assert used["file"] == "yahoo/^RUT.csv"
+    assert used["sha256"] == manifest["series"]["^RUT"]["origin"]["sha256"]
+
+
+def test_a_warm_load_is_served_from_the_cache(fake_vintage, monkeypatch):
+    data.prices("^RUT")
+    monkeypatch.setattr(vintage, "read_vintage", lambda *a: pytest.fail("re-read the vintage"))
+    assert len(data.prices("^RUT")) == 250
+
+
+def test_a_damaged_vintage_file_is_a_checksum_error_with_the_fix(fake_vintage):
+    stored = fake_vintage / "yahoo" / "^RUT.0.parquet"
+    stored.write_bytes(stored.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(ChecksumError, match="git checkout -- data/vintage"):
+        data.prices("^RUT")
+
+
+def test_a_missing_vintage_says_how_to_restore_it(tmp_path, monkeypatch):
+    monkeypatch.delenv(DATA_ENV)
+    with pytest.raises(MissingSnapshotFileError, match="git checkout -- data/vintage"):
+        data.prices("^RUT")
+
+
+def test_a_series_the_vintage_lacks_is_named(fake_vintage):
+    assert not data.has_series("^VIX")
+    with pytest.raises(UnknownTickerError, match="not in the pinned data vintage"):
+        data.prices("^VIX")
+
+
+def test_live_mode_reads_series_without_a_live_source_from_the_vintage(fake_vintage, monkeypatch):
+    monkeypatch.setenv(DATA_ENV, "live")
+    assert data.sp500_members("2025-09-10") == ["AAA", "BBB"]
+    assert data.has_series("^RUT.alt")
+    assert data.used_sources()[0]["source"].startswith("vintage ")
+
+
+def test_refresh_on_the_vintage_is_new_then_unchanged(fake_vintage):
+    assert {data.refresh_one(key) for key in FAKE_VINTAGE_KEYS} == {"new"}
+    assert {data.refresh_one(key) for key in FAKE_VINTAGE_KEYS} == {"unchanged"}
+
+
+def test_switching_from_vintage_to_snapshot_rereads_the_entry(
+    fake_vintage, fake_snapshot, monkeypatch
+):
+    data.refresh_one("^RUT")
+    monkeypatch.setenv(SNAPSHOT_ENV, str(fake_snapshot.root))
+    assert data.refresh_one("^RUT") == "new"
+    assert cache.read_manifest("^RUT")["source"] == "snapshot"
+
+
+def test_holdings_come_through_the_data_layer(fake_vintage):
+    holdings = data.ivv_holdings()
+    assert holdings.as_of == pd.Timestamp("2025-11-18")
+    assert holdings.table["market_value"].to_dict() == {"AAA": 1000.0, "BBB": 600.0}
+
+
+def test_an_unknown_data_mode_is_refused(monkeypatch):
+    monkeypatch.setenv(DATA_ENV, "offline")
+    with pytest.raises(Exception, match="not a data mode"):
+        data.prices("^RUT")
