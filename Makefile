@@ -1,20 +1,33 @@
-# smallcap-claims: `make setup` once, then `make reports`. `make help` lists every target.
+# smallcap-claims: `make reports` (sets itself up on first run), `make test`. `make help`
+# lists every target.
 #
-# Offline: SNAPSHOT_DIR=../shared/market-data make reports   (the variable passes through to
-# every command and to the notebook kernels).
+# Data comes from the pinned vintage in data/vintage/ by default. Other data:
+#   SNAPSHOT_DIR=../shared/market-data make reports   the full offline snapshot
+#   make reports DATA=live                            yfinance, FRED, French library
+# (both pass through to every command and to the notebook kernels).
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
 PYTHON ?= python3
 VENV := .venv
+# Inside the activated conda environment (environment.yml) make uses it as it is; elsewhere
+# it builds .venv from the lock.
+ifeq ($(CONDA_DEFAULT_ENV),smallcap-claims)
+PY := $(CONDA_PREFIX)/bin/python
+else
 PY := $(VENV)/bin/python
+endif
 KERNEL := smallcap-claims
 STAMPS := .make
 SETUP_STAMP := $(STAMPS)/setup.stamp
 # Touched by `helpers data refresh` only when the cache content changed.
 DATA_STAMP := data/cache/STAMP
 LEDGER := data/claims.yaml
+LOCK := requirements.lock
+# vintage (default), snapshot (also chosen by SNAPSHOT_DIR) or live.
+DATA ?=
+export SMALLCAP_DATA := $(DATA)
 
 # Per-cell timeout in seconds and extra papermill parameters, e.g.
 #   make reports NOTEBOOK_ARGS="-p as_of 2026-01-30"
@@ -27,24 +40,44 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 REPORTS := $(NOTEBOOKS:notebooks/%.ipynb=reports/%.html)
 HELPERS_SRC := $(shell find src/helpers -name '*.py')
 
-.PHONY: help setup reports test lint lab bench clean clean-data FORCE
+.PHONY: help setup reports accept-verdicts vintage lock test lint lab bench clean clean-data FORCE
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
 
 setup: $(SETUP_STAMP) ## create .venv, install the package (editable, dev extra) and the Jupyter kernel
 
+ifeq ($(CONDA_DEFAULT_ENV),smallcap-claims)
+# conda installed the packages and the project (pip: -e .); only the kernel is registered.
+$(SETUP_STAMP): environment.yml
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))"
+	@mkdir -p $(STAMPS) && touch $@
+else
 # pyvenv.cfg, not bin/python: that is a symlink whose time is the base interpreter's.
 $(VENV)/pyvenv.cfg:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstalls only when pyproject.toml changes or the venv was recreated.
-$(SETUP_STAMP): pyproject.toml $(VENV)/pyvenv.cfg
-	$(PY) -m pip install --quiet -e '.[dev]'
+# Reinstalls only when the lock or pyproject.toml changes or the venv was recreated. The lock
+# pins every package; the project itself is installed on top of it without resolving again.
+$(SETUP_STAMP): $(LOCK) pyproject.toml $(VENV)/pyvenv.cfg
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))"
 	@mkdir -p $(STAMPS) && touch $@
+endif
 
-reports: reports/index.html ## run changed notebooks into reports/*.html, then build the scorecard
+reports: reports/index.html ## run changed notebooks into reports/*.html, build the scorecard, check pinned verdicts
+	$(PY) -m helpers vintage check
+
+accept-verdicts: reports/index.html ## pin the vintage build's verdicts in data/vintage/verdicts.csv (review the diff)
+	$(PY) -m helpers vintage accept
+
+vintage: | $(SETUP_STAMP) ## rebuild data/vintage/ from SNAPSHOT_DIR (default ../shared/market-data)
+	$(PY) -m helpers vintage build --from $(or $(SNAPSHOT_DIR),../shared/market-data)
+
+lock: | $(SETUP_STAMP) ## re-resolve requirements.lock from pyproject.toml (needs pip-tools)
+	$(PY) -m piptools compile --quiet --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file $(LOCK) pyproject.toml
 
 # Always runs; GNU make re-reads the stamp's time afterwards, so reports rebuild only when the
 # refresh really changed the cache.
