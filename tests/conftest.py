@@ -106,6 +106,13 @@ def random_walk(start: float, seed: int, n: int = len(FAKE_DAYS)) -> np.ndarray:
     return start * np.exp(np.cumsum(moves))
 
 
+def write_checksums(root: Path) -> None:
+    """SHA256SUMS over every file of a snapshot folder, in the snapshot's own format."""
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
+    lines = [f"{sha256_file(p)}  ./{p.relative_to(root).as_posix()}" for p in files]
+    (root / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+
+
 class FakeSnapshot:
     """A small snapshot folder in the real layout.
 
@@ -129,9 +136,11 @@ class FakeSnapshot:
         return self.root / relative
 
     def write_text(self, relative: str, text: str) -> Path:
+        """Write a file and list it in SHA256SUMS, as the snapshot's author would."""
         path = self.path(relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+        self.write_checksums()
         return path
 
     def write_yahoo(self, name: str, frame: pd.DataFrame) -> Path:
@@ -164,10 +173,7 @@ class FakeSnapshot:
         return self.write_checksums()
 
     def write_checksums(self) -> FakeSnapshot:
-        """SHA256SUMS over every file, in the snapshot's own format (call after edits)."""
-        files = sorted(p for p in self.root.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
-        lines = [f"{sha256_file(p)}  ./{p.relative_to(self.root).as_posix()}" for p in files]
-        (self.root / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+        write_checksums(self.root)
         return self
 
     def _write_fomc(self) -> None:

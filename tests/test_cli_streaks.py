@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import write_checksums
 
 from helpers.cli import main
 
@@ -38,6 +39,7 @@ def fake_snapshot(tmp_path, monkeypatch):
     rut = np.cumprod([100.0] + [1.01 if o == "r" else 0.99 for o in OUTCOMES])
     write_yahoo_csv(yahoo, "^RUT", rut)
     write_yahoo_csv(yahoo, "^GSPC", np.full(len(rut), 50.0))
+    write_checksums(tmp_path / "snapshot")
     monkeypatch.setenv("SNAPSHOT_DIR", str(tmp_path / "snapshot"))
     monkeypatch.setenv("SMALLCAP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("SMALLCAP_DATA", raising=False)

@@ -9,11 +9,11 @@ import socket
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import FAKE_DAYS, yahoo_frame
+from conftest import FAKE_DAYS, write_checksums, yahoo_frame
 
 from helpers import cache, data, sources
 from helpers.cli import main
-from helpers.errors import CorruptCacheError
+from helpers.errors import ChecksumError, CorruptCacheError
 
 
 def _bump_mtime(path, seconds=10):
@@ -140,8 +140,22 @@ def test_an_entry_from_another_snapshot_folder_is_not_served(fake_snapshot, tmp_
     (other / "yahoo").mkdir(parents=True)
     frame = yahoo_frame(np.full(len(FAKE_DAYS), 42.0))
     (other / "yahoo" / "^GSPC.csv").write_text(frame.to_csv(date_format="%Y-%m-%d"))
+    write_checksums(other)
     monkeypatch.setenv("SNAPSHOT_DIR", str(other))
     assert (data.prices("^GSPC")["^GSPC"] == 42.0).all()
+
+
+def test_a_snapshot_file_edited_after_its_checksum_was_listed_is_refused(fake_snapshot):
+    path = fake_snapshot.path("yahoo/^GSPC.csv")
+    path.write_text(path.read_text().replace("\n2024-09-03,", "\n2024-09-03,1", 1))
+    with pytest.raises(ChecksumError, match="yahoo/\\^GSPC.csv"):
+        data.prices("^GSPC")
+
+
+def test_a_snapshot_without_its_checksum_list_is_refused(fake_snapshot):
+    fake_snapshot.path("SHA256SUMS").unlink()
+    with pytest.raises(ChecksumError, match="SHA256SUMS is missing"):
+        data.prices("^GSPC")
 
 
 def test_snapshot_mode_never_touches_the_network(fake_snapshot, monkeypatch):

@@ -30,6 +30,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -212,15 +213,18 @@ def stat_signature(path: Path) -> dict:
 
 
 def snapshot_origin(root: Path, path: Path) -> dict:
-    """Path, sha256, size and mtime of a snapshot file.
+    """Path, sha256, size and mtime of a snapshot file, checked against `SHA256SUMS`.
 
     For a folder the sha256 is taken over the sorted lines ``<sha256>  <name>`` of its CSV
-    files, so any changed, added or removed file changes it.
+    files, so any changed, added or removed file changes it. The hashes are computed anyway,
+    so the check against the snapshot's own list costs nothing more.
     """
+    digests = {p.relative_to(root).as_posix(): sha256_file(p) for p in files_of(path)}
+    check_against_sums(root, digests, read_checksums(root))
     if path.is_dir():
-        sha = folder_sha256({p.name: sha256_file(p) for p in folder_files(path)})
+        sha = folder_sha256({Path(name).name: digest for name, digest in digests.items()})
     else:
-        sha = sha256_file(path)
+        sha = next(iter(digests.values()))
     signature = stat_signature(path)
     mtime = datetime.fromtimestamp(signature["mtime_ns"] / 1e9, tz=timezone.utc)
     return {
@@ -241,15 +245,22 @@ def read_checksums(root: Path) -> dict[str, str]:
             f"{listing} is missing, so the snapshot's files cannot be checked",
             "point SNAPSHOT_DIR (or --from) at a complete copy of the market-data snapshot",
         )
-    sums = {}
-    for line in listing.read_text(encoding="utf-8").splitlines():
+    signature = stat_signature(listing)
+    return dict(_parsed_checksums(str(listing), signature["size"], signature["mtime_ns"]))
+
+
+@cache
+def _parsed_checksums(listing: str, size: int, mtime_ns: int) -> tuple[tuple[str, str], ...]:
+    """Parsed once per process while the list keeps its size and mtime."""
+    pairs = []
+    for line in Path(listing).read_text(encoding="utf-8").splitlines():
         digest, _, name = line.partition("  ")
         if digest and name:
-            sums[name.removeprefix("./")] = digest
-    return sums
+            pairs.append((name.removeprefix("./"), digest))
+    return tuple(pairs)
 
 
-def files_of(root: Path, path: Path) -> list[Path]:
+def files_of(path: Path) -> list[Path]:
     """The data files behind a key's path: the file itself, or a folder's CSV files."""
     return folder_files(path) if path.is_dir() else [path]
 

@@ -83,7 +83,7 @@ def _coverage(frame: pd.DataFrame) -> dict:
 def _origin(root: Path, key: str, sums: dict[str, str]) -> dict:
     """The snapshot files behind a key, their listed sha256, and where they came from."""
     path = snapshot_path(root, key)
-    names = [p.relative_to(root).as_posix() for p in files_of(root, path)]
+    names = [p.relative_to(root).as_posix() for p in files_of(path)]
     files = {name: sums.get(name, "") for name in names}
     relative = path.relative_to(root).as_posix()
     upstream: list[dict] = []
