@@ -130,6 +130,7 @@ SP500 = """\
 | main | big/prices | {c1} | data/<TICKER>.csv -> prices/<TICKER>.csv (copied) | 503 files | |
 | extra | small/prices | {c2} | data/<T>.csv -> prices/<T>.csv | 2: OLD, GONE | |
 | one | other/day | {c2} | data/DAY.csv -> prices/DAY.csv | 1 | |
+| again | same | same | data/OLD2.csv -> prices/OLD2.csv | 1 | |
 | derived | (derived) | – | constituents/members.csv | – | |
 """
 
@@ -151,5 +152,6 @@ def test_upstream_origins_come_from_the_provenance_tables(tmp_path):
         "big/prices",
         "small/prices",
     }
+    assert upstream(tmp_path, "sp500/prices/OLD2.csv")[0]["repository"] == "other/day"
     assert upstream(tmp_path, "sp500/constituents/members.csv") == [{"derived": "derived"}]
     assert upstream(tmp_path, "yahoo/^VIX.csv") == []

@@ -33,7 +33,8 @@ class Row:
 
 
 def table_rows(text: str) -> list[Row]:
-    """Every row of every markdown table in `text`, keyed by that table's header."""
+    """Every row of every markdown table in `text`, keyed by that table's header. A cell
+    reading "same" repeats the cell above it (the French rows say so for repo and commit)."""
     rows: list[Row] = []
     header: list[str] | None = None
     for line in text.splitlines():
@@ -42,9 +43,14 @@ def table_rows(text: str) -> list[Row]:
             continue
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if header is None:
-            header = [c.lower() for c in cells]
+            header, above = [c.lower() for c in cells], {}
         elif not all(set(c) <= set("-: ") for c in cells):
-            rows.append(Row(dict(zip(header, cells, strict=False))))
+            row = {
+                h: above.get(h, c) if c == "same" else c
+                for h, c in zip(header, cells, strict=False)
+            }
+            rows.append(Row(row))
+            above = row
     return rows
 
 
