@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import io
 import json
 from collections import Counter, defaultdict
@@ -18,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from helpers import claims as ledger_api
 from helpers import verdicts
@@ -220,107 +221,59 @@ def _clash(a: ScoredClaim, b: ScoredClaim) -> bool:
 # ------------------------------------------------------------------ HTML
 
 
-def esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-_CSS = """
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2937;
-  margin: 0; background: #f8fafc; line-height: 1.45; }
-main { max-width: 1320px; margin: 0 auto; padding: 24px 28px 48px; }
-h1 { font-size: 1.9em; margin: 0 0 4px; }
-h2 { font-size: 1.35em; margin: 36px 0 10px; border-bottom: 2px solid #e5e7eb;
-  padding-bottom: 4px; }
-h3 { font-size: 1.1em; margin: 22px 0 6px; }
-p.lede { color: #4b5563; margin: 0 0 18px; }
-.totals { display: flex; gap: 12px; flex-wrap: wrap; margin: 12px 0 6px; }
-.tile { flex: 1 1 160px; border-radius: 8px; padding: 14px 16px; border-left: 8px solid; }
-.tile .n { font-size: 2.6em; font-weight: 700; line-height: 1; }
-.tile .label { font-size: 1.05em; font-weight: 600; }
-.bar { display: flex; height: 14px; border-radius: 7px; overflow: hidden; margin: 10px 0 4px;
-  border: 1px solid #d1d5db; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr));
-  gap: 12px; }
-.card { background: #fff; border: 1px solid #e5e7eb; border-radius: 8px; padding: 12px 14px; }
-.card h3 { margin: 0 0 2px; font-size: 1.05em; }
-.card .meta { color: #4b5563; font-size: 0.88em; margin-bottom: 8px; }
-.chip { display: inline-block; border-radius: 999px; padding: 1px 9px; font-size: 0.85em;
-  font-weight: 600; border: 1px solid; white-space: nowrap; margin: 1px 2px 1px 0; }
-table { border-collapse: collapse; width: 100%; background: #fff; font-size: 0.92em; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px;
-  border-bottom: 1px solid #e5e7eb; }
-th { background: #f1f5f9; font-weight: 600; position: sticky; top: 0; }
-td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.val { max-width: 14em; overflow-wrap: anywhere; font-variant-numeric: tabular-nums; }
-td.wrap { word-break: break-all; font-family: ui-monospace, monospace; font-size: 0.85em; }
-td.why { color: #374151; font-size: 0.9em; }
-code { font-size: 0.9em; }
-a { color: #1d4ed8; }
-.muted { color: #6b7280; }
-ul.pages { columns: 2; }
-details { margin: 10px 0; }
-summary { cursor: pointer; color: #1d4ed8; }
-footer { margin-top: 40px; color: #6b7280; font-size: 0.88em; }
-"""
-
-
-def chip(verdict: str, count: int | None = None) -> str:
-    style = VERDICT_STYLES[verdict]
-    text = f"{style['mark']} {verdict}" + (f" {count}" if count is not None else "")
-    return (
-        f'<span class="chip" style="background:{style["bg"]};color:{style["fg"]};'
-        f'border-color:{style["edge"]}">{esc(text)}</span>'
+def _templates() -> jinja2.Environment:
+    """The package's templates, autoescaped: ledger text never becomes markup."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("helpers", "templates"),
+        autoescape=True,
+        trim_blocks=False,
+        undefined=jinja2.StrictUndefined,
     )
 
 
-def _bar(counts: Mapping[str, int]) -> str:
-    total = sum(counts.values()) or 1
-    parts = "".join(
-        f'<span style="width:{100 * n / total:.2f}%;background:{VERDICT_STYLES[v]["edge"]}" '
-        f'title="{esc(v)}: {n}"></span>'
-        for v, n in counts.items()
-        if n
-    )
-    return f'<div class="bar" role="img" aria-label="verdict shares">{parts}</div>'
+def _measured_text(s: ScoredClaim) -> str:
+    return "—" if s.measured is None else verdicts.fmt_value(s.measured, s.claim.unit)
 
 
-def _totals_html(scored: Sequence[ScoredClaim]) -> str:
-    counts = verdict_counts(scored)
-    tiles = "".join(
-        f'<div class="tile" style="background:{VERDICT_STYLES[v]["bg"]};'
-        f'color:{VERDICT_STYLES[v]["fg"]};border-color:{VERDICT_STYLES[v]["edge"]}">'
-        f'<div class="n">{n}</div><div class="label">{VERDICT_STYLES[v]["mark"]} {esc(v)}</div>'
-        f"</div>"
-        for v, n in counts.items()
-    )
-    return f'<div class="totals">{tiles}</div>{_bar(counts)}'
+def _article_label(article: str) -> str:
+    """The short name tables use: "000" for "000_741e8016b0056d08.txt"."""
+    return article.split("_")[0]
 
 
-def _article_cards(scored: Sequence[ScoredClaim]) -> str:
+def claim_row(s: ScoredClaim) -> dict[str, Any]:
+    """One claim as the page shows it: plain text for every cell, the link if its page exists."""
+    return {
+        "id": s.claim.id,
+        "verdict": s.verdict,
+        "claim": s.claim.claim,
+        "href": s.href,
+        "article": _article_label(s.claim.article),
+        "as_of": s.claim.as_of,
+        "claimed": s.claimed_text,
+        "measured": _measured_text(s),
+        "explanation": s.explanation,
+    }
+
+
+def article_cards(scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
+    """Per article: its file, the as-of date most of its rows use, and its verdict counts."""
     by_article: dict[str, list[ScoredClaim]] = defaultdict(list)
     for s in scored:
         by_article[s.claim.article].append(s)
-    cards = []
-    for article, rows in sorted(by_article.items()):
-        counts = verdict_counts(rows)
-        as_of = Counter(r.claim.as_of for r in rows).most_common(1)[0][0]
-        chips = "".join(chip(v, n) for v, n in counts.items() if n)
-        cards.append(
-            f'<div class="card"><h3>Article {esc(article.split("_")[0])}</h3>'
-            f'<div class="meta"><code>{esc(article)}</code><br>numbers as of <b>{esc(as_of)}'
-            f"</b> · {len(rows)} claims</div>{_bar(counts)}<div>{chips}</div></div>"
-        )
-    return f'<div class="cards">{"".join(cards)}</div>'
+    return [
+        {
+            "label": _article_label(article),
+            "file": article,
+            "as_of": Counter(r.claim.as_of for r in rows).most_common(1)[0][0],
+            "n_claims": len(rows),
+            "counts": verdict_counts(rows),
+        }
+        for article, rows in sorted(by_article.items())
+    ]
 
 
-def _claim_cell(s: ScoredClaim) -> str:
-    text = esc(s.claim.claim)
-    link = f'<a href="{esc(s.href)}">{text}</a>' if s.href else text
-    return f'{link}<br><code class="muted">{esc(s.claim.id)}</code>'
-
-
-def _family_tables(scored: Sequence[ScoredClaim]) -> str:
+def family_sections(scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
+    """One table per family in ledger order, worst verdict first within it."""
     by_family: dict[str, list[ScoredClaim]] = defaultdict(list)
     for s in scored:
         by_family[s.claim.family].append(s)
@@ -328,140 +281,78 @@ def _family_tables(scored: Sequence[ScoredClaim]) -> str:
     sections = []
     for family in ledger_api.FAMILIES:
         rows = sorted(by_family.get(family, []), key=lambda s: (order[s.verdict], s.claim.id))
-        if not rows:
-            continue
-        chips = "".join(chip(v, n) for v, n in verdict_counts(rows).items() if n)
-        body = "".join(
-            f"<tr><td>{chip(s.verdict)}</td><td>{_claim_cell(s)}</td>"
-            f"<td>{esc(s.claim.article.split('_')[0])}</td><td class='num'>{esc(s.claim.as_of)}"
-            f"</td><td class='val'>{esc(s.claimed_text)}"
-            f"</td><td class='val'>{esc(_measured_text(s))}</td>"
-            f"<td class='why'>{esc(s.explanation)}</td></tr>"
-            for s in rows
-        )
-        sections.append(
-            f'<h3 id="family-{esc(family)}">{esc(FAMILY_TITLES[family])} '
-            f'<span class="muted">({len(rows)})</span> {chips}</h3>'
-            "<table><thead><tr><th>verdict</th><th>claim (paraphrased)</th><th>article</th>"
-            "<th>as of</th><th>claimed</th><th>measured</th><th>why</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>"
-        )
-    return "".join(sections)
+        if rows:
+            sections.append(
+                {
+                    "id": family,
+                    "title": FAMILY_TITLES[family],
+                    "counts": verdict_counts(rows),
+                    "rows": [claim_row(s) for s in rows],
+                }
+            )
+    return sections
 
 
-def _measured_text(s: ScoredClaim) -> str:
-    return "—" if s.measured is None else verdicts.fmt_value(s.measured, s.claim.unit)
+def group_rows(groups: Sequence[GroupConsistency]) -> list[dict[str, Any]]:
+    """Consistency groups as table rows, each member's figure in as-of order."""
+    return [
+        {
+            "group": g.group,
+            "family": g.family,
+            "status": g.status,
+            "conflict": g.status != NO_CONFLICT,
+            "members": [
+                {
+                    "article": _article_label(m.claim.article),
+                    "as_of": m.claim.as_of,
+                    "claimed": m.claimed_text,
+                    "measured": None if m.measured is None else _measured_text(m),
+                    "verdict": m.verdict,
+                }
+                for m in sorted(g.members, key=lambda m: (m.claim.as_of, m.claim.article))
+            ],
+        }
+        for g in groups
+    ]
 
 
-def _consistency_table(groups: Sequence[GroupConsistency]) -> str:
-    """Conflicting groups in full; the rest folded under a <details> to keep the page short."""
-    if not groups:
-        return "<p class='muted'>No claim appears in more than one article.</p>"
-    conflicts = [g for g in groups if g.status != NO_CONFLICT]
-    calm = [g for g in groups if g.status == NO_CONFLICT]
-    table = _group_table(conflicts) if conflicts else "<p>No conflicts between articles.</p>"
-    if calm:
-        table += (
-            f"<details><summary>{len(calm)} more group(s) with no conflict found</summary>"
-            f"{_group_table(calm)}</details>"
-        )
-    return table
+_VINTAGE_COLUMNS = ("series", "source", "origin", "sha256", "first", "last", "rows", "retrieved")
 
 
-def _group_table(groups: Sequence[GroupConsistency]) -> str:
-    body = []
-    for g in groups:
-        entries = "<br>".join(
-            f"<b>{esc(m.claim.article.split('_')[0])}</b> (as of {esc(m.claim.as_of)}): claims "
-            f"{esc(m.claimed_text)}"
-            + (f", measured {esc(_measured_text(m))}" if m.measured is not None else "")
-            + f" {chip(m.verdict)}"
-            for m in sorted(g.members, key=lambda m: (m.claim.as_of, m.claim.article))
-        )
-        status_style = "" if g.status == NO_CONFLICT else "color:#7f1d1d;font-weight:700"
-        body.append(
-            f"<tr><td><code>{esc(g.group)}</code><br><span class='muted'>{esc(g.family)}</span>"
-            f"</td><td style='{status_style}'>{esc(g.status)}</td><td>{entries}</td></tr>"
-        )
-    return (
-        "<table><thead><tr><th>claim group</th><th>consistency</th><th>what each article says"
-        f"</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
-    )
+def vintage_table(files: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The cited data files and the columns any of them fills."""
+    columns = [k for k in _VINTAGE_COLUMNS if any(f.get(k) not in (None, "") for f in files)]
+    return {"columns": columns, "files": list(files)}
 
 
-def _pages_list(pages: Sequence[Path]) -> str:
-    if not pages:
-        return "<p class='muted'>No notebook reports have been built yet (run make reports).</p>"
-    items = "".join(f'<li><a href="{esc(p.name)}">{esc(p.stem)}</a></li>' for p in pages)
-    return f'<ul class="pages">{items}</ul>'
-
-
-def _vintage_table(files: Sequence[Mapping[str, Any]]) -> str:
-    if not files:
-        return "<p class='muted'>No recorded result cites a data file yet.</p>"
-    known = ("series", "source", "origin", "sha256", "first", "last", "rows", "retrieved")
-    keys = [k for k in known if any(f.get(k) not in (None, "") for f in files)]
-    head = "".join(f"<th>{k}</th>" for k in keys)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td class='{'wrap' if k in ('origin', 'sha256') else 'num'}'>{esc(f.get(k, ''))}</td>"
-            for k in keys
-        )
-        + "</tr>"
-        for f in files
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def render_index(
+def index_context(
     scored: Sequence[ScoredClaim],
     pages: Sequence[Path],
     built_at: str,
     orphans: Sequence[str] = (),
-) -> str:
-    """The landing page: totals, article report cards, family tables, consistency, vintage."""
-    articles = len({s.claim.article for s in scored})
-    orphan_note = (
-        f"<p class='muted'>Results with no ledger row (ignored): {esc(', '.join(orphans))}</p>"
-        if orphans
-        else ""
-    )
-    family_links = " · ".join(
-        f'<a href="#family-{f}">{esc(FAMILY_TITLES[f])}</a>'
-        for f in ledger_api.FAMILIES
-        if any(s.claim.family == f for s in scored)
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Small-cap claims scorecard</title><style>{_CSS}</style></head>
-<body><main>
-<h1>Small-cap claims scorecard</h1>
-<p class="lede">{len(scored)} claims from {articles} articles about the Russell 2000 beating the
-S&amp;P 500 in January 2026, each checked by a stated rule against pinned market data.
-Built {esc(built_at)}.</p>
-{_totals_html(scored)}
-<p class="muted">Verdicts come from the ledger's rules (<code>data/claims.yaml</code>);
-click a claim to open the notebook section that measured it.</p>
-<h2>Report card by article</h2>
-{_article_cards(scored)}
-<h2>Where the articles disagree</h2>
-<p class="muted">Claims about the same quantity in different articles (ledger groups), with
-each article's as-of date, the figure it gives and what the data shows.</p>
-{_consistency_table(consistency(scored))}
-<h2>Claims by family</h2>
-<p>{family_links}</p>
-{_family_tables(scored)}
-{orphan_note}
-<h2>Notebook reports</h2>
-{_pages_list(pages)}
-<h2>Data vintage</h2>
-{_vintage_table(data_vintage(scored))}
-<footer>Built {esc(built_at)} by <code>python -m helpers scorecard</code> from the ledger and
-reports/results/*.json. Machine-readable: <a href="claims.csv">claims.csv</a>.</footer>
-</main></body></html>
-"""
+) -> dict[str, Any]:
+    """Everything the scorecard template shows, computed here so the template only lays out."""
+    groups = consistency(scored)
+    return {
+        "css": (Path(__file__).parent / "templates" / "scorecard.css").read_text(encoding="utf-8"),
+        "styles": VERDICT_STYLES,
+        "built_at": built_at,
+        "n_claims": len(scored),
+        "n_articles": len({s.claim.article for s in scored}),
+        "totals": verdict_counts(scored),
+        "articles": article_cards(scored),
+        "conflicts": group_rows([g for g in groups if g.status != NO_CONFLICT]),
+        "calm": group_rows([g for g in groups if g.status == NO_CONFLICT]),
+        "families": family_sections(scored),
+        "orphans": list(orphans),
+        "pages": [{"href": p.name, "title": p.stem} for p in pages],
+        "vintage": vintage_table(data_vintage(scored)),
+    }
+
+
+def render_index(context: Mapping[str, Any]) -> str:
+    """The landing page from index_context()."""
+    return _templates().get_template("scorecard.html.j2").render(context)
 
 
 # ------------------------------------------------------------------ entry point
@@ -488,5 +379,6 @@ def build_scorecard(
     stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     csv_path = write_csv(scored, reports / "claims.csv")
     html_path = reports / "index.html"
-    write_text_atomic(html_path, render_index(scored, report_pages(reports), stamp, orphans))
+    context = index_context(scored, report_pages(reports), stamp, orphans)
+    write_text_atomic(html_path, render_index(context))
     return csv_path, html_path
