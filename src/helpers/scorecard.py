@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,17 +23,40 @@ from typing import Any
 import jinja2
 
 from helpers import claims as ledger_api
-from helpers import verdicts
+from helpers import tables, verdicts
 from helpers.claims import VERDICT_STYLES, Claim, Ledger
 from helpers.config import reports_dir
 from helpers.files import write_text_atomic
 
-CSV_COLUMNS = (
-    "claim_id", "article", "family", "group", "as_of", "claim", "claimed", "measured", "unit",
-    "verdict", "testability", "rule", "notebook", "explanation", "data_files",
-)  # fmt: skip
-# Columns holding JSON text in the CSV, so values round-trip with their types.
-JSON_COLUMNS = ("claimed", "measured", "rule")
+# claims.csv, column by column: the codebook shown on the page and written beside the CSV.
+CODEBOOK = {
+    "claim_id": "Stable id of the ledger row (data/claims.yaml); reports anchor it as claim-<id>.",
+    "article": "File name of the article under ../shared/articles the claim comes from.",
+    "family": "Topic: streak, record, return, valuation, rates, breadth, analog or other.",
+    "group": "Ledger group: rows of one group measure the same quantity, across articles.",
+    "as_of": "ISO date of the close the article's figure refers to (stated or inferred).",
+    "claim": "Our paraphrase of the claim (never the article's own sentence).",
+    "claimed": "The figure the article gives: a number, ISO date, true/false or text; "
+    "a list is a JSON array.",
+    "judged_against": "The measured values that make the claim supported, then partly "
+    "supported, from its rule; anything outside is refuted.",
+    "measured": "What the notebook measured, in the claim's unit (same types as claimed); "
+    "empty when nothing was measured.",
+    "unit": "Unit of claimed and measured (percent = 8.0 means 8 %, pp = percentage points).",
+    "verdict": "supported, partly supported, refuted, not testable, or pending.",
+    "testability": "data (measured directly), proxy (a stand-in series) or not_testable.",
+    "rule": "The resolved rule as JSON: what is measured, comparator and tolerance bands.",
+    "notebook": "The notebook that measured the claim; its report is <notebook>.html.",
+    "explanation": "The verdict in words, or why the claim cannot be tested.",
+    "data_files": "Data files behind the measurement: relative name and the first 12 hex "
+    "digits of its sha256, separated by '; '.",
+}
+CSV_COLUMNS = tuple(CODEBOOK)
+# Columns holding JSON text in the CSV; claimed and measured are JSON only when not a scalar.
+JSON_COLUMNS = ("rule",)
+VALUE_COLUMNS = ("claimed", "measured")
+# How many repeated errors the bottom line names.
+BOTTOM_LINE_ERRORS = 3
 # Worst first: a reader scanning a table meets what does not hold before what does.
 VERDICT_ORDER = (
     verdicts.REFUTED, verdicts.PARTLY, verdicts.SUPPORTED, verdicts.PENDING, verdicts.NOT_TESTABLE,
@@ -61,6 +86,7 @@ class ScoredClaim:
     notebook: str
     data_files: tuple[dict, ...]
     href: str | None
+    judged_against: str = ""
 
 
 # ------------------------------------------------------------------ assembling rows
@@ -76,6 +102,7 @@ def _score(ledger: Ledger, item: Claim, result: dict | None, reports: Path) -> S
     claimed = {
         "claimed_text": verdicts.describe_claimed(rule, item.claimed_value, item.unit),
         "claimed_interval": verdicts.claimed_interval(rule, item.claimed_value),
+        "judged_against": verdicts.describe_bands(rule, item.claimed_value, item.unit),
     }
     if result is not None:
         notebook = str(result.get("notebook") or item.notebook)
@@ -107,8 +134,20 @@ def _score(ledger: Ledger, item: Claim, result: dict | None, reports: Path) -> S
     )
 
 
+def csv_value(value: Any) -> str:
+    """A claimed or measured value as a spreadsheet reads it: plain when a scalar (true/false
+    for booleans, empty for none), JSON when a list or mapping."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
 def csv_record(scored: ScoredClaim) -> dict[str, str]:
-    """The claims.csv row; JSON_COLUMNS hold JSON so numbers, dates and lists round-trip."""
+    """The claims.csv row: scalars plain, lists and the rule as JSON (see CODEBOOK)."""
     item = scored.claim
     row = {
         "claim_id": item.id,
@@ -117,8 +156,9 @@ def csv_record(scored: ScoredClaim) -> dict[str, str]:
         "group": item.group,
         "as_of": item.as_of,
         "claim": item.claim,
-        "claimed": item.claimed_value,
-        "measured": scored.measured,
+        "claimed": csv_value(item.claimed_value),
+        "judged_against": scored.judged_against,
+        "measured": csv_value(scored.measured),
         "unit": item.unit,
         "verdict": scored.verdict,
         "testability": item.testability,
@@ -133,9 +173,9 @@ def csv_record(scored: ScoredClaim) -> dict[str, str]:
 
 
 def _file_label(source: Mapping[str, Any]) -> str:
-    sha = str(source.get("sha256") or "")[:12]
-    origin = str(source.get("origin", source.get("series", "?")))
-    return f"{origin} (sha256 {sha})" if sha else origin
+    name = tables.file_name(source)
+    sha = source.get("sha256")
+    return f"{name} (sha256 {tables.short_hash(sha)})" if sha else name
 
 
 def write_csv(scored: Iterable[ScoredClaim], path: Path) -> Path:
@@ -143,6 +183,16 @@ def write_csv(scored: Iterable[ScoredClaim], path: Path) -> Path:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     writer.writerows(csv_record(s) for s in scored)
+    write_text_atomic(path, buffer.getvalue())
+    return path
+
+
+def write_codebook(path: Path) -> Path:
+    """claims_codebook.csv: one row per claims.csv column and what it holds."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["column", "meaning"])
+    writer.writerows(CODEBOOK.items())
     write_text_atomic(path, buffer.getvalue())
     return path
 
@@ -218,7 +268,7 @@ def _clash(a: ScoredClaim, b: ScoredClaim) -> bool:
     return a_high < b_low or b_high < a_low
 
 
-# ------------------------------------------------------------------ HTML
+# ------------------------------------------------------------------ what the page says
 
 
 def _templates() -> jinja2.Environment:
@@ -226,7 +276,6 @@ def _templates() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("helpers", "templates"),
         autoescape=True,
-        trim_blocks=False,
         undefined=jinja2.StrictUndefined,
     )
 
@@ -250,26 +299,136 @@ def claim_row(s: ScoredClaim) -> dict[str, Any]:
         "article": _article_label(s.claim.article),
         "as_of": s.claim.as_of,
         "claimed": s.claimed_text,
+        "judged_against": s.judged_against,
         "measured": _measured_text(s),
         "explanation": s.explanation,
     }
 
 
-def article_cards(scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
-    """Per article: its file, the as-of date most of its rows use, and its verdict counts."""
+def bottom_line(scored: Sequence[ScoredClaim]) -> dict[str, Any]:
+    """The headline numbers and the errors repeated across the most articles."""
+    counts = verdict_counts(scored)
+    tested = sum(counts[v] for v in (verdicts.SUPPORTED, verdicts.PARTLY, verdicts.REFUTED))
+    return {
+        "n_claims": len(scored),
+        "n_articles": len({s.claim.article for s in scored}),
+        "n_tested": tested,
+        "counts": counts,
+        "errors": repeated_errors(scored)[:BOTTOM_LINE_ERRORS],
+    }
+
+
+def repeated_errors(scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
+    """Refuted claims by ledger group, the group refuted in the most articles first.
+
+    An error several articles repeat is the one most readers met, which is what makes it
+    consequential here; each article's figure links to its evidence.
+    """
+    by_group: dict[str, list[ScoredClaim]] = defaultdict(list)
+    for s in scored:
+        if s.verdict == verdicts.REFUTED:
+            by_group[s.claim.group].append(s)
+    ranked = sorted(
+        by_group.items(),
+        key=lambda kv: (-len({m.claim.article for m in kv[1]}), -len(kv[1]), kv[0]),
+    )
+    return [
+        {
+            "group": group,
+            "claim": members[0].claim.claim,
+            "n_articles": len({m.claim.article for m in members}),
+            "members": [claim_row(m) for m in sorted(members, key=lambda m: m.claim.id)],
+        }
+        for group, members in ranked
+    ]
+
+
+def contrast_example(scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
+    """Two claims of one group judged against the same measurement with different verdicts,
+    because their words carry different tolerances: the live example of how terms work.
+    Falls back to one partly supported claim; empty when there is neither."""
+    by_group: dict[str, list[ScoredClaim]] = defaultdict(list)
+    for s in scored:
+        if verdicts.is_number(s.measured) and s.claim.rule.get("term"):
+            by_group[s.claim.group].append(s)
+    for members in by_group.values():
+        for a in members:
+            for b in members:
+                if a.measured == b.measured and _worse(a, b):
+                    return [_example_row(a), _example_row(b)]
+    partly = [s for s in scored if s.verdict == verdicts.PARTLY and s.claim.rule.get("term")]
+    return [_example_row(partly[0])] if partly else []
+
+
+def _worse(a: ScoredClaim, b: ScoredClaim) -> bool:
+    return VERDICT_ORDER.index(a.verdict) < VERDICT_ORDER.index(b.verdict)
+
+
+def _example_row(s: ScoredClaim) -> dict[str, Any]:
+    return {**claim_row(s), "term": s.claim.rule["term"]}
+
+
+def term_rows(ledger: Ledger, scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
+    """Each tolerance term of the ledger, what it means and how many claims use it."""
+    used = Counter(s.claim.rule.get("term") for s in scored)
+    return [
+        {"name": name, "meaning": " ".join(str(spec.get("meaning", "")).split()), "n": used[name]}
+        for name, spec in ledger.terms.items()
+        if used[name]
+    ]
+
+
+def _reasons(rows: Iterable[ScoredClaim]) -> list[dict[str, Any]]:
+    """Claims grouped by the ledger's testability note, the most common reason first."""
+    by_note: dict[str, list[ScoredClaim]] = defaultdict(list)
+    for s in rows:
+        by_note[s.claim.testability_note].append(s)
+    ranked = sorted(by_note.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return [{"note": note, "claims": [claim_row(m) for m in members]} for note, members in ranked]
+
+
+def methods(scored: Sequence[ScoredClaim]) -> dict[str, Any]:
+    """Methods and limitations from the ledger and results: the data, the proxies, what could
+    not be tested and why, and the readings a rule fixes where a figure could be read two ways."""
+    files = data_vintage(scored)
+    readings = {
+        key: Counter(str(s.claim.rule[key]) for s in scored if key in s.claim.rule)
+        for key in ledger_api.RULE_CHOICES
+    }
+    return {
+        "n_files": len(files),
+        "sources": sorted({str(f.get("source")) for f in files if f.get("source")}),
+        "last": max((str(f["last"]) for f in files if f.get("last")), default=None),
+        "proxies": _reasons(s for s in scored if s.claim.testability == "proxy"),
+        "not_testable": _reasons(s for s in scored if s.verdict == verdicts.NOT_TESTABLE),
+        "readings": [
+            {"key": key, "counts": dict(values.most_common()), "n": sum(values.values())}
+            for key, values in readings.items()
+            if values
+        ],
+    }
+
+
+def article_cards(ledger: Ledger, scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
+    """Per article: the ledger's description and as-of date, its claim and verdict counts."""
     by_article: dict[str, list[ScoredClaim]] = defaultdict(list)
     for s in scored:
         by_article[s.claim.article].append(s)
-    return [
-        {
-            "label": _article_label(article),
-            "file": article,
-            "as_of": Counter(r.claim.as_of for r in rows).most_common(1)[0][0],
-            "n_claims": len(rows),
-            "counts": verdict_counts(rows),
-        }
-        for article, rows in sorted(by_article.items())
-    ]
+    cards = []
+    for article, rows in sorted(by_article.items()):
+        described = ledger.articles.get(article)
+        common_as_of = Counter(r.claim.as_of for r in rows).most_common(1)[0][0]
+        cards.append(
+            {
+                "label": _article_label(article),
+                "file": article,
+                "description": described.description if described else "",
+                "as_of": described.as_of if described else common_as_of,
+                "n_claims": len(rows),
+                "counts": verdict_counts(rows),
+            }
+        )
+    return cards
 
 
 def family_sections(scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
@@ -316,37 +475,54 @@ def group_rows(groups: Sequence[GroupConsistency]) -> list[dict[str, Any]]:
     ]
 
 
-_VINTAGE_COLUMNS = ("series", "source", "origin", "sha256", "first", "last", "rows", "retrieved")
+def vintage_rows(files: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The cited data files by relative name and short hash."""
+    return tables.provenance(files).fillna(tables.MISSING).to_dict("records")
 
 
-def vintage_table(files: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The cited data files and the columns any of them fills."""
-    columns = [k for k in _VINTAGE_COLUMNS if any(f.get(k) not in (None, "") for f in files)]
-    return {"columns": columns, "files": list(files)}
+def page_title(page: Path) -> str:
+    """A report's <title> (its notebook's first heading), else its file stem."""
+    found = _TITLE.search(page.read_text(encoding="utf-8", errors="replace"))
+    return html.unescape(found.group(1)).strip() if found else page.stem
+
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def tiles(counts: Mapping[str, int]) -> dict[str, int]:
+    """The verdict tiles: every verdict, except pending when nothing is pending."""
+    return {v: n for v, n in counts.items() if n or v != verdicts.PENDING}
 
 
 def index_context(
+    ledger: Ledger,
     scored: Sequence[ScoredClaim],
     pages: Sequence[Path],
     built_at: str,
     orphans: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Everything the scorecard template shows, computed here so the template only lays out."""
+    """Everything the scorecard template shows, computed here so the template only lays out.
+
+    Optional keys the template also reads: `vintage_diff` and `build_info`.
+    """
     groups = consistency(scored)
     return {
         "css": (Path(__file__).parent / "templates" / "scorecard.css").read_text(encoding="utf-8"),
         "styles": VERDICT_STYLES,
         "built_at": built_at,
-        "n_claims": len(scored),
-        "n_articles": len({s.claim.article for s in scored}),
-        "totals": verdict_counts(scored),
-        "articles": article_cards(scored),
+        "bottom": bottom_line(scored),
+        "tiles": tiles(verdict_counts(scored)),
+        "example": contrast_example(scored),
+        "terms": term_rows(ledger, scored),
+        "methods": methods(scored),
+        "codebook": CODEBOOK,
+        "articles": article_cards(ledger, scored),
         "conflicts": group_rows([g for g in groups if g.status != NO_CONFLICT]),
         "calm": group_rows([g for g in groups if g.status == NO_CONFLICT]),
         "families": family_sections(scored),
         "orphans": list(orphans),
-        "pages": [{"href": p.name, "title": p.stem} for p in pages],
-        "vintage": vintage_table(data_vintage(scored)),
+        "pages": [{"href": p.name, "title": page_title(p)} for p in pages],
+        "vintage": vintage_rows(data_vintage(scored)),
     }
 
 
@@ -378,7 +554,8 @@ def build_scorecard(
     orphans = sorted(set(recorded) - set(book.by_id()))
     stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     csv_path = write_csv(scored, reports / "claims.csv")
+    write_codebook(reports / "claims_codebook.csv")
     html_path = reports / "index.html"
-    context = index_context(scored, report_pages(reports), stamp, orphans)
+    context = index_context(book, scored, report_pages(reports), stamp, orphans)
     write_text_atomic(html_path, render_index(context))
     return csv_path, html_path
