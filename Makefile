@@ -40,7 +40,8 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 REPORTS := $(NOTEBOOKS:notebooks/%.ipynb=reports/%.html)
 HELPERS_SRC := $(shell find src/helpers -name '*.py')
 
-.PHONY: help setup reports accept-verdicts vintage lock test lint lab bench clean clean-data FORCE
+.PHONY: help setup reports accept-verdicts vintage lock screenshots test lint lab bench clean \
+	clean-data FORCE
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -89,6 +90,9 @@ reports/%.html: notebooks/%.ipynb $(HELPERS_SRC) $(LEDGER) $(DATA_STAMP) | $(SET
 
 reports/index.html: $(REPORTS) $(LEDGER) $(HELPERS_SRC) $(wildcard reports/results/*.json) | $(SETUP_STAMP)
 	$(PY) -m helpers scorecard
+
+screenshots: $(SETUP_STAMP) ## render every report page in headless Chromium (1400 and 390 px) into reports/screenshots/
+	$(PY) scripts/screenshots.py
 
 test: $(SETUP_STAMP) ## run the test suite (set SNAPSHOT_DIR to include snapshot tests)
 	$(PY) -m pytest

@@ -55,8 +55,12 @@ class LedgerFixture:
         self.articles.mkdir()
         (self.articles / ARTICLE).write_text("text")
 
-    def write(self, rows: list[dict], terms: dict | None = None) -> Path:
+    def write(
+        self, rows: list[dict], terms: dict | None = None, articles: dict | None = None
+    ) -> Path:
         doc = {"terms": TERMS if terms is None else terms, "claims": rows}
+        if articles is not None:
+            doc["articles"] = articles
         self.path.write_text(yaml.safe_dump(doc, sort_keys=False))
         return self.path
 
@@ -346,9 +350,35 @@ def test_the_real_ledger_validates():
 
 
 def test_the_real_ledger_every_family_and_article_is_covered():
-    rows = claims.load_ledger()
-    assert {r.family for r in rows} == set(claims.FAMILIES)
-    assert len({r.article for r in rows}) == 5
+    ledger = claims.read_ledger()
+    assert {r.family for r in ledger.claims} == set(claims.FAMILIES)
+    assert len({r.article for r in ledger.claims}) == 5
+    assert set(ledger.articles) == {r.article for r in ledger.claims}
+
+
+DESCRIBED = {ARTICLE: {"as_of": "2026-01-14", "description": "Argues something, in our words."}}
+
+
+def test_described_articles_validate_and_are_read(ledger):
+    ledger.write([GOOD_ROW], articles=DESCRIBED)
+    claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    article = claims.read_ledger(ledger.path).articles[ARTICLE]
+    assert (article.as_of, article.label) == ("2026-01-14", "000")
+
+
+@pytest.mark.parametrize(
+    ("articles", "message"),
+    [
+        ({"999_other.txt": DESCRIBED[ARTICLE]}, "missing from `articles:`"),
+        ({**DESCRIBED, "999_other.txt": DESCRIBED[ARTICLE]}, "no claim cites it"),
+        ({ARTICLE: {**DESCRIBED[ARTICLE], "as_of": "2026-01-15"}}, "none of its rows'"),
+        ({ARTICLE: {"as_of": "2026-01-14"}}, "no `description`"),
+    ],
+)
+def test_article_entries_are_checked(ledger, articles, message):
+    ledger.write([GOOD_ROW], articles=articles)
+    with pytest.raises(LedgerError, match=re.escape(message)):
+        claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
 
 
 def test_the_real_ledger_writes_in_the_past_n_years_out_as_its_start():

@@ -112,12 +112,28 @@ def reports(tmp_path, monkeypatch) -> Reports:
     return Reports(tmp_path, monkeypatch)
 
 
+def plain(text: str):
+    """A claims.csv value as a reader's code would parse it by the codebook."""
+    if text == "":
+        return None
+    if text in ("true", "false"):
+        return text == "true"
+    if text[0] in "[{":
+        return json.loads(text)
+    try:
+        return float(text) if any(c in text for c in ".eE") else int(text)
+    except ValueError:
+        return text
+
+
 def read_csv(path: Path) -> dict[str, dict]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for r in rows:
         for column in scorecard.JSON_COLUMNS:
             r[column] = json.loads(r[column])
+        for column in scorecard.VALUE_COLUMNS:
+            r[column] = plain(r[column])
     return {r["claim_id"]: r for r in rows}
 
 
@@ -174,7 +190,7 @@ def parse(path: Path) -> Links:
 def test_every_local_link_resolves_and_every_claim_fragment_exists(reports):
     _, index = reports.build()
     page = parse(index)
-    claim_links = [h for h in page.hrefs if "#claim-" in h]
+    claim_links = {h for h in page.hrefs if "#claim-" in h}
     assert len(claim_links) == 2  # a-months has a result but no built report: no link
     for href in page.hrefs:
         parts = urlsplit(href)
@@ -203,6 +219,59 @@ def test_index_shows_totals_and_lists_reports(reports):
     assert '<div class="n">2</div>' in text
     assert 'href="01_demo.html"' in text
     assert "http://" not in text and "https://" not in text and "<script" not in text
+
+
+def test_scalars_are_plain_and_every_column_has_a_codebook_entry(reports):
+    csv_path, index = reports.build()
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        rows = {r["claim_id"]: r for r in csv.DictReader(handle)}
+    assert (rows["a-streak-9"]["measured"], rows["a-opinion"]["measured"]) == ("9", "")
+    assert rows["a-months"]["claimed"] == '["2025-09", "2025-12"]'
+    assert rows["a-streak-9"]["judged_against"] == "supported at 9 sessions"
+    with (reports.root / "claims_codebook.csv").open(encoding="utf-8", newline="") as handle:
+        codebook = {r["column"]: r["meaning"] for r in csv.DictReader(handle)}
+    assert list(codebook) == list(scorecard.CSV_COLUMNS) and all(codebook.values())
+    text = index.read_text(encoding="utf-8")
+    assert 'href="claims.csv"' in text and 'href="claims_codebook.csv"' in text
+
+
+def test_the_bottom_line_counts_and_names_the_repeated_error(reports):
+    _, index = reports.build()
+    text = index.read_text(encoding="utf-8")
+    assert "2 of the 3 claims the data can test hold" in text
+    assert "paraphrase of b-streak-10</b> Refuted in 1 article" in text
+    assert '<a href="01_demo.html#claim-b-streak-10">article 001</a>' in text
+
+
+def test_pending_tile_shows_only_when_something_is_pending():
+    counts = dict.fromkeys(scorecard.VERDICT_ORDER, 1)
+    assert verdicts.PENDING in scorecard.tiles(counts)
+    assert verdicts.PENDING not in scorecard.tiles({**counts, verdicts.PENDING: 0})
+
+
+def test_ledger_text_is_escaped_and_articles_are_described(reports):
+    ledger = yaml.safe_load(reports.ledger.read_text())
+    ledger["claims"][0]["claim"] = "<script>alert(1)</script>"
+    ledger["articles"] = {
+        name: {"as_of": as_of, "description": f"argues {name}"}
+        for name, as_of in {r["article"]: r["as_of"] for r in ROWS}.items()
+    }
+    reports.ledger.write_text(yaml.safe_dump(ledger))
+    text = reports.build()[1].read_text(encoding="utf-8")
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "argues 000_a.txt" in text
+
+
+def test_contrast_example_pairs_one_measurement_with_two_verdicts():
+    def judged(claim_id, term, verdict):
+        item = claims.Claim(
+            claim_id, "ytd", "a", "d", "", "return", "c", {"value": 1}, {"term": term}, "n",
+            "data", "",
+        )  # fmt: skip
+        return scorecard.ScoredClaim(item, "", None, verdict, "", 6.84, "n", (), None)
+
+    rows = [judged("x", "approximately", verdicts.PARTLY), judged("y", "as_stated", "refuted")]
+    assert [r["id"] for r in scorecard.contrast_example(rows)] == ["y", "x"]
 
 
 def test_index_names_results_without_a_ledger_row(reports):

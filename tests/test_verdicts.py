@@ -241,3 +241,87 @@ def test_partly_band_is_never_narrower_than_tolerance(claimed, tol):
     rule = {"comparator": "equal", "tolerance": {"abs": tol}, "partly": {"abs": tol / 2}}
     assert v.evaluate(rule, claimed, claimed + tol).verdict == v.SUPPORTED
     assert v.evaluate(rule, claimed, claimed + tol * 1.5 + 1).verdict == v.REFUTED
+
+
+# ------------------------------------------------------------------ bands a reader can see
+
+AS_STATED = {"comparator": "equal", "tolerance": {"abs": 0.05}, "partly": {"abs": 0.5}}
+
+
+@pytest.mark.parametrize(
+    ("rule", "claimed", "text"),
+    [
+        (AS_STATED, 5.8, "supported within 5.75–5.85, partly within 5.3–6.3"),
+        ({"comparator": "equal", "tolerance": {"abs": 0}}, 9, "supported at 9"),
+        (
+            {"comparator": "at_least", "strict": True, "partly": {"abs": 0.5, "rel": 0.1}},
+            50,
+            "supported above 50, partly from 45",
+        ),
+        ({"comparator": "at_most", "strict": False}, 5, "supported up to 5"),
+        ({"comparator": "range"}, [24, 28], "supported within 24–28"),
+        (
+            {"comparator": "date", "granularity": "year", "partly": {"abs": 1}},
+            "1990",
+            "supported in 1990, partly within 1989 to 1991",
+        ),
+        (
+            {"comparator": "date", "granularity": "month", "partly": {"abs": 1}},
+            "1990-01",
+            "supported in 1990-01, partly within 1989-12 to 1990-02",
+        ),
+        ({"comparator": "date"}, "2026-01-02", "supported on 2026-01-02"),
+        ({"comparator": "boolean"}, True, "supported only if yes"),
+        ({"comparator": "none"}, "opinion", ""),
+        (
+            {"comparator": "date", "granularity": "month"},
+            ["2025-09", "2025-12"],
+            "2025-09: supported in 2025-09; 2025-12: supported in 2025-12",
+        ),
+    ],
+)
+def test_describe_bands(rule, claimed, text):
+    assert v.describe_bands(rule, claimed) == text
+
+
+def test_bands_carry_the_unit_and_dates_of_the_claim():
+    assert v.describe_bands(AS_STATED, 5.8, "percent").endswith("5.3–6.3 %")
+    (band,) = v.verdict_bands({"comparator": "at_least", "tolerance": {"abs": 2}}, "2026-01-10")
+    assert (band.low, band.high) == ("2026-01-08", None)
+
+
+def _band_verdict(bands, measured: float) -> str:
+    for band in bands:
+        low_ok = band.low is None or (
+            measured > band.low if band.low_open else measured >= band.low
+        )
+        high_ok = band.high is None or (
+            measured < band.high if band.high_open else measured <= band.high
+        )
+        if low_ok and high_ok:
+            return band.verdict
+    return v.REFUTED
+
+
+@given(
+    comparator=st.sampled_from(["equal", "at_least", "at_most"]),
+    strict=st.booleans(),
+    claimed=st.floats(-100, 100).map(lambda x: round(x, 2)),
+    tolerance=st.floats(0, 5).map(lambda x: round(x, 2)),
+    extra=st.floats(0, 5).map(lambda x: round(x, 2)),
+    offset=st.floats(-12, 12).map(lambda x: round(x, 1)),
+)
+def test_bands_agree_with_evaluate(comparator, strict, claimed, tolerance, extra, offset):
+    """Away from the edges (float slack), the shown band decides exactly as evaluate does."""
+    rule = {
+        "comparator": comparator,
+        "strict": strict,
+        "tolerance": {"abs": tolerance},
+        "partly": {"abs": tolerance + extra},
+    }
+    bands = v.verdict_bands(rule, claimed)
+    edges = [e for b in bands for e in (b.low, b.high) if e is not None]
+    measured = claimed + offset
+    if any(abs(measured - e) < 1e-6 for e in edges):
+        return
+    assert _band_verdict(bands, measured) == v.evaluate(rule, claimed, measured).verdict

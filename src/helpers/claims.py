@@ -202,9 +202,25 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Article:
+    """One article the ledger checks: the close its numbers refer to and what it argues, in
+    our words, so the scorecard can name it for a reader instead of showing a hash."""
+
+    file: str
+    as_of: str
+    description: str
+
+    @property
+    def label(self) -> str:
+        """The short name tables use: "000" for "000_741e8016b0056d08.txt"."""
+        return self.file.split("_")[0]
+
+
+@dataclass(frozen=True)
 class Ledger:
     terms: dict
     claims: list[Claim] = field(default_factory=list)
+    articles: dict[str, Article] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Claim]:
         return {c.id: c for c in self.claims}
@@ -249,8 +265,28 @@ def read_ledger(path: Path | None = None) -> Ledger:
     if not isinstance(terms, dict):
         raise LedgerError(f"{path}: `terms:` must be a mapping", "see the glossary format")
     return Ledger(
-        terms=terms, claims=[_claim_from_row(row, i) for i, row in enumerate(raw["claims"])]
+        terms=terms,
+        claims=[_claim_from_row(row, i) for i, row in enumerate(raw["claims"])],
+        articles=_articles_from(raw.get("articles") or {}, path),
     )
+
+
+def _articles_from(raw: Any, path: Path) -> dict[str, Article]:
+    """The `articles:` mapping (file -> as_of, description); contents are checked later by
+    validate_ledger, so one bad entry is reported with every other problem."""
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise LedgerError(
+            f"{path}: `articles:` must map each file to {{as_of, description}}",
+            "write `000_x.txt: {as_of: '2026-01-14', description: ...}`",
+        )
+    return {
+        str(name): Article(
+            file=str(name),
+            as_of=_iso(entry.get("as_of", "")),
+            description=" ".join(str(entry.get("description") or "").split()),
+        )
+        for name, entry in raw.items()
+    }
 
 
 def _claim_from_row(row: Any, index: int) -> Claim:
@@ -358,7 +394,9 @@ def validate_ledger(
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else repo_root() / "notebooks"
     default_articles = repo_root().parent / "shared" / "articles"
     articles_dir = Path(articles_dir) if articles_dir else default_articles
-    problems = _duplicate_ids(ledger.claims) + _term_problems(ledger.terms)
+    problems = (
+        _duplicate_ids(ledger.claims) + _term_problems(ledger.terms) + _article_problems(ledger)
+    )
     existing_notebooks = {p.stem for p in notebooks_dir.glob("*.ipynb")}
     for item in ledger.claims:
         problems += [f"{item.id}: {p}" for p in _row_problems(ledger, item, existing_notebooks)]
@@ -375,6 +413,31 @@ def validate_ledger(
 def _duplicate_ids(claims: list[Claim]) -> list[str]:
     counts = Counter(c.id for c in claims)
     return [f"duplicate id {i!r} ({n} rows)" for i, n in counts.items() if n > 1]
+
+
+def _article_problems(ledger: Ledger) -> list[str]:
+    """When the ledger describes its articles, every cited article needs a well-formed entry
+    whose as_of is one its rows use, and every entry needs rows."""
+    if not ledger.articles:
+        return []
+    as_of_by_article: dict[str, set[str]] = {}
+    for item in ledger.claims:
+        as_of_by_article.setdefault(item.article, set()).add(item.as_of)
+    problems = [
+        f"article {name}: cited by claims but missing from `articles:`"
+        for name in sorted(set(as_of_by_article) - set(ledger.articles))
+    ]
+    for name, entry in ledger.articles.items():
+        if name not in as_of_by_article:
+            problems.append(f"article {name}: listed under `articles:` but no claim cites it")
+        elif entry.as_of not in as_of_by_article[name]:
+            problems.append(
+                f"article {name}: as_of {entry.as_of!r} is none of its rows' "
+                f"({', '.join(sorted(as_of_by_article[name]))})"
+            )
+        if not entry.description:
+            problems.append(f"article {name}: no `description` (what it argues, in our words)")
+    return problems
 
 
 def _term_problems(terms: Mapping[str, Any]) -> list[str]:

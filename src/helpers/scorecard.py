@@ -13,24 +13,50 @@ import datetime as dt
 import html
 import io
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from helpers import claims as ledger_api
-from helpers import verdicts
+from helpers import tables, verdicts
 from helpers.claims import VERDICT_STYLES, Claim, Ledger
 from helpers.config import reports_dir
 from helpers.files import write_text_atomic
 
-CSV_COLUMNS = (
-    "claim_id", "article", "family", "group", "as_of", "claim", "claimed", "measured", "unit",
-    "verdict", "testability", "rule", "notebook", "explanation", "data_files",
-)  # fmt: skip
-# Columns holding JSON text in the CSV, so values round-trip with their types.
-JSON_COLUMNS = ("claimed", "measured", "rule")
+# claims.csv, column by column: the codebook shown on the page and written beside the CSV.
+CODEBOOK = {
+    "claim_id": "Stable id of the ledger row (data/claims.yaml); reports anchor it as claim-<id>.",
+    "article": "File name of the article under ../shared/articles the claim comes from.",
+    "family": "Topic: streak, record, return, valuation, rates, breadth, analog or other.",
+    "group": "Ledger group: rows of one group measure the same quantity, across articles.",
+    "as_of": "ISO date of the close the article's figure refers to (stated or inferred).",
+    "claim": "Our paraphrase of the claim (never the article's own sentence).",
+    "claimed": "The figure the article gives: a number, ISO date, true/false or text; "
+    "a list is a JSON array.",
+    "judged_against": "The measured values that make the claim supported, then partly "
+    "supported, from its rule; anything outside is refuted.",
+    "measured": "What the notebook measured, in the claim's unit (same types as claimed); "
+    "empty when nothing was measured.",
+    "unit": "Unit of claimed and measured (percent = 8.0 means 8 %, pp = percentage points).",
+    "verdict": "supported, partly supported, refuted, not testable, or pending.",
+    "testability": "data (measured directly), proxy (a stand-in series) or not_testable.",
+    "rule": "The resolved rule as JSON: what is measured, comparator and tolerance bands.",
+    "notebook": "The notebook that measured the claim; its report is <notebook>.html.",
+    "explanation": "The verdict in words, or why the claim cannot be tested.",
+    "data_files": "Data files behind the measurement: relative name and the first 12 hex "
+    "digits of its sha256, separated by '; '.",
+}
+CSV_COLUMNS = tuple(CODEBOOK)
+# Columns holding JSON text in the CSV; claimed and measured are JSON only when not a scalar.
+JSON_COLUMNS = ("rule",)
+VALUE_COLUMNS = ("claimed", "measured")
+# How many repeated errors the bottom line names.
+BOTTOM_LINE_ERRORS = 3
 # Worst first: a reader scanning a table meets what does not hold before what does.
 VERDICT_ORDER = (
     verdicts.REFUTED, verdicts.PARTLY, verdicts.SUPPORTED, verdicts.PENDING, verdicts.NOT_TESTABLE,
@@ -60,6 +86,7 @@ class ScoredClaim:
     notebook: str
     data_files: tuple[dict, ...]
     href: str | None
+    judged_against: str = ""
 
 
 # ------------------------------------------------------------------ assembling rows
@@ -75,6 +102,7 @@ def _score(ledger: Ledger, item: Claim, result: dict | None, reports: Path) -> S
     claimed = {
         "claimed_text": verdicts.describe_claimed(rule, item.claimed_value, item.unit),
         "claimed_interval": verdicts.claimed_interval(rule, item.claimed_value),
+        "judged_against": verdicts.describe_bands(rule, item.claimed_value, item.unit),
     }
     if result is not None:
         notebook = str(result.get("notebook") or item.notebook)
@@ -106,8 +134,20 @@ def _score(ledger: Ledger, item: Claim, result: dict | None, reports: Path) -> S
     )
 
 
+def csv_value(value: Any) -> str:
+    """A claimed or measured value as a spreadsheet reads it: plain when a scalar (true/false
+    for booleans, empty for none), JSON when a list or mapping."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
 def csv_record(scored: ScoredClaim) -> dict[str, str]:
-    """The claims.csv row; JSON_COLUMNS hold JSON so numbers, dates and lists round-trip."""
+    """The claims.csv row: scalars plain, lists and the rule as JSON (see CODEBOOK)."""
     item = scored.claim
     row = {
         "claim_id": item.id,
@@ -116,8 +156,9 @@ def csv_record(scored: ScoredClaim) -> dict[str, str]:
         "group": item.group,
         "as_of": item.as_of,
         "claim": item.claim,
-        "claimed": item.claimed_value,
-        "measured": scored.measured,
+        "claimed": csv_value(item.claimed_value),
+        "judged_against": scored.judged_against,
+        "measured": csv_value(scored.measured),
         "unit": item.unit,
         "verdict": scored.verdict,
         "testability": item.testability,
@@ -132,9 +173,9 @@ def csv_record(scored: ScoredClaim) -> dict[str, str]:
 
 
 def _file_label(source: Mapping[str, Any]) -> str:
-    sha = str(source.get("sha256") or "")[:12]
-    origin = str(source.get("origin", source.get("series", "?")))
-    return f"{origin} (sha256 {sha})" if sha else origin
+    name = tables.file_name(source)
+    sha = source.get("sha256")
+    return f"{name} (sha256 {tables.short_hash(sha)})" if sha else name
 
 
 def write_csv(scored: Iterable[ScoredClaim], path: Path) -> Path:
@@ -142,6 +183,16 @@ def write_csv(scored: Iterable[ScoredClaim], path: Path) -> Path:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     writer.writerows(csv_record(s) for s in scored)
+    write_text_atomic(path, buffer.getvalue())
+    return path
+
+
+def write_codebook(path: Path) -> Path:
+    """claims_codebook.csv: one row per claims.csv column and what it holds."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["column", "meaning"])
+    writer.writerows(CODEBOOK.items())
     write_text_atomic(path, buffer.getvalue())
     return path
 
@@ -217,110 +268,171 @@ def _clash(a: ScoredClaim, b: ScoredClaim) -> bool:
     return a_high < b_low or b_high < a_low
 
 
-# ------------------------------------------------------------------ HTML
+# ------------------------------------------------------------------ what the page says
 
 
-def esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-_CSS = """
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2937;
-  margin: 0; background: #f8fafc; line-height: 1.45; }
-main { max-width: 1320px; margin: 0 auto; padding: 24px 28px 48px; }
-h1 { font-size: 1.9em; margin: 0 0 4px; }
-h2 { font-size: 1.35em; margin: 36px 0 10px; border-bottom: 2px solid #e5e7eb;
-  padding-bottom: 4px; }
-h3 { font-size: 1.1em; margin: 22px 0 6px; }
-p.lede { color: #4b5563; margin: 0 0 18px; }
-.totals { display: flex; gap: 12px; flex-wrap: wrap; margin: 12px 0 6px; }
-.tile { flex: 1 1 160px; border-radius: 8px; padding: 14px 16px; border-left: 8px solid; }
-.tile .n { font-size: 2.6em; font-weight: 700; line-height: 1; }
-.tile .label { font-size: 1.05em; font-weight: 600; }
-.bar { display: flex; height: 14px; border-radius: 7px; overflow: hidden; margin: 10px 0 4px;
-  border: 1px solid #d1d5db; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr));
-  gap: 12px; }
-.card { background: #fff; border: 1px solid #e5e7eb; border-radius: 8px; padding: 12px 14px; }
-.card h3 { margin: 0 0 2px; font-size: 1.05em; }
-.card .meta { color: #4b5563; font-size: 0.88em; margin-bottom: 8px; }
-.chip { display: inline-block; border-radius: 999px; padding: 1px 9px; font-size: 0.85em;
-  font-weight: 600; border: 1px solid; white-space: nowrap; margin: 1px 2px 1px 0; }
-table { border-collapse: collapse; width: 100%; background: #fff; font-size: 0.92em; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px;
-  border-bottom: 1px solid #e5e7eb; }
-th { background: #f1f5f9; font-weight: 600; position: sticky; top: 0; }
-td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.val { max-width: 14em; overflow-wrap: anywhere; font-variant-numeric: tabular-nums; }
-td.wrap { word-break: break-all; font-family: ui-monospace, monospace; font-size: 0.85em; }
-td.why { color: #374151; font-size: 0.9em; }
-code { font-size: 0.9em; }
-a { color: #1d4ed8; }
-.muted { color: #6b7280; }
-ul.pages { columns: 2; }
-details { margin: 10px 0; }
-summary { cursor: pointer; color: #1d4ed8; }
-footer { margin-top: 40px; color: #6b7280; font-size: 0.88em; }
-"""
-
-
-def chip(verdict: str, count: int | None = None) -> str:
-    style = VERDICT_STYLES[verdict]
-    text = f"{style['mark']} {verdict}" + (f" {count}" if count is not None else "")
-    return (
-        f'<span class="chip" style="background:{style["bg"]};color:{style["fg"]};'
-        f'border-color:{style["edge"]}">{esc(text)}</span>'
+def _templates() -> jinja2.Environment:
+    """The package's templates, autoescaped: ledger text never becomes markup."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("helpers", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
     )
 
 
-def _bar(counts: Mapping[str, int]) -> str:
-    total = sum(counts.values()) or 1
-    parts = "".join(
-        f'<span style="width:{100 * n / total:.2f}%;background:{VERDICT_STYLES[v]["edge"]}" '
-        f'title="{esc(v)}: {n}"></span>'
-        for v, n in counts.items()
-        if n
-    )
-    return f'<div class="bar" role="img" aria-label="verdict shares">{parts}</div>'
+def _measured_text(s: ScoredClaim) -> str:
+    return "—" if s.measured is None else verdicts.fmt_value(s.measured, s.claim.unit)
 
 
-def _totals_html(scored: Sequence[ScoredClaim]) -> str:
+def _article_label(article: str) -> str:
+    """The short name tables use: "000" for "000_741e8016b0056d08.txt"."""
+    return article.split("_")[0]
+
+
+def claim_row(s: ScoredClaim) -> dict[str, Any]:
+    """One claim as the page shows it: plain text for every cell, the link if its page exists."""
+    return {
+        "id": s.claim.id,
+        "verdict": s.verdict,
+        "claim": s.claim.claim,
+        "href": s.href,
+        "article": _article_label(s.claim.article),
+        "as_of": s.claim.as_of,
+        "claimed": s.claimed_text,
+        "judged_against": s.judged_against,
+        "measured": _measured_text(s),
+        "explanation": s.explanation,
+    }
+
+
+def bottom_line(scored: Sequence[ScoredClaim]) -> dict[str, Any]:
+    """The headline numbers and the errors repeated across the most articles."""
     counts = verdict_counts(scored)
-    tiles = "".join(
-        f'<div class="tile" style="background:{VERDICT_STYLES[v]["bg"]};'
-        f'color:{VERDICT_STYLES[v]["fg"]};border-color:{VERDICT_STYLES[v]["edge"]}">'
-        f'<div class="n">{n}</div><div class="label">{VERDICT_STYLES[v]["mark"]} {esc(v)}</div>'
-        f"</div>"
-        for v, n in counts.items()
+    tested = sum(counts[v] for v in (verdicts.SUPPORTED, verdicts.PARTLY, verdicts.REFUTED))
+    return {
+        "n_claims": len(scored),
+        "n_articles": len({s.claim.article for s in scored}),
+        "n_tested": tested,
+        "counts": counts,
+        "errors": repeated_errors(scored)[:BOTTOM_LINE_ERRORS],
+    }
+
+
+def repeated_errors(scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
+    """Refuted claims by ledger group, the group refuted in the most articles first.
+
+    An error several articles repeat is the one most readers met, which is what makes it
+    consequential here; each article's figure links to its evidence.
+    """
+    by_group: dict[str, list[ScoredClaim]] = defaultdict(list)
+    for s in scored:
+        if s.verdict == verdicts.REFUTED:
+            by_group[s.claim.group].append(s)
+    ranked = sorted(
+        by_group.items(),
+        key=lambda kv: (-len({m.claim.article for m in kv[1]}), -len(kv[1]), kv[0]),
     )
-    return f'<div class="totals">{tiles}</div>{_bar(counts)}'
+    return [
+        {
+            "group": group,
+            "claim": members[0].claim.claim,
+            "n_articles": len({m.claim.article for m in members}),
+            "members": [claim_row(m) for m in sorted(members, key=lambda m: m.claim.id)],
+        }
+        for group, members in ranked
+    ]
 
 
-def _article_cards(scored: Sequence[ScoredClaim]) -> str:
+def contrast_example(scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
+    """Two claims of one group judged against the same measurement with different verdicts,
+    because their words carry different tolerances: the live example of how terms work.
+    Falls back to one partly supported claim; empty when there is neither."""
+    by_group: dict[str, list[ScoredClaim]] = defaultdict(list)
+    for s in scored:
+        if verdicts.is_number(s.measured) and s.claim.rule.get("term"):
+            by_group[s.claim.group].append(s)
+    for members in by_group.values():
+        for a in members:
+            for b in members:
+                if a.measured == b.measured and _worse(a, b):
+                    return [_example_row(a), _example_row(b)]
+    partly = [s for s in scored if s.verdict == verdicts.PARTLY and s.claim.rule.get("term")]
+    return [_example_row(partly[0])] if partly else []
+
+
+def _worse(a: ScoredClaim, b: ScoredClaim) -> bool:
+    return VERDICT_ORDER.index(a.verdict) < VERDICT_ORDER.index(b.verdict)
+
+
+def _example_row(s: ScoredClaim) -> dict[str, Any]:
+    return {**claim_row(s), "term": s.claim.rule["term"]}
+
+
+def term_rows(ledger: Ledger, scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
+    """Each tolerance term of the ledger, what it means and how many claims use it."""
+    used = Counter(s.claim.rule.get("term") for s in scored)
+    return [
+        {"name": name, "meaning": " ".join(str(spec.get("meaning", "")).split()), "n": used[name]}
+        for name, spec in ledger.terms.items()
+        if used[name]
+    ]
+
+
+def _reasons(rows: Iterable[ScoredClaim]) -> list[dict[str, Any]]:
+    """Claims grouped by the ledger's testability note, the most common reason first."""
+    by_note: dict[str, list[ScoredClaim]] = defaultdict(list)
+    for s in rows:
+        by_note[s.claim.testability_note].append(s)
+    ranked = sorted(by_note.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return [{"note": note, "claims": [claim_row(m) for m in members]} for note, members in ranked]
+
+
+def methods(scored: Sequence[ScoredClaim]) -> dict[str, Any]:
+    """Methods and limitations from the ledger and results: the data, the proxies, what could
+    not be tested and why, and the readings a rule fixes where a figure could be read two ways."""
+    files = data_vintage(scored)
+    readings = {
+        key: Counter(str(s.claim.rule[key]) for s in scored if key in s.claim.rule)
+        for key in ledger_api.RULE_CHOICES
+    }
+    return {
+        "n_files": len(files),
+        "sources": sorted({str(f.get("source")) for f in files if f.get("source")}),
+        "last": max((str(f["last"]) for f in files if f.get("last")), default=None),
+        "proxies": _reasons(s for s in scored if s.claim.testability == "proxy"),
+        "not_testable": _reasons(s for s in scored if s.verdict == verdicts.NOT_TESTABLE),
+        "readings": [
+            {"key": key, "counts": dict(values.most_common()), "n": sum(values.values())}
+            for key, values in readings.items()
+            if values
+        ],
+    }
+
+
+def article_cards(ledger: Ledger, scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
+    """Per article: the ledger's description and as-of date, its claim and verdict counts."""
     by_article: dict[str, list[ScoredClaim]] = defaultdict(list)
     for s in scored:
         by_article[s.claim.article].append(s)
     cards = []
     for article, rows in sorted(by_article.items()):
-        counts = verdict_counts(rows)
-        as_of = Counter(r.claim.as_of for r in rows).most_common(1)[0][0]
-        chips = "".join(chip(v, n) for v, n in counts.items() if n)
+        described = ledger.articles.get(article)
+        common_as_of = Counter(r.claim.as_of for r in rows).most_common(1)[0][0]
         cards.append(
-            f'<div class="card"><h3>Article {esc(article.split("_")[0])}</h3>'
-            f'<div class="meta"><code>{esc(article)}</code><br>numbers as of <b>{esc(as_of)}'
-            f"</b> · {len(rows)} claims</div>{_bar(counts)}<div>{chips}</div></div>"
+            {
+                "label": _article_label(article),
+                "file": article,
+                "description": described.description if described else "",
+                "as_of": described.as_of if described else common_as_of,
+                "n_claims": len(rows),
+                "counts": verdict_counts(rows),
+            }
         )
-    return f'<div class="cards">{"".join(cards)}</div>'
+    return cards
 
 
-def _claim_cell(s: ScoredClaim) -> str:
-    text = esc(s.claim.claim)
-    link = f'<a href="{esc(s.href)}">{text}</a>' if s.href else text
-    return f'{link}<br><code class="muted">{esc(s.claim.id)}</code>'
-
-
-def _family_tables(scored: Sequence[ScoredClaim]) -> str:
+def family_sections(scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
+    """One table per family in ledger order, worst verdict first within it."""
     by_family: dict[str, list[ScoredClaim]] = defaultdict(list)
     for s in scored:
         by_family[s.claim.family].append(s)
@@ -328,140 +440,95 @@ def _family_tables(scored: Sequence[ScoredClaim]) -> str:
     sections = []
     for family in ledger_api.FAMILIES:
         rows = sorted(by_family.get(family, []), key=lambda s: (order[s.verdict], s.claim.id))
-        if not rows:
-            continue
-        chips = "".join(chip(v, n) for v, n in verdict_counts(rows).items() if n)
-        body = "".join(
-            f"<tr><td>{chip(s.verdict)}</td><td>{_claim_cell(s)}</td>"
-            f"<td>{esc(s.claim.article.split('_')[0])}</td><td class='num'>{esc(s.claim.as_of)}"
-            f"</td><td class='val'>{esc(s.claimed_text)}"
-            f"</td><td class='val'>{esc(_measured_text(s))}</td>"
-            f"<td class='why'>{esc(s.explanation)}</td></tr>"
-            for s in rows
-        )
-        sections.append(
-            f'<h3 id="family-{esc(family)}">{esc(FAMILY_TITLES[family])} '
-            f'<span class="muted">({len(rows)})</span> {chips}</h3>'
-            "<table><thead><tr><th>verdict</th><th>claim (paraphrased)</th><th>article</th>"
-            "<th>as of</th><th>claimed</th><th>measured</th><th>why</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>"
-        )
-    return "".join(sections)
+        if rows:
+            sections.append(
+                {
+                    "id": family,
+                    "title": FAMILY_TITLES[family],
+                    "counts": verdict_counts(rows),
+                    "rows": [claim_row(s) for s in rows],
+                }
+            )
+    return sections
 
 
-def _measured_text(s: ScoredClaim) -> str:
-    return "—" if s.measured is None else verdicts.fmt_value(s.measured, s.claim.unit)
+def group_rows(groups: Sequence[GroupConsistency]) -> list[dict[str, Any]]:
+    """Consistency groups as table rows, each member's figure in as-of order."""
+    return [
+        {
+            "group": g.group,
+            "family": g.family,
+            "status": g.status,
+            "conflict": g.status != NO_CONFLICT,
+            "members": [
+                {
+                    "article": _article_label(m.claim.article),
+                    "as_of": m.claim.as_of,
+                    "claimed": m.claimed_text,
+                    "measured": None if m.measured is None else _measured_text(m),
+                    "verdict": m.verdict,
+                }
+                for m in sorted(g.members, key=lambda m: (m.claim.as_of, m.claim.article))
+            ],
+        }
+        for g in groups
+    ]
 
 
-def _consistency_table(groups: Sequence[GroupConsistency]) -> str:
-    """Conflicting groups in full; the rest folded under a <details> to keep the page short."""
-    if not groups:
-        return "<p class='muted'>No claim appears in more than one article.</p>"
-    conflicts = [g for g in groups if g.status != NO_CONFLICT]
-    calm = [g for g in groups if g.status == NO_CONFLICT]
-    table = _group_table(conflicts) if conflicts else "<p>No conflicts between articles.</p>"
-    if calm:
-        table += (
-            f"<details><summary>{len(calm)} more group(s) with no conflict found</summary>"
-            f"{_group_table(calm)}</details>"
-        )
-    return table
+def vintage_rows(files: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The cited data files by relative name and short hash."""
+    return tables.provenance(files).fillna(tables.MISSING).to_dict("records")
 
 
-def _group_table(groups: Sequence[GroupConsistency]) -> str:
-    body = []
-    for g in groups:
-        entries = "<br>".join(
-            f"<b>{esc(m.claim.article.split('_')[0])}</b> (as of {esc(m.claim.as_of)}): claims "
-            f"{esc(m.claimed_text)}"
-            + (f", measured {esc(_measured_text(m))}" if m.measured is not None else "")
-            + f" {chip(m.verdict)}"
-            for m in sorted(g.members, key=lambda m: (m.claim.as_of, m.claim.article))
-        )
-        status_style = "" if g.status == NO_CONFLICT else "color:#7f1d1d;font-weight:700"
-        body.append(
-            f"<tr><td><code>{esc(g.group)}</code><br><span class='muted'>{esc(g.family)}</span>"
-            f"</td><td style='{status_style}'>{esc(g.status)}</td><td>{entries}</td></tr>"
-        )
-    return (
-        "<table><thead><tr><th>claim group</th><th>consistency</th><th>what each article says"
-        f"</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
-    )
+def page_title(page: Path) -> str:
+    """A report's <title> (its notebook's first heading), else its file stem."""
+    found = _TITLE.search(page.read_text(encoding="utf-8", errors="replace"))
+    return html.unescape(found.group(1)).strip() if found else page.stem
 
 
-def _pages_list(pages: Sequence[Path]) -> str:
-    if not pages:
-        return "<p class='muted'>No notebook reports have been built yet (run make reports).</p>"
-    items = "".join(f'<li><a href="{esc(p.name)}">{esc(p.stem)}</a></li>' for p in pages)
-    return f'<ul class="pages">{items}</ul>'
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
-def _vintage_table(files: Sequence[Mapping[str, Any]]) -> str:
-    if not files:
-        return "<p class='muted'>No recorded result cites a data file yet.</p>"
-    known = ("series", "source", "origin", "sha256", "first", "last", "rows", "retrieved")
-    keys = [k for k in known if any(f.get(k) not in (None, "") for f in files)]
-    head = "".join(f"<th>{k}</th>" for k in keys)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td class='{'wrap' if k in ('origin', 'sha256') else 'num'}'>{esc(f.get(k, ''))}</td>"
-            for k in keys
-        )
-        + "</tr>"
-        for f in files
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def tiles(counts: Mapping[str, int]) -> dict[str, int]:
+    """The verdict tiles: every verdict, except pending when nothing is pending."""
+    return {v: n for v, n in counts.items() if n or v != verdicts.PENDING}
 
 
-def render_index(
+def index_context(
+    ledger: Ledger,
     scored: Sequence[ScoredClaim],
     pages: Sequence[Path],
     built_at: str,
     orphans: Sequence[str] = (),
-) -> str:
-    """The landing page: totals, article report cards, family tables, consistency, vintage."""
-    articles = len({s.claim.article for s in scored})
-    orphan_note = (
-        f"<p class='muted'>Results with no ledger row (ignored): {esc(', '.join(orphans))}</p>"
-        if orphans
-        else ""
-    )
-    family_links = " · ".join(
-        f'<a href="#family-{f}">{esc(FAMILY_TITLES[f])}</a>'
-        for f in ledger_api.FAMILIES
-        if any(s.claim.family == f for s in scored)
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Small-cap claims scorecard</title><style>{_CSS}</style></head>
-<body><main>
-<h1>Small-cap claims scorecard</h1>
-<p class="lede">{len(scored)} claims from {articles} articles about the Russell 2000 beating the
-S&amp;P 500 in January 2026, each checked by a stated rule against pinned market data.
-Built {esc(built_at)}.</p>
-{_totals_html(scored)}
-<p class="muted">Verdicts come from the ledger's rules (<code>data/claims.yaml</code>);
-click a claim to open the notebook section that measured it.</p>
-<h2>Report card by article</h2>
-{_article_cards(scored)}
-<h2>Where the articles disagree</h2>
-<p class="muted">Claims about the same quantity in different articles (ledger groups), with
-each article's as-of date, the figure it gives and what the data shows.</p>
-{_consistency_table(consistency(scored))}
-<h2>Claims by family</h2>
-<p>{family_links}</p>
-{_family_tables(scored)}
-{orphan_note}
-<h2>Notebook reports</h2>
-{_pages_list(pages)}
-<h2>Data vintage</h2>
-{_vintage_table(data_vintage(scored))}
-<footer>Built {esc(built_at)} by <code>python -m helpers scorecard</code> from the ledger and
-reports/results/*.json. Machine-readable: <a href="claims.csv">claims.csv</a>.</footer>
-</main></body></html>
-"""
+) -> dict[str, Any]:
+    """Everything the scorecard template shows, computed here so the template only lays out.
+
+    Optional keys the template also reads: `vintage_diff` and `build_info`.
+    """
+    groups = consistency(scored)
+    return {
+        "css": (Path(__file__).parent / "templates" / "scorecard.css").read_text(encoding="utf-8"),
+        "styles": VERDICT_STYLES,
+        "built_at": built_at,
+        "bottom": bottom_line(scored),
+        "tiles": tiles(verdict_counts(scored)),
+        "example": contrast_example(scored),
+        "terms": term_rows(ledger, scored),
+        "methods": methods(scored),
+        "codebook": CODEBOOK,
+        "articles": article_cards(ledger, scored),
+        "conflicts": group_rows([g for g in groups if g.status != NO_CONFLICT]),
+        "calm": group_rows([g for g in groups if g.status == NO_CONFLICT]),
+        "families": family_sections(scored),
+        "orphans": list(orphans),
+        "pages": [{"href": p.name, "title": page_title(p)} for p in pages],
+        "vintage": vintage_rows(data_vintage(scored)),
+    }
+
+
+def render_index(context: Mapping[str, Any]) -> str:
+    """The landing page from index_context()."""
+    return _templates().get_template("scorecard.html.j2").render(context)
 
 
 # ------------------------------------------------------------------ entry point
@@ -487,6 +554,8 @@ def build_scorecard(
     orphans = sorted(set(recorded) - set(book.by_id()))
     stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     csv_path = write_csv(scored, reports / "claims.csv")
+    write_codebook(reports / "claims_codebook.csv")
     html_path = reports / "index.html"
-    write_text_atomic(html_path, render_index(scored, report_pages(reports), stamp, orphans))
+    context = index_context(book, scored, report_pages(reports), stamp, orphans)
+    write_text_atomic(html_path, render_index(context))
     return csv_path, html_path

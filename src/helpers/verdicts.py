@@ -397,6 +397,143 @@ def _is_ascending_pair(value: Any) -> bool:
     )
 
 
+# ------------------------------------------------------------------ bands a reader can see
+
+
+@dataclass(frozen=True)
+class VerdictBand:
+    """The measured values that earn `verdict`: low to high (None = unbounded), each bound
+    included unless its *_open flag says otherwise. Bounds are numbers, ISO dates or bools."""
+
+    verdict: str
+    low: Any = None
+    high: Any = None
+    low_open: bool = False
+    high_open: bool = False
+
+    def describe(self, unit: str = "") -> str:
+        """ "within 5.75–5.85 %", "above 0 %", "from 4.5 %", "in 1990", "only if yes"."""
+        if isinstance(self.low, bool):
+            return f"only if {fmt_value(self.low)}"
+        if self.low is not None and self.low == self.high:
+            return _point_word(self.low) + fmt_value(self.low, unit)
+        if self.high is None:
+            return ("above " if self.low_open else "from ") + fmt_value(self.low, unit)
+        if self.low is None:
+            return ("below " if self.high_open else "up to ") + fmt_value(self.high, unit)
+        dash = " to " if _is_date_like(self.low) else "–"
+        return f"within {fmt_value(self.low)}{dash}{fmt_value(self.high, unit)}"
+
+
+def _point_word(value: Any) -> str:
+    """ "on 2026-01-02", "in 1990-08", "at 9 sessions"."""
+    if not _is_date_like(value):
+        return "at "
+    return "on " if len(str(value)) == 10 else "in "
+
+
+def verdict_bands(rule: Mapping[str, Any], claimed: Any) -> tuple[VerdictBand, ...]:
+    """The bands `evaluate` judges one claimed value by under a resolved rule: supported,
+    then partly supported when that band is wider; anything outside both is refuted.
+
+    Shown beside each claim so a reader sees why the same measurement can support one figure
+    and refute another. Empty for `none`; a list claim has one set of bands per element.
+    """
+    comparator = rule["comparator"]
+    if comparator == "none":
+        return ()
+    if comparator == "boolean":
+        return (VerdictBand(SUPPORTED, claimed, claimed),)
+    if comparator == "date":
+        return _date_bands(rule, claimed)
+    if comparator == "range":
+        low, high = as_ordinal(claimed[0]), as_ordinal(claimed[1])
+        tolerance, partly = _bands(rule, (low + high) / 2)
+        widths = [tolerance] + ([partly] if partly != tolerance else [])
+        return tuple(
+            VerdictBand(
+                verdict,
+                _like(claimed[0], low - band.below),
+                _like(claimed[1], high + band.above),
+            )
+            for verdict, band in zip((SUPPORTED, PARTLY), widths, strict=False)
+        )
+    c = as_ordinal(claimed)
+    tolerance, partly = _bands(rule, c)
+    if comparator == "equal":
+        widths = [tolerance] + ([partly] if partly != tolerance else [])
+        return tuple(
+            VerdictBand(verdict, c - band.below, c + band.above)
+            for verdict, band in zip((SUPPORTED, PARTLY), widths, strict=False)
+        )
+    return _one_sided_bands(rule, claimed, c, tolerance, partly)
+
+
+def _one_sided_bands(rule, claimed, c: float, tolerance: Band, partly: Band):
+    """at_least / at_most: the bound, moved out by the tolerance (then the partly) width."""
+    lower = rule["comparator"] == "at_least"
+    strict = bool(rule.get("strict", False))
+    widths = (tolerance.below, partly.below) if lower else (tolerance.above, partly.above)
+    bands = []
+    for verdict, width in zip((SUPPORTED, PARTLY), widths, strict=True):
+        if bands and width <= widths[0]:
+            break
+        edge = _like(claimed, c - width if lower else c + width)
+        is_open = strict and width == 0
+        bands.append(
+            VerdictBand(verdict, low=edge, low_open=is_open)
+            if lower
+            else VerdictBand(verdict, high=edge, high_open=is_open)
+        )
+    return tuple(bands)
+
+
+def _date_bands(rule: Mapping[str, Any], claimed: Any) -> tuple[VerdictBand, ...]:
+    granularity = rule.get("granularity", "day")
+    tolerance = int(band_for(rule.get("tolerance"), 0).above)
+    partly = max(int(band_for(rule.get("partly"), 0).above), tolerance)
+    parsed = parse_date(claimed)
+    widths = [tolerance] + ([partly] if partly > tolerance else [])
+    return tuple(
+        VerdictBand(
+            verdict,
+            _shift(parsed, -width, granularity),
+            _shift(parsed, width, granularity),
+        )
+        for verdict, width in zip((SUPPORTED, PARTLY), widths, strict=False)
+    )
+
+
+def _shift(parsed: tuple, periods: int, granularity: str) -> str:
+    """The date `periods` years, months or days from `parsed`, written at that granularity."""
+    year, month, day = parsed
+    if granularity == "year":
+        return f"{year + periods:04d}"
+    if granularity == "month":
+        index = year * 12 + (month or 1) - 1 + periods
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return (dt.date(year, month or 1, day or 1) + dt.timedelta(days=periods)).isoformat()
+
+
+def _like(claimed: Any, value: float) -> Any:
+    """A band edge in the claim's own kind: an ISO date for a date claim, else the number."""
+    if _is_date_like(claimed):
+        return dt.date.fromordinal(round(value)).isoformat()
+    return value
+
+
+def describe_bands(rule: Mapping[str, Any], claimed: Any, unit: str = "") -> str:
+    """The bands in words: "supported within 5.75–5.85 %, partly within 5.3–6.3 %"."""
+    if isinstance(claimed, (list, tuple)) and rule["comparator"] in ("equal", "date"):
+        return "; ".join(
+            f"{fmt_value(c)}: {describe_bands(rule, c, unit)}" for c in claimed if c is not None
+        )
+    return ", ".join(
+        ("supported " if band.verdict == SUPPORTED else "partly ") + band.describe(unit)
+        for band in verdict_bands(rule, claimed)
+    )
+
+
 # ------------------------------------------------------------------ ledger-time checks
 
 
