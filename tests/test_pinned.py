@@ -155,3 +155,38 @@ def test_upstream_origins_come_from_the_provenance_tables(tmp_path):
     assert upstream(tmp_path, "sp500/prices/OLD2.csv")[0]["repository"] == "other/day"
     assert upstream(tmp_path, "sp500/constituents/members.csv") == [{"derived": "derived"}]
     assert upstream(tmp_path, "yahoo/^VIX.csv") == []
+
+
+def test_the_scorecard_view_lists_differences_of_a_build_on_other_data():
+    expected = {"a": {"measured": 9, "verdict": "supported"}}
+    view = pinned.scorecard_view({"a": result(8, "refuted", "snapshot")}, expected, "vintage v1-x")
+    assert view["built_on"] == ["snapshot"] and not view["on_pinned"]
+    assert view["rows"][0]["pinned"] == "supported: 9" and view["rows"][0]["new"] == "refuted: 8"
+    same = pinned.scorecard_view({"a": result(9, data="vintage v1-x")}, expected, "vintage v1-x")
+    assert same["on_pinned"] and same["rows"] == []
+
+
+def test_build_summary_shows_each_distinct_build():
+    blocks = [
+        {
+            "data": "vintage v1-x",
+            "commit": "a" * 40,
+            "dirty": False,
+            "ledger_sha256": "b" * 64,
+            "versions": {"pandas": "3.1.1"},
+        },
+        {
+            "data": "snapshot",
+            "commit": "c" * 40,
+            "dirty": True,
+            "ledger_sha256": "b" * 64,
+            "versions": {"pandas": "3.1.1"},
+        },
+    ]
+    summary = buildinfo.summarize(blocks)
+    assert summary["data"] == ["snapshot", "vintage v1-x"]
+    assert summary["commits"] == [
+        {"commit": "a" * 12, "dirty": False},
+        {"commit": "c" * 12, "dirty": True},
+    ]
+    assert summary["ledgers"] == ["b" * 12] and summary["versions"] == ["pandas 3.1.1"]

@@ -69,3 +69,23 @@ def build_info(used: list[dict], ledger_bytes: bytes) -> dict:
         "ledger_sha256": ledger_sha256(ledger_bytes),
         "versions": versions(),
     }
+
+
+def summarize(blocks: list[dict]) -> dict:
+    """The build blocks of many results as one footer: each distinct value, sorted, so a
+    scorecard that mixes builds (a notebook that failed kept older results) shows it."""
+
+    def distinct(field: str) -> list:
+        return sorted({str(b.get(field)) for b in blocks if b.get(field) is not None})
+
+    commits = sorted(
+        {(b.get("commit") or "unknown", bool(b.get("dirty"))) for b in blocks if "commit" in b}
+    )
+    versions = sorted({tuple(sorted(b.get("versions", {}).items())) for b in blocks})
+    return {
+        "data": distinct("data"),
+        "commits": [{"commit": c[:12], "dirty": d} for c, d in commits],
+        "ledgers": [sha[:12] for sha in distinct("ledger_sha256")],
+        "versions": [", ".join(f"{k} {v}" for k, v in group) for group in versions],
+        "n_results": len(blocks),
+    }

@@ -7,11 +7,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from helpers import pinned
 from helpers.config import data_mode, reports_dir, vintage_dir
 from helpers.errors import LedgerError
 from helpers.files import write_text_atomic
-
-PINNED_NAME = "verdicts.csv"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -91,10 +90,8 @@ def _current_vintage() -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from helpers import pinned
-
     results = _results(args)
-    expected = pinned.read(vintage_dir() / PINNED_NAME)
+    expected = pinned.read(vintage_dir() / pinned.PINNED_FILE)
     differences = pinned.differences(expected, results)
     on = pinned.built_on(results) - {"none"}
     on_vintage = data_mode() == "vintage"
@@ -105,12 +102,13 @@ def run_check(args: argparse.Namespace) -> int:
             "rebuild them: make reports (a data change reruns every notebook)",
         )
     if not differences:
-        print(f"vintage check: {len(results)} results match {PINNED_NAME}")
+        print(f"vintage check: {len(results)} results match {pinned.PINNED_FILE}")
         return 0
     table = pinned.format_table(differences)
     if on_vintage or args.strict:
         print(
-            f"vintage check: {len(differences)} claim(s) differ from data/vintage/{PINNED_NAME}"
+            f"vintage check: {len(differences)} claim(s) differ from "
+            f"data/vintage/{pinned.PINNED_FILE}"
             f":\n{table}\n  -> fix: if the change is intended, run `make accept-verdicts` and "
             "commit data/vintage/verdicts.csv; otherwise find what moved the values",
             file=sys.stderr,
@@ -124,8 +122,6 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_accept(args: argparse.Namespace) -> int:
-    from helpers import pinned
-
     results = _results(args)
     on = pinned.built_on(results) - {"none"}
     if on != {_current_vintage()}:
@@ -134,7 +130,7 @@ def run_accept(args: argparse.Namespace) -> int:
             f"were built on {', '.join(sorted(on)) or 'nothing'}",
             "build on the vintage first (make reports, with SNAPSHOT_DIR and DATA unset)",
         )
-    path = vintage_dir() / PINNED_NAME
+    path = vintage_dir() / pinned.PINNED_FILE
     changed = pinned.differences(pinned.read(path), results)
     write_text_atomic(path, pinned.to_csv(pinned.rows_from_results(results)))
     print(f"wrote {path}: {len(results)} claims, {len(changed)} changed; review with git diff")

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+PINNED_FILE = "verdicts.csv"  # in the vintage folder
 COLUMNS = ("claim_id", "measured", "verdict")
 # Float noise: last-bit differences between machines or library builds are not a change.
 REL_TOL = 1e-9
@@ -73,16 +74,16 @@ def differences(pinned: Mapping[str, dict], results: Mapping[str, Mapping]) -> l
     rows = []
     for cid in sorted(set(pinned) | set(results)):
         old, new = pinned.get(cid), results.get(cid)
-        unchanged = old and new and old["verdict"] == new["verdict"]
-        if unchanged and same_value(old["measured"], new["measured"]):
+        unchanged = old and new and old["verdict"] == new.get("verdict")
+        if unchanged and same_value(old["measured"], new.get("measured")):
             continue
         rows.append(
             {
                 "claim_id": cid,
                 "pinned_measured": old["measured"] if old else None,
                 "pinned_verdict": old["verdict"] if old else None,
-                "new_measured": new["measured"] if new else None,
-                "new_verdict": new["verdict"] if new else None,
+                "new_measured": new.get("measured") if new else None,
+                "new_verdict": new.get("verdict") if new else None,
             }
         )
     return rows
@@ -114,3 +115,25 @@ def _cell(measured: Any, verdict: str | None) -> str:
 def built_on(results: Mapping[str, Mapping]) -> set[str]:
     """The data labels the results were built on ("vintage <id>", "snapshot", ...)."""
     return {str(r.get("build", {}).get("data", "unknown")) for r in results.values()}
+
+
+def scorecard_view(
+    results: Mapping[str, Mapping], expected: Mapping[str, dict], current: str | None
+) -> dict:
+    """What the scorecard says about the pinned verdicts: which data the results were built
+    on, whether that is the pinned vintage, and every claim that differs from it."""
+    on = sorted(built_on(results) - {"none"})
+    return {
+        "pinned": current,
+        "built_on": on,
+        "on_pinned": bool(current) and on == [current],
+        "n_results": len(results),
+        "rows": [
+            {
+                **row,
+                "pinned": _cell(row["pinned_measured"], row["pinned_verdict"]),
+                "new": _cell(row["new_measured"], row["new_verdict"]),
+            }
+            for row in differences(expected, results)
+        ],
+    }

@@ -22,10 +22,11 @@ from typing import Any
 
 import jinja2
 
+from helpers import buildinfo, pinned, tables, verdicts, vintage
 from helpers import claims as ledger_api
-from helpers import tables, verdicts
 from helpers.claims import VERDICT_STYLES, Claim, Ledger
-from helpers.config import reports_dir
+from helpers.config import reports_dir, vintage_dir
+from helpers.errors import MissingSnapshotFileError
 from helpers.files import write_text_atomic
 
 # claims.csv, column by column: the codebook shown on the page and written beside the CSV.
@@ -539,6 +540,16 @@ def report_pages(reports: Path) -> list[Path]:
     return sorted(reports.glob("[0-9][0-9]_*.html"))
 
 
+def pinned_view(recorded: Mapping[str, dict]) -> dict:
+    """The results against the pinned vintage's verdicts (no vintage: nothing is pinned)."""
+    folder = vintage_dir()
+    try:
+        current = f"vintage {vintage.read_manifest(folder)['vintage']}"
+    except MissingSnapshotFileError:
+        current = None
+    return pinned.scorecard_view(recorded, pinned.read(folder / pinned.PINNED_FILE), current)
+
+
 def build_scorecard(
     reports: Path | None = None,
     results: Path | None = None,
@@ -557,5 +568,9 @@ def build_scorecard(
     write_codebook(reports / "claims_codebook.csv")
     html_path = reports / "index.html"
     context = index_context(book, scored, report_pages(reports), stamp, orphans)
+    context["vintage_diff"] = pinned_view(recorded)
+    context["build_info"] = buildinfo.summarize(
+        [r["build"] for r in recorded.values() if "build" in r]
+    )
     write_text_atomic(html_path, render_index(context))
     return csv_path, html_path
