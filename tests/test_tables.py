@@ -33,7 +33,14 @@ def test_cell(value, text):
 
 
 def shown(styler) -> list[str]:
-    return re.sub(r"<[^>]+>", " ", styler.to_html()).split()
+    """The words a reader sees in the rendered table (style rules dropped)."""
+    page = re.sub(r"<style.*?</style>", " ", styler.to_html(), flags=re.S)
+    return re.sub(r"<[^>]+>", " ", page).split()
+
+
+def test_short_cells_do_not_wrap():
+    text = tables.for_people(pd.DataFrame({"day": ["1987-09-10"], "note": ["x" * 40]})).to_html()
+    assert text.count("white-space: nowrap") >= 1 and "x" * 40 in text
 
 
 def test_for_people_formats_dates_counts_missing_and_named_columns():

@@ -80,8 +80,11 @@ def figure_html(fig: Figure, number: int, caption: str) -> str:
     """A <figure> with the chart as an embedded PNG, its caption numbered and as alt text."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
-    width_px = round(fig.get_figwidth() * fig.dpi)
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    png = buffer.getvalue()
+    # Shown at the figure's screen size (figure.dpi px per inch), tight box included, so the
+    # extra savefig pixels make it sharp rather than large; PNG stores the width at bytes 16-20.
+    width_px = round(int.from_bytes(png[16:20], "big") * fig.dpi / mpl.rcParams["savefig.dpi"])
+    encoded = base64.b64encode(png).decode("ascii")
     text = html.escape(caption)
     return (
         f'<figure class="smallcap-figure" id="figure-{number}">'

@@ -19,6 +19,10 @@ from helpers import data
 
 MISSING = "–"
 HASH_CHARS = 12
+# Cells this short (dates, numbers, names) never wrap, so a narrow column cannot split a date
+# at its hyphens; longer text still wraps.
+SHORT = 24
+_NOWRAP = "white-space: nowrap"
 # Columns of the provenance table every notebook ends with, in reading order.
 PROVENANCE_COLUMNS = ("series", "source", "file", "first", "last", "rows", "sha256")
 
@@ -109,6 +113,9 @@ def for_people(
         styler = styler.format(dict(formats), subset=list(formats), na_rep=MISSING)
     styler = styler.format_index(lambda v: cell(v, decimals), axis=0)
     styler = styler.format_index(lambda v: cell(v, decimals), axis=1)
+    if frame.index.is_unique and frame.columns.is_unique:
+        styler = styler.map(lambda v: _NOWRAP if len(cell(v, decimals)) <= SHORT else "")
+    styler = styler.map_index(lambda v: _NOWRAP, axis=0)
     if isinstance(frame.index, pd.RangeIndex):
         styler = styler.hide(axis="index")
     return styler.set_caption(caption) if caption else styler
