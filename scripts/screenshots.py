@@ -1,9 +1,11 @@
 """Render every report page in headless Chromium, wide and phone-sized, for a human to look at.
 
 Run with `make screenshots` after `make reports`: writes reports/screenshots/<page>-<width>.png
-for reports/index.html and every reports/NN_*.html, at 1400 px and 390 px wide. The window is
-tall (HEIGHT) so one image shows most of a page; Chromium cannot measure the page itself
-without a script, and the pages load none. Needs Debian's `chromium` on PATH (or CHROMIUM).
+for reports/index.html and every reports/NN_*.html, at 1400 px and 390 px wide, plus
+<page>-<width>-first-screen.png, what a reader sees before scrolling. Chromium cannot measure a
+page without a script (the pages load none), so the window is SCREENSHOT_HEIGHT tall (pages
+longer than that are cut) and the blank space below a shorter page is trimmed. Needs Debian's
+`chromium` on PATH (or CHROMIUM).
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from PIL import Image, ImageChops
+
 from helpers.config import reports_dir
 
 WIDTHS = (1400, 390)
-HEIGHT = int(os.environ.get("SCREENSHOT_HEIGHT", "5000"))
+HEIGHT = int(os.environ.get("SCREENSHOT_HEIGHT", "16000"))
+# Height of the first screen: a laptop window, a phone.
+FIRST_SCREEN = {1400: 900, 390: 844}
 # Offline, quiet, and no profile left behind: nothing here should touch the network.
 FLAGS = (
     "--headless",
@@ -62,6 +68,19 @@ def screenshot(browser: str, page: Path, width: int, target: Path) -> None:
         )
 
 
+def trim_and_first_screen(target: Path, width: int) -> None:
+    """Cut the blank window below the page's end; save the top as the first screen."""
+    with Image.open(target) as image:
+        page = image.convert("RGB")
+    background = Image.new("RGB", page.size, page.getpixel((page.width - 1, page.height - 1)))
+    box = ImageChops.difference(page, background).getbbox()
+    if box:
+        page = page.crop((0, 0, page.width, min(page.height, box[3] + 24)))
+    page.save(target)
+    first = target.with_name(f"{target.stem}-first-screen.png")
+    page.crop((0, 0, page.width, min(page.height, FIRST_SCREEN[width]))).save(first)
+
+
 def main() -> int:
     reports = reports_dir()
     present = [p for p in pages(reports) if p.is_file()]
@@ -74,6 +93,7 @@ def main() -> int:
         for width in WIDTHS:
             target = out / f"{page.stem}-{width}.png"
             screenshot(browser, page, width, target)
+            trim_and_first_screen(target, width)
             print(f"wrote {target.relative_to(reports.parent)}")
     return 0
 
