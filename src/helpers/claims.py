@@ -212,8 +212,12 @@ class Article:
 
     @property
     def label(self) -> str:
-        """The short name tables use: "000" for "000_741e8016b0056d08.txt"."""
-        return self.file.split("_")[0]
+        return article_label(self.file)
+
+
+def article_label(file: str) -> str:
+    """The short name tables use: "000" for "000_741e8016b0056d08.txt"."""
+    return file.split("_")[0]
 
 
 @dataclass(frozen=True)
