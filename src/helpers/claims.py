@@ -693,7 +693,7 @@ class NotebookClaims:
             )
         return (
             f"recorded {len(self.recorded)} claims; "
-            f"not testable (shown, not judged): {self.not_testable or 'none'}"
+            f"not testable (shown, not judged): {', '.join(self.not_testable) or 'none'}"
         )
 
 
