@@ -41,6 +41,7 @@ def shown(styler) -> list[str]:
 def test_short_cells_do_not_wrap():
     text = tables.for_people(pd.DataFrame({"day": ["1987-09-10"], "note": ["x" * 40]})).to_html()
     assert text.count("white-space: nowrap") >= 1 and "x" * 40 in text
+    assert "text-align: left" in text
 
 
 def test_for_people_formats_dates_counts_missing_and_named_columns():

@@ -114,11 +114,19 @@ def for_people(
     styler = styler.format_index(lambda v: cell(v, decimals), axis=0)
     styler = styler.format_index(lambda v: cell(v, decimals), axis=1)
     if frame.index.is_unique and frame.columns.is_unique:
-        styler = styler.map(lambda v: _NOWRAP if len(cell(v, decimals)) <= SHORT else "")
+        styler = styler.map(lambda v: _cell_style(v, decimals))
     styler = styler.map_index(lambda v: _NOWRAP, axis=0)
     if isinstance(frame.index, pd.RangeIndex):
         styler = styler.hide(axis="index")
     return styler.set_caption(caption) if caption else styler
+
+
+def _cell_style(value: Any, decimals: int) -> str:
+    """Short cells do not wrap; text reads from the left (JupyterLab right-aligns every cell)."""
+    styles = [_NOWRAP] if len(cell(value, decimals)) <= SHORT else []
+    if isinstance(value, str):
+        styles.append("text-align: left")
+    return "; ".join(styles)
 
 
 def _is_fractional(values: Any) -> bool:
