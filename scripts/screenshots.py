@@ -2,15 +2,17 @@
 
 Run with `make screenshots` after `make reports`: writes reports/screenshots/<page>-<width>.png
 for reports/index.html and every reports/NN_*.html, at 1400 px and 390 px wide, plus
-<page>-<width>-first-screen.png, what a reader sees before scrolling. Chromium cannot measure a
-page without a script (the pages load none), so the window is SCREENSHOT_HEIGHT tall (pages
-longer than that are cut) and the blank space below a shorter page is trimmed. Needs Debian's
-`chromium` on PATH (or CHROMIUM).
+<page>-<width>-first-screen.png (what a reader sees before scrolling), and says for each page
+and width whether the page scrolls sideways (measured by a probe page that frames it). A
+screenshot cannot measure the page (the pages load no script), so the window is
+SCREENSHOT_HEIGHT tall (longer pages are cut) and the blank below a shorter page is trimmed.
+Needs Debian's `chromium` on PATH (or CHROMIUM).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,6 +70,41 @@ def screenshot(browser: str, page: Path, width: int, target: Path) -> None:
         )
 
 
+# A harness page (not a report): frames one report at a width and writes how far its content
+# reaches beyond the frame, which --dump-dom then prints.
+PROBE = """<!DOCTYPE html><html><body><iframe id="f" src="{src}"
+style="width:{width}px;height:800px;border:0"></iframe><pre id="out">no result</pre><script>
+document.getElementById("f").onload = function () {{
+  var root = this.contentDocument.documentElement;
+  document.getElementById("out").textContent = "overflow=" + (root.scrollWidth - root.clientWidth);
+}};
+</script></body></html>"""
+_OVERFLOW = re.compile(r"overflow=(-?\d+)")
+
+
+def sideways_overflow(browser: str, page: Path, width: int) -> int | None:
+    """How many px the page is wider than a `width` px screen (0: no sideways scrolling)."""
+    with tempfile.TemporaryDirectory(prefix="probe-") as folder:
+        probe = Path(folder) / "probe.html"
+        probe.write_text(PROBE.format(src=page.resolve().as_uri(), width=width), encoding="utf-8")
+        result = subprocess.run(
+            [
+                browser,
+                *FLAGS,
+                "--allow-file-access-from-files",
+                f"--user-data-dir={folder}",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                probe.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    found = _OVERFLOW.search(result.stdout)
+    return int(found.group(1)) if found else None
+
+
 def trim_and_first_screen(target: Path, width: int) -> None:
     """Cut the blank window below the page's end; save the top as the first screen."""
     with Image.open(target) as image:
@@ -94,7 +131,11 @@ def main() -> int:
             target = out / f"{page.stem}-{width}.png"
             screenshot(browser, page, width, target)
             trim_and_first_screen(target, width)
-            print(f"wrote {target.relative_to(reports.parent)}")
+            overflow = sideways_overflow(browser, page, width)
+            sideways = {None: "not measured", 0: "no sideways scroll"}.get(
+                overflow, f"SCROLLS SIDEWAYS by {overflow} px"
+            )
+            print(f"wrote {target.relative_to(reports.parent)} ({sideways})")
     return 0
 
 
