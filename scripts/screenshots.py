@@ -1,24 +1,32 @@
 """Render every report page in headless Chromium, wide and phone-sized, for a human to look at.
 
 Run with `make screenshots` after `make reports`: writes reports/screenshots/<page>-<width>.png
-for reports/index.html and every reports/NN_*.html, at 1400 px and 390 px wide. The window is
-tall (HEIGHT) so one image shows most of a page; Chromium cannot measure the page itself
-without a script, and the pages load none. Needs Debian's `chromium` on PATH (or CHROMIUM).
+for reports/index.html and every reports/NN_*.html, at 1400 px and 390 px wide, plus
+<page>-<width>-first-screen.png (what a reader sees before scrolling), and says for each page
+and width whether the page scrolls sideways (measured by a probe page that frames it). A
+screenshot cannot measure the page (the pages load no script), so the window is
+SCREENSHOT_HEIGHT tall (longer pages are cut) and the blank below a shorter page is trimmed.
+Needs Debian's `chromium` on PATH (or CHROMIUM).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from PIL import Image, ImageChops
+
 from helpers.config import reports_dir
 
 WIDTHS = (1400, 390)
-HEIGHT = int(os.environ.get("SCREENSHOT_HEIGHT", "5000"))
+HEIGHT = int(os.environ.get("SCREENSHOT_HEIGHT", "16000"))
+# Height of the first screen: a laptop window, a phone.
+FIRST_SCREEN = {1400: 900, 390: 844}
 # Offline, quiet, and no profile left behind: nothing here should touch the network.
 FLAGS = (
     "--headless",
@@ -62,6 +70,54 @@ def screenshot(browser: str, page: Path, width: int, target: Path) -> None:
         )
 
 
+# A harness page (not a report): frames one report at a width and writes how far its content
+# reaches beyond the frame, which --dump-dom then prints.
+PROBE = """<!DOCTYPE html><html><body><iframe id="f" src="{src}"
+style="width:{width}px;height:800px;border:0"></iframe><pre id="out">no result</pre><script>
+document.getElementById("f").onload = function () {{
+  var root = this.contentDocument.documentElement;
+  document.getElementById("out").textContent = "overflow=" + (root.scrollWidth - root.clientWidth);
+}};
+</script></body></html>"""
+_OVERFLOW = re.compile(r"overflow=(-?\d+)")
+
+
+def sideways_overflow(browser: str, page: Path, width: int) -> int | None:
+    """How many px the page is wider than a `width` px screen (0: no sideways scrolling)."""
+    with tempfile.TemporaryDirectory(prefix="probe-") as folder:
+        probe = Path(folder) / "probe.html"
+        probe.write_text(PROBE.format(src=page.resolve().as_uri(), width=width), encoding="utf-8")
+        result = subprocess.run(
+            [
+                browser,
+                *FLAGS,
+                "--allow-file-access-from-files",
+                f"--user-data-dir={folder}",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                probe.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    found = _OVERFLOW.search(result.stdout)
+    return int(found.group(1)) if found else None
+
+
+def trim_and_first_screen(target: Path, width: int) -> None:
+    """Cut the blank window below the page's end; save the top as the first screen."""
+    with Image.open(target) as image:
+        page = image.convert("RGB")
+    background = Image.new("RGB", page.size, page.getpixel((page.width - 1, page.height - 1)))
+    box = ImageChops.difference(page, background).getbbox()
+    if box:
+        page = page.crop((0, 0, page.width, min(page.height, box[3] + 24)))
+    page.save(target)
+    first = target.with_name(f"{target.stem}-first-screen.png")
+    page.crop((0, 0, page.width, min(page.height, FIRST_SCREEN[width]))).save(first)
+
+
 def main() -> int:
     reports = reports_dir()
     present = [p for p in pages(reports) if p.is_file()]
@@ -74,7 +130,12 @@ def main() -> int:
         for width in WIDTHS:
             target = out / f"{page.stem}-{width}.png"
             screenshot(browser, page, width, target)
-            print(f"wrote {target.relative_to(reports.parent)}")
+            trim_and_first_screen(target, width)
+            overflow = sideways_overflow(browser, page, width)
+            sideways = {None: "not measured", 0: "no sideways scroll"}.get(
+                overflow, f"SCROLLS SIDEWAYS by {overflow} px"
+            )
+            print(f"wrote {target.relative_to(reports.parent)} ({sideways})")
     return 0
 
 

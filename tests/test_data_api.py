@@ -189,10 +189,9 @@ def test_has_series_in_live_mode_without_a_vintage_excludes_snapshot_only_series
     assert not data.has_series("^RUT.alt") and not data.has_series("fomc")
 
 
-def test_sources_table_lists_the_files_behind_loaded_series(fake_snapshot):
-    assert data.sources_table().empty
+def test_used_sources_cite_each_loaded_file_relative_to_the_snapshot(fake_snapshot):
+    assert data.used_sources() == []
     data.prices(["^RUT", "^GSPC"])
-    table = data.sources_table()
-    assert sorted(table["series"]) == ["^GSPC", "^RUT"]
-    assert table["sha256"].str.fullmatch("[0-9a-f]{64}").all()
-    assert data.used_file_names() in ("^RUT.csv, ^GSPC.csv", "^GSPC.csv, ^RUT.csv")
+    used = sorted(data.used_sources(), key=lambda s: s["series"])
+    assert [s["file"] for s in used] == ["yahoo/^GSPC.csv", "yahoo/^RUT.csv"]
+    assert all(len(s["sha256"]) == 64 and s["source"] == "snapshot" for s in used)

@@ -12,7 +12,7 @@ from helpers.cli import build_parser
 from helpers.cli_pipeline import parse_value
 from helpers.config import repo_root
 from helpers.errors import NotebookRunError
-from helpers.pipeline import promote_results, run_notebook
+from helpers.pipeline import notebook_outline, promote_results, run_notebook
 
 # The interpreter running the tests is the kernel: jupyter_client maps "python3" to it, so the
 # tests do not depend on `make setup` having registered the project kernel.
@@ -33,12 +33,12 @@ DRAW_CHART = """\
 import matplotlib
 matplotlib.use("module://matplotlib_inline.backend_inline")
 import matplotlib.pyplot as plt
-from helpers.plotting import source_note, use_style
+from helpers.plotting import show, source_note, use_style
 use_style()
 fig, ax = plt.subplots()
 ax.plot([1, 2, 3], [2, 1, 3])
 source_note(ax, series="demo", source="test", as_of=as_of)
-plt.show()
+show(fig, "A demo chart")
 """
 
 
@@ -79,11 +79,30 @@ def test_successful_run_publishes_html_executed_notebook_and_results(tmp_path, r
     assert html == reports / "42_demo.html"
     assert '<div id="claim-demo-claim">verdict box</div>' in page
     assert "data:image/png;base64," in page
+    assert "<figcaption><b>Figure 1.</b> A demo chart</figcaption>" in page
     assert "<details" in page
+    assert "<title>Demo</title>" in page and 'href="index.html"' in page
+    assert "mathjax" not in page.lower() and "<script src=" not in page
     assert (reports / "executed" / "42_demo.ipynb").is_file()
     result = json.loads((reports / "results" / "demo-claim.json").read_text())
     assert result == {"claim": "demo-claim", "notebook": "42_demo", "as_of": "2026-01-30"}
     assert not list(reports.glob(".run-*")), "work directory left behind"
+
+
+def test_outline_titles_the_page_and_lists_its_sections():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 09 · A `demo` page\n\nText.\n\n## First part"),
+        nbformat.v4.new_code_cell("# a comment, not a heading"),
+        nbformat.v4.new_markdown_cell("### detail\n\n## Second, part?"),
+    ]
+    assert notebook_outline(nb) == {
+        "title": "09 · A demo page",
+        "sections": [
+            {"id": "First-part", "text": "First part"},
+            {"id": "Second,-part?", "text": "Second, part?"},
+        ],
+    }
 
 
 def test_kernel_runs_in_the_notebook_folder(tmp_path, reports):

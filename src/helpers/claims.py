@@ -212,8 +212,12 @@ class Article:
 
     @property
     def label(self) -> str:
-        """The short name tables use: "000" for "000_741e8016b0056d08.txt"."""
-        return self.file.split("_")[0]
+        return article_label(self.file)
+
+
+def article_label(file: str) -> str:
+    """The short name tables use: "000" for "000_741e8016b0056d08.txt"."""
+    return file.split("_")[0]
 
 
 @dataclass(frozen=True)
@@ -691,7 +695,7 @@ class NotebookClaims:
             )
         return (
             f"recorded {len(self.recorded)} claims; "
-            f"not testable (shown, not judged): {self.not_testable or 'none'}"
+            f"not testable (shown, not judged): {', '.join(self.not_testable) or 'none'}"
         )
 
 

@@ -407,17 +407,6 @@ def used_sources() -> list[dict]:
     return list(_used.values())
 
 
-def sources_table() -> pd.DataFrame:
-    """`used_sources()` as the table every notebook ends with: which files fed its numbers."""
-    columns = ["series", "source", "file", "first", "last", "rows", "sha256"]
-    return pd.DataFrame(used_sources(), columns=columns)
-
-
-def used_file_names() -> str:
-    """The loaded files' names, comma-separated: the source line under a chart."""
-    return ", ".join(Path(s["file"]).name for s in used_sources())
-
-
 def clear_used_sources() -> None:
     """Forget what was loaded (tests, or a notebook citing only what one section used)."""
     _used.clear()

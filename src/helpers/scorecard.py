@@ -285,11 +285,6 @@ def _measured_text(s: ScoredClaim) -> str:
     return "—" if s.measured is None else verdicts.fmt_value(s.measured, s.claim.unit)
 
 
-def _article_label(article: str) -> str:
-    """The short name tables use: "000" for "000_741e8016b0056d08.txt"."""
-    return article.split("_")[0]
-
-
 def claim_row(s: ScoredClaim) -> dict[str, Any]:
     """One claim as the page shows it: plain text for every cell, the link if its page exists."""
     return {
@@ -297,7 +292,7 @@ def claim_row(s: ScoredClaim) -> dict[str, Any]:
         "verdict": s.verdict,
         "claim": s.claim.claim,
         "href": s.href,
-        "article": _article_label(s.claim.article),
+        "article": ledger_api.article_label(s.claim.article),
         "as_of": s.claim.as_of,
         "claimed": s.claimed_text,
         "judged_against": s.judged_against,
@@ -421,7 +416,7 @@ def article_cards(ledger: Ledger, scored: Sequence[ScoredClaim]) -> list[dict[st
         common_as_of = Counter(r.claim.as_of for r in rows).most_common(1)[0][0]
         cards.append(
             {
-                "label": _article_label(article),
+                "label": ledger_api.article_label(article),
                 "file": article,
                 "description": described.description if described else "",
                 "as_of": described.as_of if described else common_as_of,
@@ -463,7 +458,7 @@ def group_rows(groups: Sequence[GroupConsistency]) -> list[dict[str, Any]]:
             "conflict": g.status != NO_CONFLICT,
             "members": [
                 {
-                    "article": _article_label(m.claim.article),
+                    "article": ledger_api.article_label(m.claim.article),
                     "as_of": m.claim.as_of,
                     "claimed": m.claimed_text,
                     "measured": None if m.measured is None else _measured_text(m),
@@ -481,13 +476,13 @@ def vintage_rows(files: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return tables.provenance(files).fillna(tables.MISSING).to_dict("records")
 
 
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
 def page_title(page: Path) -> str:
     """A report's <title> (its notebook's first heading), else its file stem."""
     found = _TITLE.search(page.read_text(encoding="utf-8", errors="replace"))
     return html.unescape(found.group(1)).strip() if found else page.stem
-
-
-_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
 def tiles(counts: Mapping[str, int]) -> dict[str, int]:
@@ -504,7 +499,8 @@ def index_context(
 ) -> dict[str, Any]:
     """Everything the scorecard template shows, computed here so the template only lays out.
 
-    Optional keys the template also reads: `vintage_diff` and `build_info`.
+    The template keeps empty `vintage_diff` and `build_info` blocks for sections fed by
+    optional keys of those names.
     """
     groups = consistency(scored)
     return {

@@ -6,14 +6,23 @@ Python reprs, and data files as relative names with short hashes.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
+from pandas.io.formats.style import Styler
+
+from helpers import data
 
 MISSING = "–"
 HASH_CHARS = 12
+# Cells this short (dates, numbers, names) never wrap, so a narrow column cannot split a date
+# at its hyphens; longer text still wraps.
+SHORT = 24
+_NOWRAP = "white-space: nowrap"
 # Columns of the provenance table every notebook ends with, in reading order.
 PROVENANCE_COLUMNS = ("series", "source", "file", "first", "last", "rows", "sha256")
 
@@ -48,3 +57,87 @@ def provenance(entries: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         for e in entries
     ]
     return pd.DataFrame(rows, columns=list(PROVENANCE_COLUMNS))
+
+
+def cell(value: Any, decimals: int = 2) -> str:
+    """One value as text for people: ISO dates (a time only when there is one), whole numbers
+    without decimals, other numbers at `decimals`, a dash for missing, lists and mappings
+    spelled out instead of their Python repr."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat() if _is_midnight(value) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, pd.Period):
+        return str(value)
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return cell(value.item(), decimals)  # numpy scalars
+    if isinstance(value, float):
+        whole = value.is_integer() and abs(value) < 1e15
+        return f"{value:.0f}" if whole else f"{value:.{decimals}f}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{cell(k, decimals)}: {cell(v, decimals)}" for k, v in value.items())
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(cell(v, decimals) for v in value)
+    return str(value)
+
+
+def _is_midnight(value: dt.datetime) -> bool:
+    return (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
+
+
+def for_people(
+    table: pd.DataFrame | pd.Series,
+    decimals: int = 2,
+    formats: Mapping[str, Any] | str | None = None,
+    caption: str | None = None,
+) -> Styler:
+    """`table` styled for reading: every cell, index and column label through `cell`, a float
+    column with any fraction at `decimals` on every row (so figures line up), and `formats`
+    (column -> format string or function, e.g. {"ret_a": "{:+.2%}"}, or one format string for
+    every column) where a column needs its own. Use it instead of `.round()`, which warns on
+    date columns and leaves 00:00:00."""
+    frame = table.to_frame() if isinstance(table, pd.Series) else table
+    styler = frame.style.format(lambda v: cell(v, decimals), na_rep=MISSING)
+    fractional = [c for c in frame.columns if _is_fractional(frame[c])]
+    if fractional:
+        styler = styler.format(f"{{:.{decimals}f}}", subset=fractional, na_rep=MISSING)
+    if isinstance(formats, str):
+        styler = styler.format(formats, na_rep=MISSING)
+    elif formats:
+        styler = styler.format(dict(formats), subset=list(formats), na_rep=MISSING)
+    styler = styler.format_index(lambda v: cell(v, decimals), axis=0)
+    styler = styler.format_index(lambda v: cell(v, decimals), axis=1)
+    if frame.index.is_unique and frame.columns.is_unique:
+        styler = styler.map(lambda v: _cell_style(v, decimals))
+    styler = styler.map_index(lambda v: _NOWRAP, axis=0)
+    if isinstance(frame.index, pd.RangeIndex):
+        styler = styler.hide(axis="index")
+    return styler.set_caption(caption) if caption else styler
+
+
+def _cell_style(value: Any, decimals: int) -> str:
+    """Short cells do not wrap; text reads from the left (JupyterLab right-aligns every cell)."""
+    styles = [_NOWRAP] if len(cell(value, decimals)) <= SHORT else []
+    if isinstance(value, str):
+        styles.append("text-align: left")
+    return "; ".join(styles)
+
+
+def _is_fractional(values: Any) -> bool:
+    """A float column (one column of that name) holding at least one non-whole number."""
+    if not isinstance(values, pd.Series) or not pd.api.types.is_float_dtype(values):
+        return False
+    finite = values.dropna()
+    return bool((finite % 1 != 0).any())
+
+
+def files_used() -> Styler:
+    """The table every notebook ends with: the files behind its numbers (everything the data
+    layer loaded in this kernel), for people."""
+    return for_people(provenance(data.used_sources()))

@@ -1,0 +1,74 @@
+"""Tables for people: dates as dates, whole numbers whole, a dash for missing, no reprs."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import tables
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (pd.Timestamp("2026-01-02"), "2026-01-02"),
+        (pd.Timestamp("2026-01-02 15:30"), "2026-01-02 15:30:00"),
+        (None, "–"),
+        (float("nan"), "–"),
+        (pd.NaT, "–"),
+        (np.float64(9.0), "9"),
+        (np.int64(1990), "1990"),
+        (6.8387, "6.84"),
+        (True, "yes"),
+        ({"start": pd.Timestamp("1990-08-01"), "length": 9.0}, "start: 1990-08-01; length: 9"),
+        ((1988, 2025), "1988, 2025"),
+        (pd.Period("2025-12", freq="M"), "2025-12"),
+    ],
+)
+def test_cell(value, text):
+    assert tables.cell(value) == text
+
+
+def shown(styler) -> list[str]:
+    """The words a reader sees in the rendered table (style rules dropped)."""
+    page = re.sub(r"<style.*?</style>", " ", styler.to_html(), flags=re.S)
+    return re.sub(r"<[^>]+>", " ", page).split()
+
+
+def test_short_cells_do_not_wrap():
+    text = tables.for_people(pd.DataFrame({"day": ["1987-09-10"], "note": ["x" * 40]})).to_html()
+    assert text.count("white-space: nowrap") >= 1 and "x" * 40 in text
+    assert "text-align: left" in text
+
+
+def test_for_people_formats_dates_counts_missing_and_named_columns():
+    frame = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2026-01-02", "2026-01-05"]),
+            "rows": [9686.0, np.nan],
+            "ret": [0.01234, -0.005],
+            "level": [1.5, 2.0],
+        },
+        index=pd.to_datetime(["2026-01-02", "2026-01-05"]),
+    )
+    text = shown(tables.for_people(frame, formats={"ret": "{:+.2%}"}))
+    assert "00:00:00" not in " ".join(text)
+    assert text.count("2026-01-02") == 2
+    assert {"9686", "–", "+1.23%", "-0.50%", "1.50", "2.00"} <= set(text)
+
+
+def test_for_people_hides_a_plain_row_number_index():
+    assert shown(tables.for_people(pd.DataFrame({"a": [1, 2]}))) == ["a", "1", "2"]
+
+
+def test_provenance_shows_relative_names_and_short_hashes():
+    entries = [
+        {"series": "^RUT", "origin": "/work/shared/market-data/yahoo/^RUT.csv", "sha256": "a" * 64},
+        {"series": "x", "file": "yahoo/x.csv", "origin": "/elsewhere/x.csv", "sha256": None},
+    ]
+    table = tables.provenance(entries)
+    assert list(table["file"]) == ["^RUT.csv", "yahoo/x.csv"]
+    assert list(table["sha256"]) == ["a" * 12, "–"]
