@@ -39,6 +39,7 @@ from helpers.sources import (
     SP500_PRICES,
     Fetched,
     fetch_live,
+    frame_coverage,
     is_variant,
     kind_of,
     membership_window,
@@ -200,14 +201,6 @@ def _missing(root: Path, key: str) -> Exception:
     return unknown_series_error(root, key)
 
 
-def _coverage(frame: pd.DataFrame) -> dict:
-    index = frame.index
-    if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or index.empty:
-        return {"first": None, "last": None, "rows": len(frame)}
-    fmt = (lambda d: d.strftime("%Y-%m-%d")) if isinstance(index, pd.DatetimeIndex) else str
-    return {"first": fmt(index[0]), "last": fmt(index[-1]), "rows": len(frame)}
-
-
 def store(key: str, fetched: Fetched) -> Entry:
     """Validate freshly read parts and write them to the cache as one entry."""
     for frame in fetched.parts.values():
@@ -220,7 +213,7 @@ def store(key: str, fetched: Fetched) -> Entry:
         "source": fetched.source,
         "origin": fetched.origin,
         "retrieved_at": retrieved_now(),
-        **_coverage(first),
+        **frame_coverage(first),
         "columns": [str(c) for c in first.columns],
     }
     return Entry(cache.write_entry(key, fetched.parts, manifest))

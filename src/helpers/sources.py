@@ -471,6 +471,25 @@ def _listed_meetings(folder: Path) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(pd.concat(dates).unique(), name="Date").sort_values()
 
 
+def frame_coverage(frame: pd.DataFrame) -> dict:
+    """First and last date and row count of a parsed part, for manifests and tables.
+
+    Dates come from the index (daily, or a French file's months and years) or, for the long
+    member panel and plain tables, from a ``Date`` column; other tables have none.
+    """
+    index = frame.index
+    if isinstance(index, pd.DatetimeIndex) and len(index):
+        first, last = f"{index[0]:%Y-%m-%d}", f"{index[-1]:%Y-%m-%d}"
+    elif isinstance(index, pd.PeriodIndex) and len(index):
+        first, last = str(index[0]), str(index[-1])
+    elif "Date" in frame.columns and len(frame):
+        ends = pd.to_datetime(frame["Date"].iloc[[0, -1]])
+        first, last = f"{ends.iloc[0]:%Y-%m-%d}", f"{ends.iloc[-1]:%Y-%m-%d}"
+    else:
+        first = last = None
+    return {"first": first, "last": last, "rows": len(frame)}
+
+
 def read_sp500_panel(folder: Path) -> pd.DataFrame:
     """The member price files as one long table: a full date x ticker grid, date-major.
 

@@ -31,6 +31,7 @@ from helpers.sources import (
     check_against_sums,
     files_of,
     folder_sha256,
+    frame_coverage,
     kind_of,
     name_of,
     read_checksums,
@@ -66,18 +67,6 @@ def write_part(frame: pd.DataFrame, path: Path) -> None:
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _coverage(frame: pd.DataFrame) -> dict:
-    index = frame.index
-    if isinstance(index, pd.DatetimeIndex) and len(index):
-        return {"first": f"{index[0]:%Y-%m-%d}", "last": f"{index[-1]:%Y-%m-%d}"}
-    if isinstance(index, pd.PeriodIndex) and len(index):
-        return {"first": str(index[0]), "last": str(index[-1])}
-    if "Date" in frame.columns and len(frame):  # the member panel, plain tables with dates
-        ends = pd.to_datetime(frame["Date"].iloc[[0, -1]])
-        return {"first": f"{ends.iloc[0]:%Y-%m-%d}", "last": f"{ends.iloc[-1]:%Y-%m-%d}"}
-    return {"first": None, "last": None}
 
 
 def _origin(root: Path, key: str, sums: dict[str, str]) -> dict:
@@ -123,12 +112,7 @@ def build(snapshot: Path, out: Path, keys: list[str]) -> dict:
             parts[part] = {"file": relative, "sha256": sha256_of(out / relative)}
             written.add(relative)
         first = next(iter(fetched.parts.values()))
-        series[key] = {
-            "parts": parts,
-            "rows": len(first),
-            **_coverage(first),
-            "origin": origins[key],
-        }
+        series[key] = {"parts": parts, **frame_coverage(first), "origin": origins[key]}
     manifest = {
         "vintage": vintage_id(origins),
         "format": VINTAGE_FORMAT,
