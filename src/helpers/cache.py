@@ -53,7 +53,7 @@ MANIFEST_FIELDS = (
 STAMP = "STAMP"
 # Bumped when the stored layout or what a reader produces changes (a parser or validation fix):
 # entries written under another format are rebuilt instead of serving the old parse.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: blank prices inside a column and non-numeric cells are errors
 
 
 def entry_dir(key: str) -> Path:

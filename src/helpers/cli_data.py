@@ -46,23 +46,41 @@ def run_refresh(args: argparse.Namespace) -> int:
         os.environ[SNAPSHOT_ENV] = args.snapshot
     keys = args.series or data.refresh_keys()
     outcomes: dict[str, list[str]] = {}
-    failed = 0
+    failed: list[str] = []
     for key in keys:
         try:
             outcome = data.refresh_one(key, force=args.force)
-        except DataError as exc:
-            print(f"{key}: failed: {exc}", file=sys.stderr)
-            failed += 1
+        except (DataError, *UNREADABLE) as exc:
+            print(f"{key}: failed: {as_data_error(key, exc)}", file=sys.stderr)
+            failed.append(key)
             continue
         outcomes.setdefault(outcome, []).append(key)
     changed = outcomes.get("new", []) + outcomes.get("updated", [])
     if changed:
         cache.touch_stamp()
     summary = ", ".join(f"{len(v)} {k}" for k, v in sorted(outcomes.items()))
-    print(f"data refresh: {summary or 'nothing done'}" + (f", {failed} failed" if failed else ""))
+    failures = f", {len(failed)} failed ({', '.join(failed)})" if failed else ""
+    print(f"data refresh: {summary or 'nothing done'}{failures}")
     for key in changed:
         print(f"  changed: {key}")
     return 1 if failed else 0
+
+
+# What a reader of a damaged table raises when no parser check caught it first (pandas'
+# ParserError and UnicodeDecodeError are ValueErrors; a missing column is a KeyError).
+UNREADABLE = (ValueError, KeyError)
+
+
+def as_data_error(key: str, exc: Exception) -> DataError:
+    """A package error as it is; any other reader failure as one line naming key and cause."""
+    if isinstance(exc, DataError):
+        return exc
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return DataError(
+        f"the source of {key!r} cannot be read ({type(exc).__name__}: {detail})",
+        "restore the file from a complete copy of the snapshot, then run: "
+        f"python -m helpers data refresh {key}",
+    )
 
 
 def run_status(args: argparse.Namespace) -> int:
