@@ -267,6 +267,7 @@ def test_unknown_claim_id_names_near_misses(ledger, monkeypatch):
 def recording(ledger, tmp_path, monkeypatch) -> Path:
     """The fixture ledger in use and an empty results dir; returns the results dir."""
     monkeypatch.setenv(claims.LEDGER_ENV, str(ledger.write([GOOD_ROW, OPINION_ROW])))
+    monkeypatch.setattr(claims, "repo_root", lambda: ledger.root)  # its notebooks/, no articles
     results = tmp_path / "results"
     monkeypatch.setenv(claims.RESULTS_ENV, str(results))
     monkeypatch.delenv(claims.NOTEBOOK_ENV, raising=False)
@@ -411,3 +412,26 @@ def test_not_testable_table_lists_only_unjudged_rows_with_the_reason(recording):
     table = claims.NotebookClaims("01_demo").not_testable_table()
     assert [row["claim"] for row in table] == ["a000-opinion"]
     assert table[0]["why it cannot be tested here"] == OPINION_ROW["testability_note"]
+
+
+def test_a_duplicate_id_is_refused_by_every_reader(ledger, monkeypatch):
+    monkeypatch.setenv(
+        claims.LEDGER_ENV,
+        str(ledger.write([GOOD_ROW, changed(claimed={"value": 13, "unit": "sessions"})])),
+    )
+    for read in (claims.read_ledger, claims.load_ledger, lambda: claims.claim("a000-streak-9")):
+        with pytest.raises(LedgerError, match="duplicate id 'a000-streak-9' \\(2 rows\\)"):
+            read()
+    with pytest.raises(LedgerError, match="duplicate id"):
+        claims.record("a000-streak-9", 9)
+
+
+def test_notebook_claims_refuse_a_row_whose_notebook_does_not_exist(recording, ledger):
+    ledger.write([GOOD_ROW, changed(id="a000-streak-10", notebook="01_dmeo")])
+    with pytest.raises(LedgerError, match="a000-streak-10: notebook 01_dmeo does not exist"):
+        claims.NotebookClaims("01_demo")
+
+
+def test_notebook_claims_refuse_a_notebook_name_with_no_file(recording):
+    with pytest.raises(LedgerError, match="there is no notebook .*01_dmeo.ipynb"):
+        claims.NotebookClaims("01_dmeo")

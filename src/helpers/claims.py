@@ -248,9 +248,14 @@ def read_ledger(path: Path | None = None) -> Ledger:
     terms = raw.get("terms") or {}
     if not isinstance(terms, dict):
         raise LedgerError(f"{path}: `terms:` must be a mapping", "see the glossary format")
-    return Ledger(
-        terms=terms, claims=[_claim_from_row(row, i) for i, row in enumerate(raw["claims"])]
-    )
+    rows = [_claim_from_row(row, i) for i, row in enumerate(raw["claims"])]
+    duplicates = _duplicate_ids(rows)
+    if duplicates:
+        # Refused on every read: by_id() would keep one row and the scorecard judge the other.
+        raise LedgerError(
+            f"{path}: {'; '.join(duplicates)}", "give every row of data/claims.yaml its own id"
+        )
+    return Ledger(terms=terms, claims=rows)
 
 
 def _claim_from_row(row: Any, index: int) -> Claim:
@@ -350,16 +355,30 @@ def validate_ledger(
     notebooks_dir: Path | None = None,
     articles_dir: Path | None = None,
 ) -> list[Claim]:
-    """Check every row; raise one LedgerError listing all problems, else return the claims.
+    """Check every row; raise one LedgerError listing all problems, else return the claims."""
+    return checked_ledger(path, notebooks_dir, articles_dir).claims
+
+
+def notebooks_home(notebooks_dir: Path | None = None) -> Path:
+    """The folder whose NN_*.ipynb the ledger's `notebook` fields name (default notebooks/)."""
+    return Path(notebooks_dir) if notebooks_dir else repo_root() / "notebooks"
+
+
+def checked_ledger(
+    path: Path | None = None,
+    notebooks_dir: Path | None = None,
+    articles_dir: Path | None = None,
+) -> Ledger:
+    """The ledger after the full schema check: what every reader that judges or shows verdicts
+    (NotebookClaims, the scorecard, `make reports`) loads, so a broken row stops the run.
 
     Articles are checked against ../shared/articles beside the repo when that folder exists.
     """
     ledger = read_ledger(path)
-    notebooks_dir = Path(notebooks_dir) if notebooks_dir else repo_root() / "notebooks"
     default_articles = repo_root().parent / "shared" / "articles"
     articles_dir = Path(articles_dir) if articles_dir else default_articles
-    problems = _duplicate_ids(ledger.claims) + _term_problems(ledger.terms)
-    existing_notebooks = {p.stem for p in notebooks_dir.glob("*.ipynb")}
+    problems = _term_problems(ledger.terms)
+    existing_notebooks = {p.stem for p in notebooks_home(notebooks_dir).glob("*.ipynb")}
     for item in ledger.claims:
         problems += [f"{item.id}: {p}" for p in _row_problems(ledger, item, existing_notebooks)]
         if articles_dir.is_dir() and not (articles_dir / item.article).is_file():
@@ -369,7 +388,7 @@ def validate_ledger(
             f"{len(problems)} problem(s) in the ledger:\n    " + "\n    ".join(problems),
             "fix these rows in data/claims.yaml",
         )
-    return ledger.claims
+    return ledger
 
 
 def _duplicate_ids(claims: list[Claim]) -> list[str]:
@@ -567,9 +586,24 @@ class NotebookClaims:
     a testable row of the notebook was never recorded.
     """
 
-    def __init__(self, notebook: str, path: Path | None = None):
+    def __init__(
+        self,
+        notebook: str,
+        path: Path | None = None,
+        notebooks_dir: Path | None = None,
+        articles_dir: Path | None = None,
+    ):
+        """Load the checked ledger: a row whose `notebook` is misspelt would otherwise be
+        skipped here, and the pipeline would delete its last good result as no longer made."""
+        home = notebooks_home(notebooks_dir)
+        if not (home / f"{notebook}.ipynb").is_file():
+            raise LedgerError(
+                f"NotebookClaims({notebook!r}): there is no notebook {home / notebook}.ipynb",
+                "pass this notebook's own file name without .ipynb, e.g. 01_january_2026_streak",
+            )
+        ledger = checked_ledger(path, notebooks_dir, articles_dir)
         self.notebook = notebook
-        self.rows = [c for c in load_ledger(path) if c.notebook == notebook]
+        self.rows = [c for c in ledger.claims if c.notebook == notebook]
         self.recorded: set[str] = set()
 
     def group(self, name: str) -> list[Claim]:
