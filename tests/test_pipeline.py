@@ -12,7 +12,7 @@ from helpers.cli import build_parser
 from helpers.cli_pipeline import parse_value
 from helpers.config import repo_root
 from helpers.errors import NotebookRunError
-from helpers.pipeline import promote_results, run_notebook
+from helpers.pipeline import RESULTS_STAMP, promote_results, run_notebook
 
 # The interpreter running the tests is the kernel: jupyter_client maps "python3" to it, so the
 # tests do not depend on `make setup` having registered the project kernel.
@@ -155,8 +155,12 @@ def test_promotion_replaces_results_and_drops_stale_ones_of_the_same_notebook(tm
     promoted = promote_results(staging, results, "01_a")
 
     assert promoted == [results / "kept-claim.json"]
-    assert sorted(p.name for p in results.iterdir()) == ["kept-claim.json", "other-notebook.json"]
+    assert sorted(p.name for p in results.glob("*.json")) == [
+        "kept-claim.json",
+        "other-notebook.json",
+    ]
     assert json.loads((results / "kept-claim.json").read_text())["value"] == 2.0
+    assert (results / RESULTS_STAMP).is_file()  # what the Makefile's scorecard rule watches
     assert not list(staging.iterdir())
 
 

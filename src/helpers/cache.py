@@ -15,6 +15,7 @@ leaves the previous manifest pointing at the previous, complete parts.
 from __future__ import annotations
 
 import json
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -187,4 +188,20 @@ def touch_stamp() -> Path:
     stamp = cache_dir() / STAMP
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.touch()
+    return stamp
+
+
+def restore_stamp() -> Path | None:
+    """Recreate a missing STAMP, dated at the newest manifest (when the cache last changed).
+
+    Without it make treats the stamp as remade on every run and rebuilds every report; dated
+    now, it would rebuild them once for no change. None when there is nothing to date it by.
+    """
+    stamp = cache_dir() / STAMP
+    manifests = [path for path, _ in all_manifests()]
+    if stamp.exists() or not manifests:
+        return None
+    newest = max(path.stat().st_mtime_ns for path in manifests)
+    stamp.touch()
+    os.utime(stamp, ns=(newest, newest))
     return stamp

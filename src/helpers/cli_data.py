@@ -58,6 +58,8 @@ def run_refresh(args: argparse.Namespace) -> int:
     changed = outcomes.get("new", []) + outcomes.get("updated", [])
     if changed:
         cache.touch_stamp()
+    else:
+        cache.restore_stamp()
     summary = ", ".join(f"{len(v)} {k}" for k, v in sorted(outcomes.items()))
     failures = f", {len(failed)} failed ({', '.join(failed)})" if failed else ""
     print(f"data refresh: {summary or 'nothing done'}{failures}")

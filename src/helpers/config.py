@@ -8,10 +8,18 @@ from pathlib import Path
 
 SNAPSHOT_ENV = "SNAPSHOT_DIR"
 CACHE_ENV = "SMALLCAP_CACHE_DIR"
+ROOT_ENV = "SMALLCAP_ROOT"
+
+
+def repo_root() -> Path:
+    """The project tree: `SMALLCAP_ROOT` when set (the Makefile tests run a throwaway tree
+    with the installed package), else the checkout the package was installed from."""
+    override = os.environ.get(ROOT_ENV)
+    return _resolved(override) if override else _installed_root()
 
 
 @cache
-def repo_root() -> Path:
+def _installed_root() -> Path:
     """The checkout this package was installed from (editable install), else the cwd.
 
     Cached: every cache and snapshot lookup asks, and the answer cannot change in a process.

@@ -34,6 +34,8 @@ KERNEL_NAME = "smallcap-claims"
 CELL_TIMEOUT_SECONDS = 600
 NOTEBOOK_ENV = "SMALLCAP_NOTEBOOK"
 RESULTS_ENV = "SMALLCAP_RESULTS_DIR"
+# Touched on every promotion: what the Makefile's scorecard rule depends on (see there).
+RESULTS_STAMP = "STAMP"
 # Encrypt kernel traffic when the kernelspec supports it; also silences ipykernel's warning
 # about plain-text TCP on every run.
 _KERNEL_CONFIG = Config({"KernelManager": {"transport_encryption": "auto"}})
@@ -168,6 +170,7 @@ def promote_results(staging: Path, results: Path, stem: str) -> list[Path]:
         target = results / new.name
         _replace(new, target)
         promoted.append(target)
+    (results / RESULTS_STAMP).touch()
     return promoted
 
 
