@@ -8,7 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.cli import build_parser
+from helpers import pipeline
+from helpers.cli import build_parser, main
 from helpers.cli_pipeline import parse_value
 from helpers.config import repo_root
 from helpers.errors import NotebookRunError
@@ -209,3 +210,65 @@ def test_a_cell_over_the_time_limit_fails_the_run(tmp_path, reports):
     assert "CELL_TIMEOUT" in caught.value.fix
 
     assert not (reports / "47_slow.html").exists()
+
+
+# ------------------------------------------------------------------ parameters, before a kernel
+
+
+@pytest.fixture
+def no_kernel(monkeypatch):
+    """Fail the test if papermill is asked to start a kernel."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(pipeline.papermill, "execute_notebook", refuse)
+
+
+def test_notebook_parameters_are_the_names_the_tagged_cell_assigns(tmp_path):
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells[1].source = 'as_of = "2026-01-02"  # note\nsmall, large = "IWM", "SPY"\nn: int = 3'
+    nbformat.write(nb, notebook)
+    assert pipeline.notebook_parameters(notebook) == {
+        "as_of": '"2026-01-02"',
+        "small": '"IWM", "SPY"',
+        "large": '"IWM", "SPY"',
+        "n": "3",
+    }
+
+
+def test_an_unknown_parameter_is_an_error_listing_the_notebooks_parameters(
+    tmp_path, no_kernel, capsys
+):
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    assert main(["run-notebook", str(notebook), "-p", "asof", "2026-01-02"]) == 2
+    err = capsys.readouterr().err
+    assert "01_demo has no parameter 'asof'" in err and 'as_of (default "2026-01-02")' in err
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("2024-13-45", "as_of '2024-13-45' is not a date"),
+        ("1999-01-04", "as_of 1999-01-04 is outside the data: closes run 2024-09-02.."),
+        ("2030-01-02", "as_of 2030-01-02 is outside the data"),
+    ],
+)
+def test_an_as_of_that_does_not_parse_or_lies_outside_the_data_is_refused(
+    tmp_path, fake_snapshot, no_kernel, capsys, as_of, message
+):
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    assert main(["run-notebook", str(notebook), "-p", "as_of", as_of]) == 2
+    err = capsys.readouterr().err
+    assert f"01_demo: {message}" in err and "-> fix:" in err
+
+
+def test_a_non_trading_as_of_names_the_session_it_resolves_to(tmp_path, fake_snapshot):
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    checked = pipeline.check_parameters(notebook, {"as_of": "2024-09-07"})  # a Saturday
+    assert checked.values == {"as_of": "2024-09-06"}
+    assert checked.notes == [
+        "as_of 2024-09-07 is not a trading day: using 2024-09-06, the last close on or before it"
+    ]
+    assert pipeline.check_parameters(notebook, {"as_of": "2024-09-06"}).notes == []

@@ -9,6 +9,8 @@ notebook in reports/failed/ for inspection.
 
 from __future__ import annotations
 
+import ast
+import datetime as dt
 import json
 import os
 import tempfile
@@ -20,6 +22,7 @@ from typing import Any
 
 import jinja2
 import nbformat
+import pandas as pd
 import papermill
 from jupyter_client.kernelspec import NoSuchKernel
 from nbclient.exceptions import DeadKernelError
@@ -29,6 +32,7 @@ from traitlets.config import Config
 
 from helpers.config import reports_dir
 from helpers.errors import NotebookRunError
+from helpers.streaks import trading_day_on_or_before
 
 KERNEL_NAME = "smallcap-claims"
 CELL_TIMEOUT_SECONDS = 600
@@ -70,6 +74,113 @@ _REPORT_TEMPLATE = """\
 """
 
 
+# `as_of` is checked against the market calendar (the S&P 500's trading days), from the first
+# close the small-vs-large comparisons share (^RUT with ^GSPC) to the last close there is.
+CALENDAR_SERIES = ("^RUT", "^GSPC")
+
+
+@dataclass(frozen=True)
+class CheckedParameters:
+    """Parameters a run may pass, and what was adjusted on the way (said once to the user)."""
+
+    values: dict[str, Any]
+    notes: list[str]
+
+
+def existing_notebook(notebook: Path) -> Path:
+    """The notebook's absolute path; a missing file is a NotebookRunError."""
+    notebook = Path(notebook).resolve()
+    if not notebook.is_file():
+        raise NotebookRunError(
+            f"notebook {notebook} does not exist",
+            "pass a path like notebooks/00_data_overview.ipynb",
+        )
+    return notebook
+
+
+def notebook_parameters(notebook: Path) -> dict[str, str]:
+    """The names the `parameters`-tagged cell assigns, each with its source text (its default)."""
+    nb = nbformat.read(existing_notebook(notebook), as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        return {}
+    source = cells[0].source
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise NotebookRunError(
+            f"{notebook.name}: its parameters cell is not valid Python ({exc.msg}, line "
+            f"{exc.lineno})",
+            "fix the cell tagged `parameters` in the notebook",
+        ) from None
+    found: dict[str, str] = {}
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        for target in targets:
+            names = target.elts if isinstance(target, ast.Tuple) else [target]
+            for name in names:
+                if isinstance(name, ast.Name):
+                    found[name.id] = ast.get_source_segment(source, node.value) or ""
+    return found
+
+
+def check_parameters(notebook: Path, given: Mapping[str, Any]) -> CheckedParameters:
+    """Refuse unknown names and an `as_of` outside the data before a kernel starts.
+
+    papermill only warns about a name the notebook does not have, and the report is then
+    republished with the defaults; a bad `as_of` would fail deep inside a cell, or not at all.
+    """
+    known = notebook_parameters(notebook)
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        listed = ", ".join(f"{name} (default {value})" for name, value in known.items())
+        raise NotebookRunError(
+            f"{notebook.stem} has no parameter {', '.join(map(repr, unknown))}",
+            f"use one of its parameters: {listed or 'none'}",
+        )
+    values, notes = dict(given), []
+    if "as_of" in given:
+        try:
+            session = as_of_session(str(given["as_of"]), _calendar())
+        except NotebookRunError as exc:
+            raise NotebookRunError(f"{notebook.stem}: {exc.cause}", exc.fix) from None
+        if session != pd.Timestamp(str(given["as_of"])):
+            notes.append(
+                f"as_of {given['as_of']} is not a trading day: using {session:%Y-%m-%d}, "
+                "the last close on or before it"
+            )
+        values["as_of"] = f"{session:%Y-%m-%d}"
+    return CheckedParameters(values, notes)
+
+
+def _calendar() -> pd.DatetimeIndex:
+    from helpers import data  # the data layer is loaded only when an as_of needs checking
+
+    closes = data.prices(list(CALENDAR_SERIES), join="outer")
+    market = closes[CALENDAR_SERIES[-1]].dropna().index
+    return market[market >= closes.dropna().index[0]]
+
+
+def as_of_session(text: str, sessions: pd.DatetimeIndex) -> pd.Timestamp:
+    """The session an `as_of` names: itself when it is one, else the last one before it (as
+    the `streak` command reads a date); a date that does not parse or lies outside the
+    sessions is a NotebookRunError."""
+    try:
+        day = pd.Timestamp(dt.date.fromisoformat(text))
+    except ValueError:
+        raise NotebookRunError(
+            f"as_of {text!r} is not a date", "pass an ISO date, e.g. -p as_of 2026-01-30"
+        ) from None
+    first, last = sessions[0], sessions[-1]
+    if not first <= day <= last:
+        raise NotebookRunError(
+            f"as_of {text} is outside the data: closes run {first:%Y-%m-%d}..{last:%Y-%m-%d} "
+            f"({' and '.join(CALENDAR_SERIES)})",
+            f"pass a date between {first:%Y-%m-%d} and {last:%Y-%m-%d}",
+        )
+    return trading_day_on_or_before(sessions, day)
+
+
 @dataclass(frozen=True)
 class ReportPaths:
     """Where one notebook's outputs live under a reports directory."""
@@ -101,12 +212,7 @@ def run_notebook(
 
     Raises NotebookRunError (previous outputs untouched) when the notebook fails.
     """
-    notebook = Path(notebook).resolve()
-    if not notebook.is_file():
-        raise NotebookRunError(
-            f"notebook {notebook} does not exist",
-            "pass a path like notebooks/00_data_overview.ipynb",
-        )
+    notebook = existing_notebook(notebook)
     stem = notebook.stem
     paths = ReportPaths.for_stem(Path(reports) if reports else reports_dir(), stem)
     paths.html.parent.mkdir(parents=True, exist_ok=True)
