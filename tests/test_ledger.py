@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from helpers import claims, data, verdicts
-from helpers.config import repo_root
+from helpers.config import ROOT_ENV, repo_root
 from helpers.errors import DataError, LedgerError
 
 ARTICLE = "000_test_article.txt"
@@ -267,7 +267,7 @@ def test_unknown_claim_id_names_near_misses(ledger, monkeypatch):
 def recording(ledger, tmp_path, monkeypatch) -> Path:
     """The fixture ledger in use and an empty results dir; returns the results dir."""
     monkeypatch.setenv(claims.LEDGER_ENV, str(ledger.write([GOOD_ROW, OPINION_ROW])))
-    monkeypatch.setattr(claims, "repo_root", lambda: ledger.root)  # its notebooks/, no articles
+    monkeypatch.setenv(ROOT_ENV, str(ledger.root))  # its notebooks/, no ../shared/articles
     results = tmp_path / "results"
     monkeypatch.setenv(claims.RESULTS_ENV, str(results))
     monkeypatch.delenv(claims.NOTEBOOK_ENV, raising=False)
@@ -435,3 +435,16 @@ def test_notebook_claims_refuse_a_row_whose_notebook_does_not_exist(recording, l
 def test_notebook_claims_refuse_a_notebook_name_with_no_file(recording):
     with pytest.raises(LedgerError, match="there is no notebook .*01_dmeo.ipynb"):
         claims.NotebookClaims("01_dmeo")
+
+
+def test_record_outside_the_pipeline_writes_to_scratch_and_says_so_once(
+    recording, ledger, monkeypatch, capsys
+):
+    monkeypatch.delenv(claims.RESULTS_ENV)  # a notebook run in JupyterLab or by nbconvert
+    claims.record("a000-streak-9", 9)
+    claims.record("a000-streak-9", 10)
+    reports = ledger.root / "reports"
+    assert json.loads((reports / "scratch" / "a000-streak-9.json").read_text())["measured"] == 10
+    assert not (reports / "results").exists()
+    assert claims.read_results() == {}  # the scorecard's default: published results only
+    assert capsys.readouterr().out.count("not published") == 1

@@ -13,6 +13,7 @@ import yaml
 
 from helpers import claims, scorecard, verdicts
 from helpers.cli import main
+from helpers.config import ROOT_ENV
 from helpers.files import write_json_atomic
 
 EXACT = {"comparator": "equal", "tolerance": {"abs": 0}}
@@ -94,7 +95,7 @@ class Reports:
         monkeypatch.setenv(claims.LEDGER_ENV, str(self.ledger))
         monkeypatch.setenv(claims.RESULTS_ENV, str(self.results))
         # The ledger is schema-checked on load: the rows' notebooks exist in this tree.
-        monkeypatch.setattr(claims, "repo_root", lambda: root)
+        monkeypatch.setenv(ROOT_ENV, str(root))
         for notebook in {r["notebook"] for r in ROWS}:
             (root / "notebooks").mkdir(exist_ok=True)
             (root / "notebooks" / f"{notebook}.ipynb").write_text("{}")
@@ -195,7 +196,7 @@ def test_index_shows_totals_and_lists_reports(reports):
     text = index.read_text(encoding="utf-8")
     counts = scorecard.verdict_counts(
         scorecard.score_claims(
-            claims.read_ledger(reports.ledger), claims.read_results(), reports.root
+            claims.read_ledger(reports.ledger), claims.read_results(reports.results), reports.root
         )
     )
     assert counts == {
@@ -269,7 +270,7 @@ def test_group_status(members, status):
 def test_consistency_lists_only_groups_spanning_articles(reports):
     ledger = claims.read_ledger(reports.ledger)
     groups = scorecard.consistency(
-        scorecard.score_claims(ledger, claims.read_results(), reports.root)
+        scorecard.score_claims(ledger, claims.read_results(reports.results), reports.root)
     )
     assert {g.group: g.status for g in groups} == {
         "streak-length": scorecard.DATA_SPLITS,

@@ -23,13 +23,9 @@ from typing import Any
 import yaml
 
 from helpers import verdicts
-from helpers.config import repo_root, reports_dir
+from helpers.config import LEDGER_ENV, NOTEBOOK_ENV, RESULTS_ENV, repo_root, reports_dir
 from helpers.errors import DataError, LedgerError
 from helpers.files import write_json_atomic
-
-LEDGER_ENV = "SMALLCAP_LEDGER"
-RESULTS_ENV = "SMALLCAP_RESULTS_DIR"
-NOTEBOOK_ENV = "SMALLCAP_NOTEBOOK"
 
 FAMILIES = ("streak", "record", "return", "valuation", "rates", "breadth", "analog", "other")
 TESTABILITIES = ("data", "proxy", "not_testable")
@@ -228,10 +224,21 @@ def ledger_path() -> Path:
     return Path(override) if override else repo_root() / "data" / "claims.yaml"
 
 
+def published_results_dir() -> Path:
+    """reports/results: the verdicts the scorecard shows; only `run-notebook` promotes here."""
+    return reports_dir() / "results"
+
+
+def scratch_results_dir() -> Path:
+    """reports/scratch: where record() writes in a run not started by `run-notebook`."""
+    return reports_dir() / "scratch"
+
+
 def results_dir() -> Path:
-    """Where record() writes: SMALLCAP_RESULTS_DIR (set by the pipeline) or reports/results."""
+    """Where record() writes: the run's staging folder (SMALLCAP_RESULTS_DIR, set by
+    `run-notebook`), else reports/scratch, so a notebook explored in Lab never publishes."""
     override = os.environ.get(RESULTS_ENV)
-    return Path(override) if override else reports_dir() / "results"
+    return Path(override) if override else scratch_results_dir()
 
 
 def read_ledger(path: Path | None = None) -> Ledger:
@@ -566,7 +573,10 @@ def record(
         "details": to_jsonable(dict(details or {})),
         "evidence": to_jsonable(evidence),
     }
-    write_json_atomic(results_dir() / f"{item.id}.json", result)
+    target = results_dir()
+    if RESULTS_ENV not in os.environ:
+        _say_scratch_once(target)
+    write_json_atomic(target / f"{item.id}.json", result)
     return Verdict(
         item.id,
         judgement.verdict,
@@ -576,6 +586,19 @@ def record(
         item.claimed_value,
         item.unit,
     )
+
+
+_said_scratch: set[Path] = set()
+
+
+def _say_scratch_once(folder: Path) -> None:
+    """Tell an interactive run, once per process, that its verdicts are not published."""
+    if folder not in _said_scratch:
+        _said_scratch.add(folder)
+        print(
+            f"note: not run by `make reports` / run-notebook, so results go to {folder} "
+            "(not published; the scorecard reads only what run-notebook promotes)"
+        )
 
 
 class NotebookClaims:
@@ -715,7 +738,7 @@ def _is_midnight(value: dt.datetime) -> bool:
 
 def read_results(directory: Path | None = None) -> dict[str, dict]:
     """Result jsons by claim id; unreadable files raise a LedgerError naming the file."""
-    directory = Path(directory) if directory else results_dir()
+    directory = Path(directory) if directory else published_results_dir()
     results = {}
     for path in sorted(directory.glob("*.json")):
         try:

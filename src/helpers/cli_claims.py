@@ -9,7 +9,6 @@ from pathlib import Path
 import yaml
 
 from helpers import claims, scorecard
-from helpers.config import reports_dir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -72,11 +71,11 @@ def run_show(args: argparse.Namespace) -> int:
     item = claims.claim(args.claim_id)
     row = {k: v for k, v in vars(item).items() if v is not None}
     print(yaml.safe_dump(row, sort_keys=False, allow_unicode=True, width=100).rstrip())
-    result_path = claims.results_dir() / f"{item.id}.json"
+    result_path = claims.published_results_dir() / f"{item.id}.json"
     if result_path.is_file():
         result = json.loads(result_path.read_text(encoding="utf-8"))
         print(f"\nresult ({result_path}):\n  verdict: {result.get('verdict')}")
         print(f"  explanation: {result.get('explanation')}")
     else:
-        print(f"\nno recorded result in {claims.results_dir()} (reports at {reports_dir()})")
+        print(f"\nno published result in {claims.published_results_dir()} (run: make reports)")
     return 0

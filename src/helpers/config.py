@@ -9,6 +9,10 @@ from pathlib import Path
 SNAPSHOT_ENV = "SNAPSHOT_DIR"
 CACHE_ENV = "SMALLCAP_CACHE_DIR"
 ROOT_ENV = "SMALLCAP_ROOT"
+LEDGER_ENV = "SMALLCAP_LEDGER"  # another claims.yaml (tests use fixtures)
+# Set by `run-notebook` for the kernel: the run's staging folder for results, and the notebook.
+RESULTS_ENV = "SMALLCAP_RESULTS_DIR"
+NOTEBOOK_ENV = "SMALLCAP_NOTEBOOK"
 
 
 def repo_root() -> Path:

@@ -30,14 +30,12 @@ from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 from traitlets.config import Config
 
-from helpers.config import reports_dir
+from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError
 from helpers.streaks import trading_day_on_or_before
 
 KERNEL_NAME = "smallcap-claims"
 CELL_TIMEOUT_SECONDS = 600
-NOTEBOOK_ENV = "SMALLCAP_NOTEBOOK"
-RESULTS_ENV = "SMALLCAP_RESULTS_DIR"
 # Touched on every promotion: what the Makefile's scorecard rule depends on (see there).
 RESULTS_STAMP = "STAMP"
 # Encrypt kernel traffic when the kernelspec supports it; also silences ipykernel's warning
