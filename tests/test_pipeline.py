@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -201,15 +203,58 @@ def test_data_overview_notebook_runs_against_the_snapshot(tmp_path):
     assert "data:image/png;base64," in html.read_text(encoding="utf-8")
 
 
-def test_a_cell_over_the_time_limit_fails_the_run(tmp_path, reports):
-    notebook = write_notebook(tmp_path / "nb" / "47_slow.ipynb", "import time\ntime.sleep(30)")
+def test_a_cell_over_the_time_limit_fails_the_run_and_keeps_the_cells_run_so_far(tmp_path, reports):
+    notebook = write_notebook(
+        tmp_path / "nb" / "47_slow.ipynb", "print('first cell ran')", "import time\ntime.sleep(30)"
+    )
 
     with pytest.raises(NotebookRunError, match="47_slow.*timed out") as caught:
         run_notebook(notebook, reports=reports, kernel=TEST_KERNEL, cell_timeout=1)
 
-    assert "CELL_TIMEOUT" in caught.value.fix
-
+    failed = reports / "failed" / "47_slow.ipynb"
+    assert "CELL_TIMEOUT" in caught.value.fix and str(failed) in caught.value.fix
+    assert "first cell ran" in failed.read_text()
     assert not (reports / "47_slow.html").exists()
+
+
+def test_a_dead_kernel_keeps_the_cells_run_so_far_where_the_message_says(tmp_path, reports):
+    notebook = write_notebook(
+        tmp_path / "nb" / "48_dead.ipynb", "print('first cell ran')", "import os\nos._exit(1)"
+    )
+
+    with pytest.raises(NotebookRunError, match="48_dead failed.*DeadKernelError") as caught:
+        run(notebook, reports)
+
+    failed = reports / "failed" / "48_dead.ipynb"
+    assert f"read the traceback in {failed}" in caught.value.fix
+    assert "first cell ran" in failed.read_text()
+
+
+def test_a_failure_that_saved_nothing_says_so_and_leaves_no_older_copy(tmp_path, reports):
+    failed = reports / "failed" / "49_x.ipynb"
+    failed.parent.mkdir(parents=True)
+    failed.write_text("{}")  # from an earlier failure
+    error = pipeline._run_error(
+        "49_x",
+        TimeoutError("stopped"),
+        pipeline._keep_failed(tmp_path / "never-written.ipynb", failed),
+    )
+    assert "no partial notebook was saved" in error.fix and not failed.exists()
+
+
+def test_a_killed_runners_work_folder_is_removed_by_the_next_run(tmp_path, reports):
+    stale = reports / ".run-01_demo-killed"
+    (stale / "results").mkdir(parents=True)
+    (stale / "results" / "half.json").write_text("{}")
+    live = reports / ".run-02_other-running"
+    live.mkdir()
+    hold = pipeline._try_lock(live)  # a run in progress holds its folder
+    try:
+        run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", "x = 1"), reports)
+        assert not stale.exists() and live.exists()
+    finally:
+        os.close(hold)
+    assert not [p for p in reports.glob(".run-*") if p.is_dir() and p != live]
 
 
 # ------------------------------------------------------------------ parameters, before a kernel
@@ -272,3 +317,27 @@ def test_a_non_trading_as_of_names_the_session_it_resolves_to(tmp_path, fake_sna
         "as_of 2024-09-07 is not a trading day: using 2024-09-06, the last close on or before it"
     ]
     assert pipeline.check_parameters(notebook, {"as_of": "2024-09-06"}).notes == []
+
+
+@pytest.mark.parametrize(
+    ("code", "strerror", "fix"),
+    [
+        (errno.EROFS, "Read-only file system", "read-only"),
+        (errno.ENOSPC, "No space left on device", "free space"),
+        (errno.EACCES, "Permission denied", "writable"),
+    ],
+)
+def test_an_os_error_is_one_message_with_cause_and_fix(
+    tmp_path, monkeypatch, capsys, code, strerror, fix
+):
+    target = tmp_path / "reports" / "01_demo.html"
+
+    def fail(*args, **kwargs):
+        raise OSError(code, strerror, str(target))
+
+    monkeypatch.setattr(pipeline, "run_notebook", fail)
+    notebook = write_notebook(tmp_path / "nb" / "01_demo.ipynb")
+    assert main(["run-notebook", str(notebook)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot use {target}: {strerror}\n  -> fix: ")
+    assert fix in err and "Traceback" not in err and len(err.splitlines()) == 2

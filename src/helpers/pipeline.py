@@ -13,6 +13,7 @@ import ast
 import datetime as dt
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -33,6 +34,11 @@ from traitlets.config import Config
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError
 from helpers.streaks import trading_day_on_or_before
+
+try:  # POSIX; elsewhere stale run folders are not swept
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
 
 KERNEL_NAME = "smallcap-claims"
 CELL_TIMEOUT_SECONDS = 600
@@ -214,8 +220,7 @@ def run_notebook(
     stem = notebook.stem
     paths = ReportPaths.for_stem(Path(reports) if reports else reports_dir(), stem)
     paths.html.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".run-{stem}-", dir=paths.html.parent) as work:
-        work_dir = Path(work)
+    with run_folder(paths.html.parent, stem) as work_dir:
         staging = work_dir / "results"
         staging.mkdir()
         executed = work_dir / f"{stem}.ipynb"
@@ -230,13 +235,13 @@ def run_notebook(
                     cwd=str(notebook.parent),
                     execution_timeout=cell_timeout,
                     progress_bar=False,
-                    request_save_on_cell_execute=False,
+                    # Saved after each cell, so a timeout or a dead kernel leaves the cells
+                    # run so far for reports/failed/ (papermill saves nothing else then).
+                    request_save_on_cell_execute=True,
                     config=_KERNEL_CONFIG,
                 )
         except (PapermillExecutionError, NoSuchKernel, TimeoutError, DeadKernelError) as exc:
-            if executed.exists():
-                _replace(executed, paths.failed)
-            raise _run_error(stem, exc, paths.failed) from exc
+            raise _run_error(stem, exc, _keep_failed(executed, paths.failed)) from exc
         html = work_dir / f"{stem}.html"
         html.write_text(notebook_to_html(executed), encoding="utf-8")
         promote_results(staging, paths.results, stem)
@@ -244,6 +249,79 @@ def run_notebook(
         _replace(html, paths.html)
     paths.failed.unlink(missing_ok=True)
     return paths.html
+
+
+def _keep_failed(executed: Path, failed: Path) -> Path | None:
+    """Move what a failed run saved to reports/failed/; None (and no older copy left there to
+    be mistaken for it) when the run saved nothing."""
+    if executed.exists():
+        _replace(executed, failed)
+        return failed
+    failed.unlink(missing_ok=True)
+    return None
+
+
+RUN_PREFIX = ".run-"
+
+
+@contextmanager
+def run_folder(reports: Path, stem: str) -> Iterator[Path]:
+    """A private work folder under reports/ for one run, removed afterwards.
+
+    Each run holds a lock on its folder; a folder nobody holds is left by a killed runner and
+    is removed here. Creating and sweeping happen under one lock, so a sweep never takes a
+    folder whose run has not locked it yet (two notebooks under `make -j2`).
+    """
+    with _locked(reports / ".runs.lock"):
+        remove_stale_run_folders(reports)
+        work = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{stem}-", dir=reports))
+        hold = _try_lock(work)
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if hold is not None:
+            os.close(hold)
+
+
+def remove_stale_run_folders(reports: Path) -> list[Path]:
+    """Remove the `.run-*` folders no live run holds; return them."""
+    removed = []
+    for folder in sorted(p for p in reports.glob(f"{RUN_PREFIX}*") if p.is_dir()):
+        hold = _try_lock(folder)
+        if hold is None:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(hold)
+        removed.append(folder)
+    return removed
+
+
+def _try_lock(folder: Path) -> int | None:
+    """A descriptor holding an exclusive lock on `folder`, or None when another run holds it
+    (or locks are unavailable: then nothing is ever swept)."""
+    if fcntl is None:
+        return None
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(handle)
+        return None
+    return handle
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    if fcntl is None:
+        yield
+        return
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def notebook_to_html(executed: Path) -> str:
@@ -307,9 +385,10 @@ def _environ(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[key] = old
 
 
-def _run_error(stem: str, exc: Exception, failed: Path) -> NotebookRunError:
-    """Say which notebook, which cell and which exception, and where to look."""
+def _run_error(stem: str, exc: Exception, failed: Path | None) -> NotebookRunError:
+    """Say which notebook, which cell and which exception, and where to look (if anywhere)."""
     kept = "the previous report and results were left unchanged"
+    saved = f"the cells run so far are in {failed}" if failed else "no partial notebook was saved"
     if isinstance(exc, NoSuchKernel):
         return NotebookRunError(
             f"notebook {stem}: Jupyter kernel {exc.name!r} is not installed",
@@ -318,14 +397,13 @@ def _run_error(stem: str, exc: Exception, failed: Path) -> NotebookRunError:
     if isinstance(exc, TimeoutError):
         return NotebookRunError(
             f"notebook {stem} stopped: {exc}",
-            f"speed the cell up or raise the limit (make reports CELL_TIMEOUT=1200); {kept}",
+            f"speed the cell up or raise the limit (make reports CELL_TIMEOUT=1200); {saved}; "
+            f"{kept}",
         )
     if isinstance(exc, PapermillExecutionError):
         where = f"cell In [{exc.exec_count}] (cell index {exc.cell_index})"
         what = f"{exc.ename}: {exc.evalue}"
     else:
         where, what = "a cell", f"{type(exc).__name__}: {exc}"
-    return NotebookRunError(
-        f"notebook {stem} failed in {where}: {what}",
-        f"read the traceback in {failed}; {kept}",
-    )
+    look = f"read the traceback in {failed}" if failed else saved
+    return NotebookRunError(f"notebook {stem} failed in {where}: {what}", f"{look}; {kept}")
