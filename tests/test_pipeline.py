@@ -5,10 +5,12 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
 from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client import AsyncKernelManager
 
 from helpers import pipeline
 from helpers.cli import build_parser, main
@@ -341,3 +343,18 @@ def test_an_os_error_is_one_message_with_cause_and_fix(
     err = capsys.readouterr().err
     assert err.startswith(f"error: cannot use {target}: {strerror}\n  -> fix: ")
     assert fix in err and "Traceback" not in err and len(err.splitlines()) == 2
+
+
+def test_a_finished_kernel_is_shut_down_without_an_interrupt(tmp_path, reports, monkeypatch):
+    """The SIGINT jupyter_client sends before a shutdown is what makes a kernel busy with a
+    late message log "KeyboardInterrupt caught in kernel" into a successful run."""
+    sent = []
+    original = AsyncKernelManager._async_signal_kernel
+
+    async def record(self, signum):
+        sent.append(signum)
+        await original(self, signum)
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_signal_kernel", record)
+    run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", "x = 1"), reports)
+    assert signal.SIGINT not in sent

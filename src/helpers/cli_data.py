@@ -14,7 +14,7 @@ import pandas as pd
 
 from helpers import cache, data
 from helpers.config import SNAPSHOT_ENV, cache_dir
-from helpers.errors import DataError
+from helpers.errors import DataError, NoNetworkError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,15 +46,17 @@ def run_refresh(args: argparse.Namespace) -> int:
         os.environ[SNAPSHOT_ENV] = args.snapshot
     keys = args.series or data.refresh_keys()
     outcomes: dict[str, list[str]] = {}
-    failed: list[str] = []
+    failures: dict[str, DataError] = {}
     for key in keys:
         try:
             outcome = data.refresh_one(key, force=args.force)
         except (DataError, *UNREADABLE) as exc:
-            print(f"{key}: failed: {as_data_error(key, exc)}", file=sys.stderr)
-            failed.append(key)
+            failures[key] = as_data_error(key, exc)
             continue
         outcomes.setdefault(outcome, []).append(key)
+    if failures:
+        print(failure_report(failures), file=sys.stderr)
+    failed = list(failures)
     changed = outcomes.get("new", []) + outcomes.get("updated", [])
     if changed:
         cache.touch_stamp()
@@ -71,6 +73,19 @@ def run_refresh(args: argparse.Namespace) -> int:
 # What a reader of a damaged table raises when no parser check caught it first (pandas'
 # ParserError and UnicodeDecodeError are ValueErrors; a missing column is a KeyError).
 UNREADABLE = (ValueError, KeyError)
+
+
+def failure_report(failures: dict[str, DataError]) -> str:
+    """Each failed key once; unreachable live sources as one line, not one per series."""
+    offline = [key for key, exc in failures.items() if isinstance(exc, NoNetworkError)]
+    lines = [f"{key}: failed: {exc}" for key, exc in failures.items() if key not in offline]
+    if offline:
+        first = failures[offline[0]]
+        lines.append(
+            f"live sources are unreachable: {len(offline)} series not downloaded "
+            f"({', '.join(offline)}); first: {first.cause}\n  -> fix: {first.fix}"
+        )
+    return "\n".join(lines)
 
 
 def as_data_error(key: str, exc: Exception) -> DataError:

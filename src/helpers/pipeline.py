@@ -25,6 +25,7 @@ import jinja2
 import nbformat
 import pandas as pd
 import papermill
+from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import NoSuchKernel
 from nbclient.exceptions import DeadKernelError
 from nbconvert import HTMLExporter
@@ -76,6 +77,19 @@ _REPORT_TEMPLATE = """\
 </details>
 {%- endblock input_group -%}
 """
+
+
+class QuietShutdownKernelManager(AsyncKernelManager):
+    """A kernel manager that stops a finished kernel with a shutdown request alone.
+
+    jupyter_client interrupts (SIGINT) a kernel before asking it to shut down; a kernel still
+    handling a late message then logs "KeyboardInterrupt caught in kernel" into the output of
+    a run that succeeded. Interrupts outside a shutdown are left as they are.
+    """
+
+    async def _async_interrupt_kernel(self) -> None:
+        if not self.shutting_down:
+            await super()._async_interrupt_kernel()
 
 
 # `as_of` is checked against the market calendar (the S&P 500's trading days), from the first
@@ -239,6 +253,7 @@ def run_notebook(
                     # run so far for reports/failed/ (papermill saves nothing else then).
                     request_save_on_cell_execute=True,
                     config=_KERNEL_CONFIG,
+                    kernel_manager_class=QuietShutdownKernelManager,
                 )
         except (PapermillExecutionError, NoSuchKernel, TimeoutError, DeadKernelError) as exc:
             raise _run_error(stem, exc, _keep_failed(executed, paths.failed)) from exc

@@ -24,6 +24,7 @@ import io
 import logging
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -564,6 +565,12 @@ def _bytes_origin(url: str, payload: bytes) -> dict:
     return {"url": url, "sha256": hashlib.sha256(payload).hexdigest(), "size": len(payload)}
 
 
+def _one_line(text: str, width: int = 200) -> str:
+    """What yfinance said, on one shortened line: it repeats the same failure several ways."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 3] + "..."
+
+
 class _Collect(logging.Handler):
     """Keeps yfinance's log messages: yf.download reports failures there, not by raising."""
 
@@ -577,7 +584,7 @@ class _Collect(logging.Handler):
 
 def _yahoo_failure(ticker: str, detail: str) -> Exception:
     """Map what yfinance said to the package error a person can act on."""
-    text = detail.lower()
+    text, detail = detail.lower(), _one_line(detail)
     if "ratelimit" in text or "rate limit" in text or "too many requests" in text:
         return RateLimitError(
             f"Yahoo rate-limited the download of {ticker}: {detail}",
@@ -602,14 +609,20 @@ def _fetch_yahoo(ticker: str) -> Fetched:
     handler = _Collect()
     log = logging.getLogger("yfinance")
     log.addHandler(handler)
+    propagate, log.propagate = log.propagate, False  # its per-ticker lines become our message
     try:
-        raw = yf.download(ticker, period="max", auto_adjust=False, progress=False, threads=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # yfinance's own pandas deprecation warnings
+            raw = yf.download(
+                ticker, period="max", auto_adjust=False, progress=False, threads=False
+            )
     except YFRateLimitError as exc:
         raise _yahoo_failure(ticker, f"rate limit: {exc}") from exc
     except (ConnectionError, OSError) as exc:
         raise _yahoo_failure(ticker, f"connection failed: {exc}") from exc
     finally:
         log.removeHandler(handler)
+        log.propagate = propagate
     if raw is None or raw.dropna(how="all").empty:
         raise _yahoo_failure(ticker, "; ".join(handler.messages))
     frame = flatten_yahoo(raw)
