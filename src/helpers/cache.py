@@ -144,20 +144,81 @@ def write_entry(key: str, parts: dict[str, pd.DataFrame], manifest: dict) -> dic
     names = {part: f"{_stem(key)}.{n}.{token}.parquet" for n, part in enumerate(parts)}
     manifest = {**manifest, "series": key, "format": CACHE_FORMAT, "parts": names}
     with _entry_lock(key):
-        for part, frame in parts.items():
-            atomic_write(folder / names[part], frame.to_parquet)
-        write_json_atomic(manifest_path(key), manifest, indent=1)
+        try:
+            for part, frame in parts.items():
+                atomic_write(folder / names[part], frame.to_parquet)
+            write_json_atomic(manifest_path(key), manifest, indent=1)
+        except BaseException:
+            for name in names.values():  # parts no manifest will ever name
+                (folder / name).unlink(missing_ok=True)
+            raise
         _remove_unlisted_parts(key, set(names.values()))
     return manifest
 
 
-@contextmanager
-def _entry_lock(key: str) -> Iterator[None]:
+def parts_readable(manifest: dict) -> bool:
+    """Whether every part the manifest names exists and has a valid Parquet footer.
+
+    Reads only the footers (a few KB each), so `data refresh` can find a part that was
+    truncated or overwritten without loading any data.
+    """
+    folder = manifest_path(manifest["series"]).parent
+    for name in manifest["parts"].values():
+        try:
+            pq.read_metadata(folder / name)
+        except (OSError, ValueError, ArrowException):
+            return False
+    return True
+
+
+_PART = re.compile(r"(?P<stem>.+)\.\d+\.[0-9a-f]{8}\.parquet")
+
+
+def remove_orphan_parts() -> list[Path]:
+    """Remove Parquet parts no manifest names (left by a writer that was killed); return them.
+
+    Each entry is swept under its lock, so the parts a running writer has written but not yet
+    named in its manifest are never taken.
+    """
+    removed = []
+    for folder in sorted(p for p in cache_dir().glob("*") if p.is_dir()):
+        stems = {m["stem"] for m in map(_PART.fullmatch, (p.name for p in folder.iterdir())) if m}
+        for stem in sorted(stems):
+            with _lock_file(folder / f"{stem}.lock"):
+                removed += _unlisted_parts(folder, stem, _listed_parts(folder / f"{stem}.json"))
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def _listed_parts(manifest: Path) -> set[str] | None:
+    """The part names a manifest file lists; None when it cannot be read (keep its parts)."""
+    try:
+        return set(json.loads(manifest.read_text())["parts"].values())
+    except FileNotFoundError:
+        return set()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _unlisted_parts(folder: Path, stem: str, keep: set[str] | None) -> list[Path]:
+    if keep is None:
+        return []
+    own = re.compile(re.escape(stem) + r"\.\d+\.[0-9a-f]{8}\.parquet")
+    return [p for p in folder.iterdir() if own.fullmatch(p.name) and p.name not in keep]
+
+
+def _entry_lock(key: str):
     """An exclusive advisory lock on `<name>.lock` beside the entry (no-op without fcntl)."""
+    return _lock_file(manifest_path(key).with_suffix(".lock"))
+
+
+@contextmanager
+def _lock_file(path: Path) -> Iterator[None]:
     if fcntl is None:
         yield
         return
-    with open(manifest_path(key).with_suffix(".lock"), "a") as handle:
+    with open(path, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -166,10 +227,8 @@ def _entry_lock(key: str) -> Iterator[None]:
 
 
 def _remove_unlisted_parts(key: str, keep: set[str]) -> None:
-    own = re.compile(re.escape(_stem(key)) + r"\.\d+\.[0-9a-f]{8}\.parquet")
-    for path in entry_dir(key).iterdir():
-        if own.fullmatch(path.name) and path.name not in keep:
-            path.unlink(missing_ok=True)
+    for path in _unlisted_parts(entry_dir(key), _stem(key), keep):
+        path.unlink(missing_ok=True)
 
 
 def all_manifests() -> list[tuple[Path, dict | None]]:

@@ -45,6 +45,7 @@ def run_refresh(args: argparse.Namespace) -> int:
     if args.snapshot:
         os.environ[SNAPSHOT_ENV] = args.snapshot
     keys = args.series or data.refresh_keys()
+    cache.remove_orphan_parts()
     outcomes: dict[str, list[str]] = {}
     failures: dict[str, DataError] = {}
     for key in keys:
