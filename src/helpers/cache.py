@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from pyarrow import ArrowException
 
 from helpers.config import cache_dir
-from helpers.errors import CorruptCacheError
+from helpers.errors import CorruptCacheError, first_line
 from helpers.files import atomic_write, write_json_atomic
 from helpers.sources import kind_of, name_of
 
@@ -124,12 +124,8 @@ def _read_parquet(path: Path, columns: list[str] | None) -> pd.DataFrame:
 
 def _unreadable(path: Path, key: str, exc: Exception) -> CorruptCacheError:
     return CorruptCacheError(
-        f"cache file {path} for {key!r} cannot be read ({_first_line(exc)})", _refresh_fix(key)
+        f"cache file {path} for {key!r} cannot be read ({first_line(exc)})", _refresh_fix(key)
     )
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
 def write_entry(key: str, parts: dict[str, pd.DataFrame], manifest: dict) -> dict:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from helpers import cache, data
 from helpers.config import SNAPSHOT_ENV, cache_dir
-from helpers.errors import DataError, NoNetworkError
+from helpers.errors import DataError, NoNetworkError, first_line
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,18 +57,17 @@ def run_refresh(args: argparse.Namespace) -> int:
         outcomes.setdefault(outcome, []).append(key)
     if failures:
         print(failure_report(failures), file=sys.stderr)
-    failed = list(failures)
     changed = outcomes.get("new", []) + outcomes.get("updated", [])
     if changed:
         cache.touch_stamp()
     else:
         cache.restore_stamp()
     summary = ", ".join(f"{len(v)} {k}" for k, v in sorted(outcomes.items()))
-    failures = f", {len(failed)} failed ({', '.join(failed)})" if failed else ""
-    print(f"data refresh: {summary or 'nothing done'}{failures}")
+    failed = f", {len(failures)} failed ({', '.join(failures)})" if failures else ""
+    print(f"data refresh: {summary or 'nothing done'}{failed}")
     for key in changed:
         print(f"  changed: {key}")
-    return 1 if failed else 0
+    return 1 if failures else 0
 
 
 # What a reader of a damaged table raises when no parser check caught it first (pandas'
@@ -93,9 +92,8 @@ def as_data_error(key: str, exc: Exception) -> DataError:
     """A package error as it is; any other reader failure as one line naming key and cause."""
     if isinstance(exc, DataError):
         return exc
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return DataError(
-        f"the source of {key!r} cannot be read ({type(exc).__name__}: {detail})",
+        f"the source of {key!r} cannot be read ({type(exc).__name__}: {first_line(exc)})",
         "restore the file from a complete copy of the snapshot, then run: "
         f"python -m helpers data refresh {key}",
     )

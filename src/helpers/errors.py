@@ -5,6 +5,12 @@ from __future__ import annotations
 import errno
 
 
+def first_line(exc: BaseException, width: int = 200) -> str:
+    """An exception's first line, shortened, for a one-line cause (its type when it is silent)."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:width] if text else type(exc).__name__
+
+
 class SmallcapError(Exception):
     """Base class: every message states the cause and the fix."""
 

@@ -41,6 +41,7 @@ from helpers.errors import (
     RateLimitError,
     UnknownTickerError,
     ValidationError,
+    first_line,
 )
 
 OHLCV_COLUMNS = ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
@@ -283,11 +284,7 @@ def read_table_text(source: Path | io.StringIO, missing: Iterable[str] = ("",)) 
             na_values=list(missing),
         )
     except pd.errors.ParserError as exc:
-        raise _damaged(label, f"cannot be parsed ({_first_line(exc)})") from None
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise _damaged(label, f"cannot be parsed ({first_line(exc)})") from None
 
 
 def parse_dates(cells: pd.Series, label: str, fmt: str = "%Y-%m-%d") -> pd.DatetimeIndex:
