@@ -282,3 +282,10 @@ def test_refresh_removes_parts_a_killed_writer_left(fake_snapshot):
         orphan.write_bytes(b"half a part")
     assert main(["data", "refresh", "^RUT"]) == 0
     assert {p.name for p in folder.glob("*.parquet")} == listed
+
+
+def test_a_snapshot_dir_that_is_not_a_folder_is_said_as_such(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SNAPSHOT_DIR", str(tmp_path / "no-such-snapshot"))
+    assert main(["data", "refresh"]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-snapshot, which is not a folder" in err and "membership" not in err

@@ -150,7 +150,15 @@ def unknown_series_error(root: Path, key: str) -> UnknownTickerError:
 
 
 def snapshot_keys(root: Path) -> list[str]:
-    """Every data file of the snapshot as a key: what `data refresh` fills the cache with."""
+    """Every data file of the snapshot as a key: what `data refresh` fills the cache with.
+
+    A SNAPSHOT_DIR that is not a folder is said as such, not as its first missing file.
+    """
+    if not root.is_dir():
+        raise MissingSnapshotFileError(
+            f"SNAPSHOT_DIR points at {root}, which is not a folder",
+            "set SNAPSHOT_DIR to the market-data folder, e.g. ../shared/market-data",
+        )
     keys = available(root, "yahoo")
     keys += [f"fred:{s}" for s in available(root, "fred")]
     keys += [f"french:{s}" for s in available(root, "french")]
