@@ -15,7 +15,7 @@ from jupyter_client import AsyncKernelManager
 from helpers import pipeline
 from helpers.cli import build_parser, main
 from helpers.cli_pipeline import parse_value
-from helpers.config import repo_root
+from helpers.config import LEDGER_ENV, repo_root
 from helpers.errors import NotebookRunError
 from helpers.pipeline import RESULTS_STAMP, promote_results, run_notebook
 
@@ -319,6 +319,32 @@ def test_a_non_trading_as_of_names_the_session_it_resolves_to(tmp_path, fake_sna
         "as_of 2024-09-07 is not a trading day: using 2024-09-06, the last close on or before it"
     ]
     assert pipeline.check_parameters(notebook, {"as_of": "2024-09-06"}).notes == []
+
+
+def test_an_as_of_before_the_notebooks_claims_is_refused(
+    tmp_path, fake_snapshot, monkeypatch, no_kernel, capsys
+):
+    row = {"id": "d-late", "as_of": "2024-12-02", "notebook": "01_demo", "claimed": {"value": 1}}
+    ledger = tmp_path / "claims.yaml"
+    ledger.write_text(json.dumps({"claims": [{**LEDGER_FIELDS, **row}]}))  # JSON is YAML
+    monkeypatch.setenv(LEDGER_ENV, str(ledger))
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    assert main(["run-notebook", str(notebook), "-p", "as_of", "2024-11-01"]) == 2
+    err = capsys.readouterr().err
+    assert "01_demo: as_of 2024-11-01 ends before 2024-12-02, the date of claim d-late" in err
+    assert pipeline.check_parameters(notebook, {"as_of": "2024-12-02"}).notes == []
+
+
+LEDGER_FIELDS = {
+    "group": "g",
+    "article": "a.txt",
+    "as_of_basis": "fixture",
+    "family": "streak",
+    "claim": "c",
+    "rule": {"measure": "m", "comparator": "equal", "tolerance": {"abs": 0}},
+    "testability": "data",
+    "testability_note": "fixture",
+}
 
 
 @pytest.mark.parametrize(

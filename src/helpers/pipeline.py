@@ -160,6 +160,7 @@ def check_parameters(notebook: Path, given: Mapping[str, Any]) -> CheckedParamet
     if "as_of" in given:
         try:
             session = as_of_session(str(given["as_of"]), _calendar())
+            check_covers_claims(session, notebook.stem)
         except NotebookRunError as exc:
             raise NotebookRunError(f"{notebook.stem}: {exc.cause}", exc.fix) from None
         if session != pd.Timestamp(str(given["as_of"])):
@@ -169,6 +170,21 @@ def check_parameters(notebook: Path, given: Mapping[str, Any]) -> CheckedParamet
             )
         values["as_of"] = f"{session:%Y-%m-%d}"
     return CheckedParameters(values, notes)
+
+
+def check_covers_claims(session: pd.Timestamp, stem: str) -> None:
+    """An `as_of` is the last close a notebook loads: it must not end before the dates of the
+    claims the notebook judges, or the run fails deep inside a cell about a ledger date."""
+    from helpers import claims  # the ledger is read only when an as_of needs checking
+
+    dated = [c for c in claims.load_ledger() if c.notebook == stem and not c.is_pending]
+    latest = max(dated, key=lambda c: c.as_of, default=None)
+    if latest is not None and session < pd.Timestamp(latest.as_of):
+        raise NotebookRunError(
+            f"as_of {session:%Y-%m-%d} ends before {latest.as_of}, the date of claim "
+            f"{latest.id} this notebook judges",
+            f"pass an as_of on or after {latest.as_of}",
+        )
 
 
 def _calendar() -> pd.DatetimeIndex:
