@@ -384,3 +384,20 @@ def test_a_finished_kernel_is_shut_down_without_an_interrupt(tmp_path, reports, 
     monkeypatch.setattr(AsyncKernelManager, "_async_signal_kernel", record)
     run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", "x = 1"), reports)
     assert signal.SIGINT not in sent
+
+
+KERNEL_NOISE = "import os\nos.write(2, b'kernel process noise\\n')"
+
+
+def test_the_kernel_processs_own_stderr_stays_out_of_a_successful_run(tmp_path, reports, capfd):
+    run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", KERNEL_NOISE), reports)
+    assert "kernel process noise" not in capfd.readouterr().err
+    assert not (reports / "failed" / "01_demo.kernel.log").exists()
+
+
+def test_a_failed_run_keeps_the_kernel_processs_stderr_beside_its_notebook(tmp_path, reports):
+    notebook = write_notebook(tmp_path / "nb" / "01_demo.ipynb", KERNEL_NOISE, "1 / 0")
+    with pytest.raises(NotebookRunError, match="ZeroDivisionError"):
+        run(notebook, reports)
+    log = reports / "failed" / "01_demo.kernel.log"
+    assert "kernel process noise" in log.read_text()

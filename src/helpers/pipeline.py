@@ -30,6 +30,7 @@ from jupyter_client.kernelspec import NoSuchKernel
 from nbclient.exceptions import DeadKernelError
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
+from traitlets import Unicode
 from traitlets.config import Config
 
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
@@ -80,16 +81,28 @@ _REPORT_TEMPLATE = """\
 
 
 class QuietShutdownKernelManager(AsyncKernelManager):
-    """A kernel manager that stops a finished kernel with a shutdown request alone.
+    """A kernel manager that stops a finished kernel with a shutdown request alone, and sends
+    the kernel process's own stderr (ipykernel's log, not cell output) to a file.
 
     jupyter_client interrupts (SIGINT) a kernel before asking it to shut down; a kernel still
     handling a late message then logs "KeyboardInterrupt caught in kernel" into the output of
-    a run that succeeded. Interrupts outside a shutdown are left as they are.
+    a run that succeeded. Interrupts outside a shutdown are left as they are. After a timeout
+    ipykernel logs a traceback about its closed sockets: it goes to `stderr_log`, which a
+    failed run keeps beside its notebook.
     """
+
+    stderr_log = Unicode("", config=True, help="file for the kernel's stderr ('' = inherit)")
 
     async def _async_interrupt_kernel(self) -> None:
         if not self.shutting_down:
             await super()._async_interrupt_kernel()
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        if not self.stderr_log:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        with open(self.stderr_log, "ab") as log:  # the child keeps its own copy of the fd
+            await super()._async_launch_kernel(kernel_cmd, **{**kw, "stderr": log})
 
 
 # `as_of` is checked against the market calendar (the S&P 500's trading days), from the first
@@ -268,10 +281,11 @@ def run_notebook(
                     # Saved after each cell, so a timeout or a dead kernel leaves the cells
                     # run so far for reports/failed/ (papermill saves nothing else then).
                     request_save_on_cell_execute=True,
-                    config=_KERNEL_CONFIG,
+                    config=_kernel_config(work_dir / KERNEL_LOG),
                     kernel_manager_class=QuietShutdownKernelManager,
                 )
         except (PapermillExecutionError, NoSuchKernel, TimeoutError, DeadKernelError) as exc:
+            _keep_kernel_log(work_dir / KERNEL_LOG, paths.failed)
             raise _run_error(stem, exc, _keep_failed(executed, paths.failed)) from exc
         html = work_dir / f"{stem}.html"
         html.write_text(notebook_to_html(executed), encoding="utf-8")
@@ -280,6 +294,24 @@ def run_notebook(
         _replace(html, paths.html)
     paths.failed.unlink(missing_ok=True)
     return paths.html
+
+
+KERNEL_LOG = "kernel.log"
+
+
+def _kernel_config(stderr_log: Path) -> Config:
+    config = Config(_KERNEL_CONFIG)
+    config.QuietShutdownKernelManager.stderr_log = str(stderr_log)
+    return config
+
+
+def _keep_kernel_log(log: Path, failed: Path) -> None:
+    """A failed run's kernel log, when the kernel wrote one, goes beside its notebook."""
+    kept = failed.with_suffix(".kernel.log")
+    if log.exists() and log.stat().st_size:
+        _replace(log, kept)
+    else:
+        kept.unlink(missing_ok=True)
 
 
 def _keep_failed(executed: Path, failed: Path) -> Path | None:
