@@ -23,6 +23,9 @@ STAMPS := .make
 SETUP_STAMP := $(STAMPS)/setup.stamp
 # Touched by `helpers data refresh` only when the cache content changed.
 DATA_STAMP := data/cache/STAMP
+# Touched by `helpers run-notebook` whenever it promotes results, removals included: the
+# scorecard depends on it, not on the result files, which a run may legitimately delete.
+RESULTS_STAMP := reports/results/STAMP
 LEDGER := data/claims.yaml
 LOCK := requirements.lock
 # vintage (default), snapshot (also chosen by SNAPSHOT_DIR) or live.
@@ -40,8 +43,8 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 REPORTS := $(NOTEBOOKS:notebooks/%.ipynb=reports/%.html)
 HELPERS_SRC := $(shell find src/helpers -name '*.py')
 
-.PHONY: help setup reports accept-verdicts vintage lock screenshots test lint lab bench clean \
-	clean-data FORCE
+.PHONY: help setup reports accept-verdicts vintage lock ledger-check screenshots test lint lab \
+	bench clean clean-data FORCE
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -85,10 +88,16 @@ lock: | $(SETUP_STAMP) ## re-resolve requirements.lock from pyproject.toml (need
 $(DATA_STAMP): FORCE | $(SETUP_STAMP)
 	$(PY) -m helpers data refresh
 
-reports/%.html: notebooks/%.ipynb $(HELPERS_SRC) $(LEDGER) $(DATA_STAMP) | $(SETUP_STAMP)
+# The ledger's schema check runs before any notebook or the scorecard; order-only, so it never
+# makes a report stale by itself, and a broken ledger stops `make reports` before anything runs.
+ledger-check: | $(SETUP_STAMP)
+	$(PY) -m helpers claims check
+
+reports/%.html: notebooks/%.ipynb $(HELPERS_SRC) $(LEDGER) $(DATA_STAMP) | $(SETUP_STAMP) ledger-check
 	$(PY) -m helpers run-notebook $< --timeout $(CELL_TIMEOUT) $(NOTEBOOK_ARGS)
 
-reports/index.html: $(REPORTS) $(LEDGER) $(HELPERS_SRC) $(wildcard reports/results/*.json) | $(SETUP_STAMP)
+# $(wildcard): a fresh tree has no results stamp yet (the reports rebuild the page anyway).
+reports/index.html: $(REPORTS) $(LEDGER) $(HELPERS_SRC) $(wildcard $(RESULTS_STAMP)) | $(SETUP_STAMP) ledger-check
 	$(PY) -m helpers scorecard
 
 screenshots: $(SETUP_STAMP) ## render every report page in headless Chromium (1400 and 390 px) into reports/screenshots/

@@ -260,3 +260,46 @@ def test_writers_of_one_key_hold_its_lock_while_replacing_it(fake_snapshot, monk
     monkeypatch.setattr(cache, "atomic_write", write_while_probing_the_lock)
     data.refresh_one("^RUT", force=True)
     assert lock_was_held  # every part write happened under the key's lock
+
+
+def test_refresh_reads_part_footers_and_rebuilds_a_garbage_part_as_unchanged(fake_snapshot):
+    data.prices("^RUT")
+    stamp = cache.touch_stamp()
+    before = stamp.stat().st_mtime_ns
+    manifest = cache.read_manifest("^RUT")
+    (cache.entry_dir("^RUT") / manifest["parts"]["data"]).write_bytes(b"garbage, not parquet")
+    assert main(["data", "refresh", "^RUT"]) == 0  # no --force: size and mtime still match
+    assert len(data.prices("^RUT")) == len(FAKE_DAYS)
+    assert stamp.stat().st_mtime_ns == before  # same content: nothing reruns
+
+
+def test_a_write_that_fails_leaves_no_orphan_parts(fake_snapshot, monkeypatch):
+    data.french("25_Portfolios_5x5")
+    key = "french:25_Portfolios_5x5"
+    listed = set(cache.read_manifest(key)["parts"].values())
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache, "write_json_atomic", disk_full)
+    with pytest.raises(OSError):
+        data.refresh_one(key, force=True)
+    assert {p.name for p in cache.entry_dir(key).glob("*.parquet")} == listed
+
+
+def test_refresh_removes_parts_a_killed_writer_left(fake_snapshot):
+    data.prices("^RUT")
+    folder = cache.entry_dir("^RUT")
+    listed = set(cache.read_manifest("^RUT")["parts"].values())
+    orphans = [folder / "^RUT.0.deadbeef.parquet", folder / "VB.0.0badf00d.parquet"]
+    for orphan in orphans:
+        orphan.write_bytes(b"half a part")
+    assert main(["data", "refresh", "^RUT"]) == 0
+    assert {p.name for p in folder.glob("*.parquet")} == listed
+
+
+def test_a_snapshot_dir_that_is_not_a_folder_is_said_as_such(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SNAPSHOT_DIR", str(tmp_path / "no-such-snapshot"))
+    assert main(["data", "refresh"]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-snapshot, which is not a folder" in err and "membership" not in err

@@ -165,3 +165,42 @@ def test_live_refresh_without_network_fails_with_the_snapshot_hint(monkeypatch, 
     monkeypatch.setattr(requests, "get", lambda url, timeout: offline())
     assert main(["data", "refresh", "^RUT"]) == 1
     assert "SNAPSHOT_DIR=../shared/market-data" in capsys.readouterr().err
+
+
+def test_yfinance_noise_stays_inside_one_message(monkeypatch, capsys, recwarn):
+    def noisy_download(ticker, **kwargs):
+        import warnings
+
+        warnings.warn("The inplace keyword is deprecated", FutureWarning, stacklevel=1)
+        logging.getLogger("yfinance").error(
+            f"1 Failed download:\n['{ticker}']: DNSError('Could not resolve host: yahoo')"
+        )
+        return pd.DataFrame()
+
+    seen = []
+    root = logging.getLogger()
+    handler = logging.Handler()
+    handler.emit = seen.append
+    root.addHandler(handler)
+    monkeypatch.setattr(yf, "download", noisy_download)
+    try:
+        with pytest.raises(NoNetworkError) as caught:
+            data.prices("^RUT")
+    finally:
+        root.removeHandler(handler)
+    assert caught.value.cause == (
+        "could not reach Yahoo Finance for ^RUT: "
+        "1 Failed download: ['^RUT']: DNSError('Could not resolve host: yahoo')"
+    )
+    assert not seen and not list(recwarn) and capsys.readouterr().err == ""
+
+
+def test_offline_refresh_says_once_that_live_sources_are_unreachable(monkeypatch, capsys):
+    def offline(ticker, **kwargs):
+        raise ConnectionError("Could not resolve host: query2.finance.yahoo.com")
+
+    monkeypatch.setattr(yf, "download", offline)
+    assert main(["data", "refresh", "^RUT", "^GSPC", "IWM"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("live sources are unreachable: 3 series not downloaded") == 1
+    assert err.count("-> fix:") == 1 and "^RUT, ^GSPC, IWM" in err

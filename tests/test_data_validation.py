@@ -79,3 +79,88 @@ def test_validation_rejects_any_non_positive_close(position, bad):
     closes[position] = bad
     with pytest.raises(ValidationError):
         quality.validate(yahoo_frame(closes, FAKE_DAYS[:20]), "VB")
+
+
+# ---------------------------------------------------------------- damaged files
+
+
+def _edit_cell(snapshot, name: str, day: pd.Timestamp, column: str, text: str) -> None:
+    """Rewrite one cell of yahoo/<name>.csv as raw text, the way a hand edit or a bad copy does."""
+    path = snapshot.path(f"yahoo/{name}.csv")
+    header, *rows = path.read_text().splitlines()
+    at = header.split(",").index(column)
+    for n, row in enumerate(rows):
+        if row.startswith(f"{day:%Y-%m-%d},"):
+            cells = row.split(",")
+            cells[at] = text
+            rows[n] = ",".join(cells)
+    path.write_text("\n".join([header, *rows]) + "\n")
+
+
+@pytest.mark.parametrize("text", ["", "n/a", " ", "nan"])
+def test_a_blank_close_inside_the_file_names_file_column_and_date(fake_snapshot, text):
+    day = FAKE_DAYS[60]
+    _edit_cell(fake_snapshot, "^GSPC", day, "Close", text)
+    with pytest.raises(ValidationError) as caught:
+        data.prices("^GSPC")
+    message = str(caught.value)
+    assert "^GSPC.csv" in message and "Close" in message and f"{day:%Y-%m-%d}" in message
+    assert "data refresh" in caught.value.fix
+
+
+def test_a_non_numeric_close_is_an_error_naming_the_cell(fake_snapshot):
+    _edit_cell(fake_snapshot, "^GSPC", FAKE_DAYS[7], "Close", "abc")
+    with pytest.raises(ValidationError, match=r"Close is not a number on .*\('abc'\)"):
+        data.prices("^GSPC")
+
+
+def test_an_empty_or_late_starting_column_is_legitimate(fake_snapshot):
+    frame = yahoo_frame(np.full(len(FAKE_DAYS), 10.0))
+    frame["Adj Close"] = np.nan
+    frame.iloc[:5, frame.columns.get_loc("Open")] = np.nan
+    frame.iloc[-5:, frame.columns.get_loc("High")] = np.nan
+    fake_snapshot.write_yahoo("VB", frame)
+    assert data.prices("VB")["VB"].notna().all()
+
+
+def test_a_file_truncated_mid_line_names_the_file_and_line(fake_snapshot):
+    path = fake_snapshot.path("yahoo/^GSPC.csv")
+    text = path.read_text()
+    path.write_text(text[: len(text) - 30])
+    with pytest.raises(ValidationError, match=rf"\^GSPC.csv: line {len(FAKE_DAYS) + 1} has not"):
+        data.prices("^GSPC")
+
+
+def test_an_unparsable_date_names_the_line(fake_snapshot):
+    path = fake_snapshot.path("yahoo/^GSPC.csv")
+    lines = path.read_text().splitlines()
+    lines[3] = "2024-13-45" + lines[3][10:]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValidationError, match=r"Date is not a date on line 4 \('2024-13-45'\)"):
+        data.prices("^GSPC")
+
+
+def test_a_non_numeric_fred_value_names_file_and_date(fake_snapshot):
+    fake_snapshot.write_text("fred/DFF.csv", "DATE,DFF\n2025-09-01,4.33\n2025-09-02,x\n")
+    with pytest.raises(ValidationError, match=r"DFF.csv: DFF is not a number on 2025-09-02"):
+        data.fred("DFF")
+
+
+def test_validation_rejects_a_hole_in_a_live_or_cached_price_column():
+    frame = yahoo_frame(np.full(20, 5.0), pd.bdate_range("2020-01-01", periods=20))
+    frame.iloc[7, frame.columns.get_loc("Close")] = np.nan
+    with pytest.raises(ValidationError, match="blank Close inside a filled column on 2020-01-10"):
+        quality.validate(frame, "^RUT")
+
+
+def test_refresh_reads_past_a_damaged_file_and_lists_each_failure_once(fake_snapshot, capsys):
+    from helpers.cli import main
+
+    _edit_cell(fake_snapshot, "^GSPC", FAKE_DAYS[7], "Close", "abc")
+    fake_snapshot.write_text("fomc/DERIVED_fed_target_changes_from_FRED.csv", "garbage\n\x00,\n")
+    assert main(["data", "refresh"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.count("^GSPC: failed") == 1 and captured.err.count("fomc: failed") == 1
+    assert "Traceback" not in captured.err
+    assert data.cache.read_manifest("^RUT") is not None  # files after the damaged ones were read
+    assert "2 failed (^GSPC, fomc)" in captured.out

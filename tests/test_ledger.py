@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from helpers import claims, data, verdicts
-from helpers.config import repo_root
+from helpers.config import ROOT_ENV, repo_root
 from helpers.errors import DataError, LedgerError
 
 ARTICLE = "000_test_article.txt"
@@ -271,6 +271,7 @@ def test_unknown_claim_id_names_near_misses(ledger, monkeypatch):
 def recording(ledger, tmp_path, monkeypatch) -> Path:
     """The fixture ledger in use and an empty results dir; returns the results dir."""
     monkeypatch.setenv(claims.LEDGER_ENV, str(ledger.write([GOOD_ROW, OPINION_ROW])))
+    monkeypatch.setenv(ROOT_ENV, str(ledger.root))  # its notebooks/, no ../shared/articles
     results = tmp_path / "results"
     monkeypatch.setenv(claims.RESULTS_ENV, str(results))
     monkeypatch.delenv(claims.NOTEBOOK_ENV, raising=False)
@@ -441,3 +442,39 @@ def test_not_testable_table_lists_only_unjudged_rows_with_the_reason(recording):
     table = claims.NotebookClaims("01_demo").not_testable_table()
     assert [row["claim"] for row in table] == ["a000-opinion"]
     assert table[0]["why it cannot be tested here"] == OPINION_ROW["testability_note"]
+
+
+def test_a_duplicate_id_is_refused_by_every_reader(ledger, monkeypatch):
+    monkeypatch.setenv(
+        claims.LEDGER_ENV,
+        str(ledger.write([GOOD_ROW, changed(claimed={"value": 13, "unit": "sessions"})])),
+    )
+    for read in (claims.read_ledger, claims.load_ledger, lambda: claims.claim("a000-streak-9")):
+        with pytest.raises(LedgerError, match="duplicate id 'a000-streak-9' \\(2 rows\\)"):
+            read()
+    with pytest.raises(LedgerError, match="duplicate id"):
+        claims.record("a000-streak-9", 9)
+
+
+def test_notebook_claims_refuse_a_row_whose_notebook_does_not_exist(recording, ledger):
+    ledger.write([GOOD_ROW, changed(id="a000-streak-10", notebook="01_dmeo")])
+    with pytest.raises(LedgerError, match="a000-streak-10: notebook 01_dmeo does not exist"):
+        claims.NotebookClaims("01_demo")
+
+
+def test_notebook_claims_refuse_a_notebook_name_with_no_file(recording):
+    with pytest.raises(LedgerError, match="there is no notebook .*01_dmeo.ipynb"):
+        claims.NotebookClaims("01_dmeo")
+
+
+def test_record_outside_the_pipeline_writes_to_scratch_and_says_so_once(
+    recording, ledger, monkeypatch, capsys
+):
+    monkeypatch.delenv(claims.RESULTS_ENV)  # a notebook run in JupyterLab or by nbconvert
+    claims.record("a000-streak-9", 9)
+    claims.record("a000-streak-9", 10)
+    reports = ledger.root / "reports"
+    assert json.loads((reports / "scratch" / "a000-streak-9.json").read_text())["measured"] == 10
+    assert not (reports / "results").exists()
+    assert claims.read_results() == {}  # the scorecard's default: published results only
+    assert capsys.readouterr().out.count("not published") == 1

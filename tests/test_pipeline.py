@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import signal
 from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client import AsyncKernelManager
 
-from helpers.cli import build_parser
+from helpers import pipeline
+from helpers.cli import build_parser, main
 from helpers.cli_pipeline import parse_value
-from helpers.config import repo_root
+from helpers.config import LEDGER_ENV, repo_root
 from helpers.errors import NotebookRunError
-from helpers.pipeline import notebook_outline, promote_results, run_notebook
+from helpers.pipeline import RESULTS_STAMP, notebook_outline, promote_results, run_notebook
 
 # The interpreter running the tests is the kernel: jupyter_client maps "python3" to it, so the
 # tests do not depend on `make setup` having registered the project kernel.
@@ -174,8 +179,12 @@ def test_promotion_replaces_results_and_drops_stale_ones_of_the_same_notebook(tm
     promoted = promote_results(staging, results, "01_a")
 
     assert promoted == [results / "kept-claim.json"]
-    assert sorted(p.name for p in results.iterdir()) == ["kept-claim.json", "other-notebook.json"]
+    assert sorted(p.name for p in results.glob("*.json")) == [
+        "kept-claim.json",
+        "other-notebook.json",
+    ]
     assert json.loads((results / "kept-claim.json").read_text())["value"] == 2.0
+    assert (results / RESULTS_STAMP).is_file()  # what the Makefile's scorecard rule watches
     assert not list(staging.iterdir())
 
 
@@ -215,12 +224,199 @@ def test_data_overview_notebook_runs_against_the_snapshot(tmp_path):
     assert "data:image/png;base64," in html.read_text(encoding="utf-8")
 
 
-def test_a_cell_over_the_time_limit_fails_the_run(tmp_path, reports):
-    notebook = write_notebook(tmp_path / "nb" / "47_slow.ipynb", "import time\ntime.sleep(30)")
+def test_a_cell_over_the_time_limit_fails_the_run_and_keeps_the_cells_run_so_far(tmp_path, reports):
+    notebook = write_notebook(
+        tmp_path / "nb" / "47_slow.ipynb", "print('first cell ran')", "import time\ntime.sleep(30)"
+    )
 
     with pytest.raises(NotebookRunError, match="47_slow.*timed out") as caught:
         run_notebook(notebook, reports=reports, kernel=TEST_KERNEL, cell_timeout=1)
 
-    assert "CELL_TIMEOUT" in caught.value.fix
-
+    failed = reports / "failed" / "47_slow.ipynb"
+    assert "CELL_TIMEOUT" in caught.value.fix and str(failed) in caught.value.fix
+    assert "first cell ran" in failed.read_text()
     assert not (reports / "47_slow.html").exists()
+
+
+def test_a_dead_kernel_keeps_the_cells_run_so_far_where_the_message_says(tmp_path, reports):
+    notebook = write_notebook(
+        tmp_path / "nb" / "48_dead.ipynb", "print('first cell ran')", "import os\nos._exit(1)"
+    )
+
+    with pytest.raises(NotebookRunError, match="48_dead failed.*DeadKernelError") as caught:
+        run(notebook, reports)
+
+    failed = reports / "failed" / "48_dead.ipynb"
+    assert f"read the traceback in {failed}" in caught.value.fix
+    assert "first cell ran" in failed.read_text()
+
+
+def test_a_failure_that_saved_nothing_says_so_and_leaves_no_older_copy(tmp_path, reports):
+    failed = reports / "failed" / "49_x.ipynb"
+    failed.parent.mkdir(parents=True)
+    failed.write_text("{}")  # from an earlier failure
+    error = pipeline._run_error(
+        "49_x",
+        TimeoutError("stopped"),
+        pipeline._keep_failed(tmp_path / "never-written.ipynb", failed),
+    )
+    assert "no partial notebook was saved" in error.fix and not failed.exists()
+
+
+def test_a_killed_runners_work_folder_is_removed_by_the_next_run(tmp_path, reports):
+    stale = reports / ".run-01_demo-killed"
+    (stale / "results").mkdir(parents=True)
+    (stale / "results" / "half.json").write_text("{}")
+    live = reports / ".run-02_other-running"
+    live.mkdir()
+    hold = pipeline._try_lock(live)  # a run in progress holds its folder
+    try:
+        run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", "x = 1"), reports)
+        assert not stale.exists() and live.exists()
+    finally:
+        os.close(hold)
+    assert not [p for p in reports.glob(".run-*") if p.is_dir() and p != live]
+
+
+# ------------------------------------------------------------------ parameters, before a kernel
+
+
+@pytest.fixture
+def no_kernel(monkeypatch):
+    """Fail the test if papermill is asked to start a kernel."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(pipeline.papermill, "execute_notebook", refuse)
+
+
+def test_notebook_parameters_are_the_names_the_tagged_cell_assigns(tmp_path):
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells[1].source = 'as_of = "2026-01-02"  # note\nsmall, large = "IWM", "SPY"\nn: int = 3'
+    nbformat.write(nb, notebook)
+    assert pipeline.notebook_parameters(notebook) == {
+        "as_of": '"2026-01-02"',
+        "small": '"IWM", "SPY"',
+        "large": '"IWM", "SPY"',
+        "n": "3",
+    }
+
+
+def test_an_unknown_parameter_is_an_error_listing_the_notebooks_parameters(
+    tmp_path, no_kernel, capsys
+):
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    assert main(["run-notebook", str(notebook), "-p", "asof", "2026-01-02"]) == 2
+    err = capsys.readouterr().err
+    assert "01_demo has no parameter 'asof'" in err and 'as_of (default "2026-01-02")' in err
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("2024-13-45", "as_of '2024-13-45' is not a date"),
+        ("1999-01-04", "as_of 1999-01-04 is outside the data: closes run 2024-09-02.."),
+        ("2030-01-02", "as_of 2030-01-02 is outside the data"),
+    ],
+)
+def test_an_as_of_that_does_not_parse_or_lies_outside_the_data_is_refused(
+    tmp_path, fake_snapshot, no_kernel, capsys, as_of, message
+):
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    assert main(["run-notebook", str(notebook), "-p", "as_of", as_of]) == 2
+    err = capsys.readouterr().err
+    assert f"01_demo: {message}" in err and "-> fix:" in err
+
+
+def test_a_non_trading_as_of_names_the_session_it_resolves_to(tmp_path, fake_snapshot):
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    checked = pipeline.check_parameters(notebook, {"as_of": "2024-09-07"})  # a Saturday
+    assert checked.values == {"as_of": "2024-09-06"}
+    assert checked.notes == [
+        "as_of 2024-09-07 is not a trading day: using 2024-09-06, the last close on or before it"
+    ]
+    assert pipeline.check_parameters(notebook, {"as_of": "2024-09-06"}).notes == []
+
+
+def test_an_as_of_before_the_notebooks_claims_is_refused(
+    tmp_path, fake_snapshot, monkeypatch, no_kernel, capsys
+):
+    row = {"id": "d-late", "as_of": "2024-12-02", "notebook": "01_demo", "claimed": {"value": 1}}
+    ledger = tmp_path / "claims.yaml"
+    ledger.write_text(json.dumps({"claims": [{**LEDGER_FIELDS, **row}]}))  # JSON is YAML
+    monkeypatch.setenv(LEDGER_ENV, str(ledger))
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    assert main(["run-notebook", str(notebook), "-p", "as_of", "2024-11-01"]) == 2
+    err = capsys.readouterr().err
+    assert "01_demo: as_of 2024-11-01 ends before 2024-12-02, the date of claim d-late" in err
+    assert pipeline.check_parameters(notebook, {"as_of": "2024-12-02"}).notes == []
+
+
+LEDGER_FIELDS = {
+    "group": "g",
+    "article": "a.txt",
+    "as_of_basis": "fixture",
+    "family": "streak",
+    "claim": "c",
+    "rule": {"measure": "m", "comparator": "equal", "tolerance": {"abs": 0}},
+    "testability": "data",
+    "testability_note": "fixture",
+}
+
+
+@pytest.mark.parametrize(
+    ("code", "strerror", "fix"),
+    [
+        (errno.EROFS, "Read-only file system", "read-only"),
+        (errno.ENOSPC, "No space left on device", "free space"),
+        (errno.EACCES, "Permission denied", "writable"),
+    ],
+)
+def test_an_os_error_is_one_message_with_cause_and_fix(
+    tmp_path, monkeypatch, capsys, code, strerror, fix
+):
+    target = tmp_path / "reports" / "01_demo.html"
+
+    def fail(*args, **kwargs):
+        raise OSError(code, strerror, str(target))
+
+    monkeypatch.setattr(pipeline, "run_notebook", fail)
+    notebook = write_notebook(tmp_path / "nb" / "01_demo.ipynb")
+    assert main(["run-notebook", str(notebook)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot use {target}: {strerror}\n  -> fix: ")
+    assert fix in err and "Traceback" not in err and len(err.splitlines()) == 2
+
+
+def test_a_finished_kernel_is_shut_down_without_an_interrupt(tmp_path, reports, monkeypatch):
+    """The SIGINT jupyter_client sends before a shutdown is what makes a kernel busy with a
+    late message log "KeyboardInterrupt caught in kernel" into a successful run."""
+    sent = []
+    original = AsyncKernelManager._async_signal_kernel
+
+    async def record(self, signum):
+        sent.append(signum)
+        await original(self, signum)
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_signal_kernel", record)
+    run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", "x = 1"), reports)
+    assert signal.SIGINT not in sent
+
+
+KERNEL_NOISE = "import os\nos.write(2, b'kernel process noise\\n')"
+
+
+def test_the_kernel_processs_own_stderr_stays_out_of_a_successful_run(tmp_path, reports, capfd):
+    run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", KERNEL_NOISE), reports)
+    assert "kernel process noise" not in capfd.readouterr().err
+    assert not (reports / "failed" / "01_demo.kernel.log").exists()
+
+
+def test_a_failed_run_keeps_the_kernel_processs_stderr_beside_its_notebook(tmp_path, reports):
+    notebook = write_notebook(tmp_path / "nb" / "01_demo.ipynb", KERNEL_NOISE, "1 / 0")
+    with pytest.raises(NotebookRunError, match="ZeroDivisionError"):
+        run(notebook, reports)
+    log = reports / "failed" / "01_demo.kernel.log"
+    assert "kernel process noise" in log.read_text()

@@ -13,6 +13,7 @@ import yaml
 
 from helpers import claims, scorecard, verdicts
 from helpers.cli import main
+from helpers.config import ROOT_ENV
 from helpers.files import write_json_atomic
 
 EXACT = {"comparator": "equal", "tolerance": {"abs": 0}}
@@ -93,6 +94,11 @@ class Reports:
         )
         monkeypatch.setenv(claims.LEDGER_ENV, str(self.ledger))
         monkeypatch.setenv(claims.RESULTS_ENV, str(self.results))
+        # The ledger is schema-checked on load: the rows' notebooks exist in this tree.
+        monkeypatch.setenv(ROOT_ENV, str(root))
+        for notebook in {r["notebook"] for r in ROWS}:
+            (root / "notebooks").mkdir(exist_ok=True)
+            (root / "notebooks" / f"{notebook}.ipynb").write_text("{}")
         monkeypatch.delenv(claims.NOTEBOOK_ENV, raising=False)
         self.boxes = [
             claims.record("a-streak-9", 9),
@@ -206,7 +212,7 @@ def test_index_shows_totals_and_lists_reports(reports):
     text = index.read_text(encoding="utf-8")
     counts = scorecard.verdict_counts(
         scorecard.score_claims(
-            claims.read_ledger(reports.ledger), claims.read_results(), reports.root
+            claims.read_ledger(reports.ledger), claims.read_results(reports.results), reports.root
         )
     )
     assert counts == {
@@ -333,9 +339,35 @@ def test_group_status(members, status):
 def test_consistency_lists_only_groups_spanning_articles(reports):
     ledger = claims.read_ledger(reports.ledger)
     groups = scorecard.consistency(
-        scorecard.score_claims(ledger, claims.read_results(), reports.root)
+        scorecard.score_claims(ledger, claims.read_results(reports.results), reports.root)
     )
     assert {g.group: g.status for g in groups} == {
         "streak-length": scorecard.DATA_SPLITS,
         "ytd": scorecard.SAME_DATE_CLASH,
     }
+
+
+# ------------------------------------------------------------------ a broken ledger
+
+
+def _rewrite_rows(reports: Reports, rows: list[dict]) -> None:
+    reports.ledger.write_text(
+        yaml.safe_dump({"terms": {"exact": EXACT, "about": ABOUT}, "claims": rows})
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (ROWS + [row("a-streak-9", "001_b.txt", "streak-length", 13)], "duplicate id 'a-streak-9'"),
+        ([row("a-streak-9", "000_a.txt", "streak-length", 9, notebook="01_dmeo")], "01_dmeo"),
+    ],
+)
+def test_a_broken_ledger_stops_the_build_and_keeps_the_previous_page(reports, rows, message):
+    _, index = reports.build()
+    before = index.read_text(encoding="utf-8")
+    _rewrite_rows(reports, rows)
+    with pytest.raises(claims.LedgerError, match=message):
+        reports.build()
+    assert index.read_text(encoding="utf-8") == before
+    assert main(["scorecard", "--reports", str(reports.root)]) == 2

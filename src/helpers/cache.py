@@ -15,6 +15,7 @@ leaves the previous manifest pointing at the previous, complete parts.
 from __future__ import annotations
 
 import json
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ import pyarrow.parquet as pq
 from pyarrow import ArrowException
 
 from helpers.config import cache_dir
-from helpers.errors import CorruptCacheError
+from helpers.errors import CorruptCacheError, first_line
 from helpers.files import atomic_write, write_json_atomic
 from helpers.sources import kind_of, name_of
 
@@ -53,7 +54,7 @@ MANIFEST_FIELDS = (
 STAMP = "STAMP"
 # Bumped when the stored layout or what a reader produces changes (a parser or validation fix):
 # entries written under another format are rebuilt instead of serving the old parse.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: blank prices inside a column and non-numeric cells are errors
 
 
 def entry_dir(key: str) -> Path:
@@ -123,12 +124,8 @@ def _read_parquet(path: Path, columns: list[str] | None) -> pd.DataFrame:
 
 def _unreadable(path: Path, key: str, exc: Exception) -> CorruptCacheError:
     return CorruptCacheError(
-        f"cache file {path} for {key!r} cannot be read ({_first_line(exc)})", _refresh_fix(key)
+        f"cache file {path} for {key!r} cannot be read ({first_line(exc)})", _refresh_fix(key)
     )
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
 def write_entry(key: str, parts: dict[str, pd.DataFrame], manifest: dict) -> dict:
@@ -143,20 +140,81 @@ def write_entry(key: str, parts: dict[str, pd.DataFrame], manifest: dict) -> dic
     names = {part: f"{_stem(key)}.{n}.{token}.parquet" for n, part in enumerate(parts)}
     manifest = {**manifest, "series": key, "format": CACHE_FORMAT, "parts": names}
     with _entry_lock(key):
-        for part, frame in parts.items():
-            atomic_write(folder / names[part], frame.to_parquet)
-        write_json_atomic(manifest_path(key), manifest, indent=1)
+        try:
+            for part, frame in parts.items():
+                atomic_write(folder / names[part], frame.to_parquet)
+            write_json_atomic(manifest_path(key), manifest, indent=1)
+        except BaseException:
+            for name in names.values():  # parts no manifest will ever name
+                (folder / name).unlink(missing_ok=True)
+            raise
         _remove_unlisted_parts(key, set(names.values()))
     return manifest
 
 
-@contextmanager
-def _entry_lock(key: str) -> Iterator[None]:
+def parts_readable(manifest: dict) -> bool:
+    """Whether every part the manifest names exists and has a valid Parquet footer.
+
+    Reads only the footers (a few KB each), so `data refresh` can find a part that was
+    truncated or overwritten without loading any data.
+    """
+    folder = manifest_path(manifest["series"]).parent
+    for name in manifest["parts"].values():
+        try:
+            pq.read_metadata(folder / name)
+        except (OSError, ValueError, ArrowException):
+            return False
+    return True
+
+
+_PART = re.compile(r"(?P<stem>.+)\.\d+\.[0-9a-f]{8}\.parquet")
+
+
+def remove_orphan_parts() -> list[Path]:
+    """Remove Parquet parts no manifest names (left by a writer that was killed); return them.
+
+    Each entry is swept under its lock, so the parts a running writer has written but not yet
+    named in its manifest are never taken.
+    """
+    removed = []
+    for folder in sorted(p for p in cache_dir().glob("*") if p.is_dir()):
+        stems = {m["stem"] for m in map(_PART.fullmatch, (p.name for p in folder.iterdir())) if m}
+        for stem in sorted(stems):
+            with _lock_file(folder / f"{stem}.lock"):
+                removed += _unlisted_parts(folder, stem, _listed_parts(folder / f"{stem}.json"))
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def _listed_parts(manifest: Path) -> set[str] | None:
+    """The part names a manifest file lists; None when it cannot be read (keep its parts)."""
+    try:
+        return set(json.loads(manifest.read_text())["parts"].values())
+    except FileNotFoundError:
+        return set()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _unlisted_parts(folder: Path, stem: str, keep: set[str] | None) -> list[Path]:
+    if keep is None:
+        return []
+    own = re.compile(re.escape(stem) + r"\.\d+\.[0-9a-f]{8}\.parquet")
+    return [p for p in folder.iterdir() if own.fullmatch(p.name) and p.name not in keep]
+
+
+def _entry_lock(key: str):
     """An exclusive advisory lock on `<name>.lock` beside the entry (no-op without fcntl)."""
+    return _lock_file(manifest_path(key).with_suffix(".lock"))
+
+
+@contextmanager
+def _lock_file(path: Path) -> Iterator[None]:
     if fcntl is None:
         yield
         return
-    with open(manifest_path(key).with_suffix(".lock"), "a") as handle:
+    with open(path, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -165,10 +223,8 @@ def _entry_lock(key: str) -> Iterator[None]:
 
 
 def _remove_unlisted_parts(key: str, keep: set[str]) -> None:
-    own = re.compile(re.escape(_stem(key)) + r"\.\d+\.[0-9a-f]{8}\.parquet")
-    for path in entry_dir(key).iterdir():
-        if own.fullmatch(path.name) and path.name not in keep:
-            path.unlink(missing_ok=True)
+    for path in _unlisted_parts(entry_dir(key), _stem(key), keep):
+        path.unlink(missing_ok=True)
 
 
 def all_manifests() -> list[tuple[Path, dict | None]]:
@@ -187,4 +243,20 @@ def touch_stamp() -> Path:
     stamp = cache_dir() / STAMP
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.touch()
+    return stamp
+
+
+def restore_stamp() -> Path | None:
+    """Recreate a missing STAMP, dated at the newest manifest (when the cache last changed).
+
+    Without it make treats the stamp as remade on every run and rebuilds every report; dated
+    now, it would rebuild them once for no change. None when there is nothing to date it by.
+    """
+    stamp = cache_dir() / STAMP
+    manifests = [path for path, _ in all_manifests()]
+    if stamp.exists() or not manifests:
+        return None
+    newest = max(path.stat().st_mtime_ns for path in manifests)
+    stamp.touch()
+    os.utime(stamp, ns=(newest, newest))
     return stamp

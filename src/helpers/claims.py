@@ -23,13 +23,9 @@ from typing import Any
 import yaml
 
 from helpers import buildinfo, verdicts
-from helpers.config import repo_root, reports_dir
+from helpers.config import LEDGER_ENV, NOTEBOOK_ENV, RESULTS_ENV, repo_root, reports_dir
 from helpers.errors import DataError, LedgerError
 from helpers.files import write_json_atomic
-
-LEDGER_ENV = "SMALLCAP_LEDGER"
-RESULTS_ENV = "SMALLCAP_RESULTS_DIR"
-NOTEBOOK_ENV = "SMALLCAP_NOTEBOOK"
 
 FAMILIES = ("streak", "record", "return", "valuation", "rates", "breadth", "analog", "other")
 TESTABILITIES = ("data", "proxy", "not_testable")
@@ -248,10 +244,21 @@ def ledger_path() -> Path:
     return Path(override) if override else repo_root() / "data" / "claims.yaml"
 
 
+def published_results_dir() -> Path:
+    """reports/results: the verdicts the scorecard shows; only `run-notebook` promotes here."""
+    return reports_dir() / "results"
+
+
+def scratch_results_dir() -> Path:
+    """reports/scratch: where record() writes in a run not started by `run-notebook`."""
+    return reports_dir() / "scratch"
+
+
 def results_dir() -> Path:
-    """Where record() writes: SMALLCAP_RESULTS_DIR (set by the pipeline) or reports/results."""
+    """Where record() writes: the run's staging folder (SMALLCAP_RESULTS_DIR, set by
+    `run-notebook`), else reports/scratch, so a notebook explored in Lab never publishes."""
     override = os.environ.get(RESULTS_ENV)
-    return Path(override) if override else reports_dir() / "results"
+    return Path(override) if override else scratch_results_dir()
 
 
 def read_ledger(path: Path | None = None) -> Ledger:
@@ -268,10 +275,15 @@ def read_ledger(path: Path | None = None) -> Ledger:
     terms = raw.get("terms") or {}
     if not isinstance(terms, dict):
         raise LedgerError(f"{path}: `terms:` must be a mapping", "see the glossary format")
+    rows = [_claim_from_row(row, i) for i, row in enumerate(raw["claims"])]
+    duplicates = _duplicate_ids(rows)
+    if duplicates:
+        # Refused on every read: by_id() would keep one row and the scorecard judge the other.
+        raise LedgerError(
+            f"{path}: {'; '.join(duplicates)}", "give every row of data/claims.yaml its own id"
+        )
     return Ledger(
-        terms=terms,
-        claims=[_claim_from_row(row, i) for i, row in enumerate(raw["claims"])],
-        articles=_articles_from(raw.get("articles") or {}, path),
+        terms=terms, claims=rows, articles=_articles_from(raw.get("articles") or {}, path)
     )
 
 
@@ -390,18 +402,30 @@ def validate_ledger(
     notebooks_dir: Path | None = None,
     articles_dir: Path | None = None,
 ) -> list[Claim]:
-    """Check every row; raise one LedgerError listing all problems, else return the claims.
+    """Check every row; raise one LedgerError listing all problems, else return the claims."""
+    return checked_ledger(path, notebooks_dir, articles_dir).claims
+
+
+def notebooks_home(notebooks_dir: Path | None = None) -> Path:
+    """The folder whose NN_*.ipynb the ledger's `notebook` fields name (default notebooks/)."""
+    return Path(notebooks_dir) if notebooks_dir else repo_root() / "notebooks"
+
+
+def checked_ledger(
+    path: Path | None = None,
+    notebooks_dir: Path | None = None,
+    articles_dir: Path | None = None,
+) -> Ledger:
+    """The ledger after the full schema check: what every reader that judges or shows verdicts
+    (NotebookClaims, the scorecard, `make reports`) loads, so a broken row stops the run.
 
     Articles are checked against ../shared/articles beside the repo when that folder exists.
     """
     ledger = read_ledger(path)
-    notebooks_dir = Path(notebooks_dir) if notebooks_dir else repo_root() / "notebooks"
     default_articles = repo_root().parent / "shared" / "articles"
     articles_dir = Path(articles_dir) if articles_dir else default_articles
-    problems = (
-        _duplicate_ids(ledger.claims) + _term_problems(ledger.terms) + _article_problems(ledger)
-    )
-    existing_notebooks = {p.stem for p in notebooks_dir.glob("*.ipynb")}
+    problems = _term_problems(ledger.terms) + _article_problems(ledger)
+    existing_notebooks = {p.stem for p in notebooks_home(notebooks_dir).glob("*.ipynb")}
     for item in ledger.claims:
         problems += [f"{item.id}: {p}" for p in _row_problems(ledger, item, existing_notebooks)]
         if articles_dir.is_dir() and not (articles_dir / item.article).is_file():
@@ -411,7 +435,7 @@ def validate_ledger(
             f"{len(problems)} problem(s) in the ledger:\n    " + "\n    ".join(problems),
             "fix these rows in data/claims.yaml",
         )
-    return ledger.claims
+    return ledger
 
 
 def _duplicate_ids(claims: list[Claim]) -> list[str]:
@@ -616,7 +640,10 @@ def record(
         "details": to_jsonable(dict(details or {})),
         "evidence": to_jsonable(evidence),
     }
-    write_json_atomic(results_dir() / f"{item.id}.json", result)
+    target = results_dir()
+    if RESULTS_ENV not in os.environ:
+        _say_scratch_once(target)
+    write_json_atomic(target / f"{item.id}.json", result)
     return Verdict(
         item.id,
         judgement.verdict,
@@ -628,6 +655,19 @@ def record(
     )
 
 
+_said_scratch: set[Path] = set()
+
+
+def _say_scratch_once(folder: Path) -> None:
+    """Tell an interactive run, once per process, that its verdicts are not published."""
+    if folder not in _said_scratch:
+        _said_scratch.add(folder)
+        print(
+            f"note: not run by `make reports` / run-notebook, so results go to {folder} "
+            "(not published; the scorecard reads only what run-notebook promotes)"
+        )
+
+
 class NotebookClaims:
     """The ledger rows one notebook must judge, and the ones it has recorded so far.
 
@@ -636,9 +676,24 @@ class NotebookClaims:
     a testable row of the notebook was never recorded.
     """
 
-    def __init__(self, notebook: str, path: Path | None = None):
+    def __init__(
+        self,
+        notebook: str,
+        path: Path | None = None,
+        notebooks_dir: Path | None = None,
+        articles_dir: Path | None = None,
+    ):
+        """Load the checked ledger: a row whose `notebook` is misspelt would otherwise be
+        skipped here, and the pipeline would delete its last good result as no longer made."""
+        home = notebooks_home(notebooks_dir)
+        if not (home / f"{notebook}.ipynb").is_file():
+            raise LedgerError(
+                f"NotebookClaims({notebook!r}): there is no notebook {home / notebook}.ipynb",
+                "pass this notebook's own file name without .ipynb, e.g. 01_january_2026_streak",
+            )
+        ledger = checked_ledger(path, notebooks_dir, articles_dir)
         self.notebook = notebook
-        self.rows = [c for c in load_ledger(path) if c.notebook == notebook]
+        self.rows = [c for c in ledger.claims if c.notebook == notebook]
         self.recorded: set[str] = set()
 
     def group(self, name: str) -> list[Claim]:
@@ -750,7 +805,7 @@ def _is_midnight(value: dt.datetime) -> bool:
 
 def read_results(directory: Path | None = None) -> dict[str, dict]:
     """Result jsons by claim id; unreadable files raise a LedgerError naming the file."""
-    directory = Path(directory) if directory else results_dir()
+    directory = Path(directory) if directory else published_results_dir()
     results = {}
     for path in sorted(directory.glob("*.json")):
         try:

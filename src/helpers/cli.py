@@ -2,7 +2,8 @@
 
 Each command module exposes `register(subparsers)`, which adds its subcommand(s) and sets
 `func` on the parser; `func(args)` returns the exit code. Errors from this package are shown
-as their cause-and-fix message, never as a traceback.
+as their cause-and-fix message, and so are OSErrors (permissions, a full disk), never as a
+traceback.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-from helpers.errors import SmallcapError
+from helpers.errors import SmallcapError, storage_error
 
 # Modules that contribute subcommands, in the order `--help` lists them.
 COMMAND_MODULES: list[str] = [
@@ -40,4 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except SmallcapError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a read-only reports/, a full disk: a message, not a traceback
+        print(f"error: {storage_error(exc)}", file=sys.stderr)
         return 2

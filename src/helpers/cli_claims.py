@@ -9,7 +9,6 @@ from pathlib import Path
 import yaml
 
 from helpers import claims, scorecard
-from helpers.config import reports_dir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,10 +25,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ledger = subparsers.add_parser(
         "claims",
         help="list or show ledger claims (the ledger is schema-checked first)",
-        description="Inspect data/claims.yaml. `list` validates the ledger, then prints one "
-        "line per claim; `show ID` prints one row and its recorded result, if any.",
+        description="Inspect data/claims.yaml. `check` validates the ledger; `list` validates it, "
+        "then prints one line per claim; `show ID` prints one row and its recorded result.",
     )
     actions = ledger.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = actions.add_parser("check", help="validate the ledger (what `make reports` runs first)")
+    check.set_defaults(func=run_check)
     listing = actions.add_parser("list", help="validate the ledger and list its claims")
     listing.add_argument("--family", choices=claims.FAMILIES, help="only this family")
     listing.add_argument("--article", help="only claims from articles whose name starts so")
@@ -42,6 +43,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_scorecard(args: argparse.Namespace) -> int:
     csv_path, html_path = scorecard.build_scorecard(reports=args.reports, results=args.results)
     print(f"wrote {csv_path}\nwrote {html_path}")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    rows = claims.validate_ledger()
+    print(f"{claims.ledger_path()}: {len(rows)} claim(s), schema ok")
     return 0
 
 
@@ -64,11 +71,11 @@ def run_show(args: argparse.Namespace) -> int:
     item = claims.claim(args.claim_id)
     row = {k: v for k, v in vars(item).items() if v is not None}
     print(yaml.safe_dump(row, sort_keys=False, allow_unicode=True, width=100).rstrip())
-    result_path = claims.results_dir() / f"{item.id}.json"
+    result_path = claims.published_results_dir() / f"{item.id}.json"
     if result_path.is_file():
         result = json.loads(result_path.read_text(encoding="utf-8"))
         print(f"\nresult ({result_path}):\n  verdict: {result.get('verdict')}")
         print(f"  explanation: {result.get('explanation')}")
     else:
-        print(f"\nno recorded result in {claims.results_dir()} (reports at {reports_dir()})")
+        print(f"\nno published result in {claims.published_results_dir()} (run: make reports)")
     return 0

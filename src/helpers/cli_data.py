@@ -14,7 +14,7 @@ import pandas as pd
 
 from helpers import cache, data
 from helpers.config import SNAPSHOT_ENV, cache_dir
-from helpers.errors import DataError
+from helpers.errors import DataError, NoNetworkError, first_line
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,24 +45,58 @@ def run_refresh(args: argparse.Namespace) -> int:
     if args.snapshot:
         os.environ[SNAPSHOT_ENV] = args.snapshot
     keys = args.series or data.refresh_keys()
+    cache.remove_orphan_parts()
     outcomes: dict[str, list[str]] = {}
-    failed = 0
+    failures: dict[str, DataError] = {}
     for key in keys:
         try:
             outcome = data.refresh_one(key, force=args.force)
-        except DataError as exc:
-            print(f"{key}: failed: {exc}", file=sys.stderr)
-            failed += 1
+        except (DataError, *UNREADABLE) as exc:
+            failures[key] = as_data_error(key, exc)
             continue
         outcomes.setdefault(outcome, []).append(key)
+    if failures:
+        print(failure_report(failures), file=sys.stderr)
     changed = outcomes.get("new", []) + outcomes.get("updated", [])
     if changed:
         cache.touch_stamp()
+    else:
+        cache.restore_stamp()
     summary = ", ".join(f"{len(v)} {k}" for k, v in sorted(outcomes.items()))
-    print(f"data refresh: {summary or 'nothing done'}" + (f", {failed} failed" if failed else ""))
+    failed = f", {len(failures)} failed ({', '.join(failures)})" if failures else ""
+    print(f"data refresh: {summary or 'nothing done'}{failed}")
     for key in changed:
         print(f"  changed: {key}")
-    return 1 if failed else 0
+    return 1 if failures else 0
+
+
+# What a reader of a damaged table raises when no parser check caught it first (pandas'
+# ParserError and UnicodeDecodeError are ValueErrors; a missing column is a KeyError).
+UNREADABLE = (ValueError, KeyError)
+
+
+def failure_report(failures: dict[str, DataError]) -> str:
+    """Each failed key once; unreachable live sources as one line, not one per series."""
+    offline = [key for key, exc in failures.items() if isinstance(exc, NoNetworkError)]
+    lines = [f"{key}: failed: {exc}" for key, exc in failures.items() if key not in offline]
+    if offline:
+        first = failures[offline[0]]
+        lines.append(
+            f"live sources are unreachable: {len(offline)} series not downloaded "
+            f"({', '.join(offline)}); first: {first.cause}\n  -> fix: {first.fix}"
+        )
+    return "\n".join(lines)
+
+
+def as_data_error(key: str, exc: Exception) -> DataError:
+    """A package error as it is; any other reader failure as one line naming key and cause."""
+    if isinstance(exc, DataError):
+        return exc
+    return DataError(
+        f"the source of {key!r} cannot be read ({type(exc).__name__}: {first_line(exc)})",
+        "restore the file from a complete copy of the snapshot, then run: "
+        f"python -m helpers data refresh {key}",
+    )
 
 
 def run_status(args: argparse.Namespace) -> int:

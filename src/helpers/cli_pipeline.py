@@ -58,8 +58,12 @@ def _run(args: argparse.Namespace) -> int:
     # Imported here: papermill and nbconvert load slowly and only this command needs them.
     from helpers import pipeline
 
+    given = {key: parse_value(value) for key, value in args.parameter}
+    checked = pipeline.check_parameters(args.notebook, given) if given else None
+    for note in checked.notes if checked else []:
+        print(f"{args.notebook.stem}: {note}")
     options = {
-        "parameters": {key: parse_value(value) for key, value in args.parameter},
+        "parameters": checked.values if checked else {},
         "reports": args.reports_dir,
         "kernel": args.kernel or pipeline.KERNEL_NAME,
         "cell_timeout": args.timeout or pipeline.CELL_TIMEOUT_SECONDS,

@@ -22,10 +22,22 @@ CACHE_ENV = "SMALLCAP_CACHE_DIR"
 DATA_ENV = "SMALLCAP_DATA"
 VINTAGE_ENV = "SMALLCAP_VINTAGE_DIR"
 DATA_MODES = ("vintage", "snapshot", "live")
+ROOT_ENV = "SMALLCAP_ROOT"
+LEDGER_ENV = "SMALLCAP_LEDGER"  # another claims.yaml (tests use fixtures)
+# Set by `run-notebook` for the kernel: the run's staging folder for results, and the notebook.
+RESULTS_ENV = "SMALLCAP_RESULTS_DIR"
+NOTEBOOK_ENV = "SMALLCAP_NOTEBOOK"
+
+
+def repo_root() -> Path:
+    """The project tree: `SMALLCAP_ROOT` when set (the Makefile tests run a throwaway tree
+    with the installed package), else the checkout the package was installed from."""
+    override = os.environ.get(ROOT_ENV)
+    return _resolved(override) if override else _installed_root()
 
 
 @cache
-def repo_root() -> Path:
+def _installed_root() -> Path:
     """The checkout this package was installed from (editable install), else the cwd.
 
     Cached: every cache and snapshot lookup asks, and the answer cannot change in a process.

@@ -275,15 +275,18 @@ def _plain_ticker(key: str) -> bool:
 
 
 def _readable_manifest(key: str) -> dict | None:
-    """The manifest, or None when it is missing, corrupt or points at missing parts."""
+    """The manifest as `refresh_one` compares it: None when it is missing or corrupt.
+
+    When a part it names is missing or unreadable, the manifest comes back marked as of no
+    cache format, so the entry is rebuilt rather than called current, and the rebuild still
+    compares content hashes: a repair that restores the same content is "unchanged".
+    """
     try:
         manifest = cache.read_manifest(key)
     except CorruptCacheError:
         return None
-    if manifest is None or not all(
-        (cache.entry_dir(key) / name).exists() for name in manifest["parts"].values()
-    ):
-        return None
+    if manifest is not None and not cache.parts_readable(manifest):
+        return {**manifest, "format": None}
     return manifest
 
 

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+
+
+def first_line(exc: BaseException, width: int = 200) -> str:
+    """An exception's first line, shortened, for a one-line cause (its type when it is silent)."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:width] if text else type(exc).__name__
+
 
 class SmallcapError(Exception):
     """Base class: every message states the cause and the fix."""
@@ -58,3 +66,25 @@ class LedgerError(SmallcapError):
 
 class NotebookRunError(SmallcapError):
     """A notebook failed while building reports."""
+
+
+class StorageError(SmallcapError):
+    """A file could not be read or written: permissions, a read-only or a full disk."""
+
+
+_STORAGE_FIXES = {
+    errno.ENOSPC: "free space on the disk holding it (df -h), then run the command again",
+    errno.EDQUOT: "free space within your disk quota, then run the command again",
+    errno.EROFS: "the file system is mounted read-only: work in a writable checkout",
+    errno.EACCES: "make it writable for you (ls -ld; chmod u+w), or work in your own checkout",
+    errno.EPERM: "make it writable for you (ls -ld; chmod u+w), or work in your own checkout",
+    errno.ENOENT: "check that the path exists (run from the repository root)",
+}
+
+
+def storage_error(exc: OSError) -> StorageError:
+    """An OSError as one message naming the file, the cause and what to do about it."""
+    where = exc.filename or "a file"
+    cause = exc.strerror or str(exc) or type(exc).__name__
+    fix = _STORAGE_FIXES.get(exc.errno, "check the path, its permissions and the disk")
+    return StorageError(f"cannot use {where}: {cause}", fix)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import ValidationError
-from helpers.sources import PRICE_FIELDS, kind_of
+from helpers.sources import PRICE_FIELDS, interior_gaps, kind_of
 
 # Yahoo tickers that quote a yield, not a price: zero or negative values are legitimate.
 YIELD_TICKERS = frozenset({"^IRX", "^FVX", "^TNX", "^TYX", "2YY=F"})
@@ -65,10 +65,12 @@ def _fail(series: str, problem: str, dates: pd.Index) -> ValidationError:
 
 
 def validate(frame: pd.DataFrame, series: str) -> pd.DataFrame:
-    """Reject a frame with repeated, unordered or future dates, or non-positive prices.
+    """Reject a frame with repeated, unordered or future dates, blank or non-positive prices.
 
     Returns the frame unchanged so loaders can chain it. Only time-indexed frames are checked
-    for dates; only Yahoo-style price columns (not yields, not FRED) must be positive.
+    for dates; only Yahoo-style price columns (not yields, not FRED) must be positive; a
+    Yahoo-style price column may be empty or start late, but not have holes (a live download
+    or an old cache entry, which the file parsers did not see).
     """
     index = frame.index
     if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) and len(index):
@@ -79,6 +81,11 @@ def validate(frame: pd.DataFrame, series: str) -> pd.DataFrame:
             raise _fail(series, "dates out of order", index[1:][order])
         if isinstance(index, pd.DatetimeIndex) and index[-1] > pd.Timestamp.today():
             raise _fail(series, "dates after today", index[index > pd.Timestamp.today()])
+    if kind_of(series) == "yahoo":
+        for column in PRICE_FIELDS:
+            gaps = interior_gaps(frame[column].isna()) if column in frame.columns else []
+            if np.any(gaps):
+                raise _fail(series, f"blank {column} inside a filled column", index[gaps])
     if _must_be_positive(series):
         bad = np.zeros(len(frame), bool)
         for column in PRICE_FIELDS:

@@ -552,10 +552,14 @@ def build_scorecard(
     ledger: Path | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[Path, Path]:
-    """Write reports/claims.csv and reports/index.html; return their paths."""
+    """Write reports/claims.csv and reports/index.html; return their paths.
+
+    The ledger is schema-checked first: a broken row stops the build (the previous page
+    stays) instead of showing a duplicate's verdict under another row or a result as pending.
+    """
     reports = Path(reports) if reports else reports_dir()
     results_path = Path(results) if results else reports / "results"
-    book = ledger_api.read_ledger(ledger)
+    book = ledger_api.checked_ledger(ledger)
     recorded = ledger_api.read_results(results_path) if results_path.is_dir() else {}
     scored = score_claims(book, recorded, reports)
     orphans = sorted(set(recorded) - set(book.by_id()))

@@ -26,6 +26,7 @@ import io
 import logging
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from helpers.errors import (
     RateLimitError,
     UnknownTickerError,
     ValidationError,
+    first_line,
 )
 
 OHLCV_COLUMNS = ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
@@ -160,7 +162,15 @@ def unknown_series_error(root: Path, key: str) -> UnknownTickerError:
 
 
 def snapshot_keys(root: Path) -> list[str]:
-    """Every data file of the snapshot as a key: what `data refresh` fills the cache with."""
+    """Every data file of the snapshot as a key: what `data refresh` fills the cache with.
+
+    A SNAPSHOT_DIR that is not a folder is said as such, not as its first missing file.
+    """
+    if not root.is_dir():
+        raise MissingSnapshotFileError(
+            f"SNAPSHOT_DIR points at {root}, which is not a folder",
+            "set SNAPSHOT_DIR to the market-data folder, e.g. ../shared/market-data",
+        )
     keys = available(root, "yahoo")
     keys += [f"fred:{s}" for s in available(root, "fred")]
     keys += [f"french:{s}" for s in available(root, "french")]
@@ -292,25 +302,127 @@ def _date_index(values: Iterable, fmt: str = "%Y-%m-%d") -> pd.DatetimeIndex:
     return pd.DatetimeIndex(pd.to_datetime(pd.Index(values), format=fmt), name="Date")
 
 
+MAX_LINES_SHOWN = 5
+REPAIR_FIX = (
+    "restore the file from the snapshot's SHA256SUMS / PROVENANCE copy (or download it again), "
+    "then run: python -m helpers data refresh"
+)
+
+
+def _label(source: Path | io.StringIO) -> str:
+    return str(source) if isinstance(source, Path) else "downloaded CSV"
+
+
+def _shown(items: Iterable) -> str:
+    items = list(items)
+    more = f" (+{len(items) - MAX_LINES_SHOWN} more)" if len(items) > MAX_LINES_SHOWN else ""
+    return ", ".join(str(i) for i in items[:MAX_LINES_SHOWN]) + more
+
+
+def _damaged(label: str, problem: str) -> ValidationError:
+    return ValidationError(f"{label}: {problem}", REPAIR_FIX)
+
+
+def read_table_text(source: Path | io.StringIO, missing: Iterable[str] = ("",)) -> pd.DataFrame:
+    """A CSV with every row checked to have the header's number of fields.
+
+    Only `missing` cells are NaN (not pandas' default "n/a", "null", ...), so any other text
+    in a numeric column stays text for `numeric_column` to name. Line numbers in errors count
+    the header as line 1. pandas pads a short row with NaN, so a file cut off mid-line would
+    otherwise read as a row of blanks.
+    """
+    label = _label(source)
+    try:
+        text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source.read()
+    except UnicodeDecodeError as exc:
+        raise _damaged(label, f"is not text ({exc.reason} at byte {exc.start})") from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise _damaged(label, "is empty (no header line)")
+    width = lines[0].count(",")
+    short = [n for n, line in enumerate(lines[1:], 2) if line and line.count(",") != width]
+    if short:
+        raise _damaged(
+            label,
+            f"line {_shown(short)} has not the header's {width + 1} fields "
+            "(the file is truncated or damaged)",
+        )
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            dtype={lines[0].split(",")[0]: str},
+            keep_default_na=False,
+            na_values=list(missing),
+        )
+    except pd.errors.ParserError as exc:
+        raise _damaged(label, f"cannot be parsed ({first_line(exc)})") from None
+
+
+def parse_dates(cells: pd.Series, label: str, fmt: str = "%Y-%m-%d") -> pd.DatetimeIndex:
+    """The date column; a cell that is not a date names its line."""
+    dates = pd.to_datetime(cells, format=fmt, errors="coerce")
+    bad = dates.isna().to_numpy()
+    if bad.any():
+        where = [f"line {n} ({cells.iloc[n - 2]!r})" for n in np.flatnonzero(bad) + 2]
+        raise _damaged(label, f"{cells.name} is not a date on {_shown(where)}")
+    return pd.DatetimeIndex(dates, name="Date")
+
+
+def numeric_column(cells: pd.Series, dates: pd.DatetimeIndex, label: str) -> np.ndarray:
+    """A column as floats; text that is not a number names the file, column, dates and cell."""
+    if pd.api.types.is_numeric_dtype(cells):
+        return cells.to_numpy(dtype=float)
+    values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
+    bad = cells.notna().to_numpy() & np.isnan(values)
+    where = [f"{d:%Y-%m-%d} ({v!r})" for d, v in zip(dates[bad], cells[bad], strict=True)]
+    raise _damaged(label, f"{cells.name} is not a number on {_shown(where)}")
+
+
+def interior_gaps(missing: np.ndarray) -> np.ndarray:
+    """Missing cells with a value before and after them in the same column.
+
+    A column that is empty, starts late or stops early is legitimate (a short-window file's
+    Adj Close); a hole inside it is damage that would silently change a return or a streak.
+    """
+    missing = np.asarray(missing, bool)
+    filled = np.flatnonzero(~missing)
+    inside = np.zeros(len(missing), bool)
+    if len(filled):
+        inside[filled[0] : filled[-1] + 1] = True
+    return missing & inside
+
+
 def parse_yahoo_csv(source: Path | io.StringIO) -> pd.DataFrame:
-    """A ``Date,Open,...`` file as float columns in the fixed OHLCV order (missing -> NaN)."""
-    raw = pd.read_csv(source, dtype={"Date": str})
-    frame = raw.drop(columns="Date").astype(float)
-    frame.index = _date_index(raw["Date"])
-    return frame.reindex(columns=OHLCV_COLUMNS)
+    """A ``Date,Open,...`` file as float columns in the fixed OHLCV order (missing -> NaN).
+
+    A blank price inside a column that is otherwise filled is an error, not a NaN: dropping
+    that day would shift every streak and return across it.
+    """
+    label = _label(source)
+    raw = read_table_text(source)
+    if "Date" not in raw.columns:
+        raise _damaged(label, f"has no Date column (header: {', '.join(raw.columns)})")
+    dates = parse_dates(raw["Date"], label)
+    columns = {c: numeric_column(raw[c], dates, label) for c in raw.columns if c != "Date"}
+    for name in PRICE_FIELDS:
+        gaps = interior_gaps(np.isnan(columns[name])) if name in columns else []
+        if np.any(gaps):
+            shown = _shown(f"{d:%Y-%m-%d}" for d in dates[gaps])
+            raise _damaged(label, f"{name} is blank on {shown}, inside a column filled around it")
+    return pd.DataFrame(columns, index=dates).reindex(columns=OHLCV_COLUMNS)
 
 
 def parse_fred_csv(source: Path | io.StringIO, series_id: str) -> pd.DataFrame:
     """FRED's two-column CSV (first column the date, whatever its header); ``.`` = missing."""
-    raw = pd.read_csv(source, dtype=str, na_values=[".", ""], keep_default_na=False)
+    label = _label(source)
+    raw = read_table_text(source, missing=(".", ""))
     if raw.shape[1] != 2:
         raise EmptyDownloadError(
             f"FRED series {series_id}: expected 2 columns, got {list(raw.columns)}",
             "check the series id on https://fred.stlouisfed.org and refresh again",
         )
-    frame = pd.DataFrame({series_id: raw.iloc[:, 1].astype(float).to_numpy()})
-    frame.index = _date_index(raw.iloc[:, 0])
-    return frame
+    dates = parse_dates(raw.iloc[:, 0], label)
+    return pd.DataFrame({series_id: numeric_column(raw.iloc[:, 1], dates, label)}, index=dates)
 
 
 @dataclass
@@ -576,6 +688,12 @@ def _bytes_origin(url: str, payload: bytes) -> dict:
     return {"url": url, "sha256": hashlib.sha256(payload).hexdigest(), "size": len(payload)}
 
 
+def _one_line(text: str, width: int = 200) -> str:
+    """What yfinance said, on one shortened line: it repeats the same failure several ways."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 3] + "..."
+
+
 class _Collect(logging.Handler):
     """Keeps yfinance's log messages: yf.download reports failures there, not by raising."""
 
@@ -589,7 +707,7 @@ class _Collect(logging.Handler):
 
 def _yahoo_failure(ticker: str, detail: str) -> Exception:
     """Map what yfinance said to the package error a person can act on."""
-    text = detail.lower()
+    text, detail = detail.lower(), _one_line(detail)
     if "ratelimit" in text or "rate limit" in text or "too many requests" in text:
         return RateLimitError(
             f"Yahoo rate-limited the download of {ticker}: {detail}",
@@ -614,14 +732,20 @@ def _fetch_yahoo(ticker: str) -> Fetched:
     handler = _Collect()
     log = logging.getLogger("yfinance")
     log.addHandler(handler)
+    propagate, log.propagate = log.propagate, False  # its per-ticker lines become our message
     try:
-        raw = yf.download(ticker, period="max", auto_adjust=False, progress=False, threads=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # yfinance's own pandas deprecation warnings
+            raw = yf.download(
+                ticker, period="max", auto_adjust=False, progress=False, threads=False
+            )
     except YFRateLimitError as exc:
         raise _yahoo_failure(ticker, f"rate limit: {exc}") from exc
     except (ConnectionError, OSError) as exc:
         raise _yahoo_failure(ticker, f"connection failed: {exc}") from exc
     finally:
         log.removeHandler(handler)
+        log.propagate = propagate
     if raw is None or raw.dropna(how="all").empty:
         raise _yahoo_failure(ticker, "; ".join(handler.messages))
     frame = flatten_yahoo(raw)

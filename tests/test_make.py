@@ -1,0 +1,170 @@
+"""`make reports` itself, on a throwaway project tree: the real Makefile and package, a trivial
+notebook, a two-row ledger and the fake snapshot as the data source.
+
+The tree is named by SMALLCAP_ROOT, so the installed package reads its ledger, notebooks and
+reports from there; its data cache is the tree's data/cache (the Makefile's STAMP path).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from conftest import FakeSnapshot
+
+from helpers.config import CACHE_ENV, ROOT_ENV, SNAPSHOT_ENV, repo_root
+
+pytestmark = [
+    pytest.mark.make,
+    pytest.mark.skipif(shutil.which("make") is None, reason="needs GNU make"),
+]
+
+NOTEBOOK_CODE = """\
+from helpers import claims, data
+data.prices("^GSPC")
+book = claims.NotebookClaims("01_demo")
+for row in book.rows:
+    book.record(row.id, row.claimed_value)
+print(book.check_complete())
+"""
+
+
+def ledger_row(claim_id: str) -> dict:
+    return {
+        "id": claim_id,
+        "group": "demo",
+        "article": "000_demo.txt",
+        "as_of": "2025-01-02",
+        "as_of_basis": "fixture",
+        "family": "streak",
+        "claim": f"paraphrase of {claim_id}",
+        "claimed": {"value": 3, "unit": "sessions"},
+        "rule": {"measure": "a count", "comparator": "equal", "tolerance": {"abs": 0}},
+        "notebook": "01_demo",
+        "testability": "data",
+        "testability_note": "fixture",
+    }
+
+
+class Project:
+    """A project tree with the real Makefile; `make()` runs a target in it."""
+
+    def __init__(self, root: Path, snapshot: Path):
+        self.root = root
+        self.snapshot = snapshot
+
+    def create(self) -> Project:
+        """Write the tree: Makefile, ledger, notebook, and a setup stamp so make skips setup."""
+        root = self.root
+        root.mkdir()
+        shutil.copy(repo_root() / "Makefile", root / "Makefile")
+        shutil.copy(repo_root() / "pyproject.toml", root / "pyproject.toml")
+        (root / ".venv").mkdir()
+        (root / ".venv" / "pyvenv.cfg").write_text("")
+        (root / "src" / "helpers").mkdir(parents=True)
+        (root / "src" / "helpers" / "__init__.py").write_text("")  # what HELPERS_SRC tracks
+        self.write_ledger(["d-one", "d-two"])
+        self.write_notebook()
+        (root / ".make").mkdir()
+        (root / ".make" / "setup.stamp").write_text("")  # newer than pyproject and pyvenv.cfg
+        return self
+
+    @property
+    def results(self) -> Path:
+        return self.root / "reports" / "results"
+
+    @property
+    def data_stamp(self) -> Path:
+        return self.root / "data" / "cache" / "STAMP"
+
+    def write_ledger(self, ids: list[str]) -> None:
+        (self.root / "data").mkdir(exist_ok=True)
+        rows = [ledger_row(i) for i in ids]
+        (self.root / "data" / "claims.yaml").write_text(yaml.safe_dump({"claims": rows}))
+
+    def write_notebook(self) -> None:
+        nb = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell('as_of = "2025-01-02"')
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [params, nbformat.v4.new_code_cell(NOTEBOOK_CODE)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        (self.root / "notebooks").mkdir(exist_ok=True)
+        nbformat.write(nb, self.root / "notebooks" / "01_demo.ipynb")
+
+    def make(self, target: str = "reports") -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if k != CACHE_ENV}
+        env.update({ROOT_ENV: str(self.root), SNAPSHOT_ENV: str(self.snapshot)})
+        return subprocess.run(
+            ["make", "--no-print-directory", target, f"PY={sys.executable}"]
+            + ["NOTEBOOK_ARGS=--kernel python3"],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+
+
+def ran(result: subprocess.CompletedProcess, command: str) -> bool:
+    """Whether make ran the recipe `python -m helpers <command>`."""
+    return f"-m helpers {command}" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory) -> Project:
+    """One tree built by a first `make reports`, copied for each test (a run costs seconds)."""
+    base = tmp_path_factory.mktemp("make")
+    snapshot = FakeSnapshot(base / "snapshot").build()
+    built = Project(base / "project", snapshot.root).create()
+    first = built.make()
+    assert first.returncode == 0, first.stdout + first.stderr
+    return built
+
+
+@pytest.fixture
+def project(built_project, tmp_path) -> Project:
+    """A copy of the built tree; copy2 keeps the times make compares."""
+    root = tmp_path / "project"
+    shutil.copytree(built_project.root, root, symlinks=True)
+    return Project(root, built_project.snapshot)
+
+
+def test_a_second_make_reports_reruns_nothing(project):
+    assert sorted(p.name for p in project.results.glob("*.json")) == ["d-one.json", "d-two.json"]
+    again = project.make()
+    assert again.returncode == 0, again.stderr
+    assert not ran(again, "run-notebook") and not ran(again, "scorecard")
+
+
+def test_a_claim_removed_from_the_ledger_goes_away_cleanly(project):
+    project.write_ledger(["d-one"])
+    result = project.make()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ran(result, "run-notebook") and ran(result, "scorecard")
+    assert [p.name for p in project.results.glob("*.json")] == ["d-one.json"]
+    assert "d-two" not in (project.root / "reports" / "claims.csv").read_text()
+
+
+def test_a_deleted_data_stamp_is_recreated_without_rebuilding_reports(project):
+    project.data_stamp.unlink()
+    result = project.make()
+    assert result.returncode == 0, result.stderr
+    assert project.data_stamp.exists()
+    assert not ran(result, "run-notebook")
+    assert not ran(project.make(), "run-notebook")
+
+
+def test_a_broken_ledger_stops_make_before_any_notebook_runs(project):
+    index = project.root / "reports" / "index.html"
+    before = index.read_text()
+    project.write_ledger(["d-one", "d-one"])
+    result = project.make()
+    assert result.returncode != 0
+    assert "duplicate id 'd-one'" in result.stderr and "Traceback" not in result.stderr
+    assert not ran(result, "run-notebook")
+    assert index.read_text() == before
