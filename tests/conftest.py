@@ -1,9 +1,11 @@
 """Shared fixtures: an isolated cache for every test and a tiny fake snapshot in tmp_path.
 
 - Every test gets ``SMALLCAP_CACHE_DIR`` pointing into its own tmp_path, an empty
-  ``SMALLCAP_VINTAGE_DIR`` there, a fresh `data.used_sources()` registry, and live mode
-  (``SMALLCAP_DATA=live``, no ``SNAPSHOT_DIR``) unless the test is marked
-  ``@pytest.mark.snapshot``, which keeps the real snapshot and is skipped without it.
+  ``SMALLCAP_VINTAGE_DIR`` there, a fresh `data.used_sources()` registry, no
+  ``SMALLCAP_DATA`` and no ``SNAPSHOT_DIR`` unless the test is marked
+  ``@pytest.mark.snapshot``, which keeps the real snapshot and is skipped without it. So a
+  test reads the (missing) vintage unless it picks a source, and never the network by
+  accident; tests of live mode set ``SMALLCAP_DATA=live`` (``live_mode`` fixture).
 - ``fake_snapshot`` builds a small folder in the real snapshot layout (yahoo/, fred/,
   french/, fomc/, sp500/) and points ``SNAPSHOT_DIR`` at it. Its content is documented on
   `FakeSnapshot`; tests add or rewrite files with its ``write_*`` methods.
@@ -216,12 +218,17 @@ def _isolated_data_env(request, tmp_path, monkeypatch):
     monkeypatch.delenv(DATA_ENV, raising=False)
     if request.node.get_closest_marker("snapshot") is None:
         monkeypatch.delenv(SNAPSHOT_ENV, raising=False)
-        monkeypatch.setenv(DATA_ENV, "live")
     elif not os.environ.get(SNAPSHOT_ENV):
         pytest.skip("needs the market-data snapshot: set SNAPSHOT_DIR")
     data.clear_used_sources()
     yield
     data.clear_used_sources()
+
+
+@pytest.fixture
+def live_mode(monkeypatch) -> None:
+    """Live mode (yfinance, FRED, French); tests using it fake the services."""
+    monkeypatch.setenv(DATA_ENV, "live")
 
 
 @pytest.fixture

@@ -184,7 +184,7 @@ def test_has_series_in_snapshot_mode_follows_the_files(fake_snapshot):
     assert data.keep_available(pairs) == {"yahoo": ("^RUT", "^GSPC")}
 
 
-def test_has_series_in_live_mode_without_a_vintage_excludes_snapshot_only_series():
+def test_has_series_in_live_mode_without_a_vintage_excludes_snapshot_only_series(live_mode):
     assert data.has_series("^RUT") and data.has_series("fred:DFF")
     assert not data.has_series("^RUT.alt") and not data.has_series("fomc")
 

@@ -24,6 +24,9 @@ from helpers.errors import (
     UnknownTickerError,
 )
 
+# Every test here runs in live mode, with the services faked.
+pytestmark = pytest.mark.usefixtures("live_mode")
+
 
 def multiindex_download(ticker: str) -> pd.DataFrame:
     """What yf.download(ticker, auto_adjust=False) returns: (Price, Ticker) columns, tz dates."""

@@ -65,6 +65,7 @@ class Project:
         root.mkdir()
         shutil.copy(repo_root() / "Makefile", root / "Makefile")
         shutil.copy(repo_root() / "pyproject.toml", root / "pyproject.toml")
+        shutil.copy(repo_root() / "requirements.lock", root / "requirements.lock")
         (root / ".venv").mkdir()
         (root / ".venv" / "pyvenv.cfg").write_text("")
         (root / "src" / "helpers").mkdir(parents=True)
@@ -72,7 +73,7 @@ class Project:
         self.write_ledger(["d-one", "d-two"])
         self.write_notebook()
         (root / ".make").mkdir()
-        (root / ".make" / "setup.stamp").write_text("")  # newer than pyproject and pyvenv.cfg
+        (root / ".make" / "setup.stamp").write_text("")  # newer than the lock, pyproject, venv
         return self
 
     @property

@@ -106,8 +106,7 @@ def test_a_damaged_vintage_file_is_a_checksum_error_with_the_fix(fake_vintage):
         data.prices("^RUT")
 
 
-def test_a_missing_vintage_says_how_to_restore_it(tmp_path, monkeypatch):
-    monkeypatch.delenv(DATA_ENV)
+def test_a_missing_vintage_says_how_to_restore_it():
     with pytest.raises(MissingSnapshotFileError, match="git checkout -- data/vintage"):
         data.prices("^RUT")
 
