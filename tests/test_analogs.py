@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -210,3 +212,55 @@ def test_run_candidates_separate_the_precedent_from_the_named_year():
     empty_year = analogs.run_candidates(margin, days[-1], 4, "2020-01", "A", "B")
     assert empty_year["in_named_year"].empty
     assert empty_year["nearest_from_named_month"]["start"] == days[5]
+
+
+# ------------------------------------------------------------------ the January effect, tested
+
+
+def test_binomial_p_is_the_exact_two_sided_test():
+    assert analogs.binomial_p(15, 38) == pytest.approx(0.2559, abs=1e-4)
+    assert analogs.binomial_p(73, 99) < 1e-5
+    assert analogs.binomial_p(5, 10) == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        analogs.binomial_p(3, 2)
+
+
+def test_january_readings_measure_their_own_sample_and_window(monkeypatch):
+    from helpers import claims, data
+
+    months = pd.period_range("1927-01", "2025-12", freq="M")
+    # the small quintile wins every January before 1988 and loses every one from 1988
+    small = [
+        3.0 if (m.month == 1 and m.year < 1988) else -1.0 if m.month == 1 else 0 for m in months
+    ]
+    size = pd.DataFrame({"Lo 20": small, "Hi 20": 0.0}, index=months.to_timestamp())
+    monkeypatch.setattr(data, "french", lambda *args, **kwargs: size)
+    base = claims.Claim(
+        "x", "g", "a", "2026-01-14", "", "analog", "c", {"value": 50.0, "unit": "percent"},
+        {"sample": "french_size", "window": ["1927-01", "2025-01"], "series": ["Lo 20", "Hi 20"]},
+        "n", "data", "",
+    )  # fmt: skip
+    whole = analogs.measure_january_effect(base)
+    assert whole.details["januaries"] == 99 and whole.details["won"] == 61
+    assert whole.series == (analogs.FRENCH_SIZE,)
+    era = analogs.measure_january_effect(
+        dataclasses.replace(base, rule={**base.rule, "window": ["1988-01", "2025-01"]})
+    )
+    assert era.value == 0.0 and era.p_value < 1e-9
+
+
+def test_historically_rows_read_the_longest_history_and_show_the_index_era():
+    from helpers import claims
+    from helpers.config import repo_root
+
+    rows = [
+        c
+        for c in claims.read_ledger(repo_root() / "data" / "claims.yaml").claims
+        if c.group == "january-effect"
+    ]
+    assert rows
+    for item in rows:
+        assert item.choice("sample") == "french_size" and item.window[0] == "1927-01"
+        assert item.rule["test"]["method"] == "binomial_sign"
+        eras = {item.reading(n).choice("sample", "french_size"): n for n in item.reading_names}
+        assert item.reading(eras["index_closes"]).window == ("1988-01", "2025-01")

@@ -294,3 +294,60 @@ def run_candidates(
         ),
         "nearest_from_named_month": first_run_ending_from(runs, length, a, named),
     }
+
+
+# ------------------------------------------------------------------ the January effect, tested
+
+FRENCH_SIZE = "french:Portfolios_Formed_on_ME"
+FRENCH_SIZE_SECTION = "Average Value Weight Returns -- Monthly"
+
+
+def binomial_p(wins: int, total: int) -> float:
+    """Exact two-sided binomial test of `wins` of `total` against a coin (p = 0.5)."""
+    from scipy.stats import binomtest
+
+    if total <= 0 or not 0 <= wins <= total:
+        raise ValueError(f"{wins} wins of {total} is not a sample")
+    return float(binomtest(wins, total, 0.5, alternative="two-sided").pvalue)
+
+
+def january_sample(claim) -> tuple[pd.Series, tuple[str, ...]]:
+    """The January spreads (pp, one per year) a January-effect reading counts, and the data
+    keys it read: the rule's `sample` (index_closes: the two `series` closes, price returns;
+    french_size: the two Ken French size portfolios named by `series`, value-weighted monthly
+    returns with dividends) over the January months of its `window`."""
+    from helpers import data
+
+    first, last = (int(month[:4]) for month in claim.window)
+    small, large = claim.rule["series"]
+    if claim.choice("sample") == "french_size":
+        size = data.french(FRENCH_SIZE.removeprefix("french:"), FRENCH_SIZE_SECTION)
+        spreads = monthly_january_spreads(size, small, large, first, last)
+        return spreads, (FRENCH_SIZE,)
+    closes = data.prices([small, large], end=f"{last}-01-31")
+    table = january_spreads(closes[small], closes[large], first, last)
+    return table["spread_pp"], (small, large)
+
+
+def measure_january_effect(claim):
+    """One reading of a "small caps tend to beat large caps in January" row: the percent of
+    Januaries won (a tie is not a win), with the exact binomial p-value against 50 % that
+    the row's `test:` judges. Returns a `claims.Measurement`."""
+    from helpers.claims import Measurement
+
+    spreads, read = january_sample(claim)
+    wins, total = int((spreads > 0).sum()), int(spreads.notna().sum())
+    share = share_above(spreads.dropna())
+    return Measurement(
+        round(share, 1),
+        binomial_p(wins, total),
+        series=read,
+        details={
+            "januaries": total,
+            "won": wins,
+            "first": int(spreads.index[0]),
+            "last": int(spreads.index[-1]),
+            "median_spread_pp": round(float(spreads.median()), 3),
+            "mean_spread_pp": round(float(spreads.mean()), 3),
+        },
+    )
