@@ -256,3 +256,22 @@ def test_csv_carries_robustness_and_caveat():
     assert record["robustness"] == "robust" and record["caveat"] == "cv"
     assert {"robustness", "robustness_detail", "caveat"} <= set(scorecard.CSV_COLUMNS)
     assert "at most one can hold" in scorecard.SAME_DATE_CLASH
+
+
+def test_a_reading_may_read_the_claimed_figure_another_way(fixture):
+    row = make_tested_row()
+    del row["rule"]["test"]
+    row["rule"]["readings"] = {
+        "beyond_1pct": {"about": "a loss of more than 1 %", "claimed": -1.0},
+    }
+    [item] = fixture.validate([row])
+    assert item.reading("beyond_1pct").claimed_value == -1.0
+    assert item.reading("beyond_1pct").rule == item.reading("headline").rule
+    row["rule"]["readings"]["beyond_1pct"]["claimed"] = "a lot"
+    with pytest.raises(LedgerError, match="rule/claimed"):
+        fixture.validate([row])
+
+
+def test_a_single_reading_has_no_robustness_label():
+    only = [reading("headline", verdicts.SUPPORTED)]
+    assert verdicts.robustness(only, only[0]) == ("", "")

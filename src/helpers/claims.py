@@ -66,6 +66,9 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     "sample": ("index_closes", "french_size"),
     # how a row with `readings` picks the verdict it shows (helpers.verdicts.headline_verdict)
     "verdict_from": verdicts.VERDICT_FROM,
+    # what counts as a precedent of a run: one that reached the length (equal or longer), or
+    # only a longer one ("no longer run since")
+    "precedent": ("equal_or_longer", "strictly_longer"),
 }
 # Positive whole numbers a rule may carry (Claim.number), so a quantity that is part of the
 # rule lives in the ledger, not in a notebook parameter a run could change.
@@ -77,6 +80,7 @@ RULE_NUMBERS: dict[str, str] = {
     "cut_bp": "the size, in basis points, of each cut a run of cuts counts",
     "top_n": "how many of the largest lines a concentration sums",
     "hac_lags": "Newey-West lags, in sessions, of a regression's standard errors",
+    "length": "the sessions a precedent run must reach (a reading's own `comparable` share)",
 }
 # Keys a reading may not override: what the row is, not how it is measured.
 READING_FIXED_KEYS = ("readings", "verdict_from", "measure", "term_meaning")
@@ -226,7 +230,12 @@ class Claim:
                 "add it under the row's `rule: readings:` in data/claims.yaml",
             )
         spec = readings[name] if isinstance(readings[name], dict) else {}
-        return dataclasses.replace(self, rule={**base, **dict(spec.get("rule") or {})})
+        claimed = self.claimed
+        if "claimed" in spec:  # the reading reads the article's figure another way
+            claimed = {**self.claimed, "value": _normalize_dates(spec["claimed"])}
+        return dataclasses.replace(
+            self, rule={**base, **dict(spec.get("rule") or {})}, claimed=claimed
+        )
 
     def reading_kind(self, name: str) -> str:
         """'reading' (another way to read the claim) or 'source' (another data source)."""
@@ -602,15 +611,15 @@ def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]
         if not isinstance(spec, dict):
             problems.append(f"{where} must be a mapping {{about, kind, rule}}")
             continue
-        unknown = set(spec) - {"about", "kind", "rule"}
+        unknown = set(spec) - {"about", "kind", "rule", "claimed"}
         if unknown:
             problems.append(f"{where}: unknown key(s) {sorted(unknown)}")
         if not str(spec.get("about") or "").strip():
             problems.append(f"{where}: no `about` (what this reading means, in words)")
         if spec.get("kind", "reading") not in verdicts.READING_KINDS:
             problems.append(f"{where}: kind {spec.get('kind')!r} not in {verdicts.READING_KINDS}")
-        overrides = spec.get("rule")
-        if not isinstance(overrides, dict) or not overrides:
+        overrides = spec.get("rule", {} if "claimed" in spec else None)
+        if not isinstance(overrides, dict) or not (overrides or "claimed" in spec):
             problems.append(f"{where}: `rule` must list the rule keys it changes")
             continue
         fixed = sorted(set(overrides) & set(READING_FIXED_KEYS))
@@ -622,7 +631,7 @@ def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]
             inner += verdicts.test_problems(view.rule["test"])
         try:
             verdicts.check_claimed(
-                verdicts.resolve_rule(view.rule, ledger.terms), item.claimed_value
+                verdicts.resolve_rule(view.rule, ledger.terms), view.claimed_value
             )
         except verdicts.RuleError as exc:
             inner.append(f"rule/claimed: {exc}")
@@ -839,6 +848,7 @@ def record_readings(
                 "kind": reading.kind,
                 "about": item.reading_about(name),
                 "rule": to_jsonable({k: v for k, v in view.rule.items() if k != "measure"}),
+                "claimed": to_jsonable(view.claimed_value),
                 "measured": value,
                 "p_value": to_jsonable(m.p_value),
                 "verdict": judgement.verdict,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.errors import DateRangeError
+from helpers.errors import DataError, DateRangeError
 
 TIE = "tie"
 RUN_COLUMNS = ["start", "end", "length", "leader"]
@@ -420,3 +420,50 @@ def basis_change_days(x: pd.Series, y: pd.Series, tolerance: float = 1e-4) -> pd
     ratio = (x / y).dropna()
     step = ratio.pct_change().abs()
     return pd.DatetimeIndex(step.index[step > tolerance], name="Date")
+
+
+# ------------------------------------------------------------------ readings of a precedent
+
+
+def precedent_length(claim) -> int:
+    """The length a precedent run must reach under one reading of a "last time / not since"
+    row: the rule's `length` when a reading sets it (a different "comparable" share), else
+    the claim's `length`; one more under `precedent: strictly_longer` (a "no longer run since"
+    reading, where a run of equal length is no precedent)."""
+    length = claim.number("length") if "length" in claim.rule else int(claim.claimed["length"])
+    if claim.choice("precedent", "equal_or_longer") == "strictly_longer":
+        length += 1
+    return length
+
+
+def measure_last_reached(claim, as_of: str):
+    """One reading of a precedent row: the session on which the most recent earlier run of
+    the rule's first `series` over its second (one that ended before the run in force on the
+    claim's date began) reached `precedent_length(claim)` sessions, on the files the reading
+    names (the headline's Yahoo closes, or an alternate source). Returns a
+    `claims.Measurement`; a source whose history holds no such run is an error, not a pass.
+    """
+    from helpers import data
+    from helpers.claims import Measurement
+
+    a, b = claim.rule.get("series", ["^RUT", "^GSPC"])
+    closes = data.prices([a, b], end=as_of)
+    margin = return_margin(closes[a], closes[b])
+    current = streak_on(margin, claim.as_of, a, b)
+    length = precedent_length(claim)
+    reached = last_reached_before(margin, current.start, length, a, a, b)
+    if reached is None:
+        raise DataError(
+            f"claim {claim.id}: no run of {length} sessions in {a} vs {b} before "
+            f"{current.start:%Y-%m-%d} (history from {margin.index[0]:%Y-%m-%d})",
+            "give this reading a source whose history reaches the precedent",
+        )
+    return Measurement(
+        reached.date().isoformat(),
+        series=(a, b),
+        details={
+            "threshold": length,
+            "current_streak": current.to_dict(),
+            "history_from": margin.index[0].date().isoformat(),
+        },
+    )

@@ -681,7 +681,10 @@ def robustness(readings: Sequence[ReadingVerdict], chosen: ReadingVerdict) -> tu
     """(label, detail): `robust` when every reading and source gives the chosen verdict;
     `depends on source` when an alternative source flips it (sources are named first: a
     verdict that changes with the data file is the weaker one); else `depends on reading`.
-    The detail names each flipping reading and what it flips to."""
+    The detail names each flipping reading and what it flips to; ("", "") for a row with
+    only its headline reading."""
+    if len(readings) <= 1:
+        return "", ""  # one reading: nothing to be robust against
     flips = [r for r in readings if r.verdict != chosen.verdict]
     if not flips:
         others = len(readings) - 1
