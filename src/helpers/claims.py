@@ -69,6 +69,9 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # what counts as a precedent of a run: one that reached the length (equal or longer), or
     # only a longer one ("no longer run since")
     "precedent": ("equal_or_longer", "strictly_longer"),
+    # how a valuation "widest since" dates its months: the French file month, the December
+    # prices each month's BE/ME divides by, or the precedent's prices up to the claim's month
+    "dated_by": ("file_month", "price_month", "price_to_claim_date"),
 }
 # Positive whole numbers a rule may carry (Claim.number), so a quantity that is part of the
 # rule lives in the ledger, not in a notebook parameter a run could change.
