@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -327,3 +329,19 @@ def test_precedent_readings_change_the_length_a_precedent_must_reach(monkeypatch
     )
     with pytest.raises(DataError, match="no run of 9"):
         streaks.measure_last_reached(_precedent_claim(length=9), "2024-01-12")
+
+
+def test_streak_readings_measure_the_series_each_source_names(monkeypatch):
+    from helpers import data
+
+    days = pd.bdate_range("2026-01-02", "2026-01-16")
+    a = pd.Series(np.linspace(100, 110, len(days)), days)  # A beats B every session
+    frame = pd.DataFrame({"A": a, "B": 100.0, "C": a * 1.01 ** np.arange(len(days))}, days)
+    monkeypatch.setattr(data, "prices", lambda names, end=None: frame.loc[:end, list(names)])
+    row = _precedent_claim()
+    row = dataclasses.replace(row, as_of="2026-01-09")
+    assert streaks.measure_streak_length(row, "2026-01-16").value == 5
+    assert streaks.measure_streak_start(row, "2026-01-16").value == "2026-01-05"
+    flipped = dataclasses.replace(row, rule={**row.rule, "series": ["A", "C"]})
+    measured = streaks.measure_streak_length(flipped, "2026-01-16")
+    assert measured.value == 0 and measured.series == ("A", "C")

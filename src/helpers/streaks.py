@@ -467,3 +467,33 @@ def measure_last_reached(claim, as_of: str):
             "history_from": margin.index[0].date().isoformat(),
         },
     )
+
+
+def _streak_reading(claim, as_of: str):
+    a, b = claim.rule.get("series", ["^RUT", "^GSPC"])
+    from helpers import data
+
+    # to the claim's own close: a source may end before the notebook's as_of
+    closes = data.prices([a, b], end=min(pd.Timestamp(claim.as_of), pd.Timestamp(as_of)))
+    margin = return_margin(closes[a], closes[b])
+    return a, b, streak_on(margin, claim.as_of, a, b)
+
+
+def measure_streak_length(claim, as_of: str):
+    """One reading of a run-length row: the sessions the first of the rule's `series` has
+    beaten the second in a row at the claim's close (0 if it did not beat it that day), on
+    the files the reading names. Returns a `claims.Measurement`."""
+    from helpers.claims import Measurement
+
+    a, b, streak = _streak_reading(claim, as_of)
+    length = streak.length if streak.leader == a else 0
+    return Measurement(length, series=(a, b), details=streak.to_dict())
+
+
+def measure_streak_start(claim, as_of: str):
+    """One reading of a run-start row: the first session of the run in force at the claim's
+    close, on the files the reading names. Returns a `claims.Measurement`."""
+    from helpers.claims import Measurement
+
+    a, b, streak = _streak_reading(claim, as_of)
+    return Measurement(streak.start.date().isoformat(), series=(a, b), details=streak.to_dict())
