@@ -275,3 +275,15 @@ def test_a_reading_may_read_the_claimed_figure_another_way(fixture):
 def test_a_single_reading_has_no_robustness_label():
     only = [reading("headline", verdicts.SUPPORTED)]
     assert verdicts.robustness(only, only[0]) == ("", "")
+
+
+def test_record_cites_only_the_series_it_read_relative_and_short(recording_tested, fixture):
+    row = copy.deepcopy(GOOD_ROW)
+    fixture.write([row])
+    claims.record("a000-streak-9", 9, series=["^RUT"])
+    payload = json.loads((recording_tested / "a000-streak-9.json").read_text())
+    assert [f["file"] for f in payload["data_files"]] == ["yahoo/^RUT.csv"]
+    assert payload["data_files"][0]["sha256_short"] == "ab" * 6
+    claims.record("a000-streak-9", 9)  # without `series`: every loaded file, as before
+    payload = json.loads((recording_tested / "a000-streak-9.json").read_text())
+    assert len(payload["data_files"]) == 3

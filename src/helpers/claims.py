@@ -215,6 +215,20 @@ class Claim:
         return value
 
     @property
+    def data_series(self) -> tuple[str, ...]:
+        """The rule's `series` as data-layer keys ('FRED DGS2' -> 'fred:DGS2', 'French
+        25_Portfolios_5x5' -> 'french:25_Portfolios_5x5', tickers as they are): what a
+        measurement of exactly those series passes to record(series=...)."""
+        keys = []
+        for name in self.rule.get("series") or []:
+            text = str(name)
+            for prefix, kind in (("FRED ", "fred:"), ("French ", "french:")):
+                if text.startswith(prefix):
+                    text = kind + text.removeprefix(prefix)
+            keys.append(text)
+        return tuple(keys)
+
+    @property
     def reading_names(self) -> list[str]:
         """'headline' (the row's own rule), then the alternative readings it lists."""
         return [verdicts.HEADLINE, *dict(self.rule.get("readings") or {})]
@@ -703,12 +717,14 @@ def record(
     as_of: str | dt.date | None = None,
     details: Mapping[str, Any] | None = None,
     evidence: Any = None,
+    series: Iterable[str] | None = None,
 ) -> Verdict:
     """Judge `measured` for `claim_id` by its ledger rule and write the result json.
 
     `as_of` is the close the measurement refers to (defaults to the ledger's); `details` are
     extra numbers a reader may want (shown in the json); `evidence` is anything else citable
-    (dates, row excerpts). Data files come from helpers.data.used_sources().
+    (dates, row excerpts). Data files come from helpers.data.used_sources(): those of the
+    `series` keys the measurement read when given, else every file loaded so far.
     """
     ledger = read_ledger()
     rows = ledger.by_id()
@@ -727,7 +743,7 @@ def record(
         )
     value = to_jsonable(measured)
     judgement = judge(ledger, item, value)
-    used = _used_sources()
+    used = [cited_file(source) for source in sources_for(series, _used_sources())]
     result = {
         "claim_id": item.id,
         "article": item.article,
@@ -790,6 +806,23 @@ def judge_tested(
             f"claim {item.id}: cannot judge measured {measured!r} (p {p_value!r}): {exc}",
             f"pass a value of the kind the rule measures: {item.rule.get('measure')}",
         ) from None
+
+
+def cited_file(source: Mapping[str, Any]) -> dict:
+    """One data file as a result cites it: the series key, where it came from, its path
+    relative to the data root (`file`), its sha256 and the short sha256 (12 hex digits); no
+    machine path."""
+    sha = source.get("sha256")
+    return {
+        "series": source.get("series"),
+        "source": source.get("source"),
+        "file": source.get("file"),
+        "sha256": sha,
+        "sha256_short": str(sha)[:12] if sha else None,
+        "first": source.get("first"),
+        "last": source.get("last"),
+        "rows": source.get("rows"),
+    }
 
 
 def sources_for(series: Iterable[str] | None, used: list[dict]) -> list[dict]:
@@ -864,7 +897,7 @@ def record_readings(
     explanation = chosen.explanation
     if chosen.name != verdicts.HEADLINE:
         explanation = f"{chosen.name} reading (verdict_from: worst): {explanation}"
-    used = list(files.values())
+    used = [cited_file(source) for source in files.values()]
     result_json = {
         "claim_id": item.id,
         "article": item.article,
