@@ -264,3 +264,35 @@ def test_historically_rows_read_the_longest_history_and_show_the_index_era():
         assert item.rule["test"]["method"] == "binomial_sign"
         eras = {item.reading(n).choice("sample", "french_size"): n for n in item.reading_names}
         assert item.reading(eras["index_closes"]).window == ("1988-01", "2025-01")
+
+
+def _context_claim(**rule):
+    from helpers import claims
+
+    return claims.Claim(
+        "x", "g", "a", "2026-01-21", "", "analog", "c", {"value": 0.0, "unit": "pp"},
+        rule, "n", "data", "",
+    )  # fmt: skip
+
+
+def test_context_measures_read_only_their_rule(monkeypatch):
+    from helpers import data
+
+    days = pd.bdate_range("1987-12-01", "1989-01-31")
+    rate = pd.Series(np.linspace(6.0, 9.0, len(days)), days)
+    monkeypatch.setattr(data, "fred", lambda name, **kw: rate)
+    rows = _context_claim(series=["FRED DFF"], window=["1987-12-31", "1988-12-30"])
+    change = analogs.measure_rate_change(rows, "2026-01-21")
+    expected = rate.loc[:"1988-12-30"].iloc[-1] - rate.loc[:"1987-12-31"].iloc[-1]
+    assert change.value == pytest.approx(round(expected, 3)) and change.series == ("fred:DFF",)
+
+    rng = np.random.default_rng(2)
+    steps = rng.normal(0, 0.01, len(days))
+    frame = pd.DataFrame(
+        {"S": 100 * np.cumprod(1 + 2 * steps), "L": 100 * np.cumprod(1 + steps)}, index=days
+    )
+    monkeypatch.setattr(data, "prices", lambda names, end=None: frame[list(names)])
+    ratio = analogs.measure_volatility_ratio(
+        _context_claim(series=["S", "L"], window=["1988-01-01", "1988-12-31"]), "2026-01-21"
+    )
+    assert ratio.value == pytest.approx(2.0, abs=0.01)

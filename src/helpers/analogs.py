@@ -351,3 +351,100 @@ def measure_january_effect(claim):
             "mean_spread_pp": round(float(spreads.mean()), 3),
         },
     )
+
+
+# ------------------------------------------------------------------ context statements
+
+
+def measure_spread(claim, as_of: str):
+    """A context row's return figure over its rule's window: `statistic` spread_pp (first
+    minus second `series`, price returns, pp) or annualized_spread_pp (per year), or return_a
+    (the first series alone). Loads the rule's series itself. Returns a `claims.Measurement`."""
+    from helpers import data
+    from helpers.claims import Measurement
+
+    names = list(claim.rule["series"])
+    closes = data.prices(names, end=as_of)
+    first = closes[names[0]]
+    second = closes[names[1]] if len(names) > 1 else first
+    row = window_summary(first, second, *rule_window(first, claim.rule))
+    value = round(float(claim.statistic_of(row)), 2)
+    return Measurement(
+        value,
+        series=tuple(names),
+        details={
+            "window": f"{row['start'].date()}..{row['end'].date()}",
+            "returns": {
+                n: round(float(row[k]), 2)
+                for n, k in zip(names, ("return_a", "return_b"), strict=False)
+            },
+        },
+    )
+
+
+def measure_precedent_run_return(claim, as_of: str):
+    """The price return (percent) of the rule's second `series` over the most recent earlier
+    run of `length` sessions of the first over the second, before the run in force on the
+    claim's date: from the close before the run's first session to its last session. What
+    the large caps did while small caps led (a "fear-driven" run: large caps falling)."""
+    from helpers import data
+    from helpers.claims import Measurement
+
+    a, b = claim.rule["series"]
+    closes = data.prices([a, b], end=as_of)
+    margin = streaks.return_margin(closes[a], closes[b])
+    current = streaks.streak_on(margin, claim.as_of, a, b)
+    run = streaks.last_run_before(
+        streaks.run_table(margin, a, b), current.start, claim.number("length"), a
+    )
+    if run is None:
+        raise ValueError(f"no earlier run of {claim.number('length')} sessions")
+    base_day = closes.index[closes.index.get_loc(run["start"]) - 1]
+    value = returns.return_pct(closes[b], base_day, run["end"])
+    return Measurement(
+        round(value, 2),
+        series=(a, b),
+        details={
+            "run": {k: str(v) for k, v in run.to_dict().items()},
+            "base_close": base_day.date().isoformat(),
+            "return_a": round(returns.return_pct(closes[a], base_day, run["end"]), 2),
+        },
+    )
+
+
+def measure_volatility_ratio(claim, as_of: str):
+    """Standard deviation of the first `series`' daily price returns over the second's, on
+    the days both traded inside the rule's `window` (1.0 = equally volatile)."""
+    from helpers import data
+    from helpers.claims import Measurement
+
+    a, b = claim.rule["series"]
+    start, end = claim.window
+    daily = data.prices([a, b], end=as_of).loc[start:end].pct_change().dropna()
+    ratio = float(daily[a].std() / daily[b].std())
+    return Measurement(
+        round(ratio, 3),
+        series=(a, b),
+        details={
+            "sessions": len(daily),
+            "std_pct": {a: round(daily[a].std() * 100, 3), b: round(daily[b].std() * 100, 3)},
+        },
+    )
+
+
+def measure_rate_change(claim, as_of: str):
+    """Change (percentage points) of the FRED rate the rule's `series` names ('FRED DFF')
+    from the last value on or before the window's start to the last on or before its end."""
+    from helpers import data
+    from helpers.claims import Measurement
+
+    (key,) = claim.data_series
+    series = data.fred(key.removeprefix("fred:")).dropna()
+    start, end = claim.window
+    first_day, first = returns.close_on_or_before(series, start)
+    last_day, last = returns.close_on_or_before(series, end)
+    return Measurement(
+        round(float(last - first), 3),
+        series=(key,),
+        details={"from": [first_day, float(first)], "to": [last_day, float(last)]},
+    )

@@ -298,3 +298,34 @@ def measure_sensitivity(claim, as_of: str):
     else:
         fit = fit_tested(sample, lags, market_control=method == "ols_market_control")
     return Measurement(round(fit.slope, 4), fit.slope_p, series=tuple(read), details=fit.to_dict())
+
+
+def measure_curve_change(claim, as_of: str):
+    """Change (percentage points) of the yield-curve slope, the rule's first FRED `series`
+    minus its second (10-year minus 2-year), over the rule's `months` up to the claim's date:
+    above zero means the curve steepened."""
+    from helpers import data
+    from helpers.claims import Measurement
+
+    long_key, short_key = claim.data_series
+    slope = (
+        pd.concat(
+            [data.fred(long_key.removeprefix("fred:")), data.fred(short_key.removeprefix("fred:"))],
+            axis=1,
+            join="inner",
+        )
+        .dropna()
+        .pipe(lambda frame: frame.iloc[:, 0] - frame.iloc[:, 1])
+    )
+    end = pd.Timestamp(claim.as_of)
+    start = end - pd.DateOffset(months=claim.number("months"))
+    first_day, first = close_on_or_before(slope, start)
+    last_day, last = close_on_or_before(slope, end)
+    return Measurement(
+        round(float(last - first), 3),
+        series=(long_key, short_key),
+        details={
+            "from": [first_day, round(float(first), 3)],
+            "to": [last_day, round(float(last), 3)],
+        },
+    )
