@@ -296,3 +296,12 @@ def test_context_measures_read_only_their_rule(monkeypatch):
         _context_claim(series=["S", "L"], window=["1988-01-01", "1988-12-31"]), "2026-01-21"
     )
     assert ratio.value == pytest.approx(2.0, abs=0.01)
+
+
+def test_sharpe_difference_p_separates_equal_from_different_ratios():
+    rng = np.random.default_rng(9)
+    common = rng.normal(0.0005, 0.01, 5000)
+    same = pd.Series(common)
+    assert analogs.sharpe_difference_p(same, same * 2) == pytest.approx(1.0)  # equal Sharpe
+    better = pd.Series(common + 0.002)
+    assert analogs.sharpe_difference_p(better, same) < 0.01

@@ -345,3 +345,17 @@ def test_streak_readings_measure_the_series_each_source_names(monkeypatch):
     flipped = dataclasses.replace(row, rule={**row.rule, "series": ["A", "C"]})
     measured = streaks.measure_streak_length(flipped, "2026-01-16")
     assert measured.value == 0 and measured.series == ("A", "C")
+
+
+def test_first_day_margin_is_the_runs_first_session_gap(monkeypatch):
+    from helpers import data
+
+    days = pd.bdate_range("2026-01-01", "2026-01-09")
+    frame = pd.DataFrame(
+        {"A": [100.0, 100.0, 101.5, 102.0, 103.0, 104.0, 105.0], "B": 100.0}, index=days
+    )
+    monkeypatch.setattr(data, "prices", lambda names, end=None: frame.loc[:end, list(names)])
+    row = dataclasses.replace(_precedent_claim(), as_of="2026-01-09")
+    measured = streaks.measure_first_day_margin(row, "2026-01-09")
+    assert measured.details["first_session"] == "2026-01-05"
+    assert measured.value == pytest.approx(1.5)

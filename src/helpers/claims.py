@@ -84,6 +84,7 @@ RULE_NUMBERS: dict[str, str] = {
     "top_n": "how many of the largest lines a concentration sums",
     "hac_lags": "Newey-West lags, in sessions, of a regression's standard errors",
     "length": "the sessions a precedent run must reach (a reading's own `comparable` share)",
+    "weight_pct": "the percent of a blended portfolio held in the rule's second series",
 }
 # Keys a reading may not override: what the row is, not how it is measured.
 READING_FIXED_KEYS = ("readings", "verdict_from", "measure", "term_meaning")

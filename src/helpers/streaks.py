@@ -497,3 +497,22 @@ def measure_streak_start(claim, as_of: str):
 
     a, b, streak = _streak_reading(claim, as_of)
     return Measurement(streak.start.date().isoformat(), series=(a, b), details=streak.to_dict())
+
+
+def measure_first_day_margin(claim, as_of: str):
+    """One reading of a "the run began with a modest margin" row: the first series' price
+    return minus the second's (pp) on the first session of the run in force at the claim's
+    close, on the files the reading names. Returns a `claims.Measurement`."""
+    from helpers.claims import Measurement
+
+    a, b, streak = _streak_reading(claim, as_of)
+    from helpers import data
+
+    closes = data.prices([a, b], end=streak.as_of_used)
+    margin = return_margin(closes[a], closes[b])
+    value = float(margin.loc[streak.start]) * 100
+    return Measurement(
+        round(value, 4),
+        series=(a, b),
+        details={"first_session": streak.start.date().isoformat(), "run": streak.to_dict()},
+    )

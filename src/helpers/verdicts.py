@@ -580,6 +580,7 @@ TEST_METHODS = (
     "hac_ols",  # OLS slope with Newey-West (HAC) standard errors, two-sided t test
     "fomc_event_study",  # mean margin on FOMC decision days, by yield move, HAC t test
     "binomial_sign",  # share of periods won against 50 %, exact two-sided binomial test
+    "jobson_korkie",  # equal Sharpe ratios of two portfolios (Memmel's correction), two-sided
 )
 
 
