@@ -287,3 +287,11 @@ def test_record_cites_only_the_series_it_read_relative_and_short(recording_teste
     claims.record("a000-streak-9", 9)  # without `series`: every loaded file, as before
     payload = json.loads((recording_tested / "a000-streak-9.json").read_text())
     assert len(payload["data_files"]) == 3
+
+
+def test_a_plain_record_shows_the_rows_caveat_beside_its_verdict(recording_tested, fixture):
+    row = copy.deepcopy(GOOD_ROW)
+    row["caveat"] = "a lower-confidence file"
+    fixture.write([row])
+    box = claims.record("a000-streak-9", 9)._repr_html_()
+    assert "caveat: a lower-confidence file" in box

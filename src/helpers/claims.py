@@ -774,6 +774,7 @@ def record(
         value,
         item.claimed_value,
         item.unit,
+        caveat=item.caveat,  # shown beside the verdict
     )
 
 
