@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -210,3 +212,96 @@ def test_run_candidates_separate_the_precedent_from_the_named_year():
     empty_year = analogs.run_candidates(margin, days[-1], 4, "2020-01", "A", "B")
     assert empty_year["in_named_year"].empty
     assert empty_year["nearest_from_named_month"]["start"] == days[5]
+
+
+# ------------------------------------------------------------------ the January effect, tested
+
+
+def test_binomial_p_is_the_exact_two_sided_test():
+    assert analogs.binomial_p(15, 38) == pytest.approx(0.2559, abs=1e-4)
+    assert analogs.binomial_p(73, 99) < 1e-5
+    assert analogs.binomial_p(5, 10) == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        analogs.binomial_p(3, 2)
+
+
+def test_january_readings_measure_their_own_sample_and_window(monkeypatch):
+    from helpers import claims, data
+
+    months = pd.period_range("1927-01", "2025-12", freq="M")
+    # the small quintile wins every January before 1988 and loses every one from 1988
+    small = [
+        3.0 if (m.month == 1 and m.year < 1988) else -1.0 if m.month == 1 else 0 for m in months
+    ]
+    size = pd.DataFrame({"Lo 20": small, "Hi 20": 0.0}, index=months.to_timestamp())
+    monkeypatch.setattr(data, "french", lambda *args, **kwargs: size)
+    base = claims.Claim(
+        "x", "g", "a", "2026-01-14", "", "analog", "c", {"value": 50.0, "unit": "percent"},
+        {"sample": "french_size", "window": ["1927-01", "2025-01"], "series": ["Lo 20", "Hi 20"]},
+        "n", "data", "",
+    )  # fmt: skip
+    whole = analogs.measure_january_effect(base)
+    assert whole.details["januaries"] == 99 and whole.details["won"] == 61
+    assert whole.series == (analogs.FRENCH_SIZE,)
+    era = analogs.measure_january_effect(
+        dataclasses.replace(base, rule={**base.rule, "window": ["1988-01", "2025-01"]})
+    )
+    assert era.value == 0.0 and era.p_value < 1e-9
+
+
+def test_historically_rows_read_the_longest_history_and_show_the_index_era():
+    from helpers import claims
+    from helpers.config import repo_root
+
+    rows = [
+        c
+        for c in claims.read_ledger(repo_root() / "data" / "claims.yaml").claims
+        if c.group == "january-effect"
+    ]
+    assert rows
+    for item in rows:
+        assert item.choice("sample") == "french_size" and item.window[0] == "1927-01"
+        assert item.rule["test"]["method"] == "binomial_sign"
+        eras = {item.reading(n).choice("sample", "french_size"): n for n in item.reading_names}
+        assert item.reading(eras["index_closes"]).window == ("1988-01", "2025-01")
+
+
+def _context_claim(**rule):
+    from helpers import claims
+
+    return claims.Claim(
+        "x", "g", "a", "2026-01-21", "", "analog", "c", {"value": 0.0, "unit": "pp"},
+        rule, "n", "data", "",
+    )  # fmt: skip
+
+
+def test_context_measures_read_only_their_rule(monkeypatch):
+    from helpers import data
+
+    days = pd.bdate_range("1987-12-01", "1989-01-31")
+    rate = pd.Series(np.linspace(6.0, 9.0, len(days)), days)
+    monkeypatch.setattr(data, "fred", lambda name, **kw: rate)
+    rows = _context_claim(series=["FRED DFF"], window=["1987-12-31", "1988-12-30"])
+    change = analogs.measure_rate_change(rows, "2026-01-21")
+    expected = rate.loc[:"1988-12-30"].iloc[-1] - rate.loc[:"1987-12-31"].iloc[-1]
+    assert change.value == pytest.approx(round(expected, 3)) and change.series == ("fred:DFF",)
+
+    rng = np.random.default_rng(2)
+    steps = rng.normal(0, 0.01, len(days))
+    frame = pd.DataFrame(
+        {"S": 100 * np.cumprod(1 + 2 * steps), "L": 100 * np.cumprod(1 + steps)}, index=days
+    )
+    monkeypatch.setattr(data, "prices", lambda names, end=None: frame[list(names)])
+    ratio = analogs.measure_volatility_ratio(
+        _context_claim(series=["S", "L"], window=["1988-01-01", "1988-12-31"]), "2026-01-21"
+    )
+    assert ratio.value == pytest.approx(2.0, abs=0.01)
+
+
+def test_sharpe_difference_p_separates_equal_from_different_ratios():
+    rng = np.random.default_rng(9)
+    common = rng.normal(0.0005, 0.01, 5000)
+    same = pd.Series(common)
+    assert analogs.sharpe_difference_p(same, same * 2) == pytest.approx(1.0)  # equal Sharpe
+    better = pd.Series(common + 0.002)
+    assert analogs.sharpe_difference_p(better, same) < 0.01

@@ -296,7 +296,9 @@ def test_record_writes_the_result_json(recording, monkeypatch):
     assert payload["explanation"] == verdict.explanation
     assert payload["measured"] == 10 and payload["claimed"] == 9
     assert payload["notebook"] == "01_demo" and payload["as_of"] == "2026-01-14"
-    assert payload["data_files"] == [source]
+    assert payload["data_files"] == [claims.cited_file(source)]
+    assert "origin" not in payload["data_files"][0]  # no machine path
+    assert payload["data_files"][0]["sha256_short"] == "ab" * 6
     assert payload["rule"]["tolerance"] == {"abs": 0}  # resolved from the term
     assert set(payload) >= {"claim_id", "article", "family", "claim", "unit", "built_at", "details"}
     assert [p.name for p in recording.iterdir()] == ["a000-streak-9.json"]  # no temp files

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import rates
+from helpers import claims, rates, verdicts
 from helpers.errors import DataError, ValidationError
 
 
@@ -167,3 +167,85 @@ def test_slope_ignores_a_constant_added_to_the_margin(slope, shift):
     moved = changes.assign(margin_pct=changes["margin_pct"] + shift)
     fit, moved_fit = (rates.fit_sensitivity(c, hac_lags=2) for c in (changes, moved))
     assert moved_fit.slope == pytest.approx(fit.slope, abs=1e-9)
+
+
+# ------------------------------------------------------------------ tested readings
+
+
+def _confounded(n: int = 3000, seed: int = 7) -> pd.DataFrame:
+    """Margins driven by market beta only; yields rise with the market (risk-on days)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    market = rng.normal(0, 1, n)
+    dy = 0.05 * market + rng.normal(0, 0.05, n)
+    margin = 0.2 * market + rng.normal(0, 0.5, n)
+    days = pd.bdate_range("2000-01-03", periods=n)
+    return pd.DataFrame({"margin_pct": margin, "yield_change_pp": dy, "market_pct": market}, days)
+
+
+def test_the_market_control_removes_a_beta_driven_yield_slope():
+    panel = _confounded()
+    naive = rates.fit_tested(panel, 5, market_control=False)
+    controlled = rates.fit_tested(panel, 5, market_control=True)
+    assert naive.slope > 0 and naive.slope_p < 0.01  # the confounded reading "refutes"
+    assert controlled.slope_p > 0.05  # with the control the yield explains nothing
+    assert abs(controlled.market_beta - 0.2) < 0.03
+    assert rates.fit_tested(panel, 20, True).slope == controlled.slope  # lags move only the s.e.
+    assert rates.fit_tested(panel, 20, True).slope_se != controlled.slope_se
+
+
+def test_daily_panel_adds_the_market_return_of_b():
+    days = pd.bdate_range("2024-01-01", periods=4)
+    a = pd.Series([100.0, 102.0, 101.0, 103.0], days)
+    b = pd.Series([100.0, 101.0, 101.0, 100.0], days)
+    y = pd.Series([4.0, 4.1, 4.0, 4.0], days)
+    panel = rates.daily_panel(a, b, y)
+    assert list(panel.columns) == ["margin_pct", "yield_change_pp", "market_pct"]
+    assert panel["market_pct"].round(6).tolist() == [1.0, 0.0, round(-100 / 101, 6)]
+
+
+def test_the_event_study_uses_scheduled_decision_days_only():
+    panel = _confounded()
+    decisions = pd.DataFrame(
+        {"change_bp": 0.0, "target_after": 1.0, "listed_meeting": True},
+        index=panel.index[::30],
+    )
+    decisions.iloc[1, decisions.columns.get_loc("listed_meeting")] = False
+    days = rates.fomc_days(decisions)
+    assert len(days) == len(decisions) - 1
+    fit = rates.event_study(panel, days, 5)
+    assert fit.method == "fomc_event_study" and fit.observations == len(days)
+
+
+def test_every_rate_tendency_row_states_its_test_control_and_readings():
+    from helpers.config import repo_root
+
+    ledger = claims.read_ledger(repo_root() / "data" / "claims.yaml")
+    rows = [c for c in ledger.claims if c.group == "rate-sensitivity"]
+    assert rows
+    for item in rows:
+        assert verdicts.test_problems(item.rule["test"]) == []
+        assert item.rule["test"]["controls"], "a relative-return regression needs the market"
+        assert item.choice("method") == "ols_market_control"
+        methods = {item.reading(name).choice("method") for name in item.reading_names}
+        assert "fomc_event_study" in methods
+        assert {item.reading(name).number("hac_lags") for name in item.reading_names} >= {5, 20}
+
+
+def test_curve_change_is_the_change_of_long_minus_short(monkeypatch):
+    from helpers import data
+
+    days = pd.bdate_range("2025-01-01", "2026-01-30")
+    long = pd.Series(np.linspace(4.0, 4.5, len(days)), days)
+    short = pd.Series(np.linspace(4.2, 3.6, len(days)), days)
+    monkeypatch.setattr(data, "fred", lambda name, **kw: {"DGS10": long, "DGS2": short}[name])
+    row = claims.Claim(
+        "x", "g", "a", "2026-01-21", "", "rates", "c", {"value": 0.0, "unit": "pp"},
+        {"series": ["FRED DGS10", "FRED DGS2"], "months": 12}, "n", "data", "",
+    )  # fmt: skip
+    measured = rates.measure_curve_change(row, "2026-01-21")
+    slope = long - short
+    expected = slope.loc[:"2026-01-21"].iloc[-1] - slope.loc[:"2025-01-21"].iloc[-1]
+    assert measured.value == pytest.approx(round(expected, 3))
+    assert measured.value > 0 and measured.series == ("fred:DGS10", "fred:DGS2")

@@ -217,6 +217,7 @@ def test_index_shows_totals_and_lists_reports(reports):
     )
     assert counts == {
         verdicts.REFUTED: 1,
+        verdicts.INCONCLUSIVE: 0,
         verdicts.PARTLY: 0,
         verdicts.SUPPORTED: 2,
         verdicts.PENDING: 2,

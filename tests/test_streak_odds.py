@@ -139,10 +139,11 @@ def test_odds_table_shape_and_models():
     margin = pd.Series(rng.normal(0.0, 0.01, 600), index=pd.bdate_range("2020-01-01", periods=600))
     table = odds.odds_table(margin, thresholds=[5, 8], histories=200, seed=1, year=100)
     assert len(table) == 5 * 2
+    block = round(odds.data_driven_block(margin), 2)
     assert set(table["model"]) == {
         "independent days",
         "Markov chain",
-        "block bootstrap (mean block 8)",
+        f"block bootstrap (mean block {block:g})",
     }
     assert table["p_sample"].between(0, 1).all()
     assert (table["p_year"] <= table["p_sample"] + 0.05).all()
@@ -152,3 +153,29 @@ def test_run_length_histogram_geometric_expectation():
     table = odds.run_length_histogram(pd.Series([1, 1, 2, 4]), win_rate=0.5)
     assert table["observed"].tolist() == [2, 1, 0, 1]
     assert table["expected"].tolist() == pytest.approx([2.0, 1.0, 0.5, 0.25])
+
+
+def test_data_driven_block_is_politis_white_via_arch():
+    from arch.bootstrap import optimal_block_length
+
+    rng = np.random.default_rng(5)
+    noise = rng.normal(size=3000)
+    persistent = np.empty_like(noise)
+    persistent[0] = noise[0]
+    for t in range(1, len(noise)):
+        persistent[t] = 0.8 * persistent[t - 1] + noise[t]
+    expected = optimal_block_length(persistent)["stationary"].iloc[0]
+    assert odds.data_driven_block(persistent) == pytest.approx(expected)
+    # dependent data need longer blocks than independent ones; never below one session
+    assert odds.data_driven_block(persistent) > 5 * odds.data_driven_block(noise)
+    assert odds.data_driven_block(noise) >= 1.0
+
+
+def test_odds_by_block_shows_each_block_length():
+    rng = np.random.default_rng(3)
+    margin = pd.Series(rng.normal(0.0, 0.01, 500))
+    table = odds.odds_by_block(margin, [4, 6], blocks=[1, 4.5, 21], histories=100, year=100)
+    assert table["mean_block"].tolist() == [1.0, 1.0, 4.5, 4.5, 21.0, 21.0]
+    assert table["p_sample"].between(0, 1).all()
+    first = table.groupby("mean_block")["p_sample"].first()
+    assert first.loc[1.0] >= table.loc[table["mean_block"] == 1.0, "p_sample"].iloc[1]

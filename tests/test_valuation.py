@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import valuation
@@ -160,6 +160,7 @@ def test_implied_discount_of_the_article_multiples():
         valuation.implied_discount_pct(1.0, 0.0)
 
 
+@settings(deadline=None)  # pandas work: timings vary on shared cores
 @given(
     small=st.floats(0.05, 20.0),
     big=st.floats(0.05, 20.0),
@@ -171,3 +172,22 @@ def test_spread_ignores_a_common_rescaling_of_book_values(small, big, scale):
     base = valuation.size_valuation_spread(bm, equity)
     scaled = valuation.size_valuation_spread(bm * scale, equity)
     assert np.allclose(base, scaled)
+
+
+def test_widest_since_can_be_dated_by_the_prices_behind_each_month():
+    months = pd.period_range("2000-01", "2003-12", freq="M")
+    spread = pd.Series(0.1, index=months)
+    spread[pd.Period("2001-03", "M")] = 0.9  # in the July 2000 - June 2001 block: Dec 1999
+    spread[pd.Period("2003-12", "M")] = 0.8  # July 2003 - June 2004 block: Dec 2002 prices
+    ref = pd.Period("2003-12", "M")
+
+    def years(dated_by, variant=valuation.FIXED_DECEMBER):
+        return valuation.years_since_dated(spread, ref, variant, dated_by, True)["years"]
+
+    assert years(valuation.FILE_MONTH) == pytest.approx(2.75)
+    assert years(valuation.PRICE_MONTH) == pytest.approx(3.0)
+    assert years(valuation.PRICE_TO_CLAIM_DATE) == pytest.approx(4.0)
+    assert years(valuation.PRICE_MONTH, valuation.PRICE_UPDATED) == pytest.approx(2.75)
+    assert valuation.price_month("2001-03", valuation.FIXED_DECEMBER) == pd.Period("1999-12", "M")
+    with pytest.raises(ValidationError):
+        valuation.years_since_dated(spread, ref, valuation.FIXED_DECEMBER, "by mood", True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -217,3 +219,25 @@ def test_rut_ytd_in_mid_january_2026_is_a_few_percent_up():
     rut = data.prices("^RUT")["^RUT"]
     assert 0 < returns.ytd_pct(rut, "2026-01-14") < 20
     assert ytd.sessions_to_date(rut.index, "2026-01-14") == 9
+
+
+def test_measure_change_reads_base_and_series_from_the_reading():
+    from helpers import claims, streaks
+
+    days = pd.bdate_range("2025-12-26", "2026-01-09")
+    rut = pd.Series([100.0, 99, 98, 99, 100, 101, 102, 103, 104, 105, 106], days[:11])
+    spx = pd.Series(100.0, index=rut.index)
+    named = {"^RUT": rut, "^GSPC": spx}
+    margin = streaks.return_margin(rut, spx)
+    row = claims.Claim(
+        "x", "g", "a", "2026-01-09", "", "return", "c", {"value": 5.0, "unit": "percent"},
+        {"series": ["^RUT"], "base": "year_end"}, "n", "data", "",
+    )  # fmt: skip
+    year_end = ytd.measure_change(row, named, margin)
+    assert year_end.value == pytest.approx(106 / 99 * 100 - 100)
+    assert year_end.series == ("^RUT", "^RUT", "^GSPC")
+    over_run = ytd.measure_change(
+        dataclasses.replace(row, rule={**row.rule, "base": "run_start"}), named, margin
+    )
+    assert over_run.details["base"] == "run_start"
+    assert over_run.value == pytest.approx(106 / 98 * 100 - 100)

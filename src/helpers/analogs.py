@@ -294,3 +294,204 @@ def run_candidates(
         ),
         "nearest_from_named_month": first_run_ending_from(runs, length, a, named),
     }
+
+
+# ------------------------------------------------------------------ the January effect, tested
+
+FRENCH_SIZE = "french:Portfolios_Formed_on_ME"
+FRENCH_SIZE_SECTION = "Average Value Weight Returns -- Monthly"
+
+
+def binomial_p(wins: int, total: int) -> float:
+    """Exact two-sided binomial test of `wins` of `total` against a coin (p = 0.5)."""
+    from scipy.stats import binomtest
+
+    if total <= 0 or not 0 <= wins <= total:
+        raise ValueError(f"{wins} wins of {total} is not a sample")
+    return float(binomtest(wins, total, 0.5, alternative="two-sided").pvalue)
+
+
+def january_sample(claim) -> tuple[pd.Series, tuple[str, ...]]:
+    """The January spreads (pp, one per year) a January-effect reading counts, and the data
+    keys it read: the rule's `sample` (index_closes: the two `series` closes, price returns;
+    french_size: the two Ken French size portfolios named by `series`, value-weighted monthly
+    returns with dividends) over the January months of its `window`."""
+    from helpers import data
+
+    first, last = (int(month[:4]) for month in claim.window)
+    small, large = claim.rule["series"]
+    if claim.choice("sample") == "french_size":
+        size = data.french(FRENCH_SIZE.removeprefix("french:"), FRENCH_SIZE_SECTION)
+        spreads = monthly_january_spreads(size, small, large, first, last)
+        return spreads, (FRENCH_SIZE,)
+    closes = data.prices([small, large], end=f"{last}-01-31")
+    table = january_spreads(closes[small], closes[large], first, last)
+    return table["spread_pp"], (small, large)
+
+
+def measure_january_effect(claim):
+    """One reading of a "small caps tend to beat large caps in January" row: the percent of
+    Januaries won (a tie is not a win), with the exact binomial p-value against 50 % that
+    the row's `test:` judges. Returns a `claims.Measurement`."""
+    from helpers.claims import Measurement
+
+    spreads, read = january_sample(claim)
+    wins, total = int((spreads > 0).sum()), int(spreads.notna().sum())
+    share = share_above(spreads.dropna())
+    return Measurement(
+        round(share, 1),
+        binomial_p(wins, total),
+        series=read,
+        details={
+            "januaries": total,
+            "won": wins,
+            "first": int(spreads.index[0]),
+            "last": int(spreads.index[-1]),
+            "median_spread_pp": round(float(spreads.median()), 3),
+            "mean_spread_pp": round(float(spreads.mean()), 3),
+        },
+    )
+
+
+# ------------------------------------------------------------------ context statements
+
+
+def measure_spread(claim, as_of: str):
+    """A context row's return figure over its rule's window: `statistic` spread_pp (first
+    minus second `series`, price returns, pp) or annualized_spread_pp (per year), or return_a
+    (the first series alone). Loads the rule's series itself. Returns a `claims.Measurement`."""
+    from helpers import data
+    from helpers.claims import Measurement
+
+    names = list(claim.rule["series"])
+    closes = data.prices(names, end=as_of)
+    first = closes[names[0]]
+    second = closes[names[1]] if len(names) > 1 else first
+    row = window_summary(first, second, *rule_window(first, claim.rule))
+    value = round(float(claim.statistic_of(row)), 2)
+    return Measurement(
+        value,
+        series=tuple(names),
+        details={
+            "window": f"{row['start'].date()}..{row['end'].date()}",
+            "returns": {
+                n: round(float(row[k]), 2)
+                for n, k in zip(names, ("return_a", "return_b"), strict=False)
+            },
+        },
+    )
+
+
+def measure_precedent_run_return(claim, as_of: str):
+    """The price return (percent) of the rule's second `series` over the most recent earlier
+    run of `length` sessions of the first over the second, before the run in force on the
+    claim's date: from the close before the run's first session to its last session. What
+    the large caps did while small caps led (a "fear-driven" run: large caps falling)."""
+    from helpers import data
+    from helpers.claims import Measurement
+
+    a, b = claim.rule["series"]
+    closes = data.prices([a, b], end=as_of)
+    margin = streaks.return_margin(closes[a], closes[b])
+    current = streaks.streak_on(margin, claim.as_of, a, b)
+    run = streaks.last_run_before(
+        streaks.run_table(margin, a, b), current.start, claim.number("length"), a
+    )
+    if run is None:
+        raise ValueError(f"no earlier run of {claim.number('length')} sessions")
+    base_day = closes.index[closes.index.get_loc(run["start"]) - 1]
+    value = returns.return_pct(closes[b], base_day, run["end"])
+    return Measurement(
+        round(value, 2),
+        series=(a, b),
+        details={
+            "run": {k: str(v) for k, v in run.to_dict().items()},
+            "base_close": base_day.date().isoformat(),
+            "return_a": round(returns.return_pct(closes[a], base_day, run["end"]), 2),
+        },
+    )
+
+
+def measure_volatility_ratio(claim, as_of: str):
+    """Standard deviation of the first `series`' daily price returns over the second's, on
+    the days both traded inside the rule's `window` (1.0 = equally volatile)."""
+    from helpers import data
+    from helpers.claims import Measurement
+
+    a, b = claim.rule["series"]
+    start, end = claim.window
+    daily = data.prices([a, b], end=as_of).loc[start:end].pct_change().dropna()
+    ratio = float(daily[a].std() / daily[b].std())
+    return Measurement(
+        round(ratio, 3),
+        series=(a, b),
+        details={
+            "sessions": len(daily),
+            "std_pct": {a: round(daily[a].std() * 100, 3), b: round(daily[b].std() * 100, 3)},
+        },
+    )
+
+
+def measure_rate_change(claim, as_of: str):
+    """Change (percentage points) of the FRED rate the rule's `series` names ('FRED DFF')
+    from the last value on or before the window's start to the last on or before its end."""
+    from helpers import data
+    from helpers.claims import Measurement
+
+    (key,) = claim.data_series
+    series = data.fred(key.removeprefix("fred:")).dropna()
+    start, end = claim.window
+    first_day, first = returns.close_on_or_before(series, start)
+    last_day, last = returns.close_on_or_before(series, end)
+    return Measurement(
+        round(float(last - first), 3),
+        series=(key,),
+        details={"from": [first_day, float(first)], "to": [last_day, float(last)]},
+    )
+
+
+def measure_blend_sharpe(claim, as_of: str):
+    """Does adding small caps to a large-cap portfolio improve its risk-adjusted return? The
+    annualized Sharpe ratio (mean over standard deviation of daily price returns, x sqrt 252,
+    no risk-free rate) of a daily-rebalanced blend holding `weight_pct` % of the rule's second
+    `series` and the rest in the first, minus that of the first alone, over the `window`."""
+    from helpers import data
+    from helpers.claims import Measurement
+
+    large, small = claim.rule["series"]
+    weight = claim.number("weight_pct") / 100
+    start, end = claim.window
+    daily = data.prices([large, small], end=as_of).loc[start:end].pct_change().dropna()
+    blend = (1 - weight) * daily[large] + weight * daily[small]
+
+    def sharpe(r: pd.Series) -> float:
+        return float(r.mean() / r.std() * np.sqrt(252))
+
+    return Measurement(
+        round(sharpe(blend) - sharpe(daily[large]), 4),
+        sharpe_difference_p(blend, daily[large]),
+        series=(large, small),
+        details={
+            "sharpe_blend": round(sharpe(blend), 4),
+            "sharpe_large": round(sharpe(daily[large]), 4),
+            "sharpe_small": round(sharpe(daily[small]), 4),
+            "sessions": len(daily),
+            "weight_small": weight,
+        },
+    )
+
+
+def sharpe_difference_p(first: pd.Series, second: pd.Series) -> float:
+    """Two-sided p-value that two return series on the same days have equal Sharpe ratios:
+    the Jobson-Korkie test with Memmel's (2003) correction, on daily (not annualized) ratios."""
+    from scipy.stats import norm
+
+    joined = pd.concat([first, second], axis=1).dropna()
+    a, b = joined.iloc[:, 0], joined.iloc[:, 1]
+    n = len(joined)
+    sr_a, sr_b = a.mean() / a.std(), b.mean() / b.std()
+    rho = float(np.corrcoef(a, b)[0, 1])
+    variance = (2 - 2 * rho + 0.5 * (sr_a**2 + sr_b**2 - 2 * sr_a * sr_b * rho**2)) / n
+    if variance <= 0:
+        return 1.0
+    return float(2 * norm.sf(abs(sr_a - sr_b) / np.sqrt(variance)))

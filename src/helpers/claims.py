@@ -8,6 +8,7 @@ colored box with an `id="claim-<id>"` anchor, which the scorecard links to.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import json
@@ -53,6 +54,20 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # what a late-2025 cut count counts: FRED-dated decreases in the row's `window`, or the
     # run of equal cuts (`cut_bp`) at consecutive scheduled FOMC decisions
     "count": ("fred_cuts", "consecutive_decisions"),
+    # how a rate-sensitivity row estimates the tendency: the margin regressed on yield changes
+    # alone, with the market return as a control, or the mean margin on FOMC decision days
+    "method": ("ols_margin", "ols_market_control", "fomc_event_study"),
+    # which history a "historically" row counts: the index closes the row's `series` name, or
+    # the Ken French size portfolios (smallest vs largest quintile, since 1926)
+    "sample": ("index_closes", "french_size"),
+    # how a row with `readings` picks the verdict it shows (helpers.verdicts.headline_verdict)
+    "verdict_from": verdicts.VERDICT_FROM,
+    # what counts as a precedent of a run: one that reached the length (equal or longer), or
+    # only a longer one ("no longer run since")
+    "precedent": ("equal_or_longer", "strictly_longer"),
+    # how a valuation "widest since" dates its months: the French file month, the December
+    # prices each month's BE/ME divides by, or the precedent's prices up to the claim's month
+    "dated_by": ("file_month", "price_month", "price_to_claim_date"),
 }
 # Positive whole numbers a rule may carry (Claim.number), so a quantity that is part of the
 # rule lives in the ledger, not in a notebook parameter a run could change.
@@ -63,7 +78,12 @@ RULE_NUMBERS: dict[str, str] = {
     "first_year": "the first calendar year a ranking of years includes",
     "cut_bp": "the size, in basis points, of each cut a run of cuts counts",
     "top_n": "how many of the largest lines a concentration sums",
+    "hac_lags": "Newey-West lags, in sessions, of a regression's standard errors",
+    "length": "the sessions a precedent run must reach (a reading's own `comparable` share)",
+    "weight_pct": "the percent of a blended portfolio held in the rule's second series",
 }
+# Keys a reading may not override: what the row is, not how it is measured.
+READING_FIXED_KEYS = ("readings", "verdict_from", "measure", "term_meaning")
 REQUIRED_FIELDS = (
     "id",
     "group",
@@ -87,6 +107,7 @@ VERDICT_STYLES: dict[str, dict[str, str]] = {
     verdicts.REFUTED: {"bg": "#fde2e2", "fg": "#7f1d1d", "edge": "#c53030", "mark": "✗"},
     verdicts.NOT_TESTABLE: {"bg": "#eceff3", "fg": "#374151", "edge": "#6b7280", "mark": "–"},
     verdicts.PENDING: {"bg": "#e6effa", "fg": "#1e3a5f", "edge": "#4a6fa5", "mark": "…"},
+    verdicts.INCONCLUSIVE: {"bg": "#efe8fb", "fg": "#3b1f6e", "edge": "#6b46c1", "mark": "?"},
 }
 
 
@@ -107,6 +128,9 @@ class Claim:
     testability: str
     testability_note: str
     status: str | None = None
+    # what a reader must know beside the verdict: proxy limits, look-ahead, a file of lower
+    # confidence (optional ledger field `caveat`; claims.csv column and verdict box line)
+    caveat: str = ""
 
     @property
     def claimed_value(self) -> Any:
@@ -186,6 +210,57 @@ class Claim:
                 "state in the row's rule what to record when there is none, or extend the data",
             )
         return value
+
+    @property
+    def data_series(self) -> tuple[str, ...]:
+        """The rule's `series` as data-layer keys ('FRED DGS2' -> 'fred:DGS2', 'French
+        25_Portfolios_5x5' -> 'french:25_Portfolios_5x5', tickers as they are): what a
+        measurement of exactly those series passes to record(series=...)."""
+        keys = []
+        for name in self.rule.get("series") or []:
+            text = str(name)
+            for prefix, kind in (("FRED ", "fred:"), ("French ", "french:")):
+                if text.startswith(prefix):
+                    text = kind + text.removeprefix(prefix)
+            keys.append(text)
+        return tuple(keys)
+
+    @property
+    def reading_names(self) -> list[str]:
+        """'headline' (the row's own rule), then the alternative readings it lists."""
+        return [verdicts.HEADLINE, *dict(self.rule.get("readings") or {})]
+
+    def reading(self, name: str) -> Claim:
+        """This row as one of its readings: its rule with the reading's `rule:` keys laid over
+        it (`headline` is the row's own rule). The package function measuring the row gets
+        this view, so a reading is measured exactly as the ledger states it."""
+        base = {k: v for k, v in self.rule.items() if k not in ("readings", "verdict_from")}
+        if name == verdicts.HEADLINE:
+            return dataclasses.replace(self, rule=base)
+        readings = dict(self.rule.get("readings") or {})
+        if name not in readings:
+            raise LedgerError(
+                f"claim {self.id} has no reading {name!r} (it has {self.reading_names})",
+                "add it under the row's `rule: readings:` in data/claims.yaml",
+            )
+        spec = readings[name] if isinstance(readings[name], dict) else {}
+        claimed = self.claimed
+        if "claimed" in spec:  # the reading reads the article's figure another way
+            claimed = {**self.claimed, "value": _normalize_dates(spec["claimed"])}
+        return dataclasses.replace(
+            self, rule={**base, **dict(spec.get("rule") or {})}, claimed=claimed
+        )
+
+    def reading_kind(self, name: str) -> str:
+        """'reading' (another way to read the claim) or 'source' (another data source)."""
+        if name == verdicts.HEADLINE:
+            return "reading"
+        return str((self.rule.get("readings") or {}).get(name, {}).get("kind", "reading"))
+
+    def reading_about(self, name: str) -> str:
+        if name == verdicts.HEADLINE:
+            return "the row's own rule"
+        return " ".join(str((self.rule["readings"][name] or {}).get("about", "")).split())
 
     def _rule_key(self, key: str, example: str = "") -> Any:
         if key not in self.rule:
@@ -336,6 +411,7 @@ def _claim_from_row(row: Any, index: int) -> Claim:
         testability=str(row["testability"]),
         testability_note=str(row["testability_note"]),
         status=row.get("status"),
+        caveat=" ".join(str(row.get("caveat") or "").split()),
     )
 
 
@@ -490,6 +566,7 @@ def _row_problems(ledger: Ledger, item: Claim, existing_notebooks: set[str]) -> 
         problems.append("rule has no `measure` (say exactly what the notebook measures)")
     problems += _window_problems(item.rule)
     problems += _choice_problems(item)
+    problems += _significance_and_reading_problems(ledger, item)
     try:
         rule = verdicts.resolve_rule(item.rule, ledger.terms)
         verdicts.check_claimed(rule, item.claimed_value)
@@ -555,6 +632,59 @@ def _choice_problems(item: Claim) -> list[str]:
     return [p for p in problems if p]
 
 
+def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]:
+    """Checks of a row's `test:` (method, alpha, controls) and of its `readings:`: each a
+    mapping with `about` (what the reading means, in words), `kind` (reading | source) and
+    `rule` (the keys it changes), whose merged rule must pass every check the row's does."""
+    rule = item.rule
+    problems = []
+    if "test" in rule:
+        problems += verdicts.test_problems(rule["test"])
+        if item.testability == "not_testable":
+            problems.append("a not_testable row states no test")
+    if "verdict_from" in rule and "readings" not in rule:
+        problems.append("verdict_from needs `readings` to choose among")
+    if "readings" not in rule:
+        return problems
+    readings = rule["readings"]
+    if not isinstance(readings, dict) or not readings:
+        return problems + ["readings must map each reading's name to {about, kind, rule}"]
+    for name, spec in readings.items():
+        where = f"reading {name!r}"
+        if name == verdicts.HEADLINE:
+            problems.append(f"{where}: the name is reserved for the row's own rule")
+            continue
+        if not isinstance(spec, dict):
+            problems.append(f"{where} must be a mapping {{about, kind, rule}}")
+            continue
+        unknown = set(spec) - {"about", "kind", "rule", "claimed"}
+        if unknown:
+            problems.append(f"{where}: unknown key(s) {sorted(unknown)}")
+        if not str(spec.get("about") or "").strip():
+            problems.append(f"{where}: no `about` (what this reading means, in words)")
+        if spec.get("kind", "reading") not in verdicts.READING_KINDS:
+            problems.append(f"{where}: kind {spec.get('kind')!r} not in {verdicts.READING_KINDS}")
+        overrides = spec.get("rule", {} if "claimed" in spec else None)
+        if not isinstance(overrides, dict) or not (overrides or "claimed" in spec):
+            problems.append(f"{where}: `rule` must list the rule keys it changes")
+            continue
+        fixed = sorted(set(overrides) & set(READING_FIXED_KEYS))
+        if fixed:
+            problems.append(f"{where}: may not change {fixed}")
+        view = item.reading(name)
+        inner = _window_problems(view.rule) + _choice_problems(view)
+        if "test" in view.rule:
+            inner += verdicts.test_problems(view.rule["test"])
+        try:
+            verdicts.check_claimed(
+                verdicts.resolve_rule(view.rule, ledger.terms), view.claimed_value
+            )
+        except verdicts.RuleError as exc:
+            inner.append(f"rule/claimed: {exc}")
+        problems += [f"{where}: {p}" for p in inner]
+    return problems
+
+
 def _number_problem(key: str, value: Any) -> str:
     """'' for a positive whole number (bool is not one), else the problem in words."""
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
@@ -576,9 +706,24 @@ class Verdict:
     measured: Any
     claimed: Any
     unit: str
+    robustness: str = ""
+    robustness_detail: str = ""
+    caveat: str = ""
 
     def __str__(self) -> str:
         return f"{self.claim_id}: {self.verdict} - {self.explanation}"
+
+    def _extra_html(self) -> str:
+        """Robustness and caveat lines beside the verdict (empty for a plain record)."""
+        lines = []
+        if self.robustness:
+            detail = f": {self.robustness_detail}" if self.robustness_detail else ""
+            lines.append(f"robustness: {self.robustness}{detail}")
+        if self.caveat:
+            lines.append(f"caveat: {self.caveat}")
+        return "".join(
+            f'<br><span style="font-size:0.85em">{html.escape(line)}</span>' for line in lines
+        )
 
     def _repr_html_(self) -> str:
         style = VERDICT_STYLES[self.verdict]
@@ -589,25 +734,13 @@ class Verdict:
             f"<strong>{style['mark']} {html.escape(self.verdict.upper())}</strong> "
             f"<code>{html.escape(self.claim_id)}</code><br>"
             f"{html.escape(self.claim)}<br>"
-            f'<span style="font-size:0.9em">{html.escape(self.explanation)}</span></div>'
+            f'<span style="font-size:0.9em">{html.escape(self.explanation)}</span>'
+            f"{self._extra_html()}</div>"
         )
 
 
-def record(
-    claim_id: str,
-    measured: Any,
-    *,
-    as_of: str | dt.date | None = None,
-    details: Mapping[str, Any] | None = None,
-    evidence: Any = None,
-) -> Verdict:
-    """Judge `measured` for `claim_id` by its ledger rule and write the result json.
-
-    `as_of` is the close the measurement refers to (defaults to the ledger's); `details` are
-    extra numbers a reader may want (shown in the json); `evidence` is anything else citable
-    (dates, row excerpts). Data files come from helpers.data.used_sources().
-    """
-    ledger = read_ledger()
+def _testable_row(ledger: Ledger, claim_id: str) -> Claim:
+    """The ledger row a result is recorded for; unknown or not-testable rows are errors."""
     rows = ledger.by_id()
     if claim_id not in rows:
         raise LedgerError(f"no claim {claim_id!r} in the ledger", _near_misses(claim_id, rows))
@@ -617,9 +750,44 @@ def record(
             f"claim {claim_id} is marked not_testable; it has no rule to evaluate",
             "do not record it (the scorecard shows it from the ledger), or change its row",
         )
+    return item
+
+
+def _write_result(result: dict) -> None:
+    """Write a result json where this run's results go (an interactive run is told once)."""
+    target = results_dir()
+    if RESULTS_ENV not in os.environ:
+        _say_scratch_once(target)
+    write_json_atomic(target / f"{result['claim_id']}.json", result)
+
+
+def record(
+    claim_id: str,
+    measured: Any,
+    *,
+    as_of: str | dt.date | None = None,
+    details: Mapping[str, Any] | None = None,
+    evidence: Any = None,
+    series: Iterable[str] | None = None,
+) -> Verdict:
+    """Judge `measured` for `claim_id` by its ledger rule and write the result json.
+
+    `as_of` is the close the measurement refers to (defaults to the ledger's); `details` are
+    extra numbers a reader may want (shown in the json); `evidence` is anything else citable
+    (dates, row excerpts). Data files come from helpers.data.used_sources(): those of the
+    `series` keys the measurement read when given, else every file loaded so far.
+    """
+    ledger = read_ledger()
+    item = _testable_row(ledger, claim_id)
+    if "test" in item.rule or "readings" in item.rule:
+        raise LedgerError(
+            f"claim {claim_id} states a significance test or readings",
+            "record it with record_readings(), which measures every reading and its p-value",
+        )
     value = to_jsonable(measured)
     judgement = judge(ledger, item, value)
-    used = _used_sources()
+    sources = sources_for(series, _used_sources())
+    used = [cited_file(source) for source in sources]
     result = {
         "claim_id": item.id,
         "article": item.article,
@@ -636,14 +804,11 @@ def record(
         "as_of": to_jsonable(as_of) if as_of is not None else item.as_of,
         "data_files": to_jsonable(used),
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "build": buildinfo.build_info(used, ledger_path().read_bytes()),
+        "build": buildinfo.build_info(sources, ledger_path().read_bytes()),
         "details": to_jsonable(dict(details or {})),
         "evidence": to_jsonable(evidence),
     }
-    target = results_dir()
-    if RESULTS_ENV not in os.environ:
-        _say_scratch_once(target)
-    write_json_atomic(target / f"{item.id}.json", result)
+    _write_result(result)
     return Verdict(
         item.id,
         judgement.verdict,
@@ -652,6 +817,7 @@ def record(
         value,
         item.claimed_value,
         item.unit,
+        caveat=item.caveat,  # shown beside the verdict
     )
 
 
@@ -666,6 +832,170 @@ def _say_scratch_once(folder: Path) -> None:
             f"note: not run by `make reports` / run-notebook, so results go to {folder} "
             "(not published; the scorecard reads only what run-notebook promotes)"
         )
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What a package function measured for one reading of a claim.
+
+    `value` is the measured value in the claim's unit; `p_value` the p-value of the row's
+    stated test (required when the rule has `test:`); `series` the data-layer keys the
+    measurement read, which become the row's `data_files` (None: every file loaded so far);
+    `details` extra numbers for the result json.
+    """
+
+    value: Any
+    p_value: float | None = None
+    series: tuple[str, ...] | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+def judge_tested(
+    ledger: Ledger, item: Claim, measured: Any, p_value: Any = None
+) -> verdicts.Judgement:
+    """`judge`, with the rule's significance test when it states one (LedgerError on a bad
+    rule or value)."""
+    try:
+        return verdicts.evaluate_tested(
+            ledger.resolved_rule(item), item.claimed_value, measured, item.unit, p_value
+        )
+    except verdicts.RuleError as exc:
+        raise LedgerError(
+            f"claim {item.id}: cannot judge measured {measured!r} (p {p_value!r}): {exc}",
+            f"pass a value of the kind the rule measures: {item.rule.get('measure')}",
+        ) from None
+
+
+def cited_file(source: Mapping[str, Any]) -> dict:
+    """One data file as a result cites it: the series key, where it came from, its path
+    relative to the data root (`file`), its sha256 and the short sha256 (12 hex digits); no
+    machine path."""
+    sha = source.get("sha256")
+    return {
+        "series": source.get("series"),
+        "source": source.get("source"),
+        "file": source.get("file"),
+        "sha256": sha,
+        "sha256_short": str(sha)[:12] if sha else None,
+        "first": source.get("first"),
+        "last": source.get("last"),
+        "rows": source.get("rows"),
+    }
+
+
+def sources_for(series: Iterable[str] | None, used: list[dict]) -> list[dict]:
+    """The loaded sources a measurement read: those of the named series keys (every loaded
+    source when `series` is None), each with its path relative to the data root (`file`)."""
+    if series is None:
+        return list(used)
+    wanted = set(series)
+    return [s for s in used if s.get("series") in wanted]
+
+
+def record_readings(
+    claim_id: str,
+    measure: Any,
+    *,
+    as_of: str | dt.date | None = None,
+    details: Mapping[str, Any] | None = None,
+    evidence: Any = None,
+) -> Verdict:
+    """Measure and judge every reading of a claim, pick the verdict its rule's `verdict_from`
+    states, label its robustness, and write the result json.
+
+    `measure` is a package function taking the row as one reading (`Claim.reading(name)`)
+    and returning a `Measurement` (or a plain value): the notebook passes the function, the
+    package and the ledger decide what each reading measures. Each reading is judged with
+    its own rule (tolerance, term, test) and stored with its measured value and verdict.
+    """
+    ledger = read_ledger()
+    item = _testable_row(ledger, claim_id)
+    used_all = _used_sources()
+    measured: dict[str, Measurement] = {}
+    readings: list[verdicts.ReadingVerdict] = []
+    stored: list[dict] = []
+    files: dict[str, dict] = {}
+    for name in item.reading_names:
+        view = item.reading(name)
+        result = measure(view)
+        m = result if isinstance(result, Measurement) else Measurement(result)
+        value = to_jsonable(m.value)
+        judgement = judge_tested(ledger, view, value, m.p_value)
+        measured[name] = m
+        reading = verdicts.ReadingVerdict(
+            name, item.reading_kind(name), judgement.verdict, value, judgement.explanation
+        )
+        readings.append(reading)
+        for source in sources_for(m.series, _used_sources() if m.series else used_all):
+            files.setdefault(f"{source.get('series')}|{source.get('file')}", source)
+        stored.append(
+            {
+                "name": name,
+                "kind": reading.kind,
+                "about": item.reading_about(name),
+                "rule": to_jsonable({k: v for k, v in view.rule.items() if k != "measure"}),
+                "claimed": to_jsonable(view.claimed_value),
+                "measured": value,
+                "p_value": to_jsonable(m.p_value),
+                "verdict": judgement.verdict,
+                "explanation": judgement.explanation,
+                "details": to_jsonable(dict(m.details)),
+            }
+        )
+    chosen = verdicts.headline_verdict(readings, item.choice("verdict_from", "headline"))
+    label, robust_detail = verdicts.robustness(readings, chosen)
+    explanation = chosen.explanation
+    if chosen.name != verdicts.HEADLINE:
+        explanation = f"{chosen.name} reading (verdict_from: worst): {explanation}"
+    used = [cited_file(source) for source in files.values()]
+    result_json = {
+        "claim_id": item.id,
+        "article": item.article,
+        "family": item.family,
+        "group": item.group,
+        "claim": item.claim,
+        "claimed": item.claimed_value,
+        "unit": item.unit,
+        "measured": chosen.measured,
+        "verdict": chosen.verdict,
+        "explanation": explanation,
+        "rule": ledger.resolved_rule(item.reading(verdicts.HEADLINE)),
+        "notebook": os.environ.get(NOTEBOOK_ENV) or item.notebook,
+        "as_of": to_jsonable(as_of) if as_of is not None else item.as_of,
+        "data_files": to_jsonable(used),
+        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "build": buildinfo.build_info(list(files.values()), ledger_path().read_bytes()),
+        "details": to_jsonable(dict(details or {})),
+        "evidence": to_jsonable(evidence),
+        "headline_reading": chosen.name,
+        "p_value": to_jsonable(measured[chosen.name].p_value),
+        "readings": stored,
+        "robustness": label,
+        "robustness_detail": robust_detail,
+        "caveat": item.caveat,
+    }
+    _write_result(result_json)
+    return Verdict(
+        item.id, chosen.verdict, explanation, item.claim, chosen.measured, item.claimed_value,
+        item.unit, robustness=label, robustness_detail=robust_detail, caveat=item.caveat,
+    )  # fmt: skip
+
+
+def readings_table(claim_id: str, directory: Path | None = None):
+    """The readings a `record_readings` result stores, one row each (name, kind, measured,
+    p-value, verdict, what the reading means), for a notebook to show under the verdict."""
+    import pandas as pd
+
+    path = (Path(directory) if directory else results_dir()) / f"{claim_id}.json"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise LedgerError(
+            f"no readable result for {claim_id} at {path}: {exc}",
+            "record it with record_readings() first",
+        ) from None
+    columns = ["name", "kind", "measured", "p_value", "verdict", "about"]
+    return pd.DataFrame(payload.get("readings") or [], columns=columns).set_index("name")
 
 
 class NotebookClaims:
@@ -718,6 +1048,12 @@ class NotebookClaims:
 
     def record(self, claim_id: str, measured: Any, **kwargs: Any) -> Verdict:
         verdict = record(claim_id, measured, **kwargs)
+        self.recorded.add(claim_id)
+        return verdict
+
+    def record_readings(self, claim_id: str, measure: Any, **kwargs: Any) -> Verdict:
+        """`record_readings` for one of this notebook's rows (see there)."""
+        verdict = record_readings(claim_id, measure, **kwargs)
         self.recorded.add(claim_id)
         return verdict
 

@@ -184,3 +184,148 @@ def sensitivity_by_period(
     """One fit per (start, end) window: does the sign hold across regimes?"""
     fits = [fit_sensitivity(changes.loc[start:end], hac_lags).to_dict() for start, end in periods]
     return pd.DataFrame(fits).set_index(["first", "last"])
+
+
+# ------------------------------------------------------------------ tested tendency readings
+
+
+def daily_panel(a: pd.Series, b: pd.Series, yields: pd.Series) -> pd.DataFrame:
+    """`daily_changes` plus B's own return (`market_pct`, percent): the market control.
+
+    Small caps have a market beta above one and yields rise on risk-on days, so a regression
+    of the margin on yield changes alone mixes rate sensitivity with market beta.
+    """
+    levels = pd.concat({"a": a, "b": b, "y": yields}, axis=1, join="inner").dropna()
+    growth = levels.sort_index()[["a", "b"]].pct_change() * 100
+    changes = daily_changes(a, b, yields)
+    return changes.assign(market_pct=growth["b"].reindex(changes.index))
+
+
+@dataclass(frozen=True)
+class TestedSensitivity:
+    """The yield slope of the margin with its HAC test, and the market control's slope."""
+
+    method: str
+    slope: float  # percent of margin per 1 pp (100 bp) rise in the yield
+    slope_se: float
+    slope_t: float
+    slope_p: float  # two-sided
+    market_beta: float | None  # margin per 1 % market return (None: no control)
+    market_p: float | None
+    intercept: float
+    r_squared: float
+    observations: int
+    first: str
+    last: str
+    hac_lags: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def fit_tested(
+    panel: pd.DataFrame, hac_lags: int, market_control: bool, method: str = ""
+) -> TestedSensitivity:
+    """OLS of `margin_pct` on `yield_change_pp` (and `market_pct` when `market_control`),
+    with a constant and Newey-West standard errors of `hac_lags` lags."""
+    regressors = ["yield_change_pp"] + (["market_pct"] if market_control else [])
+    sample = panel.dropna(subset=["margin_pct", *regressors])
+    if len(sample) <= hac_lags + len(regressors) + 2:
+        raise ValidationError(
+            f"{len(sample)} observations are too few for a fit with {hac_lags} HAC lags",
+            "widen the sample window",
+        )
+    design = sm.add_constant(sample[regressors])
+    fit = sm.OLS(sample["margin_pct"], design).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
+    return TestedSensitivity(
+        method=method or ("ols_market_control" if market_control else "ols_margin"),
+        slope=float(fit.params["yield_change_pp"]),
+        slope_se=float(fit.bse["yield_change_pp"]),
+        slope_t=float(fit.tvalues["yield_change_pp"]),
+        slope_p=float(fit.pvalues["yield_change_pp"]),
+        market_beta=float(fit.params["market_pct"]) if market_control else None,
+        market_p=float(fit.pvalues["market_pct"]) if market_control else None,
+        intercept=float(fit.params["const"]),
+        r_squared=float(fit.rsquared),
+        observations=int(fit.nobs),
+        first=f"{sample.index[0]:%Y-%m-%d}",
+        last=f"{sample.index[-1]:%Y-%m-%d}",
+        hac_lags=hac_lags,
+    )
+
+
+def fomc_days(decisions: pd.DataFrame) -> pd.DatetimeIndex:
+    """Announcement days of scheduled FOMC decisions (with or without a change): the event
+    days of the event study. Intermeeting moves are left out: they came on crisis days whose
+    margin says more about the crisis than about the rate move."""
+    return pd.DatetimeIndex(decisions.index[decisions["listed_meeting"]], name="fomc_day")
+
+
+def event_study(
+    panel: pd.DataFrame, days: pd.DatetimeIndex, hac_lags: int, market_control: bool = True
+) -> TestedSensitivity:
+    """The same regression on FOMC decision days only: how the margin moves with the 2-year
+    yield's reaction to the decision (the policy surprise), the market return held fixed."""
+    on_days = panel.loc[panel.index.intersection(days)]
+    return fit_tested(on_days, hac_lags, market_control, method="fomc_event_study")
+
+
+def _series_keys(names: list[str]) -> tuple[str, str, str]:
+    """Rule `series` ['^RUT', '^GSPC', 'FRED DGS2'] as data keys (a, b, 'fred:DGS2')."""
+    a, b, yield_name = names
+    return a, b, "fred:" + str(yield_name).removeprefix("FRED ").removeprefix("fred:")
+
+
+def measure_sensitivity(claim, as_of: str):
+    """Measure one reading of a rate-sensitivity row (a `claims.Claim` view) as its rule
+    states it: `series` (a, b, yield), `window`, `method` (ols_margin, ols_market_control or
+    fomc_event_study), `hac_lags`; the p-value is the slope's two-sided HAC test, which the
+    row's `test:` judges at its alpha. Returns a `claims.Measurement` citing the files read.
+    """
+    from helpers import data
+    from helpers.claims import Measurement
+
+    a, b, yield_key = _series_keys(list(claim.rule["series"]))
+    method, lags = claim.choice("method"), claim.number("hac_lags")
+    start, end = claim.window
+    closes = data.prices([a, b], end=min(pd.Timestamp(end), pd.Timestamp(as_of)))
+    panel = daily_panel(closes[a], closes[b], data.fred(yield_key.removeprefix("fred:")))
+    sample = panel.loc[start:end]
+    read = [a, b, yield_key]
+    if method == "fomc_event_study":
+        fit = event_study(sample, fomc_days(data.fomc_decisions()), lags)
+        read.append(data.FOMC)
+    else:
+        fit = fit_tested(sample, lags, market_control=method == "ols_market_control")
+    return Measurement(round(fit.slope, 4), fit.slope_p, series=tuple(read), details=fit.to_dict())
+
+
+def measure_curve_change(claim, as_of: str):
+    """Change (percentage points) of the yield-curve slope, the rule's first FRED `series`
+    minus its second (10-year minus 2-year), over the rule's `months` up to the claim's date:
+    above zero means the curve steepened."""
+    from helpers import data
+    from helpers.claims import Measurement
+
+    long_key, short_key = claim.data_series
+    slope = (
+        pd.concat(
+            [data.fred(long_key.removeprefix("fred:")), data.fred(short_key.removeprefix("fred:"))],
+            axis=1,
+            join="inner",
+        )
+        .dropna()
+        .pipe(lambda frame: frame.iloc[:, 0] - frame.iloc[:, 1])
+    )
+    end = pd.Timestamp(claim.as_of)
+    start = end - pd.DateOffset(months=claim.number("months"))
+    first_day, first = close_on_or_before(slope, start)
+    last_day, last = close_on_or_before(slope, end)
+    return Measurement(
+        round(float(last - first), 3),
+        series=(long_key, short_key),
+        details={
+            "from": [first_day, round(float(first), 3)],
+            "to": [last_day, round(float(last), 3)],
+        },
+    )

@@ -44,7 +44,13 @@ CODEBOOK = {
     "measured": "What the notebook measured, in the claim's unit (same types as claimed); "
     "empty when nothing was measured.",
     "unit": "Unit of claimed and measured (percent = 8.0 means 8 %, pp = percentage points).",
-    "verdict": "supported, partly supported, refuted, not testable, or pending.",
+    "verdict": "supported, partly supported, inconclusive (a stated significance test the "
+    "data do not pass: the data cannot decide the claim), refuted, not testable, or pending.",
+    "robustness": "robust (every reading and source gives the same verdict), depends on "
+    "reading, or depends on source; empty for a row with one reading.",
+    "robustness_detail": "Which reading or source flips the verdict, and to what.",
+    "caveat": "What to keep in mind beside the verdict (proxy limits, look-ahead, a file of "
+    "lower confidence), from the ledger row.",
     "testability": "data (measured directly), proxy (a stand-in series) or not_testable.",
     "rule": "The resolved rule as JSON: what is measured, comparator and tolerance bands.",
     "notebook": "The notebook that measured the claim; its report is <notebook>.html.",
@@ -60,8 +66,11 @@ VALUE_COLUMNS = ("claimed", "measured")
 BOTTOM_LINE_ERRORS = 3
 # Worst first: a reader scanning a table meets what does not hold before what does.
 VERDICT_ORDER = (
-    verdicts.REFUTED, verdicts.PARTLY, verdicts.SUPPORTED, verdicts.PENDING, verdicts.NOT_TESTABLE,
+    verdicts.REFUTED, verdicts.INCONCLUSIVE, verdicts.PARTLY, verdicts.SUPPORTED,
+    verdicts.PENDING, verdicts.NOT_TESTABLE,
 )  # fmt: skip
+# Verdicts of claims the data could test (inconclusive: tested, but undecided).
+TESTED = (verdicts.SUPPORTED, verdicts.PARTLY, verdicts.INCONCLUSIVE, verdicts.REFUTED)
 FAMILY_TITLES = {
     "streak": "The January 2026 run",
     "record": "Records and last occurrences",
@@ -88,6 +97,8 @@ class ScoredClaim:
     data_files: tuple[dict, ...]
     href: str | None
     judged_against: str = ""
+    robustness: str = ""
+    robustness_detail: str = ""
 
 
 # ------------------------------------------------------------------ assembling rows
@@ -117,6 +128,8 @@ def _score(ledger: Ledger, item: Claim, result: dict | None, reports: Path) -> S
             notebook=notebook,
             data_files=tuple(result.get("data_files") or ()),
             href=f"{page.name}#claim-{item.id}" if page.is_file() else None,
+            robustness=str(result.get("robustness") or ""),
+            robustness_detail=str(result.get("robustness_detail") or ""),
         )
     if item.testability == "not_testable":
         verdict, explanation = verdicts.NOT_TESTABLE, item.testability_note
@@ -167,6 +180,9 @@ def csv_record(scored: ScoredClaim) -> dict[str, str]:
         "notebook": scored.notebook,
         "explanation": scored.explanation,
         "data_files": "; ".join(_file_label(f) for f in scored.data_files),
+        "robustness": scored.robustness,
+        "robustness_detail": scored.robustness_detail,
+        "caveat": item.caveat,
     }
     for column in JSON_COLUMNS:
         row[column] = json.dumps(row[column], ensure_ascii=False, sort_keys=True)
@@ -239,7 +255,7 @@ def consistency(scored: Sequence[ScoredClaim]) -> list[GroupConsistency]:
 
 
 DATA_SPLITS = "data backs one article, refutes another"
-SAME_DATE_CLASH = "incompatible figures for the same date"
+SAME_DATE_CLASH = "incompatible figures for the same date: at most one can hold"
 ALL_REFUTED = "all refuted by the data"
 NO_CONFLICT = "no conflict found"
 _STATUS_RANK = {DATA_SPLITS: 0, SAME_DATE_CLASH: 1, ALL_REFUTED: 2, NO_CONFLICT: 3}
@@ -298,13 +314,16 @@ def claim_row(s: ScoredClaim) -> dict[str, Any]:
         "judged_against": s.judged_against,
         "measured": _measured_text(s),
         "explanation": s.explanation,
+        "robustness": s.robustness,
+        "robustness_detail": s.robustness_detail,
+        "caveat": s.claim.caveat,
     }
 
 
 def bottom_line(scored: Sequence[ScoredClaim]) -> dict[str, Any]:
     """The headline numbers and the errors repeated across the most articles."""
     counts = verdict_counts(scored)
-    tested = sum(counts[v] for v in (verdicts.SUPPORTED, verdicts.PARTLY, verdicts.REFUTED))
+    tested = sum(counts[v] for v in TESTED)
     return {
         "n_claims": len(scored),
         "n_articles": len({s.claim.article for s in scored}),

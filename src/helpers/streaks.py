@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.errors import DateRangeError
+from helpers.errors import DataError, DateRangeError
 
 TIE = "tie"
 RUN_COLUMNS = ["start", "end", "length", "leader"]
@@ -420,3 +420,99 @@ def basis_change_days(x: pd.Series, y: pd.Series, tolerance: float = 1e-4) -> pd
     ratio = (x / y).dropna()
     step = ratio.pct_change().abs()
     return pd.DatetimeIndex(step.index[step > tolerance], name="Date")
+
+
+# ------------------------------------------------------------------ readings of a precedent
+
+
+def precedent_length(claim) -> int:
+    """The length a precedent run must reach under one reading of a "last time / not since"
+    row: the rule's `length` when a reading sets it (a different "comparable" share), else
+    the claim's `length`; one more under `precedent: strictly_longer` (a "no longer run since"
+    reading, where a run of equal length is no precedent)."""
+    length = claim.number("length") if "length" in claim.rule else int(claim.claimed["length"])
+    if claim.choice("precedent", "equal_or_longer") == "strictly_longer":
+        length += 1
+    return length
+
+
+def measure_last_reached(claim, as_of: str):
+    """One reading of a precedent row: the session on which the most recent earlier run of
+    the rule's first `series` over its second (one that ended before the run in force on the
+    claim's date began) reached `precedent_length(claim)` sessions, on the files the reading
+    names (the headline's Yahoo closes, or an alternate source). Returns a
+    `claims.Measurement`; a source whose history holds no such run is an error, not a pass.
+    """
+    from helpers import data
+    from helpers.claims import Measurement
+
+    a, b = claim.rule.get("series", ["^RUT", "^GSPC"])
+    closes = data.prices([a, b], end=as_of)
+    margin = return_margin(closes[a], closes[b])
+    current = streak_on(margin, claim.as_of, a, b)
+    length = precedent_length(claim)
+    reached = last_reached_before(margin, current.start, length, a, a, b)
+    if reached is None:
+        raise DataError(
+            f"claim {claim.id}: no run of {length} sessions in {a} vs {b} before "
+            f"{current.start:%Y-%m-%d} (history from {margin.index[0]:%Y-%m-%d})",
+            "give this reading a source whose history reaches the precedent",
+        )
+    return Measurement(
+        reached.date().isoformat(),
+        series=(a, b),
+        details={
+            "threshold": length,
+            "current_streak": current.to_dict(),
+            "history_from": margin.index[0].date().isoformat(),
+        },
+    )
+
+
+def _streak_reading(claim, as_of: str):
+    a, b = claim.rule.get("series", ["^RUT", "^GSPC"])
+    from helpers import data
+
+    # to the claim's own close: a source may end before the notebook's as_of
+    closes = data.prices([a, b], end=min(pd.Timestamp(claim.as_of), pd.Timestamp(as_of)))
+    margin = return_margin(closes[a], closes[b])
+    return a, b, streak_on(margin, claim.as_of, a, b)
+
+
+def measure_streak_length(claim, as_of: str):
+    """One reading of a run-length row: the sessions the first of the rule's `series` has
+    beaten the second in a row at the claim's close (0 if it did not beat it that day), on
+    the files the reading names. Returns a `claims.Measurement`."""
+    from helpers.claims import Measurement
+
+    a, b, streak = _streak_reading(claim, as_of)
+    length = streak.length if streak.leader == a else 0
+    return Measurement(length, series=(a, b), details=streak.to_dict())
+
+
+def measure_streak_start(claim, as_of: str):
+    """One reading of a run-start row: the first session of the run in force at the claim's
+    close, on the files the reading names. Returns a `claims.Measurement`."""
+    from helpers.claims import Measurement
+
+    a, b, streak = _streak_reading(claim, as_of)
+    return Measurement(streak.start.date().isoformat(), series=(a, b), details=streak.to_dict())
+
+
+def measure_first_day_margin(claim, as_of: str):
+    """One reading of a "the run began with a modest margin" row: the first series' price
+    return minus the second's (pp) on the first session of the run in force at the claim's
+    close, on the files the reading names. Returns a `claims.Measurement`."""
+    from helpers.claims import Measurement
+
+    a, b, streak = _streak_reading(claim, as_of)
+    from helpers import data
+
+    closes = data.prices([a, b], end=streak.as_of_used)
+    margin = return_margin(closes[a], closes[b])
+    value = float(margin.loc[streak.start]) * 100
+    return Measurement(
+        round(value, 4),
+        series=(a, b),
+        details={"first_session": streak.start.date().isoformat(), "run": streak.to_dict()},
+    )

@@ -194,3 +194,72 @@ def implied_discount_pct(small_multiple: float, large_multiple: float) -> float:
             f"a multiple of {large_multiple} cannot be a base", "pass a positive multiple"
         )
     return (1 - small_multiple / large_multiple) * 100
+
+
+# ------------------------------------------------------------------ dating by the prices used
+
+# How a "widest since" reading dates the precedent and the reference month (rule `dated_by`):
+# by the file month; by the December prices each month's BE/ME divides by (a price-updated
+# spread's prices are its own month's); or the precedent by its prices, up to the claim's month.
+FILE_MONTH = "file_month"
+PRICE_MONTH = "price_month"
+PRICE_TO_CLAIM_DATE = "price_to_claim_date"
+DATED_BY = (FILE_MONTH, PRICE_MONTH, PRICE_TO_CLAIM_DATE)
+
+
+def price_month(month: str | pd.Period, variant: str) -> pd.Period:
+    """The month of the prices behind one month's spread: December t-1 for the file's own
+    (fixed-December) BE/ME of a July t - June t+1 block; the month itself when updated."""
+    month = pd.Period(month, freq="M")
+    if variant == PRICE_UPDATED:
+        return month
+    return formation_base(pd.PeriodIndex([month]))[0]
+
+
+def years_since_dated(
+    spread: pd.Series, month: str | pd.Period, variant: str, dated_by: str, skip_current_run: bool
+) -> dict:
+    """ "Widest since" at `month` on one spread variant, the precedent found as
+    `years_since_as_wide` finds it and the distance dated as `dated_by` says."""
+    if dated_by not in DATED_BY:
+        raise ValidationError(f"dated_by {dated_by!r} is not one of {DATED_BY}", "fix the rule")
+    month = pd.Period(month, freq="M")
+    found, file_years = years_since_as_wide(spread, month, skip_current_run=skip_current_run)
+    if found is None:
+        raise ValidationError(
+            f"no month before {month} has a spread as wide ({variant})",
+            "the spread has no precedent in the file: the claim needs another reading",
+        )
+    start = found if dated_by == FILE_MONTH else price_month(found, variant)
+    end = month if dated_by in (FILE_MONTH, PRICE_TO_CLAIM_DATE) else price_month(month, variant)
+    return {
+        "years": years_between(start, end),
+        "last_as_wide": found,
+        "precedent_dated": start,
+        "reference_dated": end,
+        "file_month_years": file_years,
+        "spread_variant": variant,
+        "dated_by": dated_by,
+        "level": float(spread.loc[month]),
+    }
+
+
+def measure_years_since(claim, spreads: pd.DataFrame):
+    """One reading of a "widest since" valuation row (a `claims.Claim` view): the rule's
+    `spread` variant, `dated_by` and `skip_current_stretch`, at the claim's month. Returns a
+    `claims.Measurement` citing the French 25 size x B/M file."""
+    from helpers.claims import Measurement
+
+    variant = claim.choice("spread", default=FIXED_DECEMBER)
+    found = years_since_dated(
+        spreads[variant],
+        pd.Period(claim.as_of, freq="M"),
+        variant,
+        claim.choice("dated_by", default=FILE_MONTH),
+        bool(claim.rule.get("skip_current_stretch", False)),
+    )
+    return Measurement(
+        found["years"],
+        series=("french:25_Portfolios_5x5",),
+        details={**found, "percentile_since_1926": percentile_of(spreads[variant], claim.as_of)},
+    )

@@ -22,14 +22,17 @@ PARTLY = "partly supported"
 REFUTED = "refuted"
 NOT_TESTABLE = "not testable"
 PENDING = "pending"
-VERDICTS = (SUPPORTED, PARTLY, REFUTED, NOT_TESTABLE, PENDING)
+# A testable claim whose stated significance test the data does not pass: the measured
+# value may lean either way, but the data cannot decide the claim at the ledger's level.
+INCONCLUSIVE = "inconclusive"
+VERDICTS = (SUPPORTED, PARTLY, INCONCLUSIVE, REFUTED, NOT_TESTABLE, PENDING)
 
 COMPARATORS = ("equal", "at_least", "at_most", "range", "date", "boolean", "none")
 GRANULARITIES = ("day", "month", "year")
 # Keys a term may contribute to a rule; a rule's own keys win.
 RULE_KEYS_FROM_TERM = ("comparator", "tolerance", "partly", "strict", "granularity")
 
-_SEVERITY = {SUPPORTED: 0, PARTLY: 1, REFUTED: 2}
+_SEVERITY = {SUPPORTED: 0, PARTLY: 1, INCONCLUSIVE: 2, REFUTED: 3}
 _FLOAT_SLACK = 1e-9
 _UNIT_SYMBOLS = {"percent": "%", "ratio": "×"}
 _UNITLESS = {"bool", "date", "month", "year", "text"}
@@ -566,3 +569,131 @@ def _check_one_claimed(comparator: str, value: Any) -> None:
         raise RuleError(f"boolean needs true/false, got {value!r}")
     if comparator in ("at_least", "at_most"):
         as_ordinal(value)
+
+
+# ------------------------------------------------------------------ significance
+
+
+# The tests a tendency claim's `test:` may name (what the p-value passed to evaluate_tested
+# comes from); the package function measuring the row computes it.
+TEST_METHODS = (
+    "hac_ols",  # OLS slope with Newey-West (HAC) standard errors, two-sided t test
+    "fomc_event_study",  # mean margin on FOMC decision days, by yield move, HAC t test
+    "binomial_sign",  # share of periods won against 50 %, exact two-sided binomial test
+    "jobson_korkie",  # equal Sharpe ratios of two portfolios (Memmel's correction), two-sided
+)
+
+
+def test_problems(test: Any) -> list[str]:
+    """What is wrong with a rule's `test:` block ({method, alpha, controls}); [] when valid."""
+    if not isinstance(test, Mapping):
+        return [f"test {test!r} must be a mapping {{method, alpha, controls}}"]
+    problems = []
+    if test.get("method") not in TEST_METHODS:
+        problems.append(f"test method {test.get('method')!r} is not one of {TEST_METHODS}")
+    alpha = test.get("alpha")
+    if not is_number(alpha) or not 0 < float(alpha) < 1:
+        problems.append(f"test alpha {alpha!r} must be a number strictly between 0 and 1")
+    controls = test.get("controls")
+    if not isinstance(controls, list) or not all(isinstance(c, str) for c in controls):
+        problems.append(f"test controls {controls!r} must be a list of series names ([] for none)")
+    unknown = set(test) - {"method", "alpha", "controls", "about"}
+    if unknown:
+        problems.append(f"test has unknown key(s) {sorted(unknown)}")
+    return problems
+
+
+def evaluate_tested(
+    rule: Mapping[str, Any], claimed: Any, measured: Any, unit: str = "", p_value: Any = None
+) -> Judgement:
+    """`evaluate`, then the rule's significance test when it states one.
+
+    The comparator says which way the measurement leans; the test says whether the data can
+    decide. A p-value above the rule's alpha makes the verdict `inconclusive` whichever way
+    the estimate leans, so a claim the data cannot decide is never refuted (nor supported).
+    """
+    judged = evaluate(rule, claimed, measured, unit)
+    test = rule.get("test")
+    if not test or judged.verdict in (NOT_TESTABLE, PENDING):
+        return judged
+    problems = test_problems(test)
+    if problems:
+        raise RuleError("; ".join(problems))
+    if not is_number(p_value) or not 0 <= float(p_value) <= 1:
+        raise RuleError(
+            f"the rule states a {test['method']} test, so it needs a p-value in [0, 1], "
+            f"got {p_value!r}"
+        )
+    alpha, p = float(test["alpha"]), float(p_value)
+    controls = ", ".join(test.get("controls") or []) or "none"
+    stated = f"{test['method']}, controls: {controls}, p {p:.3g} vs alpha {fmt_number(alpha)}"
+    if p > alpha:
+        return Judgement(
+            INCONCLUSIVE,
+            f"{judged.explanation.split(': ')[0]}: leans {judged.verdict}, but not significant "
+            f"({stated}): the data cannot decide the claim",
+        )
+    return Judgement(judged.verdict, f"{judged.explanation}; significant ({stated})")
+
+
+# ------------------------------------------------------------------ readings and robustness
+
+ROBUST = "robust"
+DEPENDS_ON_READING = "depends on reading"
+DEPENDS_ON_SOURCE = "depends on source"
+ROBUSTNESS_LABELS = (ROBUST, DEPENDS_ON_READING, DEPENDS_ON_SOURCE)
+READING_KINDS = ("reading", "source")
+# How a row with readings picks its headline verdict (rule key `verdict_from`).
+VERDICT_FROM = ("headline", "worst")
+HEADLINE = "headline"  # the name of the reading the row's own rule defines
+
+
+@dataclass(frozen=True)
+class ReadingVerdict:
+    """One reading of a claim (the row's own rule, or an alternative it lists) and its
+    verdict; `kind` says whether it changes how the claim is read or only the data source."""
+
+    name: str
+    kind: str
+    verdict: str
+    measured: Any = None
+    explanation: str = ""
+
+
+def headline_verdict(readings: Sequence[ReadingVerdict], verdict_from: str) -> ReadingVerdict:
+    """The reading whose verdict the row shows: the row's own rule (`headline`), or the least
+    favourable to the claim among all readings (`worst`: refuted, then inconclusive, partly,
+    supported), the headline first among equals."""
+    if verdict_from not in VERDICT_FROM:
+        raise RuleError(f"verdict_from {verdict_from!r} is not one of {VERDICT_FROM}")
+    named = {r.name: r for r in readings}
+    if HEADLINE not in named:
+        raise RuleError("no headline reading among the readings")
+    if verdict_from == HEADLINE:
+        return named[HEADLINE]
+    ranked = sorted(
+        readings,
+        key=lambda r: (-_SEVERITY.get(r.verdict, -1), r.name != HEADLINE),
+    )
+    return ranked[0]
+
+
+def robustness(readings: Sequence[ReadingVerdict], chosen: ReadingVerdict) -> tuple[str, str]:
+    """(label, detail): `robust` when every reading and source gives the chosen verdict;
+    `depends on source` when an alternative source flips it (sources are named first: a
+    verdict that changes with the data file is the weaker one); else `depends on reading`.
+    The detail names each flipping reading and what it flips to; ("", "") for a row with
+    only its headline reading."""
+    if len(readings) <= 1:
+        return "", ""  # one reading: nothing to be robust against
+    flips = [r for r in readings if r.verdict != chosen.verdict]
+    if not flips:
+        others = len(readings) - 1
+        return ROBUST, (f"same verdict under all {others} other reading(s)" if others else "")
+    by_source = [r for r in flips if r.kind == "source"]
+    label = DEPENDS_ON_SOURCE if by_source else DEPENDS_ON_READING
+    ordered = by_source + [r for r in flips if r.kind != "source"]
+    detail = "; ".join(
+        f"{r.kind} {r.name!r} gives {r.verdict} (measured {fmt_value(r.measured)})" for r in ordered
+    )
+    return label, detail

@@ -218,3 +218,34 @@ def highest_close(
             "pick a window inside the data",
         )
     return window.idxmax(), float(window.max())
+
+
+def measure_change(claim, named: dict[str, pd.Series], margin: pd.Series):
+    """One reading of a return row: the percent change of the rule's `series` (one index, or
+    the first minus the second in pp) from the rule's `base` (year_end: the prior year's last
+    close; run_start: the close before the ^RUT-over-^GSPC run in force on the claim's date
+    began) to the claim's date. `named` maps series names to closes; `margin` is the ^RUT
+    minus ^GSPC daily margin the run is found on. Returns a `claims.Measurement`."""
+    from helpers.claims import Measurement
+    from helpers.returns import year_end_before
+    from helpers.streaks import streak_on
+
+    series = [named[name] for name in claim.rule["series"]]
+    run = streak_on(margin, claim.as_of, "^RUT", "^GSPC")
+    base_closes = {
+        "year_end": year_end_before(claim.as_of),
+        "run_start": previous_session(named["^RUT"].index, run.start),
+    }
+    base = claim.choice("base")
+    changes = {k: change_pct(series, day, claim.as_of) for k, day in base_closes.items()}
+    return Measurement(
+        changes[base],
+        series=(*claim.rule["series"], "^RUT", "^GSPC"),
+        details={
+            "base": base,
+            "base_close": base_closes[base].date().isoformat(),
+            "ytd": round(changes["year_end"], 3),
+            "over_run": round(changes["run_start"], 3),
+            "run": run.to_dict(),
+        },
+    )
