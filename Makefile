@@ -41,7 +41,8 @@ LAB_ARGS ?=
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 REPORTS := $(NOTEBOOKS:notebooks/%.ipynb=reports/%.html)
-HELPERS_SRC := $(shell find src/helpers -name '*.py')
+# The package's code and the templates the reports are rendered with.
+HELPERS_SRC := $(shell find src/helpers -name '*.py' -o -name '*.j2' -o -name '*.css')
 
 .PHONY: help setup reports accept-verdicts vintage lock ledger-check screenshots test lint lab \
 	bench clean clean-data FORCE
