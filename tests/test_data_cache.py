@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import FAKE_DAYS, write_checksums, yahoo_frame
 
-from helpers import cache, data, sources
+from helpers import cache, data, files, sources
 from helpers.cli import main
 from helpers.errors import ChecksumError, CorruptCacheError
 
@@ -241,7 +241,7 @@ def test_a_part_missing_from_the_current_entry_is_a_corrupt_cache_error(fake_sna
         data.prices("^RUT")
 
 
-@pytest.mark.skipif(cache.fcntl is None, reason="needs POSIX file locks")
+@pytest.mark.skipif(files.fcntl is None, reason="needs POSIX file locks")
 def test_writers_of_one_key_hold_its_lock_while_replacing_it(fake_snapshot, monkeypatch):
     data.prices("^RUT")
     real_write = cache.atomic_write
@@ -250,11 +250,11 @@ def test_writers_of_one_key_hold_its_lock_while_replacing_it(fake_snapshot, monk
     def write_while_probing_the_lock(path, write):
         with open(cache.manifest_path("^RUT").with_suffix(".lock"), "a") as other:
             try:
-                cache.fcntl.flock(other, cache.fcntl.LOCK_EX | cache.fcntl.LOCK_NB)
+                files.fcntl.flock(other, files.fcntl.LOCK_EX | files.fcntl.LOCK_NB)
             except BlockingIOError:
                 lock_was_held.append(path.name)
             else:
-                cache.fcntl.flock(other, cache.fcntl.LOCK_UN)
+                files.fcntl.flock(other, files.fcntl.LOCK_UN)
         real_write(path, write)
 
     monkeypatch.setattr(cache, "atomic_write", write_while_probing_the_lock)

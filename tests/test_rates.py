@@ -141,7 +141,7 @@ def synthetic_changes(slope: float, n: int = 400, seed: int = 1) -> pd.DataFrame
 
 
 def test_fit_recovers_a_known_slope_and_states_its_sample():
-    fit = rates.fit_sensitivity(synthetic_changes(-2.0), hac_lags=5)
+    fit = rates.fit_tested(synthetic_changes(-2.0), 5, market_control=False)
     assert fit.slope == pytest.approx(-2.0, abs=0.1)
     assert fit.observations == 400 and fit.first == "2020-01-01" and fit.hac_lags == 5
     assert fit.slope_p < 0.001 and 0 < fit.r_squared < 1
@@ -149,7 +149,7 @@ def test_fit_recovers_a_known_slope_and_states_its_sample():
 
 def test_fit_refuses_a_sample_too_small_for_its_lags():
     with pytest.raises(ValidationError, match="too few"):
-        rates.fit_sensitivity(synthetic_changes(1.0, n=6), hac_lags=5)
+        rates.fit_tested(synthetic_changes(1.0, n=6), 5, market_control=False)
 
 
 def test_fits_by_period_have_one_row_per_window():
@@ -165,7 +165,7 @@ def test_fits_by_period_have_one_row_per_window():
 def test_slope_ignores_a_constant_added_to_the_margin(slope, shift):
     changes = synthetic_changes(slope, n=60)
     moved = changes.assign(margin_pct=changes["margin_pct"] + shift)
-    fit, moved_fit = (rates.fit_sensitivity(c, hac_lags=2) for c in (changes, moved))
+    fit, moved_fit = (rates.fit_tested(c, 2, market_control=False) for c in (changes, moved))
     assert moved_fit.slope == pytest.approx(fit.slope, abs=1e-9)
 
 

@@ -18,8 +18,6 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -32,13 +30,8 @@ from pyarrow import ArrowException
 
 from helpers.config import cache_dir
 from helpers.errors import CorruptCacheError, first_line
-from helpers.files import atomic_write, write_json_atomic
+from helpers.files import atomic_write, exclusive_lock, write_json_atomic
 from helpers.sources import kind_of, name_of
-
-try:  # POSIX; elsewhere concurrent writers of one key are not serialised
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None
 
 MANIFEST_FIELDS = (
     "series",
@@ -180,7 +173,7 @@ def remove_orphan_parts() -> list[Path]:
     for folder in sorted(p for p in cache_dir().glob("*") if p.is_dir()):
         stems = {m["stem"] for m in map(_PART.fullmatch, (p.name for p in folder.iterdir())) if m}
         for stem in sorted(stems):
-            with _lock_file(folder / f"{stem}.lock"):
+            with exclusive_lock(folder / f"{stem}.lock"):
                 removed += _unlisted_parts(folder, stem, _listed_parts(folder / f"{stem}.json"))
     for path in removed:
         path.unlink(missing_ok=True)
@@ -206,20 +199,7 @@ def _unlisted_parts(folder: Path, stem: str, keep: set[str] | None) -> list[Path
 
 def _entry_lock(key: str):
     """An exclusive advisory lock on `<name>.lock` beside the entry (no-op without fcntl)."""
-    return _lock_file(manifest_path(key).with_suffix(".lock"))
-
-
-@contextmanager
-def _lock_file(path: Path) -> Iterator[None]:
-    if fcntl is None:
-        yield
-        return
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return exclusive_lock(manifest_path(key).with_suffix(".lock"))
 
 
 def _remove_unlisted_parts(key: str, keep: set[str]) -> None:

@@ -38,6 +38,7 @@ from traitlets.config import Config
 
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError
+from helpers.files import exclusive_lock
 from helpers.streaks import trading_day_on_or_before
 
 try:  # POSIX; elsewhere stale run folders are not swept
@@ -314,7 +315,7 @@ def run_folder(reports: Path, stem: str) -> Iterator[Path]:
     is removed here. Creating and sweeping happen under one lock, so a sweep never takes a
     folder whose run has not locked it yet (two notebooks under `make -j2`).
     """
-    with _locked(reports / ".runs.lock"):
+    with exclusive_lock(reports / ".runs.lock"):
         remove_stale_run_folders(reports)
         work = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{stem}-", dir=reports))
         hold = _try_lock(work)
@@ -351,19 +352,6 @@ def _try_lock(folder: Path) -> int | None:
         os.close(handle)
         return None
     return handle
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    if fcntl is None:
-        yield
-        return
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def notebook_to_html(executed: Path) -> str:

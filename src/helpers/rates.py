@@ -136,54 +136,17 @@ def daily_changes(a: pd.Series, b: pd.Series, yields: pd.Series) -> pd.DataFrame
     ).iloc[1:]
 
 
-@dataclass(frozen=True)
-class Sensitivity:
-    """An OLS fit of the return margin on yield changes, with HAC standard errors."""
-
-    slope: float  # percent of margin per 1 pp (100 bp) rise in the yield
-    slope_se: float
-    slope_t: float
-    slope_p: float
-    intercept: float
-    r_squared: float
-    observations: int
-    first: str
-    last: str
-    hac_lags: int
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def fit_sensitivity(changes: pd.DataFrame, hac_lags: int) -> Sensitivity:
-    """OLS of `margin_pct` on `yield_change_pp` (with a constant), Newey-West errors."""
-    if len(changes) <= hac_lags + 2:
-        raise ValidationError(
-            f"{len(changes)} observations are too few for a fit with {hac_lags} HAC lags",
-            "widen the sample window",
-        )
-    design = sm.add_constant(changes["yield_change_pp"])
-    fit = sm.OLS(changes["margin_pct"], design).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
-    return Sensitivity(
-        slope=float(fit.params["yield_change_pp"]),
-        slope_se=float(fit.bse["yield_change_pp"]),
-        slope_t=float(fit.tvalues["yield_change_pp"]),
-        slope_p=float(fit.pvalues["yield_change_pp"]),
-        intercept=float(fit.params["const"]),
-        r_squared=float(fit.rsquared),
-        observations=int(fit.nobs),
-        first=f"{changes.index[0]:%Y-%m-%d}",
-        last=f"{changes.index[-1]:%Y-%m-%d}",
-        hac_lags=hac_lags,
-    )
-
-
 def sensitivity_by_period(
     changes: pd.DataFrame, periods: list[tuple[str, str]], hac_lags: int
 ) -> pd.DataFrame:
-    """One fit per (start, end) window: does the sign hold across regimes?"""
-    fits = [fit_sensitivity(changes.loc[start:end], hac_lags).to_dict() for start, end in periods]
-    return pd.DataFrame(fits).set_index(["first", "last"])
+    """One fit per (start, end) window, without the market control: does the sign of the
+    plain margin-on-yield slope hold across regimes?"""
+    fits = [
+        fit_tested(changes.loc[start:end], hac_lags, market_control=False).to_dict()
+        for start, end in periods
+    ]
+    dropped = ["method", "market_beta", "market_p"]
+    return pd.DataFrame(fits).drop(columns=dropped).set_index(["first", "last"])
 
 
 # ------------------------------------------------------------------ tested tendency readings
