@@ -240,8 +240,9 @@ def fake_snapshot(tmp_path, monkeypatch) -> FakeSnapshot:
     return snapshot
 
 
-# The keys the fake snapshot holds, as a vintage of it stores them.
-FAKE_VINTAGE_KEYS = [
+# The keys the fake snapshot holds: its core series (what a refresh must find, and what a
+# vintage of it stores).
+FAKE_CORE_SERIES = [
     "^RUT",
     "^RUT.alt",
     "^GSPC",
@@ -262,7 +263,7 @@ FAKE_VINTAGE_KEYS = [
 def fake_vintage(fake_snapshot, tmp_path, monkeypatch) -> Path:
     """A vintage built from the fake snapshot, selected as the data source (no SNAPSHOT_DIR)."""
     folder = tmp_path / "vintage"
-    vintage.build(fake_snapshot.root, folder, FAKE_VINTAGE_KEYS)
+    vintage.build(fake_snapshot.root, folder, FAKE_CORE_SERIES)
     monkeypatch.setenv(VINTAGE_ENV, str(folder))
     monkeypatch.delenv(SNAPSHOT_ENV, raising=False)
     monkeypatch.delenv(DATA_ENV, raising=False)

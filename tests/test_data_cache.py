@@ -13,7 +13,7 @@ from conftest import FAKE_DAYS, write_checksums, yahoo_frame
 
 from helpers import cache, data, files, sources
 from helpers.cli import main
-from helpers.errors import ChecksumError, CorruptCacheError
+from helpers.errors import ChecksumError, CorruptCacheError, DateRangeError
 
 
 def _bump_mtime(path, seconds=10):
@@ -303,3 +303,27 @@ def test_a_snapshot_dir_that_is_not_a_folder_is_said_as_such(tmp_path, monkeypat
     assert main(["data", "refresh"]) == 2
     err = capsys.readouterr().err
     assert "no-such-snapshot, which is not a folder" in err and "membership" not in err
+
+
+def test_a_deleted_file_that_was_cached_is_a_refresh_failure_not_a_skip(fake_snapshot, capsys):
+    assert main(["data", "refresh"]) == 0
+    fake_snapshot.path("yahoo/^RUT.csv").unlink()
+    assert main(["data", "refresh"]) == 1
+    assert "^RUT: failed: snapshot file for '^RUT' is missing" in capsys.readouterr().err
+
+
+def test_a_same_length_rewrite_with_its_mtime_put_back_is_noticed(fake_snapshot):
+    data.prices("^GSPC")
+    path = fake_snapshot.path("yahoo/^GSPC.csv")
+    before = path.stat()
+    text = path.read_text()
+    path.write_text(text.replace("\n2024-09-03,", "\n2024-09-03,1", 1)[: len(text)])
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    with pytest.raises(ChecksumError):  # re-read (ctime moved), then refused by SHA256SUMS
+        data.prices("^GSPC")
+
+
+def test_a_window_that_ends_before_the_data_starts_is_refused(fake_snapshot):
+    with pytest.raises(DateRangeError, match="not inside it"):
+        data.prices("^RUT", end="2020-01-31")

@@ -98,17 +98,35 @@ class Project:
         (self.root / "notebooks").mkdir(exist_ok=True)
         nbformat.write(nb, self.root / "notebooks" / "01_demo.ipynb")
 
-    def make(self, target: str = "reports") -> subprocess.CompletedProcess:
+    def make(self, target: str = "reports", *flags: str) -> subprocess.CompletedProcess:
+        return self.start(target, *flags).wait_done()
+
+    def start(self, target: str = "reports", *flags: str) -> Running:
+        """Start `make target` without waiting (two may run at once)."""
         env = {k: v for k, v in os.environ.items() if k != CACHE_ENV}
         env.update({ROOT_ENV: str(self.root), SNAPSHOT_ENV: str(self.snapshot)})
-        return subprocess.run(
-            ["make", "--no-print-directory", target, f"PY={sys.executable}"]
-            + ["NOTEBOOK_ARGS=--kernel python3"],
-            cwd=self.root,
-            env=env,
-            capture_output=True,
-            text=True,
+        command = ["make", "--no-print-directory", target, *flags, f"PY={sys.executable}"]
+        return Running(
+            subprocess.Popen(
+                [*command, "NOTEBOOK_ARGS=--kernel python3"],
+                cwd=self.root,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
         )
+
+
+class Running:
+    """A started `make`; `wait_done()` gives its exit code and output like subprocess.run."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.process = process
+
+    def wait_done(self) -> subprocess.CompletedProcess:
+        out, err = self.process.communicate(timeout=300)
+        return subprocess.CompletedProcess(self.process.args, self.process.returncode, out, err)
 
 
 def ran(result: subprocess.CompletedProcess, command: str) -> bool:
@@ -169,3 +187,16 @@ def test_a_broken_ledger_stops_make_before_any_notebook_runs(project):
     assert "duplicate id 'd-one'" in result.stderr and "Traceback" not in result.stderr
     assert not ran(result, "run-notebook")
     assert index.read_text() == before
+
+
+def test_two_make_reports_started_at_once_both_succeed_and_agree(project):
+    project.write_ledger(["d-one", "d-two", "d-three"])  # both runs have a notebook to rerun
+    first, second = project.start(), project.start()
+    results = [first.wait_done(), second.wait_done()]
+    for result in results:
+        assert result.returncode == 0, result.stdout + result.stderr
+    names = sorted(p.name for p in project.results.glob("*.json"))
+    assert names == ["d-one.json", "d-three.json", "d-two.json"]
+    assert not list((project.root / "reports").glob(".run-*"))  # no run folder left behind
+    assert "d-three" in (project.root / "reports" / "claims.csv").read_text()
+    assert not ran(project.make(), "run-notebook")  # and the tree is consistent afterwards

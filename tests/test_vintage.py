@@ -7,7 +7,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import FAKE_VINTAGE_KEYS
+from conftest import FAKE_CORE_SERIES
 
 from helpers import cache, data, vintage
 from helpers.config import DATA_ENV, SNAPSHOT_ENV
@@ -22,8 +22,8 @@ def files_of(folder):
 
 
 def test_the_same_snapshot_gives_byte_identical_files(fake_snapshot, tmp_path):
-    first = vintage.build(fake_snapshot.root, tmp_path / "a", FAKE_VINTAGE_KEYS)
-    second = vintage.build(fake_snapshot.root, tmp_path / "b", FAKE_VINTAGE_KEYS)
+    first = vintage.build(fake_snapshot.root, tmp_path / "a", FAKE_CORE_SERIES)
+    second = vintage.build(fake_snapshot.root, tmp_path / "b", FAKE_CORE_SERIES)
     assert first == second
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
 
@@ -33,14 +33,14 @@ def test_a_file_that_does_not_match_sha256sums_is_refused_and_nothing_written(
 ):
     fake_snapshot.path("fred/DFF.csv").write_text("DATE,DFF\n2025-09-01,9.99\n")
     with pytest.raises(ChecksumError, match="fred/DFF.csv"):
-        vintage.build(fake_snapshot.root, tmp_path / "out", FAKE_VINTAGE_KEYS)
+        vintage.build(fake_snapshot.root, tmp_path / "out", FAKE_CORE_SERIES)
     assert not (tmp_path / "out").exists()
 
 
 def test_a_snapshot_without_sha256sums_is_refused(fake_snapshot, tmp_path):
     fake_snapshot.path("SHA256SUMS").unlink()
     with pytest.raises(ChecksumError, match="SHA256SUMS"):
-        vintage.build(fake_snapshot.root, tmp_path / "out", FAKE_VINTAGE_KEYS)
+        vintage.build(fake_snapshot.root, tmp_path / "out", FAKE_CORE_SERIES)
 
 
 def test_manifest_names_each_file_its_sha256_coverage_and_snapshot_origin(
@@ -62,7 +62,7 @@ def test_a_rebuild_removes_files_it_no_longer_writes_but_keeps_readme_and_verdic
     fake_snapshot, tmp_path
 ):
     out = tmp_path / "v"
-    vintage.build(fake_snapshot.root, out, FAKE_VINTAGE_KEYS)
+    vintage.build(fake_snapshot.root, out, FAKE_CORE_SERIES)
     (out / "README.md").write_text("about")
     (out / "verdicts.csv").write_text("claim_id,measured,verdict\n")
     vintage.build(fake_snapshot.root, out, ["^RUT"])
@@ -74,7 +74,7 @@ def test_a_rebuild_removes_files_it_no_longer_writes_but_keeps_readme_and_verdic
     ]
 
 
-@pytest.mark.parametrize("key", FAKE_VINTAGE_KEYS)
+@pytest.mark.parametrize("key", FAKE_CORE_SERIES)
 def test_the_vintage_serves_what_the_snapshot_serves(fake_vintage, fake_snapshot, monkeypatch, key):
     from_vintage = {part: data.entry(key).part(part) for part in data.entry(key).manifest["parts"]}
     monkeypatch.setenv(SNAPSHOT_ENV, str(fake_snapshot.root))
@@ -125,8 +125,8 @@ def test_live_mode_reads_series_without_a_live_source_from_the_vintage(fake_vint
 
 
 def test_refresh_on_the_vintage_is_new_then_unchanged(fake_vintage):
-    assert {data.refresh_one(key) for key in FAKE_VINTAGE_KEYS} == {"new"}
-    assert {data.refresh_one(key) for key in FAKE_VINTAGE_KEYS} == {"unchanged"}
+    assert {data.refresh_one(key) for key in FAKE_CORE_SERIES} == {"new"}
+    assert {data.refresh_one(key) for key in FAKE_CORE_SERIES} == {"unchanged"}
 
 
 def test_switching_from_vintage_to_snapshot_rereads_the_entry(

@@ -173,7 +173,9 @@ def _is_current(manifest: dict | None, key: str, where: str) -> bool:
         expected = vintage.signature(vintage_dir(), key)
         return origin.get("vintage") == current and _same_signature(origin, expected)
     path = snapshot_path(snapshot_dir(), key)
-    return origin.get("path") == str(path) and _same_signature(origin, stat_signature(path))
+    if origin.get("path") != str(path) or not path.exists():  # a gone file: read it, and fail
+        return False
+    return _same_signature(origin, stat_signature(path))
 
 
 def _same_signature(origin: dict, signature: dict) -> bool:
@@ -308,9 +310,18 @@ def refresh_one(key: str, force: bool = False) -> str:
 
 
 def refresh_keys() -> list[str]:
-    """What `data refresh` fills by default: every snapshot data file in snapshot mode, else
-    every core series (live mode downloads those that have a live source)."""
-    return snapshot_keys(snapshot_dir()) if data_mode() == "snapshot" else list(CORE_SERIES)
+    """What `data refresh` fills by default: every data file of the snapshot in snapshot
+    mode, else every core series (live mode downloads those that have a live source).
+
+    In snapshot mode the series cached from the snapshot are listed too, even when their file
+    is gone: a deleted file is then a refresh failure naming it, not a silent skip that
+    leaves reports citing a file that no longer exists.
+    """
+    if data_mode() != "snapshot":
+        return list(CORE_SERIES)
+    present = snapshot_keys(snapshot_dir())
+    cached = [m["series"] for _, m in cache.all_manifests() if m and m.get("source") == "snapshot"]
+    return present + sorted(set(cached) - set(present))
 
 
 def _age(retrieved_at: str, now: pd.Timestamp) -> str:
@@ -422,8 +433,8 @@ def _day(value: pd.Timestamp | None) -> str:
 def _check_range(series: str, index: pd.Index, start, end) -> None:
     """Raise when the requested window reaches outside what the series covers."""
     first, last = index[0], index[-1]
-    too_early = start is not None and start < first - EDGE_SLACK
-    too_late = end is not None and end > last + EDGE_SLACK
+    too_early = any(d is not None and d < first - EDGE_SLACK for d in (start, end))
+    too_late = any(d is not None and d > last + EDGE_SLACK for d in (start, end))
     backwards = start is not None and end is not None and start > end
     if too_early or too_late or backwards:
         raise DateRangeError(

@@ -205,19 +205,33 @@ def folder_files(path: Path) -> list[Path]:
 
 
 def stat_signature(path: Path) -> dict:
-    """Size and mtime of a file, or of a folder's CSV files taken together (count, sum, max).
+    """Size, mtime, ctime and inode of a file, or of a folder's CSV files taken together.
 
     This is what a warm load compares with the manifest: cheap (one stat per file, no
-    hashing, os.scandir rather than pathlib because the sp500 folder has 500+ files).
+    hashing, os.scandir rather than pathlib because the sp500 folder has 500+ files). ctime
+    and inode catch what size and mtime miss: a same-length rewrite whose mtime was put back
+    (`cp -p`, `touch -r`) still moves the ctime, and a file replaced by another has a new inode.
     """
     if not path.is_dir():
         stat = path.stat()
-        return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        return {
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+            "ctime_ns": stat.st_ctime_ns,
+            "inode": stat.st_ino,
+        }
     with os.scandir(path) as entries:
         stats = [e.stat() for e in entries if e.name.endswith(".csv") and e.is_file()]
+    return files_signature(stats)
+
+
+def files_signature(stats: list[os.stat_result]) -> dict:
+    """Several files' stats as one signature (count, total size, newest times, inode sum)."""
     return {
         "size": sum(s.st_size for s in stats),
         "mtime_ns": max((s.st_mtime_ns for s in stats), default=0),
+        "ctime_ns": max((s.st_ctime_ns for s in stats), default=0),
+        "inodes": sum(s.st_ino for s in stats),
         "files": len(stats),
     }
 

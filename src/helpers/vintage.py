@@ -30,6 +30,7 @@ from helpers.sources import (
     Fetched,
     check_against_sums,
     files_of,
+    files_signature,
     folder_sha256,
     frame_coverage,
     kind_of,
@@ -189,13 +190,8 @@ def part_paths(folder: Path, key: str) -> list[Path]:
 
 
 def signature(folder: Path, key: str) -> dict:
-    """Size and mtime of a key's stored files together: what a warm load compares."""
-    stats = [stat_signature(path) for path in part_paths(folder, key)]
-    return {
-        "size": sum(s["size"] for s in stats),
-        "mtime_ns": max(s["mtime_ns"] for s in stats),
-        "files": len(stats),
-    }
+    """The stat signature of a key's stored files together: what a warm load compares."""
+    return files_signature([path.stat() for path in part_paths(folder, key)])
 
 
 def read_vintage(folder: Path, key: str) -> Fetched:
