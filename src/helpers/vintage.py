@@ -23,7 +23,7 @@ import pandas.core.arrays.arrow.extension_types  # noqa: F401
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from helpers import provenance
+from helpers import pinned, provenance
 from helpers.errors import ChecksumError, MissingSnapshotFileError, UnknownTickerError
 from helpers.files import atomic_write, write_text_atomic
 from helpers.sources import (
@@ -45,7 +45,7 @@ from helpers.sources import (
 MANIFEST = "manifest.json"
 VINTAGE_FORMAT = 1
 # Files of data/vintage/ that a build never writes or removes.
-KEPT = {"README.md", "verdicts.csv"}
+KEPT = {"README.md", pinned.PINNED_FILE}
 BUILD_FIX = "rebuild it: python -m helpers vintage build --from ../shared/market-data"
 
 
@@ -64,10 +64,6 @@ def write_part(frame: pd.DataFrame, path: Path) -> None:
             table, tmp, compression="zstd", compression_level=9, write_statistics=False
         ),
     )
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _origin(root: Path, key: str, sums: dict[str, str]) -> dict:
@@ -110,7 +106,7 @@ def build(snapshot: Path, out: Path, keys: list[str]) -> dict:
         for index, (part, frame) in enumerate(fetched.parts.items()):
             relative = part_file(key, index)
             write_part(frame, out / relative)
-            parts[part] = {"file": relative, "sha256": sha256_of(out / relative)}
+            parts[part] = {"file": relative, "sha256": sha256_file(out / relative)}
             written.add(relative)
         first = next(iter(fetched.parts.values()))
         series[key] = {"parts": parts, **frame_coverage(first), "origin": origins[key]}
@@ -203,7 +199,7 @@ def read_vintage(folder: Path, key: str) -> Fetched:
         path = folder / stored["file"]
         if not path.is_file():
             raise MissingSnapshotFileError(f"vintage file {path} is missing", BUILD_FIX)
-        if sha256_of(path) != stored["sha256"]:
+        if sha256_file(path) != stored["sha256"]:
             raise ChecksumError(
                 f"vintage file {path} does not match the sha256 in {folder / MANIFEST}",
                 f"restore it from git (git checkout -- data/vintage), or {BUILD_FIX}",
