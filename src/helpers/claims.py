@@ -28,6 +28,9 @@ from helpers.config import LEDGER_ENV, NOTEBOOK_ENV, RESULTS_ENV, repo_root, rep
 from helpers.errors import DataError, LedgerError
 from helpers.files import write_json_atomic
 
+# libyaml's safe loader when PyYAML was built with it: the ledger parses ~10x faster, and
+# every record() reads it.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FAMILIES = ("streak", "record", "return", "valuation", "rates", "breadth", "analog", "other")
 TESTABILITIES = ("data", "proxy", "not_testable")
 STATUSES = ("pending",)
@@ -340,7 +343,7 @@ def read_ledger(path: Path | None = None) -> Ledger:
     """Parse the ledger file into terms and Claim rows (structure only; see validate_ledger)."""
     path = Path(path) if path else ledger_path()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as exc:
         raise LedgerError(f"cannot read the ledger {path}: {exc}", "check the path") from None
     except yaml.YAMLError as exc:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from helpers import claims, scorecard
+from helpers import claims
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_scorecard(args: argparse.Namespace) -> int:
+    from helpers import scorecard
+
     csv_path, html_path = scorecard.build_scorecard(reports=args.reports, results=args.results)
     print(f"wrote {csv_path}\nwrote {html_path}")
     return 0

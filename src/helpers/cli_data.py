@@ -10,9 +10,6 @@ import argparse
 import os
 import sys
 
-import pandas as pd
-
-from helpers import cache, data
 from helpers.config import SNAPSHOT_ENV, cache_dir
 from helpers.errors import DataError, NoNetworkError, first_line
 
@@ -42,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
+    from helpers import cache, data
+
     if args.snapshot:
         os.environ[SNAPSHOT_ENV] = args.snapshot
     keys = args.series or data.refresh_keys()
@@ -100,6 +99,10 @@ def as_data_error(key: str, exc: Exception) -> DataError:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from helpers import data
+
     table = data.status()
     if table.empty:
         print(f"the cache at {cache_dir()} is empty; run: python -m helpers data refresh")

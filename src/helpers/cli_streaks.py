@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from helpers import data, streaks
 from helpers.errors import DateRangeError, ValidationError
+
+if TYPE_CHECKING:  # pandas loads only when a streak command runs, so other commands start fast
+    import pandas as pd
 
 DEFAULT_A = "^RUT"
 DEFAULT_B = "^GSPC"
@@ -58,6 +59,8 @@ def _add_pair_arguments(parser: argparse.ArgumentParser) -> None:
 
 def iso_date(text: str) -> pd.Timestamp:
     """argparse type: a calendar date, so a typo is a usage error rather than a traceback."""
+    import pandas as pd
+
     try:
         return pd.Timestamp(text)
     except ValueError as exc:
@@ -78,6 +81,8 @@ def check_window_overlaps(
 
 def pair_margin(a: str, b: str) -> pd.Series:
     """A's daily return minus B's over the whole common history of the two series."""
+    from helpers import data, streaks
+
     if a == b:
         raise ValidationError(
             f"--a and --b are both {a}; a series cannot beat itself",
@@ -88,6 +93,8 @@ def pair_margin(a: str, b: str) -> pd.Series:
 
 
 def run_streak(args: argparse.Namespace) -> int:
+    from helpers import streaks
+
     margin = pair_margin(args.a, args.b)
     streak = streaks.streak_on(margin, args.as_of, args.a, args.b)
     print(json.dumps(streak.to_dict()))
@@ -95,6 +102,8 @@ def run_streak(args: argparse.Namespace) -> int:
 
 
 def run_records(args: argparse.Namespace) -> int:
+    from helpers import streaks
+
     if args.leader not in (args.a, args.b, ANY_LEADER):
         raise ValidationError(
             f"--leader {args.leader} is neither --a ({args.a}) nor --b ({args.b})",
