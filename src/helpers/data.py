@@ -267,11 +267,6 @@ def keep_available(groups: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, .
 # ---------------------------------------------------------------------------- refresh, status
 
 
-def live_keys() -> list[str]:
-    """The core series that have a live source (snapshot variants, FOMC, sp500 do not)."""
-    return [k for k in CORE_SERIES if has_live_source(k)]
-
-
 def _plain_ticker(key: str) -> bool:
     return kind_of(key) == "yahoo" and not is_variant(key)
 
