@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import data, vintage
+from helpers import data
 from helpers.config import CACHE_ENV, DATA_ENV, SNAPSHOT_ENV, VINTAGE_ENV
-from helpers.sources import sha256_file
+from helpers.data import vintage
+from helpers.data.snapshot import sha256_file
 
 # Days of the fake series: a year of business days, all in the past (enough rows for the
 # volume rules, which look at shares of a file's rows).

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import analogs, streaks
+from helpers.analysis import analogs, streaks
 from helpers.errors import DateRangeError, LedgerError
 
 DAYS = pd.bdate_range("2020-01-01", periods=6)

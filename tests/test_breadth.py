@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import breadth, data, sources
+from helpers import data
+from helpers.analysis import breadth
+from helpers.data import parsers
 from helpers.errors import DateRangeError, ValidationError
 
 DAYS = pd.to_datetime(["2025-12-30", "2025-12-31", "2026-01-02", "2026-01-05", "2026-01-06"])
@@ -239,7 +241,7 @@ Ticker,Name,Sector,Asset Class,Market Value,Weight (%),Quantity,Price
 
 
 def test_holdings_parser_reads_the_table_between_title_and_disclaimer():
-    table = sources.parse_ishares_holdings(HOLDINGS)
+    table = parsers.parse_ishares_holdings(HOLDINGS)
     assert (table["as_of"] == pd.Timestamp("2025-11-18")).all()
     assert table.index.tolist() == ["BIG", "BRK-B", "SMALL"]
     assert table["market_value"].tolist() == [1000.0, 600.0, 400.0]
@@ -247,11 +249,11 @@ def test_holdings_parser_reads_the_table_between_title_and_disclaimer():
 
 def test_holdings_parser_refuses_a_plain_table():
     with pytest.raises(ValidationError, match="Fund Holdings as of"):
-        sources.parse_ishares_holdings("Ticker,Name\nA,a\n")
+        parsers.parse_ishares_holdings("Ticker,Name\nA,a\n")
 
 
 def test_repriced_weights_follow_price_moves_and_membership():
-    table = sources.parse_ishares_holdings(HOLDINGS)
+    table = parsers.parse_ishares_holdings(HOLDINGS)
     closes = panel(BIG=[1, 1, 1, 1, 2], **{"BRK-B": [1] * 5}, SMALL=[1] * 5)
     weights = breadth.repriced_weights(
         table["market_value"], closes, "2025-12-30", "2026-01-06", ["BIG", "BRK.B", "NEW"]

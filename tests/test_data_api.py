@@ -8,6 +8,7 @@ import pytest
 from conftest import FAKE_DAYS, yahoo_frame
 
 from helpers import data
+from helpers.data import series
 from helpers.errors import (
     DataError,
     DateRangeError,
@@ -165,7 +166,7 @@ def test_used_sources_lists_each_loaded_series_with_its_file_hash(fake_snapshot)
 
 def test_load_core_loads_every_core_series(fake_snapshot, monkeypatch):
     keys = ["^RUT", "fred:DFF", "french:25_Portfolios_5x5", "fomc", "sp500:prices"]
-    monkeypatch.setattr(data, "CORE_SERIES", keys)
+    monkeypatch.setattr(series, "CORE_SERIES", keys)
     loaded = data.load_core()
     assert list(loaded) == keys and all(len(frame) for frame in loaded.values())
 

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from conftest import FAKE_DAYS, write_checksums, yahoo_frame
 
-from helpers import cache, data, files, sources
+from helpers import data, files
 from helpers.cli import main
+from helpers.data import cache, keys, snapshot, store
 from helpers.errors import ChecksumError, CorruptCacheError, DateRangeError
 
 
@@ -28,9 +29,9 @@ def test_round_trip_keeps_values_index_and_manifest(fake_snapshot):
     manifest = cache.read_manifest("^RUT")
     origin = manifest["origin"]
     assert manifest["source"] == "snapshot" and manifest["rows"] == len(FAKE_DAYS)
-    assert manifest["columns"] == sources.OHLCV_COLUMNS
+    assert manifest["columns"] == keys.OHLCV_COLUMNS
     assert origin["path"] == str(fake_snapshot.path("yahoo/^RUT.csv"))
-    assert origin["sha256"] == sources.sha256_file(fake_snapshot.path("yahoo/^RUT.csv"))
+    assert origin["sha256"] == snapshot.sha256_file(fake_snapshot.path("yahoo/^RUT.csv"))
     assert {"size", "mtime", "mtime_ns"} <= set(origin)
     assert manifest["first"] == f"{FAKE_DAYS[0]:%Y-%m-%d}"
 
@@ -47,7 +48,7 @@ def test_warm_load_does_not_rehash_the_snapshot_file(fake_snapshot, monkeypatch)
     def no_hashing(path):
         raise AssertionError(f"rehashed {path}")
 
-    monkeypatch.setattr(sources, "sha256_file", no_hashing)
+    monkeypatch.setattr(snapshot, "sha256_file", no_hashing)
     assert len(data.prices("^RUT")) == len(FAKE_DAYS)
 
 
@@ -67,7 +68,7 @@ def test_a_failing_fetch_leaves_the_old_entry_intact(fake_snapshot, monkeypatch)
     def broken_read(root, key):
         raise OSError("disk vanished mid-refresh")
 
-    monkeypatch.setattr(data, "read_snapshot", broken_read)
+    monkeypatch.setattr(store, "read_snapshot", broken_read)
     with pytest.raises(OSError):
         data.refresh_one("^GSPC")
     assert cache.read_manifest("^GSPC") == good
@@ -164,7 +165,7 @@ def test_snapshot_mode_never_touches_the_network(fake_snapshot, monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    monkeypatch.setattr(data, "fetch_live", no_network)
+    monkeypatch.setattr(store, "fetch_live", no_network)
     data.prices(["^RUT", "^GSPC"])
     data.fred("DFF")
     data.french("25_Portfolios_5x5")

@@ -14,8 +14,9 @@ import yfinance as yf
 from conftest import FACTORS_DAILY_SAMPLE, FAKE_DAYS, yahoo_frame
 from yfinance.exceptions import YFRateLimitError
 
-from helpers import data, sources
+from helpers import data
 from helpers.cli import main
+from helpers.data import live
 from helpers.errors import (
     EmptyDownloadError,
     MissingSnapshotFileError,
@@ -111,7 +112,7 @@ def test_snapshot_only_tables_in_live_mode_come_from_the_vintage_too():
 
 def test_fetch_live_refuses_a_key_without_a_live_source():
     with pytest.raises(UnknownTickerError, match="only in the offline snapshot"):
-        sources.fetch_live("^RUT.alt")
+        live.fetch_live("^RUT.alt")
 
 
 class FakeResponse:

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from conftest import FAKE_DAYS, FRED_GLITCH_DAY, ODD_VOLUME_DAY, STALE_AT, STALE_DAY, yahoo_frame
 
-from helpers import data, quality
+from helpers import data
+from helpers.data import quality
 
 
 def closes(values, days=None) -> pd.Series:

@@ -9,7 +9,8 @@ from conftest import FAKE_DAYS, yahoo_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import data, quality
+from helpers import data
+from helpers.data import quality
 from helpers.errors import ValidationError
 
 

@@ -10,8 +10,10 @@ import json
 import pytest
 from test_ledger import GOOD_ROW, LedgerFixture  # noqa: F401  (fixtures' helpers)
 
-from helpers import claims, scorecard, verdicts
+from helpers import claims
+from helpers.claims import recording, verdicts
 from helpers.errors import LedgerError
+from helpers.report import scorecard
 
 TEST = {"method": "hac_ols", "alpha": 0.05, "controls": ["^GSPC return"]}
 NEGATIVE = {"comparator": "at_most", "strict": True}
@@ -175,7 +177,7 @@ def recording_tested(fixture, tmp_path, monkeypatch):
         },
         {"series": "fred:DGS2", "file": "fred/DGS2.csv", "sha256": "ef" * 32, "source": "vintage"},
     ]
-    monkeypatch.setattr(claims, "_used_sources", lambda: sources)
+    monkeypatch.setattr(recording, "_used_sources", lambda: sources)
     return results
 
 

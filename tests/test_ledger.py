@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import claims, data, verdicts
+from helpers import claims, data
+from helpers.claims import verdicts
 from helpers.config import ROOT_ENV, repo_root
 from helpers.errors import DataError, LedgerError
 

@@ -7,9 +7,11 @@ import json
 
 import pytest
 
-from helpers import buildinfo, pinned, provenance
+from helpers import buildinfo
+from helpers.claims import pinned
 from helpers.cli import main
 from helpers.config import DATA_ENV, SNAPSHOT_ENV
+from helpers.data import provenance
 
 
 def result(measured, verdict="supported", data="vintage v1-abc"):

@@ -12,12 +12,12 @@ import nbformat
 import pytest
 from jupyter_client import AsyncKernelManager
 
-from helpers import pipeline
 from helpers.cli import build_parser, main
-from helpers.cli_pipeline import parse_value
+from helpers.cli.pipeline import parse_value
 from helpers.config import LEDGER_ENV, repo_root
 from helpers.errors import NotebookRunError
-from helpers.pipeline import RESULTS_STAMP, notebook_outline, promote_results, run_notebook
+from helpers.report import pipeline
+from helpers.report.pipeline import RESULTS_STAMP, notebook_outline, promote_results, run_notebook
 
 # The interpreter running the tests is the kernel: jupyter_client maps "python3" to it, so the
 # tests do not depend on `make setup` having registered the project kernel.
@@ -38,7 +38,7 @@ DRAW_CHART = """\
 import matplotlib
 matplotlib.use("module://matplotlib_inline.backend_inline")
 import matplotlib.pyplot as plt
-from helpers.plotting import show, source_note, use_style
+from helpers.report.plotting import show, source_note, use_style
 use_style()
 fig, ax = plt.subplots()
 ax.plot([1, 2, 3], [2, 1, 3])

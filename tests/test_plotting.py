@@ -9,7 +9,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import data, plotting  # noqa: E402
+from helpers import data  # noqa: E402
+from helpers.report import plotting  # noqa: E402
 
 USED = [
     {"series": "^RUT", "origin": "/snap/yahoo/^RUT.csv", "sha256": "1"},

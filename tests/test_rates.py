@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import claims, rates, verdicts
+from helpers import claims
+from helpers.analysis import rates
+from helpers.claims import verdicts
 from helpers.errors import DataError, ValidationError
 
 

@@ -11,10 +11,13 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from helpers import claims, scorecard, verdicts
+from helpers import claims
+from helpers.claims import verdicts
 from helpers.cli import main
 from helpers.config import ROOT_ENV
+from helpers.errors import LedgerError
 from helpers.files import write_json_atomic
+from helpers.report import scorecard
 
 EXACT = {"comparator": "equal", "tolerance": {"abs": 0}}
 ABOUT = {"comparator": "equal", "tolerance": {"abs": 0.5, "rel": 0.1}}
@@ -368,7 +371,7 @@ def test_a_broken_ledger_stops_the_build_and_keeps_the_previous_page(reports, ro
     _, index = reports.build()
     before = index.read_text(encoding="utf-8")
     _rewrite_rows(reports, rows)
-    with pytest.raises(claims.LedgerError, match=message):
+    with pytest.raises(LedgerError, match=message):
         reports.build()
     assert index.read_text(encoding="utf-8") == before
     assert main(["scorecard", "--reports", str(reports.root)]) == 2

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from helpers import streak_odds as odds
+from helpers.analysis import streak_odds as odds
 
 
 def longest_run(sequence: tuple[bool, ...]) -> int:

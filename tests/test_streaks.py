@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import streaks
+from helpers.analysis import streaks
 from helpers.errors import DataError, DateRangeError
 
 

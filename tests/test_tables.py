@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import tables
+from helpers.report import tables
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import valuation
+from helpers.analysis import valuation
 from helpers.errors import ValidationError
 
 COLUMNS = pd.Index([f"ME{s} BM{b}" for s in range(1, 6) for b in range(1, 6)])

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import verdicts as v
+from helpers.claims import verdicts as v
 
 TERMS = {
     "exact": {"comparator": "equal", "tolerance": {"abs": 0}},

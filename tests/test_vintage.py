@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from conftest import FAKE_CORE_SERIES
 
-from helpers import cache, data, vintage
+from helpers import data
 from helpers.config import DATA_ENV, SNAPSHOT_ENV
+from helpers.data import cache, vintage
+from helpers.data.snapshot import sha256_file
 from helpers.errors import ChecksumError, MissingSnapshotFileError, UnknownTickerError
-from helpers.sources import sha256_file
 
 
 def files_of(folder):

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import data, returns, ytd
+from helpers import data
+from helpers.analysis import returns, ytd
 from helpers.errors import DateRangeError, ValidationError
 
 DAYS = pd.to_datetime(
@@ -222,7 +223,8 @@ def test_rut_ytd_in_mid_january_2026_is_a_few_percent_up():
 
 
 def test_measure_change_reads_base_and_series_from_the_reading():
-    from helpers import claims, streaks
+    from helpers import claims
+    from helpers.analysis import streaks
 
     days = pd.bdate_range("2025-12-26", "2026-01-09")
     rut = pd.Series([100.0, 99, 98, 99, 100, 101, 102, 103, 104, 105, 106], days[:11])

@@ -27,6 +27,8 @@ LEDGER_ENV = "SMALLCAP_LEDGER"  # another claims.yaml (tests use fixtures)
 # Set by `run-notebook` for the kernel: the run's staging folder for results, and the notebook.
 RESULTS_ENV = "SMALLCAP_RESULTS_DIR"
 NOTEBOOK_ENV = "SMALLCAP_NOTEBOOK"
+# The verdict regression table inside the vintage folder (helpers.claims.pinned reads it).
+PINNED_VERDICTS = "verdicts.csv"
 
 
 def repo_root() -> Path:

@@ -56,7 +56,7 @@ def parse_value(text: str) -> int | float | bool | str:
 
 def _run(args: argparse.Namespace) -> int:
     # Imported here: papermill and nbconvert load slowly and only this command needs them.
-    from helpers import pipeline
+    from helpers.report import pipeline
 
     given = {key: parse_value(value) for key, value in args.parameter}
     checked = pipeline.check_parameters(args.notebook, given) if given else None

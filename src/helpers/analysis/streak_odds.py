@@ -14,7 +14,7 @@ Three answers, from the simplest to the one that keeps most of the data's struct
 For each model: the probability that the longest win run over a sample of n sessions is at
 least k, the probability of such a run inside one year of `YEAR` sessions (starting in the
 model's steady state), and the expected longest run over the sample. A "win" is A beating B
-outright; a tie counts as a loss, as in `helpers.streaks`.
+outright; a tie counts as a loss, as in `helpers.analysis.streaks`.
 
 The exact recursion tracks the current win-run length 0..k-1 as a Markov state and lets mass
 leak out when a run reaches k; the n-step product is a matrix power, so it costs O(k^3 log n).

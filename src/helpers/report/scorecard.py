@@ -22,12 +22,14 @@ from typing import Any
 
 import jinja2
 
-from helpers import buildinfo, pinned, tables, verdicts, vintage
+from helpers import buildinfo
 from helpers import claims as ledger_api
-from helpers.claims import VERDICT_STYLES, Claim, Ledger
+from helpers.claims import VERDICT_STYLES, Claim, Ledger, pinned, verdicts
 from helpers.config import reports_dir, vintage_dir
+from helpers.data import vintage
 from helpers.errors import MissingSnapshotFileError
 from helpers.files import write_text_atomic
+from helpers.report import tables
 
 # claims.csv, column by column: the codebook shown on the page and written beside the CSV.
 CODEBOOK = {
@@ -291,7 +293,7 @@ def _clash(a: ScoredClaim, b: ScoredClaim) -> bool:
 def _templates() -> jinja2.Environment:
     """The package's templates, autoescaped: ledger text never becomes markup."""
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("helpers", "templates"),
+        loader=jinja2.PackageLoader("helpers.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )

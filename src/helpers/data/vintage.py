@@ -23,29 +23,28 @@ import pandas.core.arrays.arrow.extension_types  # noqa: F401
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from helpers import pinned, provenance
-from helpers.errors import ChecksumError, MissingSnapshotFileError, UnknownTickerError
-from helpers.files import atomic_write, write_text_atomic
-from helpers.sources import (
-    Fetched,
+from helpers.config import PINNED_VERDICTS
+from helpers.data import provenance
+from helpers.data.keys import Fetched, kind_of, name_of
+from helpers.data.parsers import frame_coverage
+from helpers.data.snapshot import (
     check_against_sums,
     files_of,
     files_signature,
     folder_sha256,
-    frame_coverage,
-    kind_of,
-    name_of,
     read_checksums,
     read_snapshot,
     sha256_file,
     snapshot_path,
     stat_signature,
 )
+from helpers.errors import ChecksumError, MissingSnapshotFileError, UnknownTickerError
+from helpers.files import atomic_write, write_text_atomic
 
 MANIFEST = "manifest.json"
 VINTAGE_FORMAT = 1
 # Files of data/vintage/ that a build never writes or removes.
-KEPT = {"README.md", pinned.PINNED_FILE}
+KEPT = {"README.md", PINNED_VERDICTS}
 BUILD_FIX = "rebuild it: python -m helpers vintage build --from ../shared/market-data"
 
 

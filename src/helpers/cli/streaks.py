@@ -81,7 +81,8 @@ def check_window_overlaps(
 
 def pair_margin(a: str, b: str) -> pd.Series:
     """A's daily return minus B's over the whole common history of the two series."""
-    from helpers import data, streaks
+    from helpers import data
+    from helpers.analysis import streaks
 
     if a == b:
         raise ValidationError(
@@ -93,7 +94,7 @@ def pair_margin(a: str, b: str) -> pd.Series:
 
 
 def run_streak(args: argparse.Namespace) -> int:
-    from helpers import streaks
+    from helpers.analysis import streaks
 
     margin = pair_margin(args.a, args.b)
     streak = streaks.streak_on(margin, args.as_of, args.a, args.b)
@@ -102,7 +103,7 @@ def run_streak(args: argparse.Namespace) -> int:
 
 
 def run_records(args: argparse.Namespace) -> int:
-    from helpers import streaks
+    from helpers.analysis import streaks
 
     if args.leader not in (args.a, args.b, ANY_LEADER):
         raise ValidationError(

@@ -2,7 +2,7 @@
 same-session starts compared across years, record highs, and the ETF files that stand in for
 index versions the snapshot lacks.
 
-Built on `helpers.returns` (percent units; a non-trading date means the last close on or
+Built on `helpers.analysis.returns` (percent units; a non-trading date means the last close on or
 before it). Everything except `etf_adjusted_closes` is pure and works on plain price Series,
 so each rule can be tested on a handful of hand-made closes.
 """
@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from helpers import data, returns
+from helpers import data
+from helpers.analysis import returns
 from helpers.errors import DateRangeError, ValidationError
 
 # Where the ledger's adjusted ETF closes come from (one download, one adjustment date).
@@ -25,7 +26,7 @@ BENCHMARKS_FOLDER = "sp500/benchmarks"
 
 def dated_column(table: pd.DataFrame, column: str, name: str | None = None) -> pd.Series:
     """One numeric column of a plain snapshot table (a `Date` column, not an index) as a
-    dated Series, empty cells dropped, so `helpers.returns` can use it like any close."""
+    dated Series, empty cells dropped, so `helpers.analysis.returns` can use it like any close."""
     if "Date" not in table or column not in table:
         raise ValidationError(
             f"the table has columns {list(table.columns)}, not Date and {column!r}",
@@ -226,9 +227,9 @@ def measure_change(claim, named: dict[str, pd.Series], margin: pd.Series):
     close; run_start: the close before the ^RUT-over-^GSPC run in force on the claim's date
     began) to the claim's date. `named` maps series names to closes; `margin` is the ^RUT
     minus ^GSPC daily margin the run is found on. Returns a `claims.Measurement`."""
-    from helpers.claims import Measurement
-    from helpers.returns import year_end_before
-    from helpers.streaks import streak_on
+    from helpers.analysis.measurement import Measurement
+    from helpers.analysis.returns import year_end_before
+    from helpers.analysis.streaks import streak_on
 
     series = [named[name] for name in claim.rule["series"]]
     run = streak_on(margin, claim.as_of, "^RUT", "^GSPC")

@@ -39,7 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    from helpers import cache, data
+    from helpers import data
+    from helpers.data import cache
 
     if args.snapshot:
         os.environ[SNAPSHOT_ENV] = args.snapshot

@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-PINNED_FILE = "verdicts.csv"  # in the vintage folder
+from helpers.config import PINNED_VERDICTS
+
+PINNED_FILE = PINNED_VERDICTS
 COLUMNS = ("claim_id", "measured", "verdict")
 # Float noise: last-bit differences between machines or library builds are not a change.
 REL_TOL = 1e-9

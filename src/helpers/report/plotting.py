@@ -14,7 +14,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from helpers import data, tables
+from helpers import data
+from helpers.report import tables
 
 # Shared look: colour-blind-safe palette, light grid, left-aligned titles, room for a source
 # line; saved at 160 dpi so charts stay sharp on high-density screens.

@@ -248,7 +248,7 @@ def measure_years_since(claim, spreads: pd.DataFrame):
     """One reading of a "widest since" valuation row (a `claims.Claim` view): the rule's
     `spread` variant, `dated_by` and `skip_current_stretch`, at the claim's month. Returns a
     `claims.Measurement` citing the French 25 size x B/M file."""
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     variant = claim.choice("spread", default=FIXED_DECEMBER)
     found = years_since_dated(

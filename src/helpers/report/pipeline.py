@@ -36,10 +36,10 @@ from papermill.exceptions import PapermillExecutionError
 from traitlets import Unicode
 from traitlets.config import Config
 
+from helpers.analysis.streaks import trading_day_on_or_before
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError
 from helpers.files import exclusive_lock
-from helpers.streaks import trading_day_on_or_before
 
 try:  # POSIX; elsewhere stale run folders are not swept
     import fcntl
@@ -358,7 +358,7 @@ def notebook_to_html(executed: Path) -> str:
     """Render an executed notebook as one page: figures inline, code folded, HTML outputs kept,
     titled by the notebook's first heading, with a contents list of its sections."""
     exporter = HTMLExporter(
-        extra_loaders=[jinja2.PackageLoader("helpers", "templates")],
+        extra_loaders=[jinja2.PackageLoader("helpers.report", "templates")],
         template_file=REPORT_TEMPLATE,
     )
     nb = nbformat.read(executed, as_version=4)

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpers import pinned
+from helpers.claims import pinned
 from helpers.config import data_mode, reports_dir, vintage_dir
 from helpers.errors import LedgerError
 from helpers.files import write_text_atomic
@@ -51,7 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from helpers import data, vintage
+    from helpers import data
+    from helpers.data import vintage
 
     out = args.out or vintage_dir()
     manifest = vintage.build(args.snapshot, out, data.CORE_SERIES)
@@ -64,7 +65,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from helpers import vintage
+    from helpers.data import vintage
 
     manifest = vintage.read_manifest(vintage_dir())
     print(f"vintage {manifest['vintage']} ({vintage_dir()})")
@@ -84,7 +85,7 @@ def _results(args: argparse.Namespace) -> dict[str, dict]:
 
 
 def _current_vintage() -> str:
-    from helpers import vintage
+    from helpers.data import vintage
 
     return f"vintage {vintage.read_manifest(vintage_dir())['vintage']}"
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from helpers import returns, streaks
+from helpers.analysis import returns, streaks
 from helpers.errors import DateRangeError
 
 MAGNIFICENT_SEVEN = ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "META", "TSLA"]

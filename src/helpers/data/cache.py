@@ -29,9 +29,9 @@ import pyarrow.parquet as pq
 from pyarrow import ArrowException
 
 from helpers.config import cache_dir
+from helpers.data.keys import kind_of, name_of
 from helpers.errors import CorruptCacheError, first_line
 from helpers.files import atomic_write, exclusive_lock, write_json_atomic
-from helpers.sources import kind_of, name_of
 
 MANIFEST_FIELDS = (
     "series",

@@ -2,8 +2,9 @@
 
 The articles argue from history: after a given date (a crash, an election, the end of a long
 run of small-cap wins) small caps went on to gain, or to lead, or not. Each such claim is a
-window of closes, so everything here builds on `helpers.returns` (window returns in percent,
-a non-trading date read as the last close on or before it) and `helpers.streaks` (runs).
+window of closes, so everything here builds on `helpers.analysis.returns` (window returns in
+percent, a non-trading date read as the last close on or before it) and
+`helpers.analysis.streaks` (runs).
 Windows are measured in sessions ("756 sessions later") on the series' own trading calendar,
 or in calendar years ("the decade after") ending on the last close on or before the date.
 Functions are pure: price Series in, numbers or small frames out.
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers import returns, streaks
+from helpers.analysis import returns, streaks
 from helpers.errors import DateRangeError, LedgerError
 
 Date = str | pd.Timestamp
@@ -333,7 +334,7 @@ def measure_january_effect(claim):
     """One reading of a "small caps tend to beat large caps in January" row: the percent of
     Januaries won (a tie is not a win), with the exact binomial p-value against 50 % that
     the row's `test:` judges. Returns a `claims.Measurement`."""
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     spreads, read = january_sample(claim)
     wins, total = int((spreads > 0).sum()), int(spreads.notna().sum())
@@ -361,7 +362,7 @@ def measure_spread(claim, as_of: str):
     minus second `series`, price returns, pp) or annualized_spread_pp (per year), or return_a
     (the first series alone). Loads the rule's series itself. Returns a `claims.Measurement`."""
     from helpers import data
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     names = list(claim.rule["series"])
     closes = data.prices(names, end=as_of)
@@ -388,7 +389,7 @@ def measure_precedent_run_return(claim, as_of: str):
     claim's date: from the close before the run's first session to its last session. What
     the large caps did while small caps led (a "fear-driven" run: large caps falling)."""
     from helpers import data
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     a, b = claim.rule["series"]
     closes = data.prices([a, b], end=as_of)
@@ -416,7 +417,7 @@ def measure_volatility_ratio(claim, as_of: str):
     """Standard deviation of the first `series`' daily price returns over the second's, on
     the days both traded inside the rule's `window` (1.0 = equally volatile)."""
     from helpers import data
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     a, b = claim.rule["series"]
     start, end = claim.window
@@ -436,7 +437,7 @@ def measure_rate_change(claim, as_of: str):
     """Change (percentage points) of the FRED rate the rule's `series` names ('FRED DFF')
     from the last value on or before the window's start to the last on or before its end."""
     from helpers import data
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     (key,) = claim.data_series
     series = data.fred(key.removeprefix("fred:")).dropna()
@@ -456,7 +457,7 @@ def measure_blend_sharpe(claim, as_of: str):
     no risk-free rate) of a daily-rebalanced blend holding `weight_pct` % of the rule's second
     `series` and the rest in the first, minus that of the first alone, over the `window`."""
     from helpers import data
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     large, small = claim.rule["series"]
     weight = claim.number("weight_pct") / 100

@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 import statsmodels.api as sm
 
+from helpers.analysis.returns import close_on_or_before
 from helpers.errors import DataError, ValidationError
-from helpers.returns import close_on_or_before
 
 BP_PER_POINT = 100.0
 FRED_EFFECTIVE_LAG = pd.Timedelta(days=1)
@@ -246,7 +246,7 @@ def measure_sensitivity(claim, as_of: str):
     row's `test:` judges at its alpha. Returns a `claims.Measurement` citing the files read.
     """
     from helpers import data
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     a, b, yield_key = _series_keys(list(claim.rule["series"]))
     method, lags = claim.choice("method"), claim.number("hac_lags")
@@ -268,7 +268,7 @@ def measure_curve_change(claim, as_of: str):
     minus its second (10-year minus 2-year), over the rule's `months` up to the claim's date:
     above zero means the curve steepened."""
     from helpers import data
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     long_key, short_key = claim.data_series
     slope = (

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.data.keys import PRICE_FIELDS, kind_of
+from helpers.data.parsers import interior_gaps
 from helpers.errors import ValidationError
-from helpers.sources import PRICE_FIELDS, interior_gaps, kind_of
 
 # Yahoo tickers that quote a yield, not a price: zero or negative values are legitimate.
 YIELD_TICKERS = frozenset({"^IRX", "^FVX", "^TNX", "^TYX", "2YY=F"})

@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_scorecard(args: argparse.Namespace) -> int:
-    from helpers import scorecard
+    from helpers.report import scorecard
 
     csv_path, html_path = scorecard.build_scorecard(reports=args.reports, results=args.results)
     print(f"wrote {csv_path}\nwrote {html_path}")

@@ -16,11 +16,11 @@ from helpers.errors import SmallcapError, storage_error
 
 # Modules that contribute subcommands, in the order `--help` lists them.
 COMMAND_MODULES: list[str] = [
-    "helpers.cli_data",
-    "helpers.cli_pipeline",
-    "helpers.cli_streaks",
-    "helpers.cli_claims",
-    "helpers.cli_vintage",
+    "helpers.cli.data",
+    "helpers.cli.pipeline",
+    "helpers.cli.streaks",
+    "helpers.cli.claims",
+    "helpers.cli.vintage",
 ]
 
 

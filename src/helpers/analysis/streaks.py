@@ -444,7 +444,7 @@ def measure_last_reached(claim, as_of: str):
     `claims.Measurement`; a source whose history holds no such run is an error, not a pass.
     """
     from helpers import data
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     a, b = claim.rule.get("series", ["^RUT", "^GSPC"])
     closes = data.prices([a, b], end=as_of)
@@ -483,7 +483,7 @@ def measure_streak_length(claim, as_of: str):
     """One reading of a run-length row: the sessions the first of the rule's `series` has
     beaten the second in a row at the claim's close (0 if it did not beat it that day), on
     the files the reading names. Returns a `claims.Measurement`."""
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     a, b, streak = _streak_reading(claim, as_of)
     length = streak.length if streak.leader == a else 0
@@ -493,7 +493,7 @@ def measure_streak_length(claim, as_of: str):
 def measure_streak_start(claim, as_of: str):
     """One reading of a run-start row: the first session of the run in force at the claim's
     close, on the files the reading names. Returns a `claims.Measurement`."""
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     a, b, streak = _streak_reading(claim, as_of)
     return Measurement(streak.start.date().isoformat(), series=(a, b), details=streak.to_dict())
@@ -503,7 +503,7 @@ def measure_first_day_margin(claim, as_of: str):
     """One reading of a "the run began with a modest margin" row: the first series' price
     return minus the second's (pp) on the first session of the run in force at the claim's
     close, on the files the reading names. Returns a `claims.Measurement`."""
-    from helpers.claims import Measurement
+    from helpers.analysis.measurement import Measurement
 
     a, b, streak = _streak_reading(claim, as_of)
     from helpers import data

@@ -1,0 +1,27 @@
+"""What an analysis function returns for one reading of a claim: the value, and what it read.
+
+The claims room judges a `Measurement` against the row's rule; the analysis room never needs
+the ledger to produce one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What a package function measured for one reading of a claim.
+
+    `value` is the measured value in the claim's unit; `p_value` the p-value of the row's
+    stated test (required when the rule has `test:`); `series` the data-layer keys the
+    measurement read, which become the row's `data_files` (None: every file loaded so far);
+    `details` extra numbers for the result json.
+    """
+
+    value: Any
+    p_value: float | None = None
+    series: tuple[str, ...] | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)

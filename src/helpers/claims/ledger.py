@@ -1,0 +1,473 @@
+"""The ledger's model and loading: rows (`Claim`), articles, terms, and the rule vocabulary
+the schema accepts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpers.claims import verdicts
+from helpers.config import LEDGER_ENV, RESULTS_ENV, repo_root, reports_dir
+from helpers.errors import DataError, LedgerError
+
+# libyaml's safe loader when PyYAML was built with it: the ledger parses ~10x faster, and
+# every record() reads it.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAMILIES = ("streak", "record", "return", "valuation", "rates", "breadth", "analog", "other")
+TESTABILITIES = ("data", "proxy", "not_testable")
+STATUSES = ("pending",)
+# Machine-readable choices a rule may carry, so a notebook reads how to measure a row from its
+# `rule:` (Claim.choice, Claim.statistic_of) instead of guessing it from the measure's prose.
+RULE_CHOICES: dict[str, tuple[str, ...]] = {
+    # where a return window starts: the prior year's last close, or the close before the run
+    "base": ("year_end", "run_start"),
+    # which size valuation spread: B/M on December prices, or rolled forward with returns
+    "spread": ("fixed-december", "price-updated"),
+    # the length a precedent run must reach: the claim's `length`, or the months of `window`
+    "length_from": ("claimed", "window"),
+    # which computed figure of a row is its measured value
+    "statistic": (
+        "return_a",
+        "annualized_a",
+        "spread_pp",
+        "annualized_spread_pp",
+        "down_closes",
+        "previous_window_end",
+        "share_on_as_of",
+        "lowest_share_in_window",
+    ),
+    # what a late-2025 cut count counts: FRED-dated decreases in the row's `window`, or the
+    # run of equal cuts (`cut_bp`) at consecutive scheduled FOMC decisions
+    "count": ("fred_cuts", "consecutive_decisions"),
+    # how a rate-sensitivity row estimates the tendency: the margin regressed on yield changes
+    # alone, with the market return as a control, or the mean margin on FOMC decision days
+    "method": ("ols_margin", "ols_market_control", "fomc_event_study"),
+    # which history a "historically" row counts: the index closes the row's `series` name, or
+    # the Ken French size portfolios (smallest vs largest quintile, since 1926)
+    "sample": ("index_closes", "french_size"),
+    # how a row with `readings` picks the verdict it shows (helpers.verdicts.headline_verdict)
+    "verdict_from": verdicts.VERDICT_FROM,
+    # what counts as a precedent of a run: one that reached the length (equal or longer), or
+    # only a longer one ("no longer run since")
+    "precedent": ("equal_or_longer", "strictly_longer"),
+    # how a valuation "widest since" dates its months: the French file month, the December
+    # prices each month's BE/ME divides by, or the precedent's prices up to the claim's month
+    "dated_by": ("file_month", "price_month", "price_to_claim_date"),
+}
+# Positive whole numbers a rule may carry (Claim.number), so a quantity that is part of the
+# rule lives in the ledger, not in a notebook parameter a run could change.
+RULE_NUMBERS: dict[str, str] = {
+    "sessions": "sessions after an anchor (`start`, a run's end) or ending at as_of",
+    "years": "calendar years after an anchor",
+    "months": "calendar months before as_of",
+    "first_year": "the first calendar year a ranking of years includes",
+    "cut_bp": "the size, in basis points, of each cut a run of cuts counts",
+    "top_n": "how many of the largest lines a concentration sums",
+    "hac_lags": "Newey-West lags, in sessions, of a regression's standard errors",
+    "length": "the sessions a precedent run must reach (a reading's own `comparable` share)",
+    "weight_pct": "the percent of a blended portfolio held in the rule's second series",
+}
+# Keys a reading may not override: what the row is, not how it is measured.
+READING_FIXED_KEYS = ("readings", "verdict_from", "measure", "term_meaning")
+REQUIRED_FIELDS = (
+    "id",
+    "group",
+    "article",
+    "as_of",
+    "as_of_basis",
+    "family",
+    "claim",
+    "claimed",
+    "rule",
+    "notebook",
+    "testability",
+    "testability_note",
+)
+
+# Colors chosen for >= 4.5:1 text contrast; each verdict also carries a symbol so color is
+# never the only signal.
+VERDICT_STYLES: dict[str, dict[str, str]] = {
+    verdicts.SUPPORTED: {"bg": "#e3f4e8", "fg": "#14532d", "edge": "#2f855a", "mark": "✓"},
+    verdicts.PARTLY: {"bg": "#fff4d6", "fg": "#713f12", "edge": "#b7791f", "mark": "≈"},
+    verdicts.REFUTED: {"bg": "#fde2e2", "fg": "#7f1d1d", "edge": "#c53030", "mark": "✗"},
+    verdicts.NOT_TESTABLE: {"bg": "#eceff3", "fg": "#374151", "edge": "#6b7280", "mark": "–"},
+    verdicts.PENDING: {"bg": "#e6effa", "fg": "#1e3a5f", "edge": "#4a6fa5", "mark": "…"},
+    verdicts.INCONCLUSIVE: {"bg": "#efe8fb", "fg": "#3b1f6e", "edge": "#6b46c1", "mark": "?"},
+}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One ledger row; `claimed` keeps `value`, `unit` and any extra descriptive keys."""
+
+    id: str
+    group: str
+    article: str
+    as_of: str
+    as_of_basis: str
+    family: str
+    claim: str
+    claimed: dict
+    rule: dict
+    notebook: str
+    testability: str
+    testability_note: str
+    status: str | None = None
+    # what a reader must know beside the verdict: proxy limits, look-ahead, a file of lower
+    # confidence (optional ledger field `caveat`; claims.csv column and verdict box line)
+    caveat: str = ""
+
+    @property
+    def claimed_value(self) -> Any:
+        return self.claimed.get("value")
+
+    @property
+    def unit(self) -> str:
+        return str(self.claimed.get("unit", ""))
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == "pending"
+
+    @property
+    def window(self) -> tuple[str, str]:
+        """(start, end) of the rule's fixed measurement window, ISO dates or months.
+
+        Read from `rule.window`, the machine-readable copy of the dates `rule.measure` names,
+        so a notebook never types them and an edit of the ledger reaches the measurement.
+        """
+        start, end = self._rule_key("window", "window: ['2025-01-31', '2025-12-31']")
+        return start, end
+
+    @property
+    def start(self) -> str:
+        """The rule's fixed first date (`rule.start`) for a window whose end the notebook
+        counts from it (e.g. the close 756 sessions later)."""
+        return self._rule_key("start", "start: '1991-03-28'")
+
+    @property
+    def end(self) -> str:
+        """The rule's fixed last date (`rule.end`) for a window whose start the notebook
+        finds (e.g. the last session of a run)."""
+        return self._rule_key("end", "end: '2008-12-31'")
+
+    def choice(self, key: str, default: str | None = None) -> str:
+        """The rule's value for a RULE_CHOICES key; `default` when the row has none (None =
+        the key is required). An unknown value is an error, never a silent fallback."""
+        if key not in self.rule and default is not None:
+            return default
+        value = self._rule_key(key, f"{key}: {RULE_CHOICES[key][0]}")
+        if value not in RULE_CHOICES[key]:
+            raise LedgerError(
+                f"claim {self.id}: rule {key} {value!r} is not one of {RULE_CHOICES[key]}",
+                f"set `{key}:` to one of them in data/claims.yaml",
+            )
+        return value
+
+    def number(self, key: str) -> int:
+        """The rule's positive whole number for a RULE_NUMBERS key (required; a bad value is
+        an error here too, for a ledger read without validate_ledger)."""
+        value = self._rule_key(key, f"{key}: 10")
+        problem = number_problem(key, value)
+        if problem:
+            raise LedgerError(
+                f"claim {self.id}: rule {problem}", f"fix `{key}:` in data/claims.yaml"
+            )
+        return value
+
+    def statistic_of(self, values: Mapping[str, Any]) -> Any:
+        """The figure named by the rule's `statistic` among the `values` a notebook computed.
+
+        A statistic the notebook does not compute is a LedgerError; one it computed as None
+        or NaN is a DataError: the row is unmeasurable, which must stop the run rather than
+        be recorded as pending or as a number it is not.
+        """
+        name = self.choice("statistic")
+        if name not in values:
+            raise LedgerError(
+                f"claim {self.id}: its statistic {name!r} is not among {sorted(values)}",
+                "fix the row's `statistic:` in data/claims.yaml or the notebook that measures it",
+            )
+        value = values[name]
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            raise DataError(
+                f"claim {self.id}: {name} cannot be measured in the data (no value)",
+                "state in the row's rule what to record when there is none, or extend the data",
+            )
+        return value
+
+    @property
+    def data_series(self) -> tuple[str, ...]:
+        """The rule's `series` as data-layer keys ('FRED DGS2' -> 'fred:DGS2', 'French
+        25_Portfolios_5x5' -> 'french:25_Portfolios_5x5', tickers as they are): what a
+        measurement of exactly those series passes to record(series=...)."""
+        keys = []
+        for name in self.rule.get("series") or []:
+            text = str(name)
+            for prefix, kind in (("FRED ", "fred:"), ("French ", "french:")):
+                if text.startswith(prefix):
+                    text = kind + text.removeprefix(prefix)
+            keys.append(text)
+        return tuple(keys)
+
+    @property
+    def reading_names(self) -> list[str]:
+        """'headline' (the row's own rule), then the alternative readings it lists."""
+        return [verdicts.HEADLINE, *dict(self.rule.get("readings") or {})]
+
+    def reading(self, name: str) -> Claim:
+        """This row as one of its readings: its rule with the reading's `rule:` keys laid over
+        it (`headline` is the row's own rule). The package function measuring the row gets
+        this view, so a reading is measured exactly as the ledger states it."""
+        base = {k: v for k, v in self.rule.items() if k not in ("readings", "verdict_from")}
+        if name == verdicts.HEADLINE:
+            return dataclasses.replace(self, rule=base)
+        readings = dict(self.rule.get("readings") or {})
+        if name not in readings:
+            raise LedgerError(
+                f"claim {self.id} has no reading {name!r} (it has {self.reading_names})",
+                "add it under the row's `rule: readings:` in data/claims.yaml",
+            )
+        spec = readings[name] if isinstance(readings[name], dict) else {}
+        claimed = self.claimed
+        if "claimed" in spec:  # the reading reads the article's figure another way
+            claimed = {**self.claimed, "value": _normalize_dates(spec["claimed"])}
+        return dataclasses.replace(
+            self, rule={**base, **dict(spec.get("rule") or {})}, claimed=claimed
+        )
+
+    def reading_kind(self, name: str) -> str:
+        """'reading' (another way to read the claim) or 'source' (another data source)."""
+        if name == verdicts.HEADLINE:
+            return "reading"
+        return str((self.rule.get("readings") or {}).get(name, {}).get("kind", "reading"))
+
+    def reading_about(self, name: str) -> str:
+        if name == verdicts.HEADLINE:
+            return "the row's own rule"
+        return " ".join(str((self.rule["readings"][name] or {}).get("about", "")).split())
+
+    def _rule_key(self, key: str, example: str = "") -> Any:
+        if key not in self.rule:
+            raise LedgerError(
+                f"claim {self.id}: its rule has no `{key}`",
+                "add it under the row's `rule:` in data/claims.yaml"
+                + (f", e.g. {example}" if example else " (see the ledger header)"),
+            )
+        return self.rule[key]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article the ledger checks: the close its numbers refer to and what it argues, in
+    our words, so the scorecard can name it for a reader instead of showing a hash."""
+
+    file: str
+    as_of: str
+    description: str
+
+    @property
+    def label(self) -> str:
+        return article_label(self.file)
+
+
+def article_label(file: str) -> str:
+    """The short name tables use: "000" for "000_741e8016b0056d08.txt"."""
+    return file.split("_")[0]
+
+
+@dataclass(frozen=True)
+class Ledger:
+    terms: dict
+    claims: list[Claim] = field(default_factory=list)
+    articles: dict[str, Article] = field(default_factory=dict)
+
+    def by_id(self) -> dict[str, Claim]:
+        return {c.id: c for c in self.claims}
+
+    def resolved_rule(self, item: Claim) -> dict:
+        """The claim's rule with its term's comparator and tolerances filled in."""
+        try:
+            return verdicts.resolve_rule(item.rule, self.terms)
+        except verdicts.RuleError as exc:
+            raise LedgerError(
+                f"claim {item.id}: {exc}", "fix the rule in data/claims.yaml"
+            ) from None
+
+
+def ledger_path() -> Path:
+    """data/claims.yaml, or the file named by SMALLCAP_LEDGER (tests use fixtures)."""
+    override = os.environ.get(LEDGER_ENV)
+    return Path(override) if override else repo_root() / "data" / "claims.yaml"
+
+
+def published_results_dir() -> Path:
+    """reports/results: the verdicts the scorecard shows; only `run-notebook` promotes here."""
+    return reports_dir() / "results"
+
+
+def scratch_results_dir() -> Path:
+    """reports/scratch: where record() writes in a run not started by `run-notebook`."""
+    return reports_dir() / "scratch"
+
+
+def results_dir() -> Path:
+    """Where record() writes: the run's staging folder (SMALLCAP_RESULTS_DIR, set by
+    `run-notebook`), else reports/scratch, so a notebook explored in Lab never publishes."""
+    override = os.environ.get(RESULTS_ENV)
+    return Path(override) if override else scratch_results_dir()
+
+
+def read_ledger(path: Path | None = None) -> Ledger:
+    """Parse the ledger file into terms and Claim rows (structure only; see validate_ledger)."""
+    path = Path(path) if path else ledger_path()
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    except OSError as exc:
+        raise LedgerError(f"cannot read the ledger {path}: {exc}", "check the path") from None
+    except yaml.YAMLError as exc:
+        raise LedgerError(f"{path} is not valid YAML: {exc}", "fix the YAML syntax") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("claims"), list):
+        raise LedgerError(f"{path} has no top-level `claims:` list", "add `terms:` and `claims:`")
+    terms = raw.get("terms") or {}
+    if not isinstance(terms, dict):
+        raise LedgerError(f"{path}: `terms:` must be a mapping", "see the glossary format")
+    rows = [_claim_from_row(row, i) for i, row in enumerate(raw["claims"])]
+    duplicates = duplicate_ids(rows)
+    if duplicates:
+        # Refused on every read: by_id() would keep one row and the scorecard judge the other.
+        raise LedgerError(
+            f"{path}: {'; '.join(duplicates)}", "give every row of data/claims.yaml its own id"
+        )
+    return Ledger(
+        terms=terms, claims=rows, articles=_articles_from(raw.get("articles") or {}, path)
+    )
+
+
+def _articles_from(raw: Any, path: Path) -> dict[str, Article]:
+    """The `articles:` mapping (file -> as_of, description); contents are checked later by
+    validate_ledger, so one bad entry is reported with every other problem."""
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise LedgerError(
+            f"{path}: `articles:` must map each file to {{as_of, description}}",
+            "write `000_x.txt: {as_of: '2026-01-14', description: ...}`",
+        )
+    return {
+        str(name): Article(
+            file=str(name),
+            as_of=_iso(entry.get("as_of", "")),
+            description=" ".join(str(entry.get("description") or "").split()),
+        )
+        for name, entry in raw.items()
+    }
+
+
+def _claim_from_row(row: Any, index: int) -> Claim:
+    if not isinstance(row, dict):
+        raise LedgerError(f"claims[{index}] is not a mapping", "each row is `- id: ...` fields")
+    missing = [name for name in REQUIRED_FIELDS if name not in row or row[name] in (None, "")]
+    if missing:
+        name = row.get("id", f"claims[{index}]")
+        raise LedgerError(
+            f"claim {name} lacks required field(s): {', '.join(missing)}",
+            f"add them; every row needs {', '.join(REQUIRED_FIELDS)}",
+        )
+    if not isinstance(row["claimed"], dict) or "value" not in row["claimed"]:
+        raise LedgerError(
+            f"claim {row['id']}: `claimed` must be a mapping with `value` and `unit`",
+            "write claimed: {value: 9, unit: sessions}",
+        )
+    if not isinstance(row["rule"], dict):
+        raise LedgerError(f"claim {row['id']}: `rule` must be a mapping", "see the ledger header")
+    return Claim(
+        id=str(row["id"]),
+        group=str(row["group"]),
+        article=str(row["article"]),
+        as_of=_iso(row["as_of"]),
+        as_of_basis=str(row["as_of_basis"]).strip(),
+        family=str(row["family"]),
+        claim=str(row["claim"]),
+        claimed=_normalize_dates(row["claimed"]),
+        rule=_normalize_dates(row["rule"]),
+        notebook=str(row["notebook"]),
+        testability=str(row["testability"]),
+        testability_note=str(row["testability_note"]),
+        status=row.get("status"),
+        caveat=" ".join(str(row.get("caveat") or "").split()),
+    )
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _normalize_dates(value: Any) -> Any:
+    """YAML turns bare dates into date objects; the ledger's contract is ISO strings."""
+    if isinstance(value, dict):
+        return {k: _normalize_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalize_dates(v) for v in value]
+    return _iso(value) if isinstance(value, dt.date) else value
+
+
+def load_ledger(path: Path | None = None) -> list[Claim]:
+    """Every claim in the ledger, in file order."""
+    return read_ledger(path).claims
+
+
+def claim(claim_id: str, path: Path | None = None) -> Claim:
+    """One claim by id; a clear error names near misses when the id is unknown."""
+    rows = read_ledger(path).by_id()
+    if claim_id not in rows:
+        raise LedgerError(f"no claim {claim_id!r} in the ledger", near_misses(claim_id, rows))
+    return rows[claim_id]
+
+
+def shared_window(rows: Iterable[Claim]) -> tuple[str, str]:
+    """The one window several rows measure over (see shared_rule)."""
+    start, end = shared_rule(rows, "window")
+    return start, end
+
+
+def shared_rule(rows: Iterable[Claim], key: str) -> Any:
+    """The one value of rule `key` several rows share, for a notebook that computes one table
+    or fit for all of them; rows that disagree are an error, not a silent pick of the first
+    row's. RULE_NUMBERS keys are checked as Claim.number checks them."""
+    values = {
+        row.id: row.number(key) if key in RULE_NUMBERS else row._rule_key(key) for row in rows
+    }
+    first = next(iter(values.values()), None)
+    if not values or any(value != first for value in values.values()):
+        raise LedgerError(
+            f"rows {sorted(values)} do not share exactly one {key}: {values}",
+            f"give them the same `{key}` in data/claims.yaml, or measure each with its own",
+        )
+    return first
+
+
+def near_misses(claim_id: str, rows: Mapping[str, Claim]) -> str:
+    prefix = claim_id.split("-")[0]
+    similar = sorted(i for i in rows if i.startswith(prefix))[:8]
+    hint = f" (ids starting {prefix!r}: {', '.join(similar)})" if similar else ""
+    return "use an id from data/claims.yaml (`python -m helpers claims list`)" + hint
+
+
+def duplicate_ids(claims: list[Claim]) -> list[str]:
+    counts = Counter(c.id for c in claims)
+    return [f"duplicate id {i!r} ({n} rows)" for i, n in counts.items() if n > 1]
+
+
+def number_problem(key: str, value: Any) -> str:
+    """'' for a positive whole number (bool is not one), else the problem in words."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return ""
+    return f"{key} {value!r} must be a positive whole number ({RULE_NUMBERS[key]})"

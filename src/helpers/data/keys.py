@@ -1,0 +1,82 @@
+"""Readers for every place data comes from: the offline snapshot and the live services.
+
+A series is named by a *key*:
+
+- a Yahoo ticker, optionally with a snapshot variant suffix: ``^RUT``, ``^RUT.alt``,
+  ``AAPL.ndxpanel`` (file ``yahoo/<key>.csv``);
+- ``fred:<ID>`` (``fred/<ID>.csv``; live: the FRED graph CSV);
+- ``french:<dataset>`` (``french/<dataset>.csv``; live: the Ken French library zip);
+- ``fomc`` (every file in ``fomc/``, combined into one decision table);
+- ``sp500:prices`` (the member files in ``sp500/prices/``, stored as one panel),
+  ``sp500:members`` (the membership-interval file in ``sp500/constituents/``) and
+  ``sp500:holdings`` (the IVV holdings export in ``sp500/weights/``);
+- ``file:<relative path>`` for any other CSV table in the snapshot, read as it is.
+
+Every reader returns *parts*: named DataFrames (most series have one part, ``data``; the sp500
+panel has one wide frame per price field; a French file has one part per section). Nothing in
+the readers caches or validates; `helpers.data.store` does that.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+OHLCV_COLUMNS = ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
+PRICE_FIELDS = OHLCV_COLUMNS[:-1]
+DEFAULT_PART = "data"
+SP500_PRICES = "sp500:prices"
+SP500_MEMBERS = "sp500:members"
+SP500_HOLDINGS = "sp500:holdings"
+IVV_HOLDINGS_FILE = "sp500/weights/ivv_holdings_2025-11-18.csv"
+# Holdings tickers that differ from the price-file names: iShares drops the class separator,
+# and Marsh McLennan trades as MRSH in the price files (it was MMC on 2025-11-18).
+HOLDINGS_ALIASES = {"BRKB": "BRK-B", "BFB": "BF-B", "MMC": "MRSH"}
+CHECKSUMS = "SHA256SUMS"
+FOMC = "fomc"
+FRED_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv?id={series}"
+FRENCH_URL = "https://mba.tuck.dartmouth.edu/pages/faculty/ken.french/ftp/{dataset}_CSV.zip"
+FRENCH_MISSING = (-99.99, -999.0)
+SNAPSHOT_FIX = "set SNAPSHOT_DIR=../shared/market-data to work from the offline snapshot"
+HTTP_TIMEOUT_S = 30
+
+# FRED dates a target change on its effective day; from the range era on (after this date)
+# that is the day after the FOMC announcement (../shared/market-data/PROVENANCE-macro.md).
+FRED_SAME_DAY_UNTIL = pd.Timestamp("2008-12-16")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a reader hands back: the frames, which service they came from, and their origin."""
+
+    parts: dict[str, pd.DataFrame]
+    source: str  # "snapshot" | "yfinance" | "fred" | "french"
+    origin: dict
+
+
+def kind_of(key: str) -> str:
+    """The reader family of a key: yahoo, fred, french, fomc, sp500 or file."""
+    if key in (SP500_PRICES, SP500_MEMBERS, SP500_HOLDINGS):
+        return "sp500"
+    if key == FOMC:
+        return "fomc"
+    prefix, sep, _ = key.partition(":")
+    if sep and prefix in ("fred", "french", "file"):
+        return prefix
+    return "yahoo"
+
+
+def name_of(key: str) -> str:
+    """The key without its family prefix (ticker, FRED id, dataset, relative path, ...)."""
+    return key.split(":", 1)[-1]
+
+
+def is_variant(ticker: str) -> bool:
+    """True for snapshot-only alternates such as ``^RUT.alt2`` or ``AAPL.ndxpanel``."""
+    return bool(re.search(r"\.(alt\d*|ndxpanel)$", ticker))
+
+
+def base_ticker(ticker: str) -> str:
+    return re.sub(r"\.(alt\d*|ndxpanel)$", "", ticker)
