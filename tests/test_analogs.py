@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.analysis import analogs, streaks
+from helpers.analysis import analogs, returns, streaks
 from helpers.errors import DateRangeError, LedgerError
 
 DAYS = pd.bdate_range("2020-01-01", periods=6)
@@ -98,13 +98,13 @@ def test_january_spreads_use_year_end_to_january_end_closes():
     large = pd.Series([100.0, 105.0, 100.0, 100.0, 100.0], index=days)
     table = analogs.january_spreads(small, large, 2020, 2021)
     assert table["spread_pp"].tolist() == pytest.approx([5.0, -5.0])
-    assert analogs.share_above(table["spread_pp"]) == pytest.approx(50.0)
+    assert returns.share_above(table["spread_pp"]) == pytest.approx(50.0)
 
 
 def test_share_above_does_not_count_ties_as_wins():
-    assert analogs.share_above(pd.Series([0.0, 1.0, -1.0, 2.0])) == pytest.approx(50.0)
+    assert returns.share_above(pd.Series([0.0, 1.0, -1.0, 2.0])) == pytest.approx(50.0)
     with pytest.raises(ValueError):
-        analogs.share_above(pd.Series(dtype=float))
+        returns.share_above(pd.Series(dtype=float))
 
 
 def test_percentile_rank_counts_ties_half():

@@ -188,7 +188,7 @@ def test_below_high_uses_the_highest_close_of_the_window():
 
 def test_ytd_table_never_replaces_a_missing_close_with_an_older_one():
     closes = panel(a=[1, 100, 110, 90, 120], ended=[1, 50, 55, np.nan, np.nan])
-    ytd = breadth.ytd_table(closes, "2026-01-06")
+    ytd = breadth.column_ytd_pct(closes, "2026-01-06")
     assert ytd["a"] == pytest.approx(20.0)
     assert np.isnan(ytd["ended"])
 

@@ -236,7 +236,7 @@ def test_outcome_disagreements_on_common_days_only():
 def test_source_agreement_counts_common_sessions_and_flips():
     dates = pd.bdate_range("2024-01-01", periods=4)
     reference = pd.Series([0.01, -0.02, 0.0, 0.03], index=dates)
-    table = streaks.source_agreement(reference, {"x": pd.Series([0.02, 0.01], index=dates[:2])})
+    table = streaks.winner_agreement(reference, {"x": pd.Series([0.02, 0.01], index=dates[:2])})
     assert table.loc["x", "common_sessions"] == 2
     assert table.loc["x", "different_winner"] == 1
     assert table.loc["x", "dates"] == str(dates[1].date())

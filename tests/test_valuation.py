@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.analysis import valuation
+from helpers.analysis import returns, valuation
 from helpers.errors import ValidationError
 
 COLUMNS = pd.Index([f"ME{s} BM{b}" for s in range(1, 6) for b in range(1, 6)])
@@ -145,13 +145,13 @@ def test_years_between_counts_months():
     assert valuation.years_between(pd.Period("2002-06", "M"), pd.Period("2025-12", "M")) == 23.5
 
 
-def test_percent_above_is_strict():
-    assert valuation.percent_above(pd.Series([1.0, 2.0, 3.0, 4.0]), 2.0) == 50.0
+def test_share_above_is_strict():
+    assert returns.share_above(pd.Series([1.0, 2.0, 3.0, 4.0]), 2.0) == 50.0
 
 
 def test_percentile_counts_months_up_to_the_month_at_or_below_it():
     spread = monthly([3.0, 1.0, 2.0, 5.0])
-    assert valuation.percentile_of(spread, "2000-03") == pytest.approx(200 / 3)
+    assert valuation.percent_at_or_below(spread, "2000-03") == pytest.approx(200 / 3)
 
 
 def test_implied_discount_of_the_article_multiples():

@@ -148,13 +148,6 @@ def january_spreads(a: pd.Series, b: pd.Series, first_year: int, last_year: int)
     return table
 
 
-def share_above(values: pd.Series, threshold: float = 0.0) -> float:
-    """Percent of values strictly above `threshold` (a tie is not a win)."""
-    if values.empty:
-        raise ValueError("no values to count")
-    return float((values > threshold).mean() * 100.0)
-
-
 def percentile_rank(value: float, sample: pd.Series) -> float:
     """Where `value` falls in `sample`, 0-100: percent of the sample below it, ties counted
     half, so the median of the sample itself ranks 50 and the rank does not depend on
@@ -338,7 +331,7 @@ def measure_january_effect(claim):
 
     spreads, read = january_sample(claim)
     wins, total = int((spreads > 0).sum()), int(spreads.notna().sum())
-    share = share_above(spreads.dropna())
+    share = returns.share_above(spreads.dropna())
     return Measurement(
         round(share, 1),
         binomial_p(wins, total),

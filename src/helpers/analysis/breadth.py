@@ -126,7 +126,7 @@ def share_above_mean(closes: pd.DataFrame, mask: pd.DataFrame, window: int = 50)
 
 def share_on(table: pd.DataFrame, day: str | pd.Timestamp) -> dict:
     """One session's row of a `member_share` table (the last session on or before `day`)."""
-    used = streaks.trading_day_on_or_before(table.index, day)
+    used = returns.session_on_or_before(table.index, day)
     row = table.loc[used]
     return {
         "share_pct": float(row["share_pct"]),
@@ -230,12 +230,12 @@ def below_high_pct(prices: pd.Series, as_of: str | pd.Timestamp, sessions: int =
 # ---------------------------------------------------------------------------- year to date
 
 
-def ytd_table(closes: pd.DataFrame, as_of: str | pd.Timestamp) -> pd.Series:
+def column_ytd_pct(closes: pd.DataFrame, as_of: str | pd.Timestamp) -> pd.Series:
     """Year-to-date price return (%) of every column, from the prior year's last session to
     the session at `as_of`; NaN for a column without a close on either of the two sessions
     (a missing close is never replaced by an older one)."""
-    end = streaks.trading_day_on_or_before(closes.index, as_of)
-    base = streaks.trading_day_on_or_before(closes.index, returns.year_end_before(as_of))
+    end = returns.session_on_or_before(closes.index, as_of)
+    base = returns.session_on_or_before(closes.index, returns.year_end_before(as_of))
     return ((closes.loc[end] / closes.loc[base] - 1.0) * 100.0).rename(f"ytd_pct_{end.date()}")
 
 
@@ -244,7 +244,7 @@ def ytd_by_session(
 ) -> pd.DataFrame:
     """YTD price return (%) of every column at each session in [start, end], all measured from
     the last session of the year before `start` (so a path through January on one base)."""
-    base = streaks.trading_day_on_or_before(closes.index, returns.year_end_before(start))
+    base = returns.session_on_or_before(closes.index, returns.year_end_before(start))
     return (closes.loc[start:end] / closes.loc[base] - 1.0) * 100.0
 
 
@@ -253,7 +253,7 @@ def members_ytd(
 ) -> pd.Series:
     """YTD price return (%) of the members on `as_of`, indexed by price column (NaN = no data)."""
     columns = [price_column(m) for m in members]
-    return ytd_table(closes.reindex(columns=columns), as_of)
+    return column_ytd_pct(closes.reindex(columns=columns), as_of)
 
 
 def count_summary(values: pd.Series, hit: pd.Series) -> dict:
@@ -296,8 +296,8 @@ def repriced_weights(
     names that are members on `as_of` and have both closes get a weight (a member added
     after `base` has no value and is left out, which slightly inflates the others).
     """
-    start = streaks.trading_day_on_or_before(closes.index, base)
-    end = streaks.trading_day_on_or_before(closes.index, as_of)
+    start = returns.session_on_or_before(closes.index, base)
+    end = returns.session_on_or_before(closes.index, as_of)
     held = [c for c in (price_column(m) for m in members) if c in market_value.index]
     ratio = closes.reindex(columns=held).loc[end] / closes.reindex(columns=held).loc[start]
     value = (market_value.reindex(held) * ratio).dropna()

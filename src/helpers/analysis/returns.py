@@ -14,18 +14,27 @@ import pandas as pd
 from helpers.errors import DateRangeError
 
 
-def close_on_or_before(prices: pd.Series, date: str | pd.Timestamp) -> tuple[pd.Timestamp, float]:
-    """The last (date, close) on or before `date`."""
-    closes = prices.dropna()
+def session_on_or_before(
+    index: pd.DatetimeIndex, date: str | pd.Timestamp, what: str = "the sessions"
+) -> pd.Timestamp:
+    """The one definition of "the session on or before a date": the last date of a sorted
+    `index` that is not after `date`. A date before the first or after the last session is
+    outside the data (DateRangeError naming `what` and its span), never read as the edge."""
     when = pd.Timestamp(date)
-    if closes.empty or when < closes.index[0] or when > closes.index[-1]:
-        span = "no data" if closes.empty else f"{closes.index[0].date()}..{closes.index[-1].date()}"
+    if len(index) == 0 or when < index[0] or when > index[-1]:
+        span = "no data" if len(index) == 0 else f"{index[0].date()}..{index[-1].date()}"
         raise DateRangeError(
-            f"{when.date()} is outside the closes of {prices.name or 'the series'} ({span})",
+            f"{when.date()} is outside {what} ({span})",
             "pick a date inside the data, or load a source that covers it",
         )
-    position = closes.index.searchsorted(when, side="right") - 1
-    return closes.index[position], float(closes.iloc[position])
+    return index[index.searchsorted(when, side="right") - 1]
+
+
+def close_on_or_before(prices: pd.Series, date: str | pd.Timestamp) -> tuple[pd.Timestamp, float]:
+    """The last (date, close) on or before `date`, skipping missing closes."""
+    closes = prices.dropna()
+    day = session_on_or_before(closes.index, date, f"the closes of {prices.name or 'the series'}")
+    return day, float(closes.loc[day])
 
 
 def return_pct(prices: pd.Series, start: str | pd.Timestamp, end: str | pd.Timestamp) -> float:
@@ -68,3 +77,10 @@ def annualized_pct(prices: pd.Series, start: str | pd.Timestamp, end: str | pd.T
 def drawdown_pct(prices: pd.Series) -> pd.Series:
     """Percent below the running maximum close, at each close (0 at a new high)."""
     return (prices / prices.cummax() - 1.0) * 100.0
+
+
+def share_above(values: pd.Series, threshold: float = 0.0) -> float:
+    """Percent of values strictly above `threshold` (a tie is not a win)."""
+    if values.empty:
+        raise ValueError("no values to count")
+    return float((values > threshold).mean() * 100.0)

@@ -24,10 +24,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.errors import DataError, DateRangeError
+from helpers.analysis.returns import session_on_or_before
+from helpers.errors import DataError
 
 TIE = "tie"
 RUN_COLUMNS = ["start", "end", "length", "leader"]
+
+# What a margin\'s dates are, in a date error: the first common close has no outcome.
+OUTCOME_DAYS = "the outcome days (the first common close has none)"
 
 
 @dataclass(frozen=True)
@@ -126,24 +130,9 @@ def signed_streak(margin: pd.Series) -> pd.Series:
     return signed.rename("signed_streak")
 
 
-def trading_day_on_or_before(index: pd.DatetimeIndex, date: str | pd.Timestamp) -> pd.Timestamp:
-    """The last date in `index` on or before `date`; outside the data -> DateRangeError."""
-    when = pd.Timestamp(date)
-    if len(index) == 0:
-        raise DateRangeError("there are no outcome days at all", "load a longer price history")
-    first, last = index[0], index[-1]
-    if when < first or when > last:
-        raise DateRangeError(
-            f"{when.date()} is outside the outcome days {first.date()}..{last.date()} "
-            "(the first common close has no outcome)",
-            f"pick a date between {first.date()} and {last.date()}",
-        )
-    return index[index.searchsorted(when, side="right") - 1]
-
-
 def streak_on(margin: pd.Series, date: str | pd.Timestamp, a: str = "A", b: str = "B") -> Streak:
     """The streak in force at the close of `date` (or the last trading day before it)."""
-    used = trading_day_on_or_before(margin.index, date)
+    used = session_on_or_before(margin.index, date, OUTCOME_DAYS)
     position = margin.index.get_loc(used)
     length = int(streak_lengths(margin).iloc[position])
     return Streak(
@@ -335,7 +324,7 @@ def month_end_closes(prices: pd.Series) -> pd.Series:
 def run_containing(margin: pd.Series, date: str | pd.Timestamp, a: str = "A", b: str = "B") -> dict:
     """The whole run in force on `date`: its span, its smallest daily margin, and how it
     ended (the first session with another outcome; None while still going at the data end)."""
-    used = trading_day_on_or_before(margin.index, date)
+    used = session_on_or_before(margin.index, date, OUTCOME_DAYS)
     runs = run_table(margin, a, b)
     run = runs.loc[(runs["start"] <= used) & (runs["end"] >= used)].iloc[0]
     inside = margin.loc[run["start"] : run["end"]].abs()
@@ -393,7 +382,7 @@ def outcome_disagreements(first: pd.Series, second: pd.Series) -> pd.DatetimeInd
     return pd.DatetimeIndex(both.index[differ.to_numpy()], name="Date")
 
 
-def source_agreement(
+def winner_agreement(
     reference: pd.Series, others: Mapping[str, pd.Series], dates_shown: int = 8
 ) -> pd.DataFrame:
     """For each other margin (label -> margin): the sessions it shares with `reference`, and

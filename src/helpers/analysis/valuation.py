@@ -175,13 +175,10 @@ def since_readings(spreads: pd.DataFrame, month: str | pd.Period) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def percent_above(values: pd.Series, threshold: float) -> float:
-    """Percent of observations strictly above `threshold`."""
-    return float((values > threshold).mean() * 100)
-
-
-def percentile_of(spread: pd.Series, month: str | pd.Period) -> float:
-    """Percent of months up to and including `month` whose spread is at or below its level."""
+def percent_at_or_below(spread: pd.Series, month: str | pd.Period) -> float:
+    """Percent of months up to and including `month` whose spread is at or below its level:
+    the empirical distribution function at that month, which counts ties in (so a record
+    high is 100). Not `analogs.percentile_rank`, the package's "percentile" (ties half)."""
     month = pd.Period(month, freq="M")
     history = spread.loc[:month]
     return float((history <= history.loc[month]).mean() * 100)
@@ -261,5 +258,8 @@ def measure_years_since(claim, spreads: pd.DataFrame):
     return Measurement(
         found["years"],
         series=("french:25_Portfolios_5x5",),
-        details={**found, "percentile_since_1926": percentile_of(spreads[variant], claim.as_of)},
+        details={
+            **found,
+            "pct_months_at_or_below_since_1926": percent_at_or_below(spreads[variant], claim.as_of),
+        },
     )

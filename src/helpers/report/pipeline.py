@@ -36,7 +36,7 @@ from papermill.exceptions import PapermillExecutionError
 from traitlets import Unicode
 from traitlets.config import Config
 
-from helpers.analysis.streaks import trading_day_on_or_before
+from helpers.analysis.returns import session_on_or_before
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError
 from helpers.files import exclusive_lock
@@ -205,7 +205,7 @@ def as_of_session(text: str, sessions: pd.DatetimeIndex) -> pd.Timestamp:
             f"({' and '.join(CALENDAR_SERIES)})",
             f"pass a date between {first:%Y-%m-%d} and {last:%Y-%m-%d}",
         )
-    return trading_day_on_or_before(sessions, day)
+    return session_on_or_before(sessions, day)
 
 
 @dataclass(frozen=True)
