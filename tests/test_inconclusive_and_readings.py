@@ -141,7 +141,7 @@ def test_a_valid_tested_row_with_readings_passes(fixture):
     ("extra", "message"),
     [
         ({"test": {**TEST, "alpha": 2}}, "alpha"),
-        ({"readings": {"x": {"rule": {"hac_lags": 20}}}}, "no `about`"),
+        ({"readings": {"x": {"rule": {"hac_lags": 20}}}}, "'about' is a required property"),
         ({"readings": {"x": {"about": "y", "rule": {}}}}, "rule keys it changes"),
         ({"readings": {"x": {"about": "y", "rule": {"hac_lags": 0}}}}, "hac_lags"),
         ({"readings": {"x": {"about": "y", "rule": {"measure": "other"}}}}, "may not change"),

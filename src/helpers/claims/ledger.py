@@ -290,6 +290,8 @@ class Ledger:
     terms: dict
     claims: list[Claim] = field(default_factory=list)
     articles: dict[str, Article] = field(default_factory=dict)
+    # the parsed file, dates as ISO strings: what the JSON Schema contract is checked against
+    document: dict = field(default_factory=dict, repr=False, compare=False)
 
     def by_id(self) -> dict[str, Claim]:
         return {c.id: c for c in self.claims}
@@ -349,7 +351,10 @@ def read_ledger(path: Path | None = None) -> Ledger:
             f"{path}: {'; '.join(duplicates)}", "give every row of data/claims.yaml its own id"
         )
     return Ledger(
-        terms=terms, claims=rows, articles=_articles_from(raw.get("articles") or {}, path)
+        terms=terms,
+        claims=rows,
+        articles=_articles_from(raw.get("articles") or {}, path),
+        document=_normalize_dates(raw),
     )
 
 

@@ -9,16 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from helpers.claims import verdicts
+from helpers.claims.contract import contract_problems
 from helpers.claims.ledger import (
-    FAMILIES,
     READING_FIXED_KEYS,
-    RULE_CHOICES,
-    RULE_NUMBERS,
-    STATUSES,
-    TESTABILITIES,
     Claim,
     Ledger,
-    number_problem,
     read_ledger,
 )
 from helpers.config import repo_root
@@ -52,7 +47,7 @@ def checked_ledger(
     ledger = read_ledger(path)
     default_articles = repo_root().parent / "shared" / "articles"
     articles_dir = Path(articles_dir) if articles_dir else default_articles
-    problems = _term_problems(ledger.terms) + _article_problems(ledger)
+    problems = contract_problems(ledger.document) + _article_problems(ledger)
     existing_notebooks = {p.stem for p in notebooks_home(notebooks_dir).glob("*.ipynb")}
     for item in ledger.claims:
         problems += [f"{item.id}: {p}" for p in _row_problems(ledger, item, existing_notebooks)]
@@ -91,22 +86,8 @@ def _article_problems(ledger: Ledger) -> list[str]:
     return problems
 
 
-def _term_problems(terms: Mapping[str, Any]) -> list[str]:
-    return [
-        f"term {name!r}: unknown comparator {spec.get('comparator')!r}"
-        for name, spec in terms.items()
-        if not isinstance(spec, dict) or spec.get("comparator") not in verdicts.COMPARATORS
-    ]
-
-
 def _row_problems(ledger: Ledger, item: Claim, existing_notebooks: set[str]) -> list[str]:
     problems = []
-    if item.family not in FAMILIES:
-        problems.append(f"unknown family {item.family!r} (one of {', '.join(FAMILIES)})")
-    if item.testability not in TESTABILITIES:
-        problems.append(f"unknown testability {item.testability!r}")
-    if item.status is not None and item.status not in STATUSES:
-        problems.append(f"unknown status {item.status!r} (only `pending`)")
     if item.notebook not in existing_notebooks and not item.is_pending:
         problems.append(f"notebook {item.notebook} does not exist; mark the row `status: pending`")
     if not item.rule.get("measure"):
@@ -160,13 +141,9 @@ def _window_problems(rule: Mapping[str, Any]) -> list[str]:
 
 
 def _choice_problems(item: Claim) -> list[str]:
-    """Checks of the RULE_CHOICES and RULE_NUMBERS keys and of what each choice needs."""
+    """What each rule choice needs beside it (the choices themselves are the contract's)."""
     rule = item.rule
-    problems = [
-        f"{key} {rule[key]!r} is not one of {', '.join(allowed)}"
-        for key, allowed in RULE_CHOICES.items()
-        if key in rule and rule[key] not in allowed
-    ]
+    problems = []
     if rule.get("length_from") == "claimed" and "length" not in item.claimed:
         problems.append("length_from: claimed needs `length` under `claimed`")
     if rule.get("length_from") == "window" and "window" not in rule:
@@ -175,20 +152,17 @@ def _choice_problems(item: Claim) -> list[str]:
         problems.append("count: fred_cuts needs a `window`")
     if rule.get("count") == "consecutive_decisions" and "cut_bp" not in rule:
         problems.append("count: consecutive_decisions needs `cut_bp`")
-    problems += [number_problem(key, rule[key]) for key in RULE_NUMBERS if key in rule]
-    return [p for p in problems if p]
+    return problems
 
 
 def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]:
-    """Checks of a row's `test:` (method, alpha, controls) and of its `readings:`: each a
-    mapping with `about` (what the reading means, in words), `kind` (reading | source) and
-    `rule` (the keys it changes), whose merged rule must pass every check the row's does."""
+    """What the contract cannot say of a row's `test:` and `readings:`: a test only on a
+    testable row, and each reading changing some rule keys (not the fixed ones), its merged
+    rule passing every check the row's does."""
     rule = item.rule
     problems = []
-    if "test" in rule:
-        problems += verdicts.test_problems(rule["test"])
-        if item.testability == "not_testable":
-            problems.append("a not_testable row states no test")
+    if "test" in rule and item.testability == "not_testable":
+        problems.append("a not_testable row states no test")
     if "verdict_from" in rule and "readings" not in rule:
         problems.append("verdict_from needs `readings` to choose among")
     if "readings" not in rule:
@@ -204,13 +178,6 @@ def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]
         if not isinstance(spec, dict):
             problems.append(f"{where} must be a mapping {{about, kind, rule}}")
             continue
-        unknown = set(spec) - {"about", "kind", "rule", "claimed"}
-        if unknown:
-            problems.append(f"{where}: unknown key(s) {sorted(unknown)}")
-        if not str(spec.get("about") or "").strip():
-            problems.append(f"{where}: no `about` (what this reading means, in words)")
-        if spec.get("kind", "reading") not in verdicts.READING_KINDS:
-            problems.append(f"{where}: kind {spec.get('kind')!r} not in {verdicts.READING_KINDS}")
         overrides = spec.get("rule", {} if "claimed" in spec else None)
         if not isinstance(overrides, dict) or not (overrides or "claimed" in spec):
             problems.append(f"{where}: `rule` must list the rule keys it changes")
@@ -220,8 +187,6 @@ def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]
             problems.append(f"{where}: may not change {fixed}")
         view = item.reading(name)
         inner = _window_problems(view.rule) + _choice_problems(view)
-        if "test" in view.rule:
-            inner += verdicts.test_problems(view.rule["test"])
         try:
             verdicts.check_claimed(
                 verdicts.resolve_rule(view.rule, ledger.terms), view.claimed_value

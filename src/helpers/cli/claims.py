@@ -38,6 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show = actions.add_parser("show", help="print one claim and its recorded result")
     show.add_argument("claim_id", help="e.g. a000-streak-9")
     show.set_defaults(func=run_show)
+    contract = actions.add_parser(
+        "schema", help="print the ledger's JSON Schema (data/claims.schema.json), or --write it"
+    )
+    contract.add_argument("--write", action="store_true", help="rewrite the committed file")
+    contract.set_defaults(func=run_schema)
 
 
 def run_scorecard(args: argparse.Namespace) -> int:
@@ -51,6 +56,19 @@ def run_scorecard(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     rows = claims.validate_ledger()
     print(f"{claims.ledger_path()}: {len(rows)} claim(s), schema ok")
+    return 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from helpers.claims import contract
+    from helpers.files import write_text_atomic
+
+    if not args.write:
+        print(contract.schema_text(), end="")
+        return 0
+    path = contract.schema_path(claims.ledger_path())
+    write_text_atomic(path, contract.schema_text())
+    print(f"wrote {path}")
     return 0
 
 

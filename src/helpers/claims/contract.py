@@ -1,0 +1,245 @@
+"""The ledger's machine-readable contract: a JSON Schema (data/claims.schema.json) built from
+the vocabulary in `helpers.claims.ledger` and `helpers.claims.verdicts`, so the file other
+tools validate against and the words the package accepts cannot drift apart.
+
+The schema owns structure: which fields and rule keys exist, their types, the choices each
+may take, positive whole numbers. `helpers.claims.schema` owns what a schema cannot say:
+cross-field rules (a window that starts after it ends, a choice that needs another key, a
+reading whose merged rule must pass the row's checks). `tests/test_contract.py` holds the
+committed file equal to `ledger_schema()`; `python -m helpers claims schema --write`
+regenerates it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from helpers.claims import verdicts
+from helpers.claims.ledger import (
+    FAMILIES,
+    REQUIRED_FIELDS,
+    RULE_CHOICES,
+    RULE_NUMBERS,
+    STATUSES,
+    TESTABILITIES,
+    number_problem,
+)
+from helpers.config import repo_root
+
+SCHEMA_FILE = "claims.schema.json"  # in data/, beside claims.yaml
+# Top-level row fields whose bad value reads "unknown <field> ..." (the rest "<key> ... is
+# not one of ...").
+_ROW_ENUMS = ("family", "testability", "status")
+
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
+_TEXT = {"type": "string", "minLength": 1}
+
+
+def _band() -> dict:
+    """A tolerance or `partly` band: an absolute and a relative width, or (`below`, `above`)
+    a width of each kind on each side of the claimed value."""
+    width = {
+        "abs": {"type": "number", "minimum": 0},
+        "rel": {"type": "number", "minimum": 0},
+    }
+    side = {"type": "object", "additionalProperties": False, "properties": width}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {**width, "below": side, "above": side},
+    }
+
+
+def _test() -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["method", "alpha", "controls"],
+        "properties": {
+            "method": {"enum": list(verdicts.TEST_METHODS)},
+            "alpha": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+            "controls": {"type": "array", "items": {"type": "string"}},
+            "about": _TEXT,
+        },
+    }
+
+
+def _rule_properties() -> dict[str, Any]:
+    """Every key a rule may carry, with what it may hold."""
+    properties: dict[str, Any] = {
+        "measure": {**_TEXT, "description": "exactly what the notebook measures, in words"},
+        "series": {"type": "array", "items": {"type": "string"}},
+        "source": {"type": "string"},
+        "comparator": {"enum": list(verdicts.COMPARATORS)},
+        "term": {"type": "string", "description": "a name under `terms:`"},
+        "tolerance": {"$ref": "#/$defs/band"},
+        "partly": {"$ref": "#/$defs/band"},
+        "strict": {"type": "boolean"},
+        "granularity": {"enum": list(verdicts.GRANULARITIES)},
+        "window": {"type": "array", "items": _DATE, "minItems": 2, "maxItems": 2},
+        "start": _DATE,
+        "end": _DATE,
+        "skip_current_stretch": {"type": "boolean"},
+        "test": {"$ref": "#/$defs/test"},
+        "readings": {"type": "object", "additionalProperties": {"$ref": "#/$defs/reading"}},
+    }
+    properties |= {key: {"enum": list(allowed)} for key, allowed in RULE_CHOICES.items()}
+    properties |= {
+        key: {"type": "integer", "minimum": 1, "description": meaning}
+        for key, meaning in RULE_NUMBERS.items()
+    }
+    return dict(sorted(properties.items()))
+
+
+def _reading() -> dict:
+    # every rule key, the fixed ones too: schema.py says "may not change" for those
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["about"],
+        "properties": {
+            "about": {**_TEXT, "description": "what this reading means, in words"},
+            "kind": {"enum": list(verdicts.READING_KINDS)},
+            "rule": {"$ref": "#/$defs/rule"},
+            "claimed": {"description": "another reading of the article's figure"},
+        },
+    }
+
+
+def _claim() -> dict:
+    text_fields = ("id", "group", "article", "as_of_basis", "claim", "notebook")
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(REQUIRED_FIELDS),
+        "properties": {
+            **{name: _TEXT for name in text_fields},
+            "as_of": _DATE,
+            "family": {"enum": list(FAMILIES)},
+            "testability": {"enum": list(TESTABILITIES)},
+            "testability_note": {"type": "string"},
+            "status": {"enum": list(STATUSES)},
+            "caveat": {"type": "string"},
+            "claimed": {
+                "type": "object",
+                "required": ["value", "unit"],
+                "properties": {
+                    "unit": {"type": "string"},
+                    "length": {"type": "integer", "minimum": 1},
+                    "window_years": {"type": "integer", "minimum": 1},
+                },
+            },
+            "rule": {"$ref": "#/$defs/rule", "required": ["measure", "comparator"]},
+        },
+    }
+
+
+def ledger_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of data/claims.yaml, from the package's vocabulary."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_FILE,
+        "title": "smallcap-claims ledger (data/claims.yaml)",
+        "description": "Generated by `python -m helpers claims schema --write`; do not edit.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["terms", "claims"],
+        "properties": {
+            "terms": {"type": "object", "additionalProperties": {"$ref": "#/$defs/term"}},
+            "articles": {"type": "object", "additionalProperties": {"$ref": "#/$defs/article"}},
+            "claims": {"type": "array", "items": {"$ref": "#/$defs/claim"}},
+        },
+        "$defs": {
+            "band": _band(),
+            "rule": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": _rule_properties(),
+            },
+            "test": _test(),
+            "reading": _reading(),
+            "claim": _claim(),
+            "term": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["meaning", "comparator"],
+                "properties": {
+                    "meaning": _TEXT,
+                    "comparator": {"enum": list(verdicts.COMPARATORS)},
+                    "tolerance": {"$ref": "#/$defs/band"},
+                    "partly": {"$ref": "#/$defs/band"},
+                    "strict": {"type": "boolean"},
+                    "granularity": {"enum": list(verdicts.GRANULARITIES)},
+                },
+            },
+            "article": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["as_of", "description"],
+                "properties": {"as_of": _DATE, "description": {"type": "string"}},
+            },
+        },
+    }
+
+
+def schema_path(ledger: Path | None = None) -> Path:
+    """data/claims.schema.json beside the ledger (the repo's data/ by default)."""
+    return (ledger.parent if ledger else repo_root() / "data") / SCHEMA_FILE
+
+
+def schema_text() -> str:
+    return json.dumps(ledger_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+@cache
+def _validator():
+    # jsonschema imports its optional `format` checkers eagerly, and one of them
+    # (rfc3987_syntax) compiles a grammar that takes ~7 s to import; the contract uses no
+    # `format`, so that module is marked absent unless something imported it already.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(ledger_schema())
+
+
+def contract_problems(raw: Any) -> list[str]:
+    """Every place the parsed ledger breaks the contract, in words a ledger editor acts on:
+    '<row id>: <what is wrong>' for a row, '<where>: <what is wrong>' elsewhere."""
+    errors = sorted(_validator().iter_errors(raw), key=lambda e: list(map(str, e.path)))
+    return [_explain(error, raw) for error in errors]
+
+
+def _where(path: Iterable[Any], raw: Any) -> tuple[str, list[str]]:
+    """The row id (or top-level section) an error sits in, and the keys below it."""
+    parts = list(path)
+    if len(parts) >= 2 and parts[0] == "claims" and isinstance(raw, Mapping):
+        row = raw["claims"][parts[1]]
+        name = row.get("id") if isinstance(row, Mapping) else None
+        return str(name or f"claims[{parts[1]}]"), [str(p) for p in parts[2:]]
+    return (str(parts[0]) if parts else "ledger"), [str(p) for p in parts[1:]]
+
+
+def _explain(error: Any, raw: Any) -> str:
+    where, keys = _where(error.path, raw)
+    key = keys[-1] if keys else ""
+    inside = " ".join(keys[:-1])
+    prefix = f"{where}: " + (f"{inside}: " if inside else "")
+    value = error.instance
+    if error.validator == "enum":
+        allowed = ", ".join(map(str, error.validator_value))
+        if keys == [key] and key in _ROW_ENUMS:
+            return f"{prefix}unknown {key} {value!r} (one of {allowed})"
+        return f"{prefix}{key} {value!r} is not one of {allowed}"
+    if key in RULE_NUMBERS and error.validator in ("type", "minimum"):
+        return f"{prefix}{number_problem(key, value)}"
+    if error.validator == "additionalProperties":
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        return f"{prefix}{key + ': ' if key else ''}unknown key(s) {extra}"
+    if error.validator == "required":
+        return f"{prefix}{key + ': ' if key else ''}{error.message}"
+    return f"{prefix}{key + ' ' if key else ''}{value!r}: {error.message}"
