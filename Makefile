@@ -44,13 +44,20 @@ REPORTS := $(NOTEBOOKS:notebooks/%.ipynb=reports/%.html)
 # The package's code and the templates the reports are rendered with.
 HELPERS_SRC := $(shell find src/helpers -name '*.py' -o -name '*.j2' -o -name '*.css')
 
-.PHONY: help setup reports accept-verdicts vintage lock ledger-check screenshots test lint lab \
+.PHONY: help setup hooks reports accept-verdicts vintage lock ledger-check screenshots test lint lab \
 	bench clean clean-data FORCE
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
 
 setup: $(SETUP_STAMP) ## create .venv, install the package (editable, dev extra) and the Jupyter kernel
+	@test -e .git/hooks/pre-commit -o ! -d .git || \
+		echo "hint: \`make hooks\` installs git hooks (ruff, nbstripout, check-yaml, ledger check)"
+
+PRE_COMMIT := pre-commit==4.7.0
+hooks: $(SETUP_STAMP) ## install the git pre-commit hooks of .pre-commit-config.yaml (tools from .venv)
+	$(PY) -m pip install --quiet $(PRE_COMMIT)
+	$(PY) -m pre_commit install
 
 ifeq ($(CONDA_DEFAULT_ENV),smallcap-claims)
 # conda installed the packages and the project (pip: -e .); only the kernel is registered.
