@@ -38,7 +38,7 @@ def git_state() -> dict:
 @cache
 def versions() -> dict:
     """Python and the numerical libraries whose behaviour can move a measured value."""
-    found = {"python": sys.version.split()[0]}
+    found: dict[str, str | None] = {"python": sys.version.split()[0]}
     for name in VERSIONED:
         try:
             found[name] = metadata.version(name)

@@ -86,5 +86,5 @@ def storage_error(exc: OSError) -> StorageError:
     """An OSError as one message naming the file, the cause and what to do about it."""
     where = exc.filename or "a file"
     cause = exc.strerror or str(exc) or type(exc).__name__
-    fix = _STORAGE_FIXES.get(exc.errno, "check the path, its permissions and the disk")
+    fix = _STORAGE_FIXES.get(exc.errno or 0, "check the path, its permissions and the disk")
     return StorageError(f"cannot use {where}: {cause}", fix)

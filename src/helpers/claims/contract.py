@@ -201,7 +201,7 @@ def _validator():
     # jsonschema imports its optional `format` checkers eagerly, and one of them
     # (rfc3987_syntax) compiles a grammar that takes ~7 s to import; the contract uses no
     # `format`, so that module is marked absent unless something imported it already.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    sys.modules.setdefault("rfc3987_syntax", None)
     import jsonschema
 
     return jsonschema.Draft202012Validator(ledger_schema())

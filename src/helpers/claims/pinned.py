@@ -76,8 +76,12 @@ def differences(pinned: Mapping[str, dict], results: Mapping[str, Mapping]) -> l
     rows = []
     for cid in sorted(set(pinned) | set(results)):
         old, new = pinned.get(cid), results.get(cid)
-        unchanged = old and new and old["verdict"] == new.get("verdict")
-        if unchanged and same_value(old["measured"], new.get("measured")):
+        if (
+            old is not None
+            and new is not None
+            and old["verdict"] == new.get("verdict")
+            and same_value(old["measured"], new.get("measured"))
+        ):
             continue
         rows.append(
             {

@@ -146,7 +146,8 @@ def parse_date(value: Any) -> tuple[int, int | None, int | None]:
         raise RuleError(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)") from None
     if not 1 <= len(numbers) <= 3 or len(parts[0]) != 4:
         raise RuleError(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = (numbers + [None, None])[:3]
+    year = numbers[0]
+    month, day = (numbers[1:] + [None, None])[:2]
     try:
         dt.date(year, month or 1, day or 1)
     except ValueError as exc:
@@ -477,7 +478,7 @@ def _one_sided_bands(rule, claimed, c: float, tolerance: Band, partly: Band):
     lower = rule["comparator"] == "at_least"
     strict = bool(rule.get("strict", False))
     widths = (tolerance.below, partly.below) if lower else (tolerance.above, partly.above)
-    bands = []
+    bands: list[VerdictBand] = []
     for verdict, width in zip((SUPPORTED, PARTLY), widths, strict=True):
         if bands and width <= widths[0]:
             break
@@ -592,7 +593,7 @@ def test_problems(test: Any) -> list[str]:
     if test.get("method") not in TEST_METHODS:
         problems.append(f"test method {test.get('method')!r} is not one of {TEST_METHODS}")
     alpha = test.get("alpha")
-    if not is_number(alpha) or not 0 < float(alpha) < 1:
+    if not is_number(alpha) or not 0 < float(alpha) < 1:  # type: ignore[arg-type]
         problems.append(f"test alpha {alpha!r} must be a number strictly between 0 and 1")
     controls = test.get("controls")
     if not isinstance(controls, list) or not all(isinstance(c, str) for c in controls):

@@ -137,7 +137,7 @@ def parse_yahoo_csv(source: Path | io.StringIO) -> pd.DataFrame:
     dates = parse_dates(raw["Date"], label)
     columns = {c: numeric_column(raw[c], dates, label) for c in raw.columns if c != "Date"}
     for name in PRICE_FIELDS:
-        gaps = interior_gaps(np.isnan(columns[name])) if name in columns else []
+        gaps = interior_gaps(np.isnan(columns[name])) if name in columns else np.array([], bool)
         if np.any(gaps):
             shown = _shown(f"{d:%Y-%m-%d}" for d in dates[gaps])
             raise _damaged(label, f"{name} is blank on {shown}, inside a column filled around it")
@@ -322,6 +322,8 @@ def frame_coverage(frame: pd.DataFrame) -> dict:
     member panel and plain tables, from a ``Date`` column; other tables have none.
     """
     index = frame.index
+    first: str | None
+    last: str | None
     if isinstance(index, pd.DatetimeIndex) and len(index):
         first, last = f"{index[0]:%Y-%m-%d}", f"{index[-1]:%Y-%m-%d}"
     elif isinstance(index, pd.PeriodIndex) and len(index):

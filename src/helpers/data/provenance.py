@@ -43,7 +43,8 @@ def table_rows(text: str) -> list[Row]:
             continue
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if header is None:
-            header, above = [c.lower() for c in cells], {}
+            header = [c.lower() for c in cells]
+            above: dict[str, str] = {}
         elif not all(set(c) <= set("-: ") for c in cells):
             row = {
                 h: above.get(h, c) if c == "same" else c

@@ -84,7 +84,11 @@ def validate(frame: pd.DataFrame, series: str) -> pd.DataFrame:
             raise _fail(series, "dates after today", index[index > pd.Timestamp.today()])
     if kind_of(series) == "yahoo":
         for column in PRICE_FIELDS:
-            gaps = interior_gaps(frame[column].isna()) if column in frame.columns else []
+            gaps = (
+                interior_gaps(frame[column].isna())
+                if column in frame.columns
+                else np.array([], bool)
+            )
             if np.any(gaps):
                 raise _fail(series, f"blank {column} inside a filled column", index[gaps])
     if _must_be_positive(series):

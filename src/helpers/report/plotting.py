@@ -41,7 +41,7 @@ _shown: list[str] = []
 def use_style() -> None:
     """Apply the project style; call once at the top of a notebook so all figures match."""
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", rc=_RC)
-    mpl.rcParams.update(_RC)
+    mpl.rcParams.update(_RC)  # type: ignore[arg-type]
     _shown.clear()
 
 
