@@ -290,6 +290,8 @@ class Ledger:
     terms: dict
     claims: list[Claim] = field(default_factory=list)
     articles: dict[str, Article] = field(default_factory=dict)
+    # `consistency:` entries (helpers.claims.consistency), checked by validate_ledger
+    consistency: list = field(default_factory=list)
 
     def by_id(self) -> dict[str, Claim]:
         return {c.id: c for c in self.claims}
@@ -348,8 +350,14 @@ def read_ledger(path: Path | None = None) -> Ledger:
         raise LedgerError(
             f"{path}: {'; '.join(duplicates)}", "give every row of data/claims.yaml its own id"
         )
+    checks = raw.get("consistency") or []
+    if not isinstance(checks, list):
+        raise LedgerError(f"{path}: `consistency:` must be a list", "see the ledger's header")
     return Ledger(
-        terms=terms, claims=rows, articles=_articles_from(raw.get("articles") or {}, path)
+        terms=terms,
+        claims=rows,
+        articles=_articles_from(raw.get("articles") or {}, path),
+        consistency=checks,
     )
 
 
