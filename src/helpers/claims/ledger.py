@@ -44,13 +44,17 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
         "previous_window_end",
         "share_on_as_of",
         "lowest_share_in_window",
+        "min_lead_pp",
+        "max_lead_pp",
     ),
     # what a late-2025 cut count counts: FRED-dated decreases in the row's `window`, or the
     # run of equal cuts (`cut_bp`) at consecutive scheduled FOMC decisions
     "count": ("fred_cuts", "consecutive_decisions"),
     # how a rate-sensitivity row estimates the tendency: the margin regressed on yield changes
     # alone, with the market return as a control, or the mean margin on FOMC decision days
-    "method": ("ols_margin", "ols_market_control", "fomc_event_study"),
+    # (or, for an overbought row, how its RSI averages gains and losses: Wilder's smoothing
+    # or a plain rolling mean)
+    "method": ("ols_margin", "ols_market_control", "fomc_event_study", "wilder_rsi", "sma_rsi"),
     # which history a "historically" row counts: the index closes the row's `series` name, or
     # the Ken French size portfolios (smallest vs largest quintile, since 1926)
     "sample": ("index_closes", "french_size"),
