@@ -305,3 +305,36 @@ def test_sharpe_difference_p_separates_equal_from_different_ratios():
     assert analogs.sharpe_difference_p(same, same * 2) == pytest.approx(1.0)  # equal Sharpe
     better = pd.Series(common + 0.002)
     assert analogs.sharpe_difference_p(better, same) < 0.01
+
+
+# ------------------------------------------------------------------ what followed earlier runs
+
+
+def _aftermath_fixture():
+    """Closes on a business-day calendar where A beats B on chosen sessions, so the runs are
+    known: A rises 1 % on its winning days and B rises 1 % on the others."""
+    days = pd.bdate_range("2020-01-01", periods=60)
+    wins = np.zeros(60, dtype=bool)
+    wins[1:4] = True  # run of 3 ending at session 3
+    wins[6:9] = True  # run of 3 ending at session 8 (inside the first window of 5 sessions)
+    wins[20:23] = True  # run of 3 ending at session 22
+    wins[55:58] = True  # run of 3 ending at session 57: window passes the data's end
+    step_a, step_b = np.where(wins, 1.01, 1.0), np.where(wins, 1.0, 1.01)
+    step_a[0] = step_b[0] = 1.0  # the first close has no move
+    a = pd.Series(100 * np.cumprod(step_a), index=days, name="A")
+    b = pd.Series(100 * np.cumprod(step_b), index=days, name="B")
+    return a, b, streaks.run_table(streaks.return_margin(a, b), "A", "B")
+
+
+def test_run_aftermath_counts_episodes_not_overlapping_runs():
+    a, b, runs = _aftermath_fixture()
+    table = analogs.run_aftermath(a, b, runs, a.index[-1], 3, 5, "A")
+    # the session-8 run starts inside the first run's 5-session window; the last run's
+    # window passes the data's end
+    assert list(table["end"]) == [a.index[3], a.index[22]]
+    assert list(table["window_end"]) == [a.index[8], a.index[27]]
+    # after the first run, A wins 3 of the 5 sessions and B 2: A leads
+    assert table["spread_pp"].iloc[0] > 0
+    # before the third run: only the first episode counts
+    assert len(analogs.run_aftermath(a, b, runs, a.index[20], 3, 5, "A")) == 1
+    assert analogs.run_aftermath(a, b, runs, a.index[-1], 4, 5, "A").empty

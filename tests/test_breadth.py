@@ -284,3 +284,14 @@ def test_real_holdings_file_parses_to_about_500_stocks():
     assert holdings.as_of == pd.Timestamp("2025-11-18")
     assert 490 <= len(holdings.table) <= 510
     assert holdings.table["weight_pct"].sum() == pytest.approx(100, abs=1)
+
+
+def test_lead_over_earlier_high_compares_with_every_earlier_session():
+    days = pd.bdate_range("2025-09-01", periods=5)
+    table = pd.DataFrame({"share_pct": [np.nan, 60.0, 70.0, 65.0, 72.0]}, index=days)
+    lead = breadth.lead_over_earlier_high(table, days[4])
+    assert lead["lead_pp"] == pytest.approx(2.0) and lead["earlier_high_on"] == days[2]
+    assert lead["compared_from"] == days[1]
+    assert breadth.lead_over_earlier_high(table, days[3])["lead_pp"] == pytest.approx(-5.0)
+    with pytest.raises(DateRangeError):
+        breadth.lead_over_earlier_high(table, days[1])

@@ -191,3 +191,29 @@ def test_widest_since_can_be_dated_by_the_prices_behind_each_month():
     assert valuation.price_month("2001-03", valuation.FIXED_DECEMBER) == pd.Period("1999-12", "M")
     with pytest.raises(ValidationError):
         valuation.years_since_dated(spread, ref, valuation.FIXED_DECEMBER, "by mood", True)
+
+
+class _Row:
+    """The few Claim methods measure_spread_percentile reads."""
+
+    def __init__(self, window, spread="price-updated"):
+        self.window, self.rule, self.data_series = window, {"spread": spread}, ("french:x",)
+
+    def choice(self, key, default=None):
+        return self.rule.get(key, default)
+
+
+def test_measure_spread_percentile_ranks_the_windows_last_month():
+    months = pd.period_range("2000-01", periods=5, freq="M")
+    spreads = pd.DataFrame(
+        {"price-updated": [1.0, 3.0, 2.0, 5.0, 4.0], "fixed-december": [5.0, 4.0, 3.0, 2.0, 1.0]},
+        index=months,
+    )
+    measured = valuation.measure_spread_percentile(_Row(["2000-01", "2000-05"]), spreads)
+    assert measured.value == 80.0  # 4 of 5 months at or below 4.0
+    early = valuation.measure_spread_percentile(_Row(["2000-01", "2000-03"]), spreads)
+    assert early.value == pytest.approx(66.7)  # no look-ahead past the window
+    fixed = _Row(["2000-01", "2000-05"], spread="fixed-december")
+    assert valuation.measure_spread_percentile(fixed, spreads).value == 20.0
+    with pytest.raises(ValidationError):
+        valuation.measure_spread_percentile(_Row(["2000-01", "2001-01"]), spreads)

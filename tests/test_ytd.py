@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -243,3 +244,32 @@ def test_measure_change_reads_base_and_series_from_the_reading():
     )
     assert over_run.details["base"] == "run_start"
     assert over_run.value == pytest.approx(106 / 98 * 100 - 100)
+
+
+# ------------------------------------------------------------------ RSI
+
+
+def test_rsi_is_100_without_losses_and_near_50_for_alternating_moves():
+    days = pd.bdate_range("2025-01-01", periods=40)
+    rising = pd.Series(range(100, 140), index=days, dtype=float)
+    assert ytd.rsi(rising, 14).dropna().eq(100.0).all()
+    zigzag = pd.Series([100.0 + (i % 2) for i in range(40)], index=days)
+    assert ytd.rsi(zigzag, 14, "sma_rsi").dropna().between(40, 60).all()
+
+
+def test_rsi_simple_average_matches_a_hand_count():
+    days = pd.bdate_range("2025-01-01", periods=5)
+    closes = pd.Series([10.0, 11.0, 10.5, 11.5, 11.0], index=days)  # +1, -0.5, +1, -0.5
+    value = ytd.rsi(closes, 4, "sma_rsi")
+    # mean gain 0.5, mean loss 0.25: 100 - 100 / (1 + 2)
+    assert value.iloc[-1] == pytest.approx(100 - 100 / 3)
+    assert value.iloc[:-1].isna().all()
+    with pytest.raises(ValueError):
+        ytd.rsi(closes, 4, "fast")
+
+
+def test_rsi_wilder_starts_after_the_window_and_stays_in_range():
+    days = pd.bdate_range("2025-01-01", periods=60)
+    closes = pd.Series(100 + np.sin(np.arange(60) / 3) * 5, index=days)
+    value = ytd.rsi(closes, 14)
+    assert value.iloc[:13].isna().all() and value.dropna().between(0, 100).all()

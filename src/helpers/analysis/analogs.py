@@ -489,3 +489,95 @@ def sharpe_difference_p(first: pd.Series, second: pd.Series) -> float:
     if variance <= 0:
         return 1.0
     return float(2 * norm.sf(abs(sr_a - sr_b) / np.sqrt(variance)))
+
+
+# ------------------------------------------------------------------ what followed earlier runs
+
+
+def run_aftermath(
+    a: pd.Series,
+    b: pd.Series,
+    runs: pd.DataFrame,
+    before: Date,
+    length: int,
+    sessions: int,
+    leader: str,
+) -> pd.DataFrame:
+    """Each earlier run of at least `length` sessions by `leader` that ended before `before`,
+    with A's minus B's price return (pp) over the `sessions` closes after the run's last
+    session. Episodes, not runs: a run that starts inside the window of the previous counted
+    run is skipped (its outcome would be counted twice), and a run whose window passes the
+    last close is left out. Columns start, end, length, window_end, spread_pp."""
+    closes = pd.concat([a, b], axis=1, join="inner").dropna()
+    earlier = streaks.runs_at_least(runs, length, leader)
+    earlier = earlier.loc[earlier["end"] < pd.Timestamp(before)]
+    rows, window_end = [], None
+    for run in earlier.itertuples(index=False):
+        if window_end is not None and run.start <= window_end:
+            continue
+        position = closes.index.get_loc(run.end) + sessions
+        if position >= len(closes):
+            continue
+        window_end = closes.index[position]
+        rows.append(
+            {
+                "start": run.start,
+                "end": run.end,
+                "length": int(run.length),
+                "window_end": window_end,
+                "spread_pp": returns.spread_pp(
+                    closes.iloc[:, 0], closes.iloc[:, 1], run.end, window_end
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=["start", "end", "length", "window_end", "spread_pp"])
+
+
+def measure_run_aftermath(claim, as_of: str):
+    """Did earlier small-cap runs "often" start longer rotations? The percent of earlier
+    episodes of runs of at least the claim's `length` sessions (first `series` over the
+    second, before the run in force on the claim's date) after which the first series beat
+    the second over the rule's `sessions`, with the exact binomial p-value against 50 % that
+    the row's `test:` judges. Returns a `claims.Measurement`."""
+    from helpers import data
+    from helpers.analysis.measurement import Measurement
+
+    first, second = claim.rule["series"]
+    closes = data.prices([first, second], end=as_of)
+    margin = streaks.return_margin(closes[first], closes[second])
+    current = streaks.streak_on(margin, claim.as_of, first, second)
+    length = int(claim.claimed["length"])
+    table = run_aftermath(
+        closes[first],
+        closes[second],
+        streaks.run_table(margin, first, second),
+        current.start,
+        length,
+        claim.number("sessions"),
+        first,
+    )
+    if table.empty:
+        raise DateRangeError(
+            f"no earlier run of {length}+ sessions with a full window",
+            "use a shorter `length` or `sessions`, or a longer history",
+        )
+    wins, total = int((table["spread_pp"] > 0).sum()), len(table)
+    return Measurement(
+        round(100.0 * wins / total, 1),
+        binomial_p(wins, total),
+        series=(first, second),
+        details={
+            "episodes": total,
+            "followed_by_a_lead": wins,
+            "length": length,
+            "sessions_after": claim.number("sessions"),
+            "runs": [
+                {
+                    "end": row.end.date().isoformat(),
+                    "length": row.length,
+                    "spread_pp": round(row.spread_pp, 2),
+                }
+                for row in table.itertuples(index=False)
+            ],
+        },
+    )

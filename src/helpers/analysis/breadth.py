@@ -309,3 +309,77 @@ def top_share(weights: pd.Series, n: int = 10, merge: dict[str, str] | None = No
     if merge:
         weights = weights.groupby(lambda t: merge.get(t, t)).sum()
     return float(weights.sort_values(ascending=False).iloc[:n].sum())
+
+
+# ---------------------------------------------------------------------------- record breadth
+
+
+def lead_over_earlier_high(table: pd.DataFrame, day: str | pd.Timestamp) -> dict:
+    """The share on `day` (last session on or before it) minus the highest share on any
+    earlier session of a `member_share` table (pp): above zero means broader than at any
+    point the table covers. Names the earlier high's session and the span compared."""
+    used = returns.session_on_or_before(table.index, day)
+    shares = table["share_pct"].dropna()
+    earlier = shares.loc[shares.index < used]
+    if earlier.empty:
+        raise DateRangeError(
+            f"no session before {used.date()} to compare with", "pick a later date inside the table"
+        )
+    return {
+        "lead_pp": float(shares.loc[used] - earlier.max()),
+        "share_pct": float(shares.loc[used]),
+        "session": used,
+        "earlier_high_pct": float(earlier.max()),
+        "earlier_high_on": earlier.idxmax(),
+        "compared_from": earlier.index[0],
+    }
+
+
+def measure_lead_over_index(claim):
+    """YTD price return (pp) of each named stock minus the rule's last `series` (the
+    benchmark) at the claim's date; `statistic` min_lead_pp (every stock led) or max_lead_pp
+    (at least one did). Yahoo closes. Returns a `claims.Measurement`."""
+    from helpers import data
+    from helpers.analysis.measurement import Measurement
+
+    *names, benchmark = claim.rule["series"]
+    ytd = {n: returns.ytd_pct(data.prices(n)[n], claim.as_of) for n in [*names, benchmark]}
+    leads = {n: ytd[n] - ytd[benchmark] for n in names}
+    figures = {"min_lead_pp": min(leads.values()), "max_lead_pp": max(leads.values())}
+    return Measurement(
+        round(float(claim.statistic_of(figures)), 2),
+        series=tuple(claim.rule["series"]),
+        details={
+            "ytd_pct": {n: round(v, 2) for n, v in ytd.items()},
+            "lead_pp": {n: round(v, 2) for n, v in leads.items()},
+        },
+    )
+
+
+def measure_breadth_lead(claim, member_close: pd.DataFrame, members_on: Callable):
+    """One reading of a "broadest participation" row: the share of index members above their
+    `sessions`-day mean close on the claim's date minus the highest share on any earlier
+    session with known membership (`lead_over_earlier_high`). `member_close` is the panel
+    (`member_closes`), `members_on` is `data.sp500_members`. Returns a Measurement."""
+    from helpers.analysis.measurement import Measurement
+
+    days = [
+        day for day in member_close.loc[: claim.as_of].index if _membership_known(members_on, day)
+    ]
+    mask, _ = membership_mask(days, member_close.columns, members_on)
+    above = share_above_mean(member_close, mask, claim.number("sessions"))
+    lead = lead_over_earlier_high(above, claim.as_of)
+    return Measurement(
+        round(lead["lead_pp"], 2),
+        series=("sp500:prices",),
+        details={k: v for k, v in lead.items() if k != "lead_pp"},
+    )
+
+
+def _membership_known(members_on: Callable, day: pd.Timestamp) -> bool:
+    """Whether `members_on` knows the index members on `day` (it raises outside its window)."""
+    try:
+        members_on(day)
+    except DateRangeError:
+        return False
+    return True

@@ -263,3 +263,30 @@ def measure_years_since(claim, spreads: pd.DataFrame):
             "pct_months_at_or_below_since_1926": percent_at_or_below(spreads[variant], claim.as_of),
         },
     )
+
+
+def measure_spread_percentile(claim, spreads: pd.DataFrame):
+    """One reading of a "wide by historical standards" row: the percentile (0-100) of the
+    rule's `spread` variant (a column of `spreads`, monthly) in the last month of its
+    `window` among every month of the window. Returns a `claims.Measurement`."""
+    from helpers.analysis.measurement import Measurement
+
+    first, last = (pd.Period(month, freq="M") for month in claim.window)
+    variant = claim.choice("spread", default=FIXED_DECEMBER)
+    history = spreads[variant].loc[first:last].dropna()
+    if history.empty or history.index[-1] != last:
+        raise ValidationError(
+            f"no {variant} spread for {last} in the data", "end the window inside the French file"
+        )
+    return Measurement(
+        round(percent_at_or_below(history, last), 1),
+        series=claim.data_series,
+        details={
+            "month": str(last),
+            "spread": round(float(history.loc[last]), 4),
+            "median": round(float(history.median()), 4),
+            "months": len(history),
+            "first_month": str(history.index[0]),
+            "spread_variant": variant,
+        },
+    )

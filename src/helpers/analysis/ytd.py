@@ -250,3 +250,50 @@ def measure_change(claim, named: dict[str, pd.Series], margin: pd.Series):
             "run": run.to_dict(),
         },
     )
+
+
+# ------------------------------------------------------------------ overbought
+
+
+RSI_METHODS = ("wilder_rsi", "sma_rsi")
+
+
+def rsi(closes: pd.Series, sessions: int = 14, method: str = "wilder_rsi") -> pd.Series:
+    """The relative strength index (0-100) of closes: 100 - 100 / (1 + mean gain / mean loss)
+    over `sessions` close-to-close moves. `wilder_rsi` averages by Wilder's smoothing (an
+    exponential mean with weight 1/sessions, the usual charting definition); `sma_rsi` by a
+    plain rolling mean (Cutler's variant). NaN until `sessions` moves exist; 100 when the
+    window has gains and no loss."""
+    if method not in RSI_METHODS:
+        raise ValueError(f"method {method!r} is not one of {RSI_METHODS}")
+    moves = closes.dropna().diff().iloc[1:]
+    gains, losses = moves.clip(lower=0.0), -moves.clip(upper=0.0)
+    if method == "wilder_rsi":
+        mean_gain = gains.ewm(alpha=1.0 / sessions, adjust=False, min_periods=sessions).mean()
+        mean_loss = losses.ewm(alpha=1.0 / sessions, adjust=False, min_periods=sessions).mean()
+    else:
+        mean_gain = gains.rolling(sessions, min_periods=sessions).mean()
+        mean_loss = losses.rolling(sessions, min_periods=sessions).mean()
+    value = 100.0 - 100.0 / (1.0 + mean_gain / mean_loss)
+    return value.where(mean_loss > 0, 100.0).where(mean_gain.notna())
+
+
+def measure_rsi(claim, named: dict[str, pd.Series]):
+    """One reading of an "overbought" row: the RSI of the rule's one `series` over its
+    `sessions`, by its `method`, at the claim's date. Returns a `claims.Measurement`."""
+    from helpers.analysis.measurement import Measurement
+
+    (name,) = claim.rule["series"]
+    values = rsi(named[name].loc[: claim.as_of], claim.number("sessions"), claim.choice("method"))
+    day = values.dropna().index[-1]
+    return Measurement(
+        round(float(values.loc[day]), 2),
+        series=(name,),
+        details={
+            "session": day.date().isoformat(),
+            "method": claim.choice("method"),
+            "last_5": {
+                d.date().isoformat(): round(float(v), 2) for d, v in values.iloc[-5:].items()
+            },
+        },
+    )

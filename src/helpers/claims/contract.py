@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.claims import verdicts
+from helpers.claims.consistency import CHECK_KEYS, CHECK_RULE_KEYS
 from helpers.claims.ledger import (
     FAMILIES,
     REQUIRED_FIELDS,
@@ -111,6 +112,28 @@ def _reading() -> dict:
     }
 
 
+def _consistency() -> dict:
+    """A check that the figures of one group of rows can all hold (helpers.claims.consistency)."""
+    rule_keys = {k: v for k, v in _rule_properties().items() if k in CHECK_RULE_KEYS}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(CHECK_KEYS),
+        "properties": {
+            "id": _TEXT,
+            "group": _TEXT,
+            "as_of": _DATE,
+            "about": _TEXT,
+            "rule": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["measure", "term"],
+                "properties": rule_keys,
+            },
+        },
+    }
+
+
 def _claim() -> dict:
     text_fields = ("id", "group", "article", "as_of_basis", "claim", "notebook")
     return {
@@ -134,7 +157,7 @@ def _claim() -> dict:
                     "window_years": {"type": "integer", "minimum": 1},
                 },
             },
-            "rule": {"$ref": "#/$defs/rule", "required": ["measure", "comparator"]},
+            "rule": {"$ref": "#/$defs/rule", "required": ["measure"]},
         },
     }
 
@@ -153,6 +176,7 @@ def ledger_schema() -> dict:
             "terms": {"type": "object", "additionalProperties": {"$ref": "#/$defs/term"}},
             "articles": {"type": "object", "additionalProperties": {"$ref": "#/$defs/article"}},
             "claims": {"type": "array", "items": {"$ref": "#/$defs/claim"}},
+            "consistency": {"type": "array", "items": {"$ref": "#/$defs/consistency"}},
         },
         "$defs": {
             "band": _band(),
@@ -167,7 +191,7 @@ def ledger_schema() -> dict:
             "term": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["meaning", "comparator"],
+                "required": ["comparator"],
                 "properties": {
                     "meaning": _TEXT,
                     "comparator": {"enum": list(verdicts.COMPARATORS)},
@@ -177,6 +201,7 @@ def ledger_schema() -> dict:
                     "granularity": {"enum": list(verdicts.GRANULARITIES)},
                 },
             },
+            "consistency": _consistency(),
             "article": {
                 "type": "object",
                 "additionalProperties": False,

@@ -44,13 +44,17 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
         "previous_window_end",
         "share_on_as_of",
         "lowest_share_in_window",
+        "min_lead_pp",
+        "max_lead_pp",
     ),
     # what a late-2025 cut count counts: FRED-dated decreases in the row's `window`, or the
     # run of equal cuts (`cut_bp`) at consecutive scheduled FOMC decisions
     "count": ("fred_cuts", "consecutive_decisions"),
     # how a rate-sensitivity row estimates the tendency: the margin regressed on yield changes
     # alone, with the market return as a control, or the mean margin on FOMC decision days
-    "method": ("ols_margin", "ols_market_control", "fomc_event_study"),
+    # (or, for an overbought row, how its RSI averages gains and losses: Wilder's smoothing
+    # or a plain rolling mean)
+    "method": ("ols_margin", "ols_market_control", "fomc_event_study", "wilder_rsi", "sma_rsi"),
     # which history a "historically" row counts: the index closes the row's `series` name, or
     # the Ken French size portfolios (smallest vs largest quintile, since 1926)
     "sample": ("index_closes", "french_size"),
@@ -292,6 +296,8 @@ class Ledger:
     articles: dict[str, Article] = field(default_factory=dict)
     # the parsed file, dates as ISO strings: what the JSON Schema contract is checked against
     document: dict = field(default_factory=dict, repr=False, compare=False)
+    # `consistency:` entries (helpers.claims.consistency), checked by validate_ledger
+    consistency: list = field(default_factory=list)
 
     def by_id(self) -> dict[str, Claim]:
         return {c.id: c for c in self.claims}
@@ -350,11 +356,15 @@ def read_ledger(path: Path | None = None) -> Ledger:
         raise LedgerError(
             f"{path}: {'; '.join(duplicates)}", "give every row of data/claims.yaml its own id"
         )
+    checks = raw.get("consistency") or []
+    if not isinstance(checks, list):
+        raise LedgerError(f"{path}: `consistency:` must be a list", "see the ledger's header")
     return Ledger(
         terms=terms,
         claims=rows,
         articles=_articles_from(raw.get("articles") or {}, path),
         document=_normalize_dates(raw),
+        consistency=checks,
     )
 
 

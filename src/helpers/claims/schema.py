@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from helpers.claims import verdicts
+from helpers.claims import consistency, verdicts
 from helpers.claims.contract import contract_problems
 from helpers.claims.ledger import (
     READING_FIXED_KEYS,
@@ -53,6 +53,7 @@ def checked_ledger(
         problems += [f"{item.id}: {p}" for p in _row_problems(ledger, item, existing_notebooks)]
         if articles_dir.is_dir() and not (articles_dir / item.article).is_file():
             problems.append(f"{item.id}: article {item.article} not found in {articles_dir}")
+    problems += consistency.check_problems(ledger)
     if problems:
         raise LedgerError(
             f"{len(problems)} problem(s) in the ledger:\n    " + "\n    ".join(problems),

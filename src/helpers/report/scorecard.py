@@ -9,6 +9,7 @@ opened from a file system; links go only to report pages that exist.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import html
 import io
@@ -25,6 +26,7 @@ import jinja2
 from helpers import buildinfo
 from helpers import claims as ledger_api
 from helpers.claims import VERDICT_STYLES, Claim, Ledger, pinned, verdicts
+from helpers.claims import consistency as consistency_checks
 from helpers.config import reports_dir, vintage_dir
 from helpers.data import vintage
 from helpers.errors import MissingSnapshotFileError
@@ -51,6 +53,12 @@ CODEBOOK = {
     "robustness": "robust (every reading and source gives the same verdict), depends on "
     "reading, or depends on source; empty for a row with one reading.",
     "robustness_detail": "Which reading or source flips the verdict, and to what.",
+    "consistency": "For a row whose figure a ledger consistency check compares with other "
+    "articles' figures for the same quantity and date: the check's id, its verdict "
+    "(contradictory: the figures form more than one compatible set and at most one set can "
+    "hold; consistent: all can hold together) and the compatible set this row belongs to.",
+    "consistency_detail": "The check's explanation (every compatible set and the values it "
+    "allows), its robustness over the band readings it lists, and the band term.",
     "caveat": "What to keep in mind beside the verdict (proxy limits, look-ahead, a file of "
     "lower confidence), from the ledger row.",
     "testability": "data (measured directly), proxy (a stand-in series) or not_testable.",
@@ -101,14 +109,48 @@ class ScoredClaim:
     judged_against: str = ""
     robustness: str = ""
     robustness_detail: str = ""
+    consistency: str = ""
+    consistency_detail: str = ""
 
 
 # ------------------------------------------------------------------ assembling rows
 
 
 def score_claims(ledger: Ledger, results: Mapping[str, dict], reports: Path) -> list[ScoredClaim]:
-    """One ScoredClaim per ledger row, linking to `<notebook>.html#claim-<id>` when both exist."""
-    return [_score(ledger, item, results.get(item.id), reports) for item in ledger.claims]
+    """One ScoredClaim per ledger row, linking to `<notebook>.html#claim-<id>` when both exist;
+    rows a consistency check compares carry its verdict (computed from the ledger here)."""
+    scored = [_score(ledger, item, results.get(item.id), reports) for item in ledger.claims]
+    return with_consistency(scored, consistency_checks.judge_all(ledger))
+
+
+def consistency_text(check: consistency_checks.CheckResult, claim_id: str) -> tuple[str, str]:
+    """(consistency, consistency_detail) of one member row of a check, for claims.csv."""
+    summary = f"{check.verdict} (check {check.id})"
+    if check.verdict == consistency_checks.CONTRADICTORY:
+        summary += f": at most one of {len(check.sets)} compatible sets can hold"
+    summary += "; this figure's set: " + ", ".join(check.set_of(claim_id))
+    detail = check.explanation
+    if check.robustness:
+        detail += f"; robustness: {check.robustness}"
+        if check.robustness_detail:
+            detail += f" ({check.robustness_detail})"
+    return summary, detail
+
+
+def with_consistency(
+    scored: Sequence[ScoredClaim], checks: Sequence[consistency_checks.CheckResult]
+) -> list[ScoredClaim]:
+    """`scored` with each checked row's consistency columns filled from its check."""
+    by_row = {row: check for check in checks for row in check.rows}
+    out = []
+    for s in scored:
+        check = by_row.get(s.claim.id)
+        if check is None:
+            out.append(s)
+            continue
+        summary, detail = consistency_text(check, s.claim.id)
+        out.append(dataclasses.replace(s, consistency=summary, consistency_detail=detail))
+    return out
 
 
 def _score(ledger: Ledger, item: Claim, result: dict | None, reports: Path) -> ScoredClaim:
@@ -184,6 +226,8 @@ def csv_record(scored: ScoredClaim) -> dict[str, str]:
         "data_files": "; ".join(_file_label(f) for f in scored.data_files),
         "robustness": scored.robustness,
         "robustness_detail": scored.robustness_detail,
+        "consistency": scored.consistency,
+        "consistency_detail": scored.consistency_detail,
         "caveat": item.caveat,
     }
     for column in JSON_COLUMNS:
@@ -258,9 +302,12 @@ def consistency(scored: Sequence[ScoredClaim]) -> list[GroupConsistency]:
 
 DATA_SPLITS = "data backs one article, refutes another"
 SAME_DATE_CLASH = "incompatible figures for the same date: at most one can hold"
+CHECKED_CLASH = "contradictory (ledger consistency check): at most one compatible set can hold"
 ALL_REFUTED = "all refuted by the data"
 NO_CONFLICT = "no conflict found"
-_STATUS_RANK = {DATA_SPLITS: 0, SAME_DATE_CLASH: 1, ALL_REFUTED: 2, NO_CONFLICT: 3}
+_STATUS_RANK = {
+    DATA_SPLITS: 0, CHECKED_CLASH: 1, SAME_DATE_CLASH: 1, ALL_REFUTED: 2, NO_CONFLICT: 3
+}  # fmt: skip
 
 
 def group_status(members: Sequence[ScoredClaim]) -> str:
@@ -273,6 +320,8 @@ def group_status(members: Sequence[ScoredClaim]) -> str:
     found = {m.verdict for m in members}
     if verdicts.SUPPORTED in found and verdicts.REFUTED in found:
         return DATA_SPLITS
+    if any(m.consistency.startswith(consistency_checks.CONTRADICTORY) for m in members):
+        return CHECKED_CLASH
     if any(_clash(a, b) for a in members for b in members):
         return SAME_DATE_CLASH
     return ALL_REFUTED if found == {verdicts.REFUTED} else NO_CONFLICT
@@ -477,6 +526,7 @@ def group_rows(groups: Sequence[GroupConsistency]) -> list[dict[str, Any]]:
             "family": g.family,
             "status": g.status,
             "conflict": g.status != NO_CONFLICT,
+            "checks": sorted({m.consistency_detail for m in g.members if m.consistency_detail}),
             "members": [
                 {
                     "article": ledger_api.article_label(m.claim.article),
