@@ -295,3 +295,114 @@ def test_lead_over_earlier_high_compares_with_every_earlier_session():
     assert breadth.lead_over_earlier_high(table, days[3])["lead_pp"] == pytest.approx(-5.0)
     with pytest.raises(DateRangeError):
         breadth.lead_over_earlier_high(table, days[1])
+
+
+# ---------------------------------------------------------------------------- ledger rows
+
+
+def row(rule: dict, claimed=0, as_of: str = "2026-01-06"):
+    from helpers import claims
+
+    return claims.Claim(
+        "x", "g", "a", as_of, "", "breadth", "c", {"value": claimed, "unit": "n"},
+        rule, "n", "data", "",
+    )  # fmt: skip
+
+
+# A: 100 -> 110 (+10 %), B: 100 -> 90 (-10 %), C: 100 -> 102 (+2 %); the index +5 %.
+YTD_PANEL = panel(A=[99, 100, 104, 108, 110], B=[101, 100, 95, 92, 90], C=[100, 100, 101, 101, 102])
+INDEX = pd.Series([100.0, 100, 102, 104, 105], index=DAYS)
+
+
+def test_measure_negative_ytd_counts_the_rows_series_and_cites_the_panel():
+    measured = breadth.measure_negative_ytd(row({"series": ["A", "B"]}), YTD_PANEL)
+    assert measured.value == 1
+    assert measured.series == ("sp500:prices",)
+    assert measured.details["ytd_pct"] == {"A": 10.0, "B": -10.0}
+
+
+def test_measure_trailing_index_takes_the_largest_spread_and_cites_the_index_key():
+    measured = breadth.measure_trailing_index(
+        row({"series": ["B", "C", "^GSPC"]}), YTD_PANEL, INDEX
+    )
+    assert measured.value == pytest.approx(2.0 - 5.0)  # C trails least
+    assert measured.series == ("sp500:prices", "^GSPC")
+
+
+def test_measure_down_closes_returns_the_statistic_the_row_names():
+    closes = pd.Series([10.0, 9, 8, 9, 8, 7, 8, 7, 6], pd.bdate_range("2026-01-01", periods=9))
+    closes.name = "AAPL"
+    rule = {"series": ["AAPL"], "sessions": 3, "statistic": "down_closes"}
+    as_of = closes.index[-1].date().isoformat()
+    count = breadth.measure_down_closes(row(rule, claimed=2, as_of=as_of), closes)
+    assert count.value == 2 and count.series == ("AAPL",)
+    assert count.details["claimed_count_last_seen"] == count.details["previous_window_end"]
+    since = breadth.measure_down_closes(
+        row({**rule, "statistic": "previous_window_end"}, "2026", as_of), closes
+    )
+    assert since.value == count.details["previous_window_end"]
+    assert "claimed_count_last_seen" not in since.details
+
+
+def test_measure_lowest_ytd_loads_each_series_and_cites_it():
+    asked = []
+
+    def load(key):
+        asked.append(key)
+        return YTD_PANEL[key]
+
+    measured = breadth.measure_lowest_ytd(row({"series": ["A", "C"]}), load)
+    assert measured.value == pytest.approx(2.0)
+    assert asked == ["A", "C"] and measured.series == ("A", "C")
+
+
+def test_measure_share_above_mean_resolves_its_statistic():
+    closes = panel(A=[1, 2, 3, 4, 5], B=[5, 4, 3, 2, 1])
+    mask = all_members(closes)
+    on_day = row({"statistic": "share_on_as_of", "sessions": 2})
+    assert breadth.measure_share_above_mean(on_day, closes, mask).value == 50.0
+    lowest = row(
+        {
+            "statistic": "lowest_share_in_window",
+            "sessions": 2,
+            "window": ["2026-01-02", "2026-01-06"],
+        }
+    )
+    measured = breadth.measure_share_above_mean(lowest, closes, mask)
+    assert measured.value == 50.0
+    assert measured.series == ("sp500:prices", "sp500:members")
+
+
+def test_member_counts_take_the_members_of_the_claims_date():
+    asked = []
+
+    def members_on(day):
+        asked.append(day)
+        return ["A", "B", "C"]
+
+    up = breadth.measure_members_up(row({}), YTD_PANEL, members_on)
+    assert up.value == 2 and asked == ["2026-01-06"]
+    fund = pd.Series([100.0, 100, 101, 101, 101], index=DAYS)
+    beat = breadth.measure_share_beating(
+        row({"series": ["sp500/prices", "^GSPC"]}), YTD_PANEL, members_on, INDEX,
+        (YTD_PANEL, "SPY", fund),
+    )  # fmt: skip
+    assert beat.value == round(100 / 3, 2)  # only A beats +5 %
+    assert beat.details["total_return_share_pct"] == pytest.approx(200 / 3)  # A and C beat +1 %
+    assert beat.series == ("sp500:prices", "sp500:members", "^GSPC", "SPY")
+
+
+def test_measure_advancing_sessions_counts_the_claim_years_sessions():
+    closes = panel(A=[1, 2, 3, 4, 3], B=[1, 2, 3, 4, 5])
+    measured = breadth.measure_advancing_sessions(row({}), closes, all_members(closes))
+    assert measured.details["sessions"] == 3  # the 2026 sessions only
+    assert measured.value == round(200 / 3, 2)  # Jan 6: one up, one down
+
+
+def test_measure_top_weight_reprices_the_holdings_to_the_claims_date():
+    values = pd.Series({"A": 50.0, "B": 50.0})
+    measured = breadth.measure_top_weight(
+        row({"top_n": 1}), values, YTD_PANEL, "2025-12-31", lambda day: ["A", "B"]
+    )
+    assert measured.value == pytest.approx(round(100 * 110 / 200, 2))
+    assert measured.series == ("sp500:prices", "sp500:members", "sp500:holdings")

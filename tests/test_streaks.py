@@ -359,3 +359,28 @@ def test_first_day_margin_is_the_runs_first_session_gap(monkeypatch):
     measured = streaks.measure_first_day_margin(row, "2026-01-09")
     assert measured.details["first_session"] == "2026-01-05"
     assert measured.value == pytest.approx(1.5)
+
+
+def test_measure_down_days_checks_every_fall_of_the_second_series_inside_the_run():
+    from helpers import claims
+
+    days = pd.bdate_range("2025-12-29", periods=6)
+    a = pd.Series([100.0, 100, 101, 101.5, 102, 101], days)  # A leads 12-31, 01-01, 01-02
+    b = pd.Series([100.0, 101, 100, 100.2, 99, 99.5], days)
+    asked = []
+
+    def closes(x, y, end):
+        asked.append((x, y, end))
+        return a.loc[:end], b.loc[:end]
+
+    row = claims.Claim(
+        "x", "g", "a", "2026-01-02", "", "streak", "c", {"value": True, "unit": "bool"},
+        {"series": ["A", "B"]}, "n", "data", "",
+    )  # fmt: skip
+    measured = streaks.measure_down_days(row, "2026-02-23", closes)
+    assert measured.value is True and measured.series == ("A", "B")
+    assert measured.details["sessions"] == 2  # B fell on 12-31 and 01-02, A rose both days
+    assert asked == [("A", "B", pd.Timestamp("2026-01-02"))]  # to the claim's own close
+    assert [f["Date"] for f in measured.details["falls"]] == list(
+        pd.to_datetime(["2025-12-31", "2026-01-02"])
+    )

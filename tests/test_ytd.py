@@ -223,27 +223,44 @@ def test_rut_ytd_in_mid_january_2026_is_a_few_percent_up():
     assert ytd.sessions_to_date(rut.index, "2026-01-14") == 9
 
 
-def test_measure_change_reads_base_and_series_from_the_reading():
+def _row(rule: dict, as_of: str = "2026-01-09"):
     from helpers import claims
+
+    return claims.Claim(
+        "x", "g", "a", as_of, "", "return", "c", {"value": 5.0, "unit": "percent"},
+        rule, "n", "data", "",
+    )  # fmt: skip
+
+
+def _fixture_closes(closes: dict[str, pd.Series]):
+    """A `closes` loader over hand-made series, recording the keys asked for."""
+    asked: list[str] = []
+
+    def load(key: str) -> tuple[str, pd.Series]:
+        asked.append(key)
+        return key, closes[key]
+
+    return load, asked
+
+
+def test_measure_change_reads_base_and_series_from_the_reading():
     from helpers.analysis import streaks
 
     days = pd.bdate_range("2025-12-26", "2026-01-09")
     rut = pd.Series([100.0, 99, 98, 99, 100, 101, 102, 103, 104, 105, 106], days[:11])
     spx = pd.Series(100.0, index=rut.index)
-    named = {"^RUT": rut, "^GSPC": spx}
+    load, _ = _fixture_closes({"^RUT": rut, "^GSPC": spx})
     margin = streaks.return_margin(rut, spx)
-    row = claims.Claim(
-        "x", "g", "a", "2026-01-09", "", "return", "c", {"value": 5.0, "unit": "percent"},
-        {"series": ["^RUT"], "base": "year_end"}, "n", "data", "",
-    )  # fmt: skip
-    year_end = ytd.measure_change(row, named, margin)
+    row = _row({"series": ["^RUT"], "base": "year_end"})
+    year_end = ytd.measure_change(row, margin, closes=load)
     assert year_end.value == pytest.approx(106 / 99 * 100 - 100)
-    assert year_end.series == ("^RUT", "^RUT", "^GSPC")
+    assert year_end.series == ("^RUT",)  # a year-end return reads no margin
     over_run = ytd.measure_change(
-        dataclasses.replace(row, rule={**row.rule, "base": "run_start"}), named, margin
+        dataclasses.replace(row, rule={**row.rule, "base": "run_start"}), margin, closes=load
     )
     assert over_run.details["base"] == "run_start"
     assert over_run.value == pytest.approx(106 / 98 * 100 - 100)
+    assert over_run.series == ("^RUT", "^GSPC")  # the run is found on both
 
 
 # ------------------------------------------------------------------ RSI
@@ -273,3 +290,46 @@ def test_rsi_wilder_starts_after_the_window_and_stays_in_range():
     closes = pd.Series(100 + np.sin(np.arange(60) / 3) * 5, index=days)
     value = ytd.rsi(closes, 14)
     assert value.iloc[:13].isna().all() and value.dropna().between(0, 100).all()
+
+
+def test_measure_change_cites_the_source_a_reading_names():
+    days = pd.bdate_range("2025-12-30", "2026-01-06")
+    alt = pd.Series([50.0, 40.0, 41.0, 42.0, 44.0, 46.0], days)
+    etf = pd.Series([5.0, 4.0, 4.2, 4.4, 4.6, 4.8], days)
+    load, asked = _fixture_closes({"^RUT.alt": alt, "IWM.alt2": etf})
+    row = _row({"series": ["^RUT.alt", "IWM.alt2"]}, "2026-01-06")  # base defaults to year_end
+    spread = ytd.measure_change(row, closes=load)
+    assert spread.value == pytest.approx((46 / 40 - 1) * 100 - (4.8 / 4 - 1) * 100)
+    assert spread.series == ("^RUT.alt", "IWM.alt2") and asked == ["^RUT.alt", "IWM.alt2"]
+    with pytest.raises(ValidationError, match="margin"):
+        ytd.measure_change(dataclasses.replace(row, rule={**row.rule, "base": "run_start"}))
+
+
+def test_etf_names_read_the_benchmark_files_only_when_the_row_says_so():
+    assert ytd.source_key("RSP") == "RSP"
+    assert ytd.source_key("RSP", "sp500_benchmarks") == "file:sp500/benchmarks/RSP.csv"
+    assert ytd.source_key("^GSPC", "sp500_benchmarks") == "^GSPC"  # an index has no ETF file
+    with pytest.raises(ValidationError, match="etf_file"):
+        ytd.source_key("RSP", "adjusted")
+    rsp = pd.Series([10.0, 11.0], pd.to_datetime(["2025-12-31", "2026-01-05"]))
+    load, asked = _fixture_closes({"file:sp500/benchmarks/RSP.csv": rsp})
+    row = _row({"series": ["RSP"], "etf_file": "sp500_benchmarks"}, "2026-01-05")
+    measured = ytd.measure_change(row, closes=load)
+    assert measured.value == pytest.approx(10.0)
+    assert measured.series == ("file:sp500/benchmarks/RSP.csv",)
+
+
+def test_the_ledger_vocabulary_names_the_etf_files_this_module_reads():
+    from helpers.claims.ledger import RULE_CHOICES
+
+    assert set(RULE_CHOICES["etf_file"]) == set(ytd.ETF_FILES)
+
+
+def test_measure_highest_close_takes_the_years_best_close_of_the_one_series():
+    days = pd.to_datetime(["2025-12-30", "2026-01-02", "2026-01-05", "2026-01-06"])
+    raw = pd.Series([300.0, 250.0, 268.0, 260.0], days)
+    load, _ = _fixture_closes({"IWM.alt2": raw})
+    measured = ytd.measure_highest_close(_row({"series": ["IWM.alt2"]}, "2026-01-06"), load)
+    assert measured.value == 268.0  # the 2025 close is outside the year
+    assert measured.details["date"] == pd.Timestamp("2026-01-05")
+    assert measured.series == ("IWM.alt2",)

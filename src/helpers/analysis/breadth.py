@@ -383,3 +383,155 @@ def _membership_known(members_on: Callable, day: pd.Timestamp) -> bool:
     except DateRangeError:
         return False
     return True
+
+
+# ---------------------------------------------------------------------------- ledger rows
+#
+# Each takes a ledger row (a `Claim`, or one of its readings) and the frames the notebook
+# built, resolves the row's rule choices, and returns a `Measurement` citing exactly the
+# data-layer keys its value came from.
+
+MEMBER_PANEL = ("sp500:prices",)  # member closes (Close, Adj Close where a name has no Close)
+MEMBERS = ("sp500:prices", "sp500:members")  # the panel and the membership intervals
+
+
+def _measurement(value, series, details):
+    from helpers.analysis.measurement import Measurement
+
+    return Measurement(value, series=tuple(series), details=details)
+
+
+def measure_negative_ytd(claim, closes: pd.DataFrame):
+    """How many of the rule's `series` (member-panel columns) have a negative YTD price
+    return at the claim's date, among those with a known one (the Magnificent Seven rows)."""
+    ytd = column_ytd_pct(closes[list(claim.rule["series"])], claim.as_of)
+    negative = count_summary(ytd, ytd < 0)
+    return _measurement(
+        negative["count"], MEMBER_PANEL, {**negative, "ytd_pct": ytd.round(2).to_dict()}
+    )
+
+
+def measure_trailing_index(claim, closes: pd.DataFrame, index: pd.Series):
+    """The largest YTD spread (pp) of the rule's stocks over its index: the `series` are the
+    stocks (member-panel columns) followed by the index (`index`, its closes); every stock
+    trails the index exactly when the value is below zero."""
+    *stocks, index_key = claim.rule["series"]
+    spreads = spreads_pp(closes[stocks], index, claim.as_of)
+    details = {
+        "spread_pp": spreads.round(2).to_dict(),
+        "index_ytd_pct": returns.ytd_pct(index, claim.as_of),
+    }
+    return _measurement(float(spreads.max()), (*MEMBER_PANEL, index_key), details)
+
+
+def measure_down_closes(claim, prices: pd.Series):
+    """A "down days" row on one stock's closes (the rule's one `series`): over the rule's
+    `sessions` ending at the claim's date, the down closes (`statistic: down_closes`) or the
+    end of the most recent earlier window with at least as many (`previous_window_end`).
+    Details carry both, and the last earlier window reaching the claimed count."""
+    (key,) = claim.rule["series"]
+    sessions = claim.number("sessions")
+    counts = down_closes(prices, sessions)
+    end = pd.Timestamp(claim.as_of)
+    start = window_start(prices.index, end, sessions)
+    count = int(counts.loc[end])
+    before = last_window_at_least(counts, start, count)
+    figures = {"down_closes": count, "previous_window_end": before and before.date().isoformat()}
+    details: dict = {"window": f"{start.date()}..{end.date()}", **figures}
+    if claim.choice("statistic") == "down_closes":
+        seen = last_window_at_least(counts, start, int(claim.claimed_value))
+        details["claimed_count_last_seen"] = seen and seen.date().isoformat()
+    return _measurement(claim.statistic_of(figures), (key,), details)
+
+
+def measure_lowest_ytd(claim, load: Callable[[str], pd.Series]):
+    """The smallest YTD price return (%) among the rule's `series` at the claim's date ("both
+    up at least 10 %"); `load(key)` gives a key's closes."""
+    keys = [str(s) for s in claim.rule["series"]]
+    ytd = {key: returns.ytd_pct(load(key), claim.as_of) for key in keys}
+    return _measurement(min(ytd.values()), keys, {"ytd_pct": ytd})
+
+
+def measure_share_above_mean(claim, closes: pd.DataFrame, mask: pd.DataFrame):
+    """Share of members (%) above their own `sessions`-day mean close: on the claim's date
+    (`statistic: share_on_as_of`) or the lowest daily share in the rule's `window`
+    (`lowest_share_in_window`)."""
+    table = share_above_mean(closes, mask, claim.number("sessions"))
+    figures = {
+        "share_on_as_of": lambda: share_on(table, claim.as_of),
+        "lowest_share_in_window": lambda: lowest_share(table, *claim.window),
+    }
+    reading = claim.statistic_of(figures)()
+    return _measurement(round(reading["share_pct"], 2), MEMBERS, reading)
+
+
+def measure_advancing_sessions(claim, closes: pd.DataFrame, mask: pd.DataFrame):
+    """Share (%) of the claim year's sessions up to its date on which more members closed up
+    than down; details count the sessions and the members without a move."""
+    year = advance_decline(closes, mask).loc[
+        f"{pd.Timestamp(claim.as_of).year}-01-01" : claim.as_of
+    ]
+    details = {
+        "sessions": len(year),
+        "sessions_more_up": int(year["more_up"].sum()),
+        "most_members_missing_on_a_session": int(year["missing"].max()),
+    }
+    return _measurement(round(100 * year["more_up"].mean(), 2), MEMBERS, details)
+
+
+def measure_members_up(claim, closes: pd.DataFrame, members_on: Callable[[str], list[str]]):
+    """Members on the claim's date (`members_on`: `data.sp500_members`) whose close is above
+    their prior year-end close; members without both closes are listed, not counted."""
+    ytd = members_ytd(closes, members_on(claim.as_of), claim.as_of)
+    summary = count_summary(ytd, ytd > 0)
+    return _measurement(summary["count"], MEMBERS, summary)
+
+
+def measure_share_beating(
+    claim,
+    closes: pd.DataFrame,
+    members_on: Callable[[str], list[str]],
+    index: pd.Series,
+    total_return: tuple[pd.DataFrame, str, pd.Series] | None = None,
+):
+    """Share (%) of the claim date's members (`members_on`: `data.sp500_members`) whose YTD
+    price return beats the index's (the rule's last `series`, closes in `index`).
+    `total_return` = (member adjusted closes, the key of a total-return stand-in for the
+    index, its adjusted closes) adds the same share on that basis to the details, and cites
+    that key."""
+    index_key = claim.rule["series"][-1]
+    members = members_on(claim.as_of)
+    ytd = members_ytd(closes, members, claim.as_of)
+    index_ytd = returns.ytd_pct(index, claim.as_of)
+    beat = count_summary(ytd, ytd > index_ytd)
+    details = {**beat, "index_ytd_pct": index_ytd}
+    keys = [*MEMBERS, index_key]
+    if total_return is not None:
+        adjusted, fund_key, fund = total_return
+        total = members_ytd(adjusted, members, claim.as_of)
+        fund_ytd = returns.ytd_pct(fund, claim.as_of)
+        details["total_return_share_pct"] = count_summary(total, total > fund_ytd)["share_pct"]
+        keys.append(fund_key)
+    return _measurement(round(beat["share_pct"], 2), keys, details)
+
+
+def measure_top_weight(
+    claim,
+    market_value: pd.Series,
+    closes: pd.DataFrame,
+    base: str | pd.Timestamp,
+    members_on: Callable[[str], list[str]],
+):
+    """Summed weight (%) of the rule's `top_n` largest lines on the claim's date: holdings
+    market values on `base` (the holdings file's date) repriced with member closes, members
+    on the claim's date only (`members_on`: `data.sp500_members`; GOOGL and GOOG separate
+    lines, folded in the details)."""
+    top_n = claim.number("top_n")
+    weights = repriced_weights(market_value, closes, base, claim.as_of, members_on(claim.as_of))
+    details = {
+        "lines_weighted": len(weights),
+        "by_company_pct": top_share(weights, top_n, merge={"GOOG": "GOOGL"}),
+        "top_lines": weights.iloc[:top_n].round(2).to_dict(),
+    }
+    value = round(top_share(weights, top_n), 2)
+    return _measurement(value, (*MEMBERS, "sp500:holdings"), details)

@@ -18,7 +18,7 @@ Conventions, fixed once so every notebook and command counts the same way:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -504,4 +504,35 @@ def measure_first_day_margin(claim, as_of: str):
         round(value, 4),
         series=(a, b),
         details={"first_session": streak.start.date().isoformat(), "run": streak.to_dict()},
+    )
+
+
+def measure_down_days(claim, as_of: str, closes: Callable | None = None):
+    """One reading of a "resilient on the down days" row: on every session of the run in
+    force at the claim's close on which the rule's second `series` fell, did the first do
+    strictly better? Details list those sessions with both returns. `closes(a, b, end)`
+    gives both closes (default: the data layer). Returns a `claims.Measurement`."""
+    from helpers.analysis.measurement import Measurement
+
+    a, b = claim.rule.get("series", ["^RUT", "^GSPC"])
+    if closes is None:
+        from helpers import data
+
+        def closes(a, b, end):
+            frame = data.prices([a, b], end=end)
+            return frame[a], frame[b]
+
+    end = min(pd.Timestamp(claim.as_of), pd.Timestamp(as_of))
+    first, second = closes(a, b, end)
+    margin = return_margin(first, second)
+    streak = streak_on(margin, claim.as_of, a, b)
+    table = day_by_day(first, second, streak.start, streak.as_of_used, a, b)
+    falls = sessions_when_b_fell(table)
+    return Measurement(
+        bool(falls["a_did_better"].all()),
+        series=(a, b),
+        details={
+            "sessions": len(falls),
+            "falls": falls.rename_axis("Date").reset_index().to_dict("records"),
+        },
     )

@@ -221,35 +221,99 @@ def highest_close(
     return window.idxmax(), float(window.max())
 
 
-def measure_change(claim, named: dict[str, pd.Series], margin: pd.Series):
-    """One reading of a return row: the percent change of the rule's `series` (one index, or
-    the first minus the second in pp) from the rule's `base` (year_end: the prior year's last
-    close; run_start: the close before the ^RUT-over-^GSPC run in force on the claim's date
-    began) to the claim's date. `named` maps series names to closes; `margin` is the ^RUT
-    minus ^GSPC daily margin the run is found on. Returns a `claims.Measurement`."""
+# ------------------------------------------------------------------ measurements of ledger rows
+
+# Which file an ETF name in a rule's `series` is read from (the rule's `etf_file`): the
+# sp500/benchmarks adjusted closes of one download, or the Yahoo file of that key.
+ETF_FILES = ("yahoo", "sp500_benchmarks")
+
+
+def source_key(name: str, etf_file: str = "yahoo") -> str:
+    """The data-layer key a rule's series name reads: a Yahoo key as it is (``^RUT``,
+    ``^RUT.alt``, ``IWM.alt2``), or, under ``etf_file: sp500_benchmarks``, an ETF's
+    benchmark file (``file:sp500/benchmarks/RSP.csv``); index names (``^``) stay Yahoo's."""
+    if etf_file not in ETF_FILES:
+        raise ValidationError(
+            f"etf_file {etf_file!r} is not one of {ETF_FILES}", "fix the row's `etf_file:`"
+        )
+    if etf_file == "sp500_benchmarks" and not name.startswith("^"):
+        return f"file:{BENCHMARKS_FOLDER}/{name}.csv"
+    return name
+
+
+def source_closes(key: str) -> tuple[str, pd.Series]:
+    """The closes behind one data-layer key, and the key actually read: a benchmark file's
+    Adj Close (live mode, which has no such file: Yahoo's Adj Close of the ticker, cited as
+    that ticker), else the key's Close."""
+    if key.startswith("file:"):
+        ticker = key.removeprefix(f"file:{BENCHMARKS_FOLDER}/").removesuffix(".csv")
+        if data.has_series(key):
+            table = data.snapshot_table(key.removeprefix("file:"))
+            return key, dated_column(table, "Adj Close", ticker)
+        return ticker, data.prices(ticker, field="Adj Close")[ticker].dropna()
+    return key, data.prices(key)[key].dropna()
+
+
+def _read_series(claim, closes) -> tuple[list[pd.Series], tuple[str, ...]]:
+    """The closes of the row's `series` (in the row's order) and the data keys they came
+    from, under the row's `etf_file` choice."""
+    etf_file = claim.choice("etf_file", "yahoo")
+    read = [closes(source_key(str(name), etf_file)) for name in claim.rule.get("series") or []]
+    if not read:
+        raise ValidationError(
+            f"claim {claim.id}: its rule names no `series`", "list the series it measures"
+        )
+    return [series for _, series in read], tuple(key for key, _ in read)
+
+
+def measure_change(claim, margin: pd.Series | None = None, closes=source_closes):
+    """One reading of a return row: the percent change of the rule's `series` (one, or the
+    first minus the second in pp) from the rule's `base` to the claim's date.
+
+    `base` year_end (the default) starts at the prior year's last close; run_start at the
+    session before the first session of the run in force on the claim's date in `margin`
+    (the ^RUT minus ^GSPC daily margin, from `streaks.return_margin`; its files are cited
+    too). Each series name is read by `closes(key) -> (key read, closes)` (default: the data
+    layer) with the key `source_key` gives under the row's `etf_file`, so a reading on
+    another source names other files. Returns a `Measurement` citing exactly those keys.
+    """
     from helpers.analysis.measurement import Measurement
-    from helpers.analysis.returns import year_end_before
     from helpers.analysis.streaks import streak_on
 
-    series = [named[name] for name in claim.rule["series"]]
+    base = claim.choice("base", "year_end")
+    if base == "run_start" and margin is None:
+        raise ValidationError(
+            f"claim {claim.id}: base run_start needs the margin the run is found on",
+            "pass measure_change(claim, margin) with streaks.return_margin(^RUT, ^GSPC)",
+        )
+    series, keys = _read_series(claim, closes)
+    year_end = returns.year_end_before(claim.as_of)
+    ytd = change_pct(series, year_end, claim.as_of)
+    details: dict = {"base": base, "series_read": list(keys), "ytd": round(ytd, 3)}
+    if base == "year_end":
+        details["base_close"] = year_end.date().isoformat()
+        return Measurement(ytd, series=keys, details=details)
     run = streak_on(margin, claim.as_of, "^RUT", "^GSPC")
-    base_closes = {
-        "year_end": year_end_before(claim.as_of),
-        "run_start": previous_session(named["^RUT"].index, run.start),
+    start = previous_session(margin.index, run.start)
+    over_run = change_pct(series, start, claim.as_of)
+    details |= {
+        "base_close": start.date().isoformat(),
+        "over_run": round(over_run, 3),
+        "run": run.to_dict(),
     }
-    base = claim.choice("base")
-    changes = {k: change_pct(series, day, claim.as_of) for k, day in base_closes.items()}
-    return Measurement(
-        changes[base],
-        series=(*claim.rule["series"], "^RUT", "^GSPC"),
-        details={
-            "base": base,
-            "base_close": base_closes[base].date().isoformat(),
-            "ytd": round(changes["year_end"], 3),
-            "over_run": round(changes["run_start"], 3),
-            "run": run.to_dict(),
-        },
-    )
+    margin_keys = tuple(k for k in ("^RUT", "^GSPC") if k not in keys)
+    return Measurement(over_run, series=keys + margin_keys, details=details)
+
+
+def measure_highest_close(claim, closes=source_closes):
+    """One reading of a level row ("above 2,650"): the highest close of the rule's one
+    `series` from the first day of the claim's year to its date. Returns a `Measurement`
+    citing the key read."""
+    from helpers.analysis.measurement import Measurement
+
+    (prices,), keys = _read_series(claim, closes)
+    day, high = highest_close(prices, f"{pd.Timestamp(claim.as_of).year}-01-01", claim.as_of)
+    return Measurement(high, series=keys, details={"series": keys[0], "date": day})
 
 
 # ------------------------------------------------------------------ overbought
