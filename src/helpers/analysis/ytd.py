@@ -293,6 +293,7 @@ def measure_change(claim, margin: pd.Series | None = None, closes=source_closes)
     if base == "year_end":
         details["base_close"] = year_end.date().isoformat()
         return Measurement(ytd, series=keys, details=details)
+    assert margin is not None  # checked above: run_start needs it
     run = streak_on(margin, claim.as_of, "^RUT", "^GSPC")
     start = previous_session(margin.index, run.start)
     over_run = change_pct(series, start, claim.as_of)

@@ -155,17 +155,17 @@ def with_consistency(
 
 def _score(ledger: Ledger, item: Claim, result: dict | None, reports: Path) -> ScoredClaim:
     rule = ledger.resolved_rule(item)
-    claimed = {
-        "claimed_text": verdicts.describe_claimed(rule, item.claimed_value, item.unit),
-        "claimed_interval": verdicts.claimed_interval(rule, item.claimed_value),
-        "judged_against": verdicts.describe_bands(rule, item.claimed_value, item.unit),
-    }
+    claimed_text = verdicts.describe_claimed(rule, item.claimed_value, item.unit)
+    claimed_interval = verdicts.claimed_interval(rule, item.claimed_value)
+    judged_against = verdicts.describe_bands(rule, item.claimed_value, item.unit)
     if result is not None:
         notebook = str(result.get("notebook") or item.notebook)
         page = reports / f"{notebook}.html"
         return ScoredClaim(
             claim=item,
-            **claimed,
+            claimed_text=claimed_text,
+            claimed_interval=claimed_interval,
+            judged_against=judged_against,
             verdict=str(result.get("verdict", verdicts.PENDING)),
             explanation=str(result.get("explanation", "")),
             measured=result.get("measured"),
@@ -182,7 +182,9 @@ def _score(ledger: Ledger, item: Claim, result: dict | None, reports: Path) -> S
         verdict, explanation = verdicts.PENDING, f"{why} ({item.notebook})"
     return ScoredClaim(
         claim=item,
-        **claimed,
+        claimed_text=claimed_text,
+        claimed_interval=claimed_interval,
+        judged_against=judged_against,
         verdict=verdict,
         explanation=explanation,
         measured=None,
@@ -207,7 +209,7 @@ def csv_value(value: Any) -> str:
 def csv_record(scored: ScoredClaim) -> dict[str, str]:
     """The claims.csv row: scalars plain, lists and the rule as JSON (see CODEBOOK)."""
     item = scored.claim
-    row = {
+    row: dict[str, Any] = {
         "claim_id": item.id,
         "article": item.article,
         "family": item.family,
