@@ -638,6 +638,4 @@ def measure_january_rank(claim, as_of: str):
         "januaries": len(sample),
         "larger_full_januaries": int((sample > spread).sum()),
     }
-    return Measurement(
-        round(percentile_rank(spread, sample), 1), series=(a, b), details=details
-    )
+    return Measurement(round(percentile_rank(spread, sample), 1), series=(a, b), details=details)
