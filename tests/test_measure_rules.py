@@ -163,6 +163,7 @@ def test_pivot_months_and_range_read_the_fred_series_the_rule_names(target_2025)
         "^GSPC",
         "fred:DGS2",
     )
+    assert rates.fred_id("fred:DGS2") == rates.fred_id("FRED DGS2") == "DGS2"
 
 
 # ------------------------------------------------------------------ 06: analogs after a run

@@ -376,6 +376,11 @@ def measure_target_range(claim, as_of: str):
     return Measurement(target_range_on(lower, upper, claim.as_of), series=(lower_key, upper_key))
 
 
+def fred_id(key: str) -> str:
+    """The FRED series id of a data key or ledger name ('fred:DGS2', 'FRED DGS2' -> 'DGS2')."""
+    return _fred_key(key).removeprefix("fred:")
+
+
 def sensitivity_series(names) -> tuple[str, str, str]:
     """A rate-sensitivity rule's `series` ['^RUT', '^GSPC', 'FRED DGS2'] as the data keys
     (a, b, 'fred:DGS2') the regression reads."""
