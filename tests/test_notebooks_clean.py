@@ -37,24 +37,10 @@ def test_notebook_has_one_parameters_cell(path):
     assert len(tagged) == 1, f"{path.name}: tag exactly one code cell `parameters` for papermill"
 
 
-RULE_READS = (".rule[", ".rule.get(")
-# Cleaned in parallel on another branch; the lead drops this mark on merge.
-RULES_ELSEWHERE = {"06_historical_analogs.ipynb"}
+RULE_READS = (".rule[", ".rule.get(", ".choice(")
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            path,
-            marks=pytest.mark.xfail(strict=True, reason="cleaned on branch rules-a")
-            if path.name in RULES_ELSEWHERE
-            else (),
-        )
-        for path in NOTEBOOKS
-    ],
-    ids=lambda p: p.name,
-)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_leaves_rules_to_the_package(path):
     """A notebook asks the package for a row's measurement; it never reads a rule's keys
     (`claim.rule[...]`, `.rule.get(...)`): the analysis room's measure_* functions resolve

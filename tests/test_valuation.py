@@ -217,3 +217,47 @@ def test_measure_spread_percentile_ranks_the_windows_last_month():
     assert valuation.measure_spread_percentile(fixed, spreads).value == 20.0
     with pytest.raises(ValidationError):
         valuation.measure_spread_percentile(_Row(["2000-01", "2001-01"]), spreads)
+
+
+# ------------------------------------------------------------------ rule choices resolved here
+
+
+def _valuation_row(rule: dict, as_of: str = "2024-03-15"):
+    from helpers import claims
+
+    return claims.Claim(
+        "v", "g", "a", as_of, "", "valuation", "c", {"value": 1, "unit": "pp"},
+        {"series": ["french:25_Portfolios_5x5"], **rule}, "n", "data", "",
+    )  # fmt: skip
+
+
+SPREADS = pd.DataFrame(
+    {
+        valuation.FIXED_DECEMBER: [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        valuation.PRICE_UPDATED: [6.0, 5.0, 4.0, 3.0, 2.0, 1.0],
+    },
+    index=pd.period_range("2023-10", periods=6, freq="M"),
+)
+
+
+def test_measure_share_above_median_reads_the_rows_spread_variant():
+    # history through 2023-12: medians 2.0 (fixed) and 5.0 (updated); window Jan-Mar 2024
+    row = _valuation_row({"window": ["2024-01", "2024-03"]})
+    fixed = valuation.measure_share_above_median(row, SPREADS)
+    assert fixed.value == 100.0 and fixed.details["spread_variant"] == valuation.FIXED_DECEMBER
+    updated = valuation.measure_share_above_median(
+        _valuation_row({"window": ["2024-01", "2024-03"], "spread": valuation.PRICE_UPDATED}),
+        SPREADS,
+    )
+    assert updated.value == 0.0
+    assert updated.details["shares_by_variant"][valuation.FIXED_DECEMBER] == 100.0
+
+
+def test_measure_monthly_change_is_the_claims_month_minus_the_one_before():
+    change = valuation.measure_monthly_change(_valuation_row({}), SPREADS)
+    assert change.value == pytest.approx(1.0) and change.details["month_end_after_as_of"]
+    updated = valuation.measure_monthly_change(
+        _valuation_row({"spread": valuation.PRICE_UPDATED}), SPREADS
+    )
+    assert updated.value == pytest.approx(-1.0)
+    assert updated.series == ("french:25_Portfolios_5x5",)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.analysis import returns, streaks
-from helpers.errors import DateRangeError, LedgerError
+from helpers.errors import DataError, DateRangeError, LedgerError
 
 Date = str | pd.Timestamp
 
@@ -581,3 +581,153 @@ def measure_run_aftermath(claim, as_of: str):
             ],
         },
     )
+
+
+# ------------------------------------------------------------------ analog rows, as ruled
+
+
+def _rule_names(claim) -> list[str]:
+    return [str(name) for name in claim.rule["series"]]
+
+
+def anchor_candidates(claim, closes: pd.DataFrame) -> dict:
+    """The run an analog row's window starts from, as its rule's `anchor` says, and the runs
+    it could have meant (`run_candidates`): `run_from_month` takes the first run of `length`
+    sessions of the first `series` over the second ending on or after `run_month`;
+    `precedent_run` the most recent earlier run that long before the run in force on the
+    claim's date. `run` is the chosen run (a DataError when the data holds none)."""
+    a, b = _rule_names(claim)[:2]
+    margin = streaks.return_margin(closes[a], closes[b])
+    length = claim.number("length")
+    how = claim.choice("anchor")
+    named = claim.rule.get("run_month") if how == "run_from_month" else None
+    if how == "run_from_month" and not named:
+        raise LedgerError(
+            f"claim {claim.id}: `anchor: run_from_month` needs `run_month`",
+            "add run_month: 'YYYY-MM' (the month the article names) to the row's rule",
+        )
+    found = run_candidates(margin, claim.as_of, length, named or claim.as_of, a, b)
+    run = found["nearest_from_named_month"] if named else found["precedent"]
+    if run is None:
+        raise DataError(
+            f"claim {claim.id}: no {a}-over-{b} run of {length} sessions for its `anchor`",
+            "check the row's length / run_month against the data",
+        )
+    if not named:
+        found = {"precedent": found["precedent"]}
+    return {"length": length, "named": named, "anchor": how, **found, "run": run}
+
+
+def analog_window(claim, closes: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The (start, end) an analog row's rule fixes, on the first series' closes: its
+    `window`, its `start` and `sessions`, or the end of its `anchor` run and then `sessions`
+    later, `years` later (the last close on or before) or its fixed `end`."""
+    first = closes[_rule_names(claim)[0]]
+    if "anchor" not in claim.rule:
+        return rule_window(first, claim.rule)
+    start = anchor_candidates(claim, closes)["run"]["end"]
+    if "sessions" in claim.rule:
+        return start, session_after(first, start, claim.number("sessions"))
+    if "years" in claim.rule:
+        return start, years_after(first, start, claim.number("years"))
+    return start, pd.Timestamp(claim.end)
+
+
+def analog_rows_table(rows, closes: pd.DataFrame) -> pd.DataFrame:
+    """`window_summary` of each analog row's two `series` over the window its rule fixes
+    (`analog_window`), one line per distinct window and pair, labelled by the row's group."""
+    lines = {}
+    for claim in rows:
+        a, b = _rule_names(claim)[:2]
+        start, end = analog_window(claim, closes)
+        key = (a, b, start, end)
+        if key not in lines:
+            summary = window_summary(closes[a], closes[b], start, end)
+            lines[key] = {"group": claim.group, "a": a, "b": b, **summary}
+    return pd.DataFrame(list(lines.values())).set_index("group")
+
+
+def measure_after_run(claim, as_of: str):
+    """An analog row whose window starts at the end of a run (`anchor_candidates`): the
+    figure its `statistic` names over `sessions` or `years` after the anchor (`aftermath`:
+    return_a, annualized_a, annualized_spread_pp), or the first series' return to its fixed
+    `end` (return_a). For a `run_from_month` anchor the details also give the same figures
+    from the end of the named month and from the precedent run, so a reader sees whether the
+    choice of anchor matters. Returns a `claims.Measurement`."""
+    from helpers import data
+    from helpers.analysis.measurement import Measurement
+
+    a, b = _rule_names(claim)[:2]
+    closes = data.prices([a, b], end=as_of)
+    found = anchor_candidates(claim, closes)
+    anchor = found["run"]["end"]
+    run = {k: str(v) for k, v in found["run"].to_dict().items()}
+    if "end" in claim.rule:
+        value = claim.statistic_of({"return_a": returns.return_pct(closes[a], anchor, claim.end)})
+        details = {"run": run, "end": claim.end}
+        return Measurement(round(value, 2), series=(a, b), details=details)
+    spans = {key: claim.number(key) for key in ("sessions", "years") if key in claim.rule}
+    after = aftermath(closes[a], closes[b], anchor, **spans)
+    end = after["sessions_end"] if "sessions" in spans else after["years_end"]
+    details: dict = {"anchor": after["anchor"].date(), "end": end.date(), **spans, "run": run}
+    if found["named"]:
+        named = pd.Timestamp(found["named"])
+        month_end = returns.close_on_or_before(closes[a], named + pd.offsets.MonthEnd(0))[0]
+        others = {"end of the named month": month_end}
+        if found["precedent"] is not None:
+            others["precedent found by the 'last time' rule"] = found["precedent"]["end"]
+        details["other_anchors"] = {
+            label: {k: str(v) for k, v in aftermath(closes[a], closes[b], day).items()}
+            for label, day in others.items()
+        }
+    return Measurement(round(claim.statistic_of(after), 2), series=(a, b), details=details)
+
+
+def measure_drawdown(claim, as_of: str):
+    """The deepest fall (percent, negative) of the rule's `series` close from a peak to a
+    later trough, both inside its `window` (`largest_drawdown`)."""
+    from helpers import data
+    from helpers.analysis.measurement import Measurement
+
+    (name,) = _rule_names(claim)
+    slide = largest_drawdown(data.prices([name], end=as_of)[name], *claim.window)
+    return Measurement(
+        round(slide["drawdown_pct"], 2),
+        series=(name,),
+        details={"peak": slide["peak"].date(), "trough": slide["trough"].date()},
+    )
+
+
+def measure_correlation(claim, as_of: str):
+    """The correlation of the two `series`' daily price returns inside the rule's `window`."""
+    from helpers import data
+    from helpers.analysis.measurement import Measurement
+
+    a, b = _rule_names(claim)
+    closes = data.prices([a, b], end=as_of)
+    start, end = claim.window
+    value = return_correlation(closes[a], closes[b], start, end)
+    return Measurement(round(value, 3), series=(a, b), details={"window": f"{start}..{end}"})
+
+
+def measure_january_rank(claim, as_of: str):
+    """Where this January's spread so far ranks among full Januaries (`percentile_rank`):
+    the first `series`' price return minus the second's from the prior year's last close to
+    the claim's date, against every January of the rule's `window` (first to last January
+    month)."""
+    from helpers import data
+    from helpers.analysis.measurement import Measurement
+
+    a, b = _rule_names(claim)
+    closes = data.prices([a, b], end=as_of)
+    first, last = (int(month[:4]) for month in claim.window)
+    sample = january_spreads(closes[a], closes[b], first, last)["spread_pp"]
+    spread = returns.spread_pp(
+        closes[a], closes[b], returns.year_end_before(claim.as_of), claim.as_of
+    )
+    details = {
+        "spread_2026_pp": round(spread, 2),
+        "januaries": len(sample),
+        "larger_full_januaries": int((sample > spread).sum()),
+    }
+    return Measurement(round(percentile_rank(spread, sample), 1), series=(a, b), details=details)

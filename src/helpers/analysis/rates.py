@@ -292,3 +292,96 @@ def measure_curve_change(claim, as_of: str):
             "to": [last_day, round(float(last), 3)],
         },
     )
+
+
+# ------------------------------------------------------------------ the cut rows, as ruled
+
+FOMC_SERIES = "FOMC decisions"  # how a rule's `series` names the scheduled decision table
+
+
+def _fred_key(name: str) -> str:
+    """'FRED DFEDTARU' (a ledger series name) or 'fred:DFEDTARU' as the data key."""
+    return "fred:" + str(name).removeprefix("FRED ").removeprefix("fred:")
+
+
+def _fred_target(claim, as_of: str) -> tuple[pd.Series, str]:
+    """The FRED target bound the rule's `series` names (its one FRED series) up to `as_of`,
+    and its data key."""
+    from helpers import data
+
+    (key,) = [_fred_key(n) for n in claim.rule["series"] if str(n) != FOMC_SERIES]
+    return data.fred(key.removeprefix("fred:"), end=as_of), key
+
+
+def measure_pivot(claim, as_of: str):
+    """A "the Fed has turned to cutting" row: whether the target bound the rule's `series`
+    names fell at least once in the rule's `months` up to the claim's date."""
+    from helpers.analysis.measurement import Measurement
+
+    target, key = _fred_target(claim, as_of)
+    look_back = claim.number("months")
+    window_start = pd.Timestamp(claim.as_of) - pd.DateOffset(months=look_back)
+    cuts = cuts_between(target_changes(target), window_start, claim.as_of)
+    return Measurement(
+        cut_in_months_before(target, claim.as_of, look_back),
+        series=(key,),
+        details={"window": [window_start, claim.as_of], "fred_dated_cuts": cuts.index},
+    )
+
+
+def measure_cut_count(claim, as_of: str):
+    """A "three cuts in late 2025" row, counted as its rule's `count` says: `fred_cuts`, the
+    decreases FRED dates inside the rule's `window`; or `consecutive_decisions`, the run of
+    cuts of exactly `cut_bp` at consecutive scheduled FOMC decisions ending at the last
+    decision of the year before the claim's date. The dates counted are in the details."""
+    from helpers import data
+    from helpers.analysis.measurement import Measurement
+    from helpers.analysis.returns import year_end_before
+
+    if claim.choice("count") == "consecutive_decisions":
+        last_decision_by = year_end_before(claim.as_of)
+        size_bp = claim.number("cut_bp")
+        run = consecutive_cuts(data.fomc_decisions(), last_decision_by, size_bp)
+        details = {"run_ends_by": last_decision_by, "size_bp": size_bp, "evidence": run.index}
+        return Measurement(len(run), series=(data.FOMC,), details=details)
+    target, key = _fred_target(claim, as_of)
+    cuts = cuts_between(target_changes(target), *claim.window)
+    details = {"window": claim.window, "dated": "FRED effective dates", "evidence": cuts.index}
+    return Measurement(len(cuts), series=(key,), details=details)
+
+
+def measure_cut_months(claim, as_of: str):
+    """A "cuts in September, October and December" row: the announcement months (FRED's
+    effective date minus one day) of the decreases FRED dates inside the rule's `window`."""
+    from helpers.analysis.measurement import Measurement
+
+    target, key = _fred_target(claim, as_of)
+    cuts = cuts_between(target_changes(target), *claim.window)
+    announced = announcement_dates(cuts.index)
+    return Measurement(
+        sorted(announced.strftime("%Y-%m")),
+        series=(key,),
+        details={"announced": announced, "fred_dated": cuts.index},
+    )
+
+
+def measure_target_range(claim, as_of: str):
+    """A "the target range is L-U %" row: [lower, upper] in force on the claim's date, from
+    the two FRED bounds the rule's `series` names (lower first)."""
+    from helpers import data
+    from helpers.analysis.measurement import Measurement
+
+    lower_key, upper_key = (_fred_key(n) for n in claim.rule["series"])
+    lower, upper = (data.fred(k.removeprefix("fred:"), end=as_of) for k in (lower_key, upper_key))
+    return Measurement(target_range_on(lower, upper, claim.as_of), series=(lower_key, upper_key))
+
+
+def fred_id(key: str) -> str:
+    """The FRED series id of a data key or ledger name ('fred:DGS2', 'FRED DGS2' -> 'DGS2')."""
+    return _fred_key(key).removeprefix("fred:")
+
+
+def sensitivity_series(names) -> tuple[str, str, str]:
+    """A rate-sensitivity rule's `series` ['^RUT', '^GSPC', 'FRED DGS2'] as the data keys
+    (a, b, 'fred:DGS2') the regression reads."""
+    return _series_keys(list(names))

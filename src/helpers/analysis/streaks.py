@@ -432,12 +432,9 @@ def measure_last_reached(claim, as_of: str):
     names (the headline's Yahoo closes, or an alternate source). Returns a
     `claims.Measurement`; a source whose history holds no such run is an error, not a pass.
     """
-    from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    a, b = claim.rule.get("series", ["^RUT", "^GSPC"])
-    closes = data.prices([a, b], end=as_of)
-    margin = return_margin(closes[a], closes[b])
+    a, b, margin = _covering_margin(claim, as_of)
     current = streak_on(margin, claim.as_of, a, b)
     length = precedent_length(claim)
     reached = last_reached_before(margin, current.start, length, a, a, b)
@@ -536,3 +533,123 @@ def measure_down_days(claim, as_of: str, closes: Callable | None = None):
             "falls": falls.rename_axis("Date").reset_index().to_dict("records"),
         },
     )
+
+
+def _rule_pair(claim) -> tuple[str, str]:
+    """The two series a streak row compares (first beats second), as its rule names them."""
+    a, b = claim.rule.get("series", ["^RUT", "^GSPC"])
+    return str(a), str(b)
+
+
+def _covering_margin(claim, as_of: str, first_needed: str | None = None):
+    """(a, b, margin) of the rule's pair up to `as_of`; a DataError when the files do not
+    cover the claim's date or, with `first_needed`, do not reach back to it: a source reading
+    measured on a shorter history would answer another question."""
+    from helpers import data
+
+    a, b = _rule_pair(claim)
+    # to the claim's own close: a source may end before the notebook's as_of
+    closes = data.prices([a, b], end=min(pd.Timestamp(claim.as_of), pd.Timestamp(as_of)))
+    if closes.index[-1] < pd.Timestamp(claim.as_of):
+        raise DataError(
+            f"claim {claim.id}: {a} vs {b} ends {closes.index[-1]:%Y-%m-%d}, before the "
+            f"claim's date {claim.as_of}",
+            "give this reading a source that covers the claim's date",
+        )
+    if first_needed is not None and closes.index[0] > pd.Timestamp(first_needed):
+        raise DataError(
+            f"claim {claim.id}: {a} vs {b} starts {closes.index[0]:%Y-%m-%d}, after the "
+            f"window's start {first_needed}",
+            "give this reading a source whose history covers the rule's window",
+        )
+    return a, b, return_margin(closes[a], closes[b])
+
+
+def measure_record_age(claim, as_of: str):
+    """One reading of a "the record it matched was N years old" row: the calendar year of the
+    claim's date minus the year in which the most recent earlier run of the rule's first
+    `series` over its second (ended before the run in force on the claim's date began)
+    reached `precedent_length(claim)` sessions. Returns a `claims.Measurement`."""
+    from helpers.analysis.measurement import Measurement
+
+    a, b, margin = _covering_margin(claim, as_of)
+    current = streak_on(margin, claim.as_of, a, b)
+    length = precedent_length(claim)
+    reached = last_reached_before(margin, current.start, length, a, a, b)
+    if reached is None:
+        raise DataError(
+            f"claim {claim.id}: no run of {length} sessions in {a} vs {b} before "
+            f"{current.start:%Y-%m-%d} (history from {margin.index[0]:%Y-%m-%d})",
+            "give this reading a source whose history reaches the precedent",
+        )
+    return Measurement(
+        pd.Timestamp(claim.as_of).year - reached.year,
+        series=(a, b),
+        details={"previous_reached_on": reached.date().isoformat(), "threshold": length},
+    )
+
+
+def measure_longest_earlier(claim, as_of: str):
+    """One reading of a "ties the longest run in N years / the record" row: the longest
+    earlier run of the rule's first `series` over its second that reached its full length
+    inside [the rule's `start`, the first session of the run in force on the claim's date),
+    on files that cover that whole window. Returns a `claims.Measurement`."""
+    from helpers.analysis.measurement import Measurement
+
+    a, b, margin = _covering_margin(claim, as_of, first_needed=claim.start)
+    current = streak_on(margin, claim.as_of, a, b)
+    longest = longest_earlier(run_table(margin, a, b), a, current.start, claim.start)
+    return Measurement(
+        longest,
+        series=(a, b),
+        details={"window_start": claim.start, "before": current.start.date().isoformat()},
+    )
+
+
+def monthly_margin(a: pd.Series, b: pd.Series) -> pd.Series:
+    """A's monthly price return minus B's, last close of each calendar month to the next."""
+    return return_margin(month_end_closes(a), month_end_closes(b))
+
+
+def _monthly_reading(claim, as_of: str):
+    from helpers import data
+
+    a, b = _rule_pair(claim)
+    closes = data.prices([a, b], end=as_of)
+    margin = monthly_margin(closes[a], closes[b])
+    start, end = claim.window
+    return a, b, margin, margin.loc[start:end]
+
+
+def measure_winning_months(claim, as_of: str):
+    """One reading of a "small caps beat large caps in every month since ..." row: the months
+    of the rule's `window` in which the first `series`' monthly price return beat the
+    second's. Returns a `claims.Measurement`."""
+    from helpers.analysis.measurement import Measurement
+
+    a, b, _, months = _monthly_reading(claim, as_of)
+    return Measurement(int((months > 0).sum()), series=(a, b), details={"months": len(months)})
+
+
+def monthly_run_length(claim, months: int) -> int:
+    """The run of winning months a "not seen in N years" row asks about, as its rule's
+    `length_from` says: the `months` of its window, or the claim's own `length`."""
+    if claim.choice("length_from") == "window":
+        return months
+    return int(claim.claimed["length"])
+
+
+def measure_years_since_monthly_run(claim, as_of: str):
+    """One reading of a "a monthly run like this was last seen N years ago" row: years (months
+    / 12) from the last month of the most recent earlier run of `monthly_run_length(claim)`
+    winning months (ended before the window's first month) to the window's last month. With
+    no such run in the data, the full span of the data: a lower bound, flagged in the details
+    (`precedent` None, `lower_bound` True). Returns a `claims.Measurement`."""
+    from helpers.analysis.measurement import Measurement
+
+    a, b, margin, months = _monthly_reading(claim, as_of)
+    length = monthly_run_length(claim, len(months))
+    found = years_since_earlier_run(
+        run_table(margin, a, b), months.index[0], months.index[-1], length, a, margin.index[0]
+    )
+    return Measurement(round(found["years"], 2), series=(a, b), details=found)

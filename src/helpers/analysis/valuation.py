@@ -290,3 +290,53 @@ def measure_spread_percentile(claim, spreads: pd.DataFrame):
             "spread_variant": variant,
         },
     )
+
+
+def measure_share_above_median(claim, spreads: pd.DataFrame):
+    """One reading of a "the spread stayed wide" row: the percent of months in the rule's
+    `window` whose `spread` variant was above its median through the year before the claim.
+    Details carry the same share for every variant. Returns a `claims.Measurement`."""
+    from helpers.analysis.measurement import Measurement
+    from helpers.analysis.returns import share_above, year_end_before
+
+    history_end = pd.Period(year_end_before(claim.as_of), freq="M")
+    window = slice(*claim.window)
+    medians = spreads.loc[:history_end].median()
+    shares = {name: share_above(spreads[name].loc[window], medians[name]) for name in spreads}
+    variant = claim.choice("spread", default=FIXED_DECEMBER)
+    return Measurement(
+        shares[variant],
+        series=claim.data_series,
+        details={
+            "spread_variant": variant,
+            "window": claim.window,
+            "median_through": history_end,
+            "median": medians[variant],
+            "months": len(spreads.loc[window]),
+            "shares_by_variant": shares,
+        },
+    )
+
+
+def measure_monthly_change(claim, spreads: pd.DataFrame):
+    """One reading of a "the gap narrowed" row: the change of the rule's `spread` variant from
+    the month before the claim's month to that month (its file month may end after the
+    claim's date, which details flag). Returns a `claims.Measurement`."""
+    from helpers.analysis.measurement import Measurement
+
+    month = pd.Period(claim.as_of, freq="M")
+    variant = claim.choice("spread", default=FIXED_DECEMBER)
+    changes = spreads.loc[month] - spreads.loc[month - 1]
+    return Measurement(
+        changes[variant],
+        series=claim.data_series,
+        details={
+            "spread_variant": variant,
+            "from": month - 1,
+            "to": month,
+            "month_end_after_as_of": month.end_time.normalize() > pd.Timestamp(claim.as_of),
+            "levels": spreads.loc[[month - 1, month]].round(4).to_dict("index"),
+            "changes_by_variant": changes.to_dict(),
+            "pct_months_at_or_below_since_1926": percent_at_or_below(spreads[variant], month),
+        },
+    )

@@ -85,6 +85,11 @@ def _rule_properties() -> dict[str, Any]:
         "window": {"type": "array", "items": _DATE, "minItems": 2, "maxItems": 2},
         "start": _DATE,
         "end": _DATE,
+        "run_month": {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}$",
+            "description": "the month a run is looked up in (`anchor: run_from_month`)",
+        },
         "skip_current_stretch": {"type": "boolean"},
         "test": {"$ref": "#/$defs/test"},
         "readings": {"type": "object", "additionalProperties": {"$ref": "#/$defs/reading"}},

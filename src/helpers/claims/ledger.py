@@ -69,6 +69,11 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # how a valuation "widest since" dates its months: the French file month, the December
     # prices each month's BE/ME divides by, or the precedent's prices up to the claim's month
     "dated_by": ("file_month", "price_month", "price_to_claim_date"),
+    # where an analog window starts that follows a run of the rule's first `series` over its
+    # second: the last session of the first run of `length` sessions ending on or after the
+    # rule's `run_month` ('YYYY-MM', the month an article names), or of the most recent
+    # earlier run of `length` sessions before the run in force on the claim's date
+    "anchor": ("run_from_month", "precedent_run"),
 }
 # Positive whole numbers a rule may carry (Claim.number), so a quantity that is part of the
 # rule lives in the ledger, not in a notebook parameter a run could change.
@@ -80,7 +85,8 @@ RULE_NUMBERS: dict[str, str] = {
     "cut_bp": "the size, in basis points, of each cut a run of cuts counts",
     "top_n": "how many of the largest lines a concentration sums",
     "hac_lags": "Newey-West lags, in sessions, of a regression's standard errors",
-    "length": "the sessions a precedent run must reach (a reading's own `comparable` share)",
+    "length": "the sessions a precedent (or an analog's `anchor`) run must reach (a reading's "
+    "own `comparable` share)",
     "weight_pct": "the percent of a blended portfolio held in the rule's second series",
 }
 # Keys a reading may not override: what the row is, not how it is measured.

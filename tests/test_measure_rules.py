@@ -1,0 +1,243 @@
+"""The `measure_*` functions that resolve a ledger row's rule choices for notebooks 02, 05
+and 06, on small fixtures built here (no real data)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import claims, data
+from helpers.analysis import analogs, rates, streaks
+from helpers.errors import DataError
+
+
+def _row(claimed: dict, rule: dict, as_of: str = "2024-01-12") -> claims.Claim:
+    return claims.Claim(
+        "x", "g", "a", as_of, "", "record", "c", claimed, rule, "n", "data", ""
+    )  # fmt: skip
+
+
+def _frame_of_wins(days: pd.DatetimeIndex, wins: pd.Series) -> pd.DataFrame:
+    a = (1 + np.where(wins, 0.01, -0.01)).cumprod() * 100
+    return pd.DataFrame({"A": a, "B": 100.0}, index=days)
+
+
+@pytest.fixture
+def runs_2023(monkeypatch):
+    """A beats B in a 4-session run (March 2023), a 3-session run (June 2023) and the
+    current 5-session run ending 2024-01-12; prices() serves the named columns up to `end`."""
+    days = pd.bdate_range("2023-01-02", "2024-01-12")
+    wins = pd.Series(False, index=days)
+    wins.loc["2023-03-01":"2023-03-06"] = True
+    wins.loc["2023-06-05":"2023-06-07"] = True
+    wins.iloc[-5:] = True
+    frame = _frame_of_wins(days, wins)
+    frame["late"] = frame["B"].loc["2023-06-01":]  # a source that starts after the window
+    frame["short"] = frame["B"].loc[:"2023-12-29"]  # a source that ends before the claim
+    monkeypatch.setattr(
+        data, "prices", lambda names, end=None, **_: frame.loc[:end, list(names)].dropna()
+    )
+    return frame
+
+
+# ------------------------------------------------------------------ 02: records
+
+
+def test_record_age_counts_years_to_the_precedent_on_the_rules_series(runs_2023):
+    row = _row({"value": 1, "unit": "years", "length": 3}, {"series": ["A", "B"]})
+    measured = streaks.measure_record_age(row, "2024-01-12")
+    assert measured.value == 1 and measured.series == ("A", "B")
+    assert measured.details["previous_reached_on"] == "2023-06-07"
+    with pytest.raises(DataError, match="no run of 9"):
+        streaks.measure_record_age(dataclasses.replace(row, claimed={"length": 9}), "2024-01-12")
+
+
+def test_longest_earlier_reads_the_rules_start_and_needs_a_source_covering_it(runs_2023):
+    row = _row({"value": 4, "unit": "sessions"}, {"series": ["A", "B"], "start": "2023-01-02"})
+    measured = streaks.measure_longest_earlier(row, "2024-01-12")
+    assert measured.value == 4 and measured.series == ("A", "B")
+    later = dataclasses.replace(row, rule={**row.rule, "start": "2023-04-01"})
+    assert streaks.measure_longest_earlier(later, "2024-01-12").value == 3
+    late_source = dataclasses.replace(row, rule={**row.rule, "series": ["A", "late"]})
+    with pytest.raises(DataError, match="starts 2023-06-01, after the window's start"):
+        streaks.measure_longest_earlier(late_source, "2024-01-12")
+
+
+def test_a_source_ending_before_the_claims_date_is_an_error_not_another_run(runs_2023):
+    row = _row({"value": "2023", "unit": "year", "length": 3}, {"series": ["A", "short"]})
+    with pytest.raises(DataError, match="before the claim's date"):
+        streaks.measure_last_reached(row, "2024-01-12")
+
+
+def test_monthly_rows_resolve_length_from(monkeypatch):
+    months = pd.date_range("2020-01-31", "2025-12-31", freq="ME")
+    # A wins every month of 2021 (12) and Feb-Dec 2025 (11), loses every other month
+    wins = pd.Series(False, index=months)
+    wins.loc["2021-01":"2021-12"] = True
+    wins.loc["2025-02":"2025-12"] = True
+    frame = _frame_of_wins(months, wins)
+    monkeypatch.setattr(data, "prices", lambda names, end=None, **_: frame.loc[:end, list(names)])
+    rule = {"series": ["A", "B"], "window": ["2025-02", "2025-12"], "length_from": "window"}
+    row = _row({"value": [3.0, 4.0], "unit": "years", "length": 12}, rule, "2025-12-31")
+    assert streaks.measure_winning_months(row, "2025-12-31").value == 11
+    by_window = streaks.measure_years_since_monthly_run(row, "2025-12-31")
+    assert by_window.value == 4.0 and by_window.details["min_length"] == 11
+    claimed = dataclasses.replace(row, rule={**rule, "length_from": "claimed"})
+    assert streaks.monthly_run_length(claimed, 11) == 12
+    # no earlier run of 13: the data's span, flagged as a lower bound
+    longer = dataclasses.replace(claimed, claimed={"value": [1, 2], "length": 13})
+    lower = streaks.measure_years_since_monthly_run(longer, "2025-12-31")
+    assert lower.details["lower_bound"] and lower.details["precedent"] is None
+
+
+# ------------------------------------------------------------------ 05: the cut rows
+
+
+@pytest.fixture
+def target_2025(monkeypatch):
+    """An upper bound cut 25 bp effective 2025-09-18, 2025-10-30 and 2025-12-11 (FRED's day
+    after each announcement), a lower bound 25 bp below it, and three scheduled decisions."""
+    days = pd.date_range("2025-01-01", "2026-01-31")
+    upper = pd.Series(4.5, index=days)
+    for effective in ("2025-09-18", "2025-10-30", "2025-12-11"):
+        upper.loc[effective:] -= 0.25
+    series = {"DFEDTARU": upper, "DFEDTARL": upper - 0.25}
+    monkeypatch.setattr(data, "fred", lambda name, end=None, **_: series[name].loc[:end])
+    decisions = pd.DataFrame(
+        {"change_bp": [0.0, -25.0, -25.0, -25.0], "listed_meeting": True},
+        index=pd.to_datetime(["2025-07-30", "2025-09-17", "2025-10-29", "2025-12-10"]),
+    )
+    monkeypatch.setattr(data, "fomc_decisions", lambda **_: decisions)
+
+
+def test_cut_count_counts_as_the_rules_count_says(target_2025):
+    fred_rule = {
+        "series": ["FRED DFEDTARU"],
+        "count": "fred_cuts",
+        "window": ["2025-10-01", "2025-12-31"],
+    }
+    fred_row = _row({"value": 2, "unit": "cuts"}, fred_rule, "2026-01-14")
+    measured = rates.measure_cut_count(fred_row, "2026-01-31")
+    assert measured.value == 2 and measured.series == ("fred:DFEDTARU",)
+    decisions_rule = {
+        "series": ["FOMC decisions", "FRED DFEDTARU"],
+        "count": "consecutive_decisions",
+        "cut_bp": 25,
+    }
+    decisions_row = _row({"value": 3, "unit": "cuts"}, decisions_rule, "2026-01-14")
+    measured = rates.measure_cut_count(decisions_row, "2026-01-31")
+    assert measured.value == 3 and measured.series == (data.FOMC,)
+    bad = _row({"value": 3, "unit": "cuts"}, {**decisions_rule, "count": "meetings"}, "2026-01-14")
+    with pytest.raises(Exception, match="not one of"):
+        rates.measure_cut_count(bad, "2026-01-31")
+
+
+def test_pivot_months_and_range_read_the_fred_series_the_rule_names(target_2025):
+    pivot = _row(
+        {"value": True, "unit": "bool"}, {"series": ["FRED DFEDTARU"], "months": 2}, "2025-11-15"
+    )
+    assert rates.measure_pivot(pivot, "2026-01-31").value is True
+    early = dataclasses.replace(pivot, as_of="2025-09-01")
+    assert rates.measure_pivot(early, "2026-01-31").value is False
+    months_rule = {
+        "series": ["FOMC decisions", "FRED DFEDTARU"],
+        "window": ["2025-07-01", "2025-12-31"],
+    }
+    months = rates.measure_cut_months(
+        _row({"value": [], "unit": "month"}, months_rule), "2026-01-31"
+    )
+    assert months.value == ["2025-09", "2025-10", "2025-12"] and months.series == ("fred:DFEDTARU",)
+    range_row = _row(
+        {"value": [3.5, 3.75], "unit": "percent"},
+        {"series": ["FRED DFEDTARL", "FRED DFEDTARU"]},
+        "2026-01-14",
+    )
+    measured = rates.measure_target_range(range_row, "2026-01-31")
+    assert measured.value == [3.5, 3.75]
+    assert measured.series == ("fred:DFEDTARL", "fred:DFEDTARU")
+    assert rates.sensitivity_series(["^RUT", "^GSPC", "FRED DGS2"]) == (
+        "^RUT",
+        "^GSPC",
+        "fred:DGS2",
+    )
+    assert rates.fred_id("fred:DGS2") == rates.fred_id("FRED DGS2") == "DGS2"
+
+
+# ------------------------------------------------------------------ 06: analogs after a run
+
+
+@pytest.fixture
+def analog_prices(monkeypatch):
+    """A beats B in a 3-session run ending 2020-03-05 and a 4-session run ending 2020-06-05,
+    then in the current run ending 2021-06-30; A rises 1 % a session after 2020-06-05."""
+    days = pd.bdate_range("2020-01-01", "2021-06-30")
+    wins = pd.Series(False, index=days)
+    wins.loc["2020-03-03":"2020-03-05"] = True
+    wins.loc["2020-06-02":"2020-06-05"] = True
+    wins.iloc[-3:] = True
+    frame = _frame_of_wins(days, wins)
+    monkeypatch.setattr(data, "prices", lambda names, end=None, **_: frame.loc[:end, list(names)])
+    return frame
+
+
+def _analog_row(**rule) -> claims.Claim:
+    base = {"series": ["A", "B"], "length": 3, "statistic": "return_a"}
+    return _row({"value": 0.0, "unit": "percent"}, {**base, **rule}, "2021-06-30")
+
+
+def test_anchor_follows_the_rules_anchor_choice(analog_prices):
+    from_month = _analog_row(anchor="run_from_month", run_month="2020-03", sessions=5)
+    found = analogs.anchor_candidates(from_month, analog_prices)
+    assert found["run"]["end"] == pd.Timestamp("2020-03-05")
+    precedent = _analog_row(anchor="precedent_run", sessions=5)
+    assert analogs.anchor_candidates(precedent, analog_prices)["run"]["end"] == pd.Timestamp(
+        "2020-06-05"
+    )
+    with pytest.raises(Exception, match="run_month"):
+        analogs.anchor_candidates(_analog_row(anchor="run_from_month"), analog_prices)
+    with pytest.raises(DataError, match="no A-over-B run of 9"):
+        analogs.anchor_candidates(_analog_row(anchor="precedent_run", length=9), analog_prices)
+
+
+def test_measure_after_run_spans_sessions_or_an_end_from_the_anchor(analog_prices):
+    a = analog_prices["A"]
+    row = _analog_row(anchor="precedent_run", sessions=5)
+    measured = analogs.measure_after_run(row, "2021-06-30")
+    start = pd.Timestamp("2020-06-05")
+    end = a.index[a.index.get_loc(start) + 5]
+    assert measured.value == round((a[end] / a[start] - 1) * 100, 2)
+    assert measured.series == ("A", "B") and measured.details["end"] == end.date()
+    to_end = _analog_row(anchor="precedent_run", end="2020-06-19")
+    assert analogs.measure_after_run(to_end, "2021-06-30").value == round(
+        (a["2020-06-19"] / a[start] - 1) * 100, 2
+    )
+    named = analogs.measure_after_run(
+        _analog_row(anchor="run_from_month", run_month="2020-03", sessions=5), "2021-06-30"
+    )
+    assert set(named.details["other_anchors"]) == {
+        "end of the named month",
+        "precedent found by the 'last time' rule",
+    }
+    table = analogs.analog_rows_table([row, row, to_end], analog_prices)
+    assert len(table) == 2 and table["start"].eq(start).all()
+
+
+def test_window_rows_cite_only_their_series(analog_prices):
+    window = {"series": ["B"], "window": ["2020-01-01", "2020-12-31"]}
+    drawdown = analogs.measure_drawdown(
+        _row({"value": [-20, -17], "unit": "percent"}, window), "2021-06-30"
+    )
+    assert drawdown.series == ("B",) and drawdown.value == 0.0
+    pair = {"series": ["A", "B"], "window": ["2020-01-01", "2020-12-31"]}
+    correlation = analogs.measure_correlation(
+        _row({"value": [0, 0.95], "unit": "r"}, pair), "2021-06-30"
+    )
+    assert correlation.series == ("A", "B")
+    rank_rule = {"series": ["A", "B"], "window": ["2021-01", "2021-01"]}
+    rank = analogs.measure_january_rank(
+        _row({"value": 90, "unit": "pct"}, rank_rule, "2021-01-29"), "2021-06-30"
+    )
+    assert rank.value == 50.0 and rank.details["januaries"] == 1  # January 2021 against itself
