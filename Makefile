@@ -103,8 +103,13 @@ $(DATA_STAMP): FORCE | $(SETUP_STAMP)
 
 # The ledger's schema check runs before any notebook or the scorecard; order-only, so it never
 # makes a report stale by itself, and a broken ledger stops `make reports` before anything runs.
-ledger-check: | $(SETUP_STAMP)
+# It reruns when the ledger, the claims code or the set of notebooks (the folder's time)
+# changed; a failed check writes no stamp, so it runs again next time.
+LEDGER_STAMP := $(STAMPS)/ledger-check.stamp
+ledger-check: $(LEDGER_STAMP)
+$(LEDGER_STAMP): $(LEDGER) $(wildcard src/helpers/claims/*.py) notebooks | $(SETUP_STAMP)
 	$(PY) -m helpers claims check
+	@mkdir -p $(STAMPS) && touch $@
 
 $(NOTEBOOK_DEPS): $(NOTEBOOKS) $(filter %.py,$(HELPERS_SRC)) scripts/notebook_deps.py
 	@$(PYTHON) scripts/notebook_deps.py $@ $(NOTEBOOKS)
