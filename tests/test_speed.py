@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from test_pipeline import TEST_KERNEL, WRITE_RESULT, write_notebook
 
 from helpers.analysis import streak_odds
 from helpers.claims import ledger
-from helpers.cli import main
 from helpers.cli import data as cli_data
+from helpers.cli import main
 from helpers.config import LEDGER_ENV, cache_dir, repo_root
 from helpers.report import pipeline
-from test_pipeline import TEST_KERNEL, WRITE_RESULT, write_notebook
 
 
 def test_several_notebooks_run_together_and_one_failure_spares_the_others(tmp_path):
@@ -53,7 +53,7 @@ def test_the_ledger_is_parsed_once_per_text_and_an_edit_is_always_seen(tmp_path,
     first = ledger.load_ledger()
     parsed = dict(ledger._PARSED)
     again = ledger.load_ledger()
-    assert ledger._PARSED == parsed and again == first and again[0] is not first[0]
+    assert parsed == ledger._PARSED and again == first and again[0] is not first[0]
     again[0].rule["mutated"] = True  # rows are new objects: a caller cannot poison the cache
     assert "mutated" not in ledger.load_ledger()[0].rule
     text = path.read_text(encoding="utf-8")
