@@ -127,15 +127,23 @@ else
 	@mkdir -p $(STAMPS) && echo $< >> $(QUEUE)
 endif
 
-# Runs the queued notebooks first: a failure stops make before the scorecard. A notebook
-# that failed keeps an older report than its prerequisites, so the next run queues it again.
-# $(wildcard): a fresh tree has no results stamp yet (the reports rebuild the page anyway).
-reports/index.html: $(REPORTS) $(LEDGER) $(HELPERS_SRC) $(wildcard $(RESULTS_STAMP)) | $(SETUP_STAMP) ledger-check
+# Runs the queued notebooks (a shell test when there are none) after every report rule:
+# always, because a queued report's file is not newer until the run has replaced it. The
+# stamp is touched only by a run that succeeded, so the scorecard follows it; a failure stops
+# make before the scorecard, and a notebook that failed keeps an older report than its
+# prerequisites, so the next run queues it again.
+RUN_STAMP := $(STAMPS)/notebooks-run.stamp
+$(RUN_STAMP): $(REPORTS) FORCE | $(SETUP_STAMP)
 	@if [ -s $(QUEUE) ]; then \
 		queued="$$(tr '\n' ' ' < $(QUEUE))"; rm -f $(QUEUE); \
 		echo "$(PY) -m helpers run-notebook $${queued}$(RUN_ARGS)"; \
-		$(PY) -m helpers run-notebook $${queued}$(RUN_ARGS); \
+		$(PY) -m helpers run-notebook $${queued}$(RUN_ARGS) && touch $@; \
+	else \
+		rm -f $(QUEUE); [ -e $@ ] || { mkdir -p $(STAMPS) && touch $@; }; \
 	fi
+
+# $(wildcard): a fresh tree has no results stamp yet (the reports rebuild the page anyway).
+reports/index.html: $(RUN_STAMP) $(REPORTS) $(LEDGER) $(HELPERS_SRC) $(wildcard $(RESULTS_STAMP)) | $(SETUP_STAMP) ledger-check
 	$(PY) -m helpers scorecard
 
 screenshots: $(SETUP_STAMP) ## render every report page in headless Chromium (1400 and 390 px) into reports/screenshots/

@@ -89,10 +89,15 @@ def notebook_imports(notebook: Path) -> set[str]:
 
 def rules(notebooks: list[Path]) -> str:
     lines = ["# Written by scripts/notebook_deps.py: do not edit."]
+    page = [path for path in PAGE_FILES if Path(path).is_file()]
+    every: set[str] = set(page)
     for notebook in notebooks:
         files = sorted({str(module_file(name)) for name in closure(notebook_imports(notebook))})
-        target = f"reports/{notebook.stem}.html"
-        lines.append(f"{target}: {' '.join(files + PAGE_FILES)}")
+        every.update(files)
+        lines.append(f"reports/{notebook.stem}.html: {' '.join(files + page)}")
+    # An empty rule per file (as gcc -MP writes): a module deleted or moved since these rules
+    # were written is then no "No rule to make target" error before they are rewritten.
+    lines += [f"{path}:" for path in sorted(every)]
     return "\n".join(lines) + "\n"
 
 
