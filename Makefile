@@ -39,10 +39,22 @@ NOTEBOOK_ARGS ?=
 # Extra `jupyter lab` options, e.g. make lab LAB_ARGS="--no-browser --allow-root"
 LAB_ARGS ?=
 
+# Kernels `make reports` runs at once (default: one per core), e.g. make reports JOBS=1
+JOBS ?=
+
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 REPORTS := $(NOTEBOOKS:notebooks/%.ipynb=reports/%.html)
 # The package's code and the templates the reports are rendered with.
 HELPERS_SRC := $(shell find src/helpers -name '*.py' -o -name '*.j2' -o -name '*.css')
+# Each report depends on the modules its notebook imports, transitively (and on what renders
+# every page): written by scripts/notebook_deps.py, remade when a notebook or module changes.
+NOTEBOOK_DEPS := $(STAMPS)/notebook-deps.mk
+# Stale reports are queued here, one file per make run (make's pid), and executed together
+# by one `run-notebook` in the scorecard's recipe: one process, several kernels at once.
+QUEUE := $(STAMPS)/queue.$(shell echo $$PPID)
+RUN_ARGS = --timeout $(CELL_TIMEOUT)$(if $(JOBS), --jobs $(JOBS)) $(NOTEBOOK_ARGS)
+# `make reports/NN_x.html` alone runs that notebook at once (nothing else drains the queue).
+DIRECT := $(filter-out reports/index.html,$(filter reports/%.html,$(MAKECMDGOALS)))
 
 .PHONY: help setup hooks reports accept-verdicts vintage lock ledger-check screenshots test lint lab \
 	bench clean clean-data FORCE
@@ -98,14 +110,47 @@ $(DATA_STAMP): FORCE | $(SETUP_STAMP)
 
 # The ledger's schema check runs before any notebook or the scorecard; order-only, so it never
 # makes a report stale by itself, and a broken ledger stops `make reports` before anything runs.
-ledger-check: | $(SETUP_STAMP)
+# It reruns when the ledger, the claims code or the set of notebooks (the folder's time)
+# changed; a failed check writes no stamp, so it runs again next time.
+LEDGER_STAMP := $(STAMPS)/ledger-check.stamp
+ledger-check: $(LEDGER_STAMP)
+$(LEDGER_STAMP): $(LEDGER) $(wildcard src/helpers/claims/*.py) notebooks | $(SETUP_STAMP)
 	$(PY) -m helpers claims check
+	@mkdir -p $(STAMPS) && touch $@
 
-reports/%.html: notebooks/%.ipynb $(HELPERS_SRC) $(LEDGER) $(DATA_STAMP) | $(SETUP_STAMP) ledger-check
-	$(PY) -m helpers run-notebook $< --timeout $(CELL_TIMEOUT) $(NOTEBOOK_ARGS)
+$(NOTEBOOK_DEPS): $(NOTEBOOKS) $(filter %.py,$(HELPERS_SRC)) scripts/notebook_deps.py
+	@$(PYTHON) scripts/notebook_deps.py $@ $(NOTEBOOKS)
+
+ifeq ($(filter-out help clean clean-data lint lock test,$(or $(MAKECMDGOALS),help)),)
+else
+-include $(NOTEBOOK_DEPS)
+endif
+
+# More prerequisites per report (its modules) come from $(NOTEBOOK_DEPS).
+reports/%.html: notebooks/%.ipynb $(LEDGER) $(DATA_STAMP) | $(SETUP_STAMP) ledger-check
+ifneq ($(DIRECT),)
+	$(PY) -m helpers run-notebook $< $(RUN_ARGS)
+else
+	@mkdir -p $(STAMPS) && echo $< >> $(QUEUE)
+endif
+
+# Runs the queued notebooks (a shell test when there are none) after every report rule:
+# always, because a queued report's file is not newer until the run has replaced it. The
+# stamp is touched only by a run that succeeded, so the scorecard follows it; a failure stops
+# make before the scorecard, and a notebook that failed keeps an older report than its
+# prerequisites, so the next run queues it again.
+RUN_STAMP := $(STAMPS)/notebooks-run.stamp
+$(RUN_STAMP): $(REPORTS) FORCE | $(SETUP_STAMP)
+	@if [ -s $(QUEUE) ]; then \
+		queued="$$(tr '\n' ' ' < $(QUEUE))"; rm -f $(QUEUE); \
+		echo "$(PY) -m helpers run-notebook $${queued}$(RUN_ARGS)"; \
+		$(PY) -m helpers run-notebook $${queued}$(RUN_ARGS) && touch $@; \
+	else \
+		rm -f $(QUEUE); [ -e $@ ] || { mkdir -p $(STAMPS) && touch $@; }; \
+	fi
 
 # $(wildcard): a fresh tree has no results stamp yet (the reports rebuild the page anyway).
-reports/index.html: $(REPORTS) $(LEDGER) $(HELPERS_SRC) $(wildcard $(RESULTS_STAMP)) | $(SETUP_STAMP) ledger-check
+reports/index.html: $(RUN_STAMP) $(REPORTS) $(LEDGER) $(HELPERS_SRC) $(wildcard $(RESULTS_STAMP)) | $(SETUP_STAMP) ledger-check
 	$(PY) -m helpers scorecard
 
 screenshots: $(SETUP_STAMP) ## render every report page in headless Chromium (1400 and 390 px) into reports/screenshots/

@@ -70,6 +70,8 @@ class Project:
         (root / ".venv" / "pyvenv.cfg").write_text("")
         (root / "src" / "helpers").mkdir(parents=True)
         (root / "src" / "helpers" / "__init__.py").write_text("")  # what HELPERS_SRC tracks
+        (root / "scripts").mkdir()
+        shutil.copy(repo_root() / "scripts" / "notebook_deps.py", root / "scripts")
         self.write_ledger(["d-one", "d-two"])
         self.write_notebook()
         (root / ".make").mkdir()
@@ -200,3 +202,21 @@ def test_two_make_reports_started_at_once_both_succeed_and_agree(project):
     assert not list((project.root / "reports").glob(".run-*"))  # no run folder left behind
     assert "d-three" in (project.root / "reports" / "claims.csv").read_text()
     assert not ran(project.make(), "run-notebook")  # and the tree is consistent afterwards
+
+
+def test_an_edited_notebook_alone_reruns_and_republishes(project):
+    index = project.root / "reports" / "index.html"
+    before = index.stat().st_mtime_ns
+    project.write_notebook()
+    result = project.make()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ran(result, "run-notebook notebooks/01_demo.ipynb") and ran(result, "scorecard")
+    assert index.stat().st_mtime_ns > before
+    assert not ran(project.make(), "run-notebook")
+
+
+def test_editing_a_module_no_notebook_imports_reruns_only_the_scorecard(project):
+    (project.root / "src" / "helpers" / "unused.py").write_text("X = 1\n")
+    result = project.make()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not ran(result, "run-notebook") and ran(result, "scorecard")

@@ -22,17 +22,85 @@ leak out when a run reaches k; the n-step product is a matrix power, so it costs
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from helpers.config import cache_dir
+from helpers.files import atomic_write
 
 YEAR = 252  # sessions in a typical US trading year
 DEFAULT_SEED = 20260122
 CHUNK = 1_000  # simulated histories generated at once: bounds memory to ~10 MB per 1k x 10k
 
 Sampler = Callable[[np.random.Generator, int], np.ndarray]
+
+
+# --- remembered results ------------------------------------------------------------------------
+#
+# The simulations are deterministic (seeded), so a table is a function of its inputs: it is
+# kept in <cache>/computed/ under a hash of every argument (a series by its values and dates),
+# this module's source and the versions of numpy, pandas and arch, and read back instead of
+# simulated again. Any change to an input or to the code computes afresh.
+
+COMPUTED = "computed"
+
+
+def _digest(name: str, args: tuple, kwargs: dict) -> str:
+    sha = hashlib.sha256(name.encode())
+    sha.update(Path(__file__).read_bytes())
+    for package in ("numpy", "pandas", "arch"):
+        sha.update(f"{package} {_version(package)}".encode())
+    for value in [*args, *sorted(kwargs.items())]:
+        sha.update(_fingerprint(value))
+    return sha.hexdigest()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def _fingerprint(value: Any) -> bytes:
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
+        return value[0].encode() + b"=" + _fingerprint(value[1])
+    if isinstance(value, pd.Series):
+        index = pd.util.hash_pandas_object(value.index).to_numpy()
+        return _fingerprint(value.to_numpy()) + b"@" + index.tobytes()
+    if isinstance(value, np.ndarray):
+        return f"{value.dtype}{value.shape}".encode() + np.ascontiguousarray(value).tobytes()
+    return repr(value).encode() + b";"
+
+
+def remembered(compute: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """`compute`, its result kept in the cache by a hash of its inputs (see above)."""
+
+    @functools.wraps(compute)
+    def wrapper(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        path = (
+            cache_dir()
+            / COMPUTED
+            / f"{compute.__name__}-{_digest(compute.__name__, args, kwargs)}.pkl"
+        )
+        try:
+            return pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            pass  # not computed yet, or unreadable: compute it again
+        table = compute(*args, **kwargs)
+        atomic_write(path, lambda tmp: Path(tmp).write_bytes(pickle.dumps(table, protocol=5)))
+        return table
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -172,6 +240,7 @@ def data_driven_block(margin: pd.Series | np.ndarray) -> float:
     return max(1.0, float(optimal_block_length(values)["stationary"].iloc[0]))
 
 
+@remembered
 def odds_by_block(
     margin: pd.Series,
     thresholds: Sequence[int],
@@ -262,6 +331,7 @@ def _chunk_sizes(total: int) -> list[int]:
 # --- the answer the notebook shows -------------------------------------------------------------
 
 
+@remembered
 def odds_table(
     margin: pd.Series,
     thresholds: Sequence[int],

@@ -3,8 +3,10 @@ the schema accepts."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
+import hashlib
 import math
 import os
 from collections import Counter
@@ -348,14 +350,13 @@ def read_ledger(path: Path | None = None) -> Ledger:
     """Parse the ledger file into terms and Claim rows (structure only; see validate_ledger)."""
     path = Path(path) if path else ledger_path()
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise LedgerError(f"cannot read the ledger {path}: {exc}", "check the path") from None
-    except yaml.YAMLError as exc:
-        raise LedgerError(f"{path} is not valid YAML: {exc}", "fix the YAML syntax") from None
+    raw = _parsed_yaml(path, text)
     if not isinstance(raw, dict) or not isinstance(raw.get("claims"), list):
         raise LedgerError(f"{path} has no top-level `claims:` list", "add `terms:` and `claims:`")
-    terms = raw.get("terms") or {}
+    terms = copy.deepcopy(raw.get("terms") or {})
     if not isinstance(terms, dict):
         raise LedgerError(f"{path}: `terms:` must be a mapping", "see the glossary format")
     rows = [_claim_from_row(row, i) for i, row in enumerate(raw["claims"])]
@@ -375,6 +376,23 @@ def read_ledger(path: Path | None = None) -> Ledger:
         document=_normalize_dates(raw),
         consistency=checks,
     )
+
+
+# The parsed YAML of each ledger text this process has read, keyed by path and the text's
+# sha256: a notebook reads the ledger for every record(), and parsing is what costs (the
+# file is read each time, so an edit, even one that keeps the mtime, is always seen). The
+# rows built from it are new objects on every read; only the parse is shared.
+_PARSED: dict[tuple[str, str], Any] = {}
+
+
+def _parsed_yaml(path: Path, text: str) -> Any:
+    key = (str(path.resolve()), hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if key not in _PARSED:
+        try:
+            _PARSED[key] = yaml.load(text, Loader=SAFE_LOADER)
+        except yaml.YAMLError as exc:
+            raise LedgerError(f"{path} is not valid YAML: {exc}", "fix the YAML syntax") from None
+    return _PARSED[key]
 
 
 def _articles_from(raw: Any, path: Path) -> dict[str, Article]:

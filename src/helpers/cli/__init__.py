@@ -24,19 +24,37 @@ COMMAND_MODULES: list[str] = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The module that registers each command, so a run imports only its own command's module
+# (`make reports` runs three commands every time; importing all five costs more than they do).
+COMMAND_OWNERS: dict[str, str] = {
+    "data": "helpers.cli.data",
+    "run-notebook": "helpers.cli.pipeline",
+    "streak": "helpers.cli.streaks",
+    "records": "helpers.cli.streaks",
+    "scorecard": "helpers.cli.claims",
+    "claims": "helpers.cli.claims",
+    "vintage": "helpers.cli.vintage",
+}
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command line; given `argv`, only the module of its command is imported (every
+    module for `--help`, no command or an unknown one, so those list every command)."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers",
         description="smallcap-claims: data, streaks, claims and reports from the command line.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
+    command = next((arg for arg in argv or [] if not arg.startswith("-")), None)
+    owner = COMMAND_OWNERS.get(command) if argv and not argv[0].startswith("-") else None
+    for name in [owner] if owner else COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except SmallcapError as exc:

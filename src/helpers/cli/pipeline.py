@@ -1,9 +1,9 @@
-"""`run-notebook`: the command `make reports` runs once per notebook."""
+"""`run-notebook`: the command `make reports` runs once, on every notebook that changed."""
 
 from __future__ import annotations
 
 import argparse
-import time
+import sys
 from pathlib import Path
 
 from helpers.config import reports_dir
@@ -12,14 +12,25 @@ from helpers.config import reports_dir
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "run-notebook",
-        help="execute one notebook with papermill and publish reports/<name>.html",
+        help="execute notebooks with papermill and publish reports/<name>.html for each",
         description=(
-            "Execute a notebook headlessly (cwd notebooks/), convert it to a self-contained "
-            "HTML page and promote its claim results. On failure the previous report stays "
-            "and the failed notebook is kept in reports/failed/."
+            "Execute notebooks headlessly (cwd notebooks/), several kernels at once, convert "
+            "each to a self-contained HTML page and promote its claim results. A notebook "
+            "that fails keeps its previous report and is saved in reports/failed/; the others "
+            "still run."
         ),
     )
-    parser.add_argument("notebook", type=Path, help="e.g. notebooks/00_data_overview.ipynb")
+    parser.add_argument(
+        "notebook", type=Path, nargs="+", help="e.g. notebooks/00_data_overview.ipynb"
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="kernels at once (default: one per core)",
+    )
     parser.add_argument(
         "-p",
         "--parameter",
@@ -59,16 +70,33 @@ def _run(args: argparse.Namespace) -> int:
     from helpers.report import pipeline
 
     given = {key: parse_value(value) for key, value in args.parameter}
-    checked = pipeline.check_parameters(args.notebook, given) if given else None
-    for note in checked.notes if checked else []:
-        print(f"{args.notebook.stem}: {note}")
-    options = {
-        "parameters": checked.values if checked else {},
-        "reports": args.reports_dir,
-        "kernel": args.kernel or pipeline.KERNEL_NAME,
-        "cell_timeout": args.timeout or pipeline.CELL_TIMEOUT_SECONDS,
-    }
-    start = time.perf_counter()
-    html = pipeline.run_notebook(args.notebook, **options)
-    print(f"{args.notebook} -> {html} ({time.perf_counter() - start:.1f} s)")
-    return 0
+    values: dict[str, dict] = {}
+    for notebook in args.notebook:  # every notebook's parameters checked before any kernel
+        checked = pipeline.check_parameters(notebook, given) if given else None
+        for note in checked.notes if checked else []:
+            print(f"{notebook.stem}: {note}")
+        values[str(notebook)] = checked.values if checked else {}
+    outcomes = pipeline.run_notebooks(
+        args.notebook,
+        jobs=args.jobs,
+        # the same names and the same resolved as_of for every notebook
+        parameters=next(iter(values.values())),
+        reports=args.reports_dir,
+        kernel=args.kernel or pipeline.KERNEL_NAME,
+        cell_timeout=args.timeout or pipeline.CELL_TIMEOUT_SECONDS,
+        on_done=_say_done,
+    )
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    for outcome in failed:
+        print(f"error: {outcome.cause}\n  -> fix: {outcome.fix}", file=sys.stderr)
+    if failed and len(outcomes) > 1:
+        names = ", ".join(outcome.notebook.stem for outcome in failed)
+        print(f"{len(failed)} of {len(outcomes)} notebooks failed: {names}", file=sys.stderr)
+    return 2 if failed else 0
+
+
+def _say_done(outcome) -> None:
+    if outcome.ok:
+        print(f"{outcome.notebook} -> {outcome.html} ({outcome.seconds:.1f} s)", flush=True)
+    else:
+        print(f"{outcome.notebook}: failed ({outcome.seconds:.1f} s)", flush=True)

@@ -4,6 +4,7 @@ snapshot, show it, and hold builds to its pinned verdicts (data/vintage/verdicts
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -85,9 +86,15 @@ def _results(args: argparse.Namespace) -> dict[str, dict]:
 
 
 def _current_vintage() -> str:
-    from helpers.data import vintage
+    """The vintage id, read as plain JSON: the data layer (pandas, pyarrow) loads only when
+    the manifest cannot be read, to say what is wrong with it."""
+    try:
+        manifest = json.loads((vintage_dir() / "manifest.json").read_text(encoding="utf-8"))
+        return f"vintage {manifest['vintage']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        from helpers.data import vintage
 
-    return f"vintage {vintage.read_manifest(vintage_dir())['vintage']}"
+        return f"vintage {vintage.read_manifest(vintage_dir())['vintage']}"
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -13,11 +13,14 @@ import ast
 import datetime as dt
 import html
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +41,7 @@ from traitlets.config import Config
 
 from helpers.analysis.returns import session_on_or_before
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
-from helpers.errors import NotebookRunError
+from helpers.errors import NotebookRunError, SmallcapError, storage_error
 from helpers.files import exclusive_lock
 
 try:  # POSIX; elsewhere stale run folders are not swept
@@ -274,6 +277,93 @@ def run_notebook(
         _replace(html, paths.html)
     paths.failed.unlink(missing_ok=True)
     return paths.html
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """How one notebook of a `run_notebooks` batch ended: its report, or the error's cause and
+    fix (kept as text: a worker process hands it back to the driver)."""
+
+    notebook: Path
+    seconds: float
+    html: Path | None = None
+    cause: str | None = None
+    fix: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.html is not None
+
+
+# Held for a whole batch, so two `make reports` started at once take turns instead of
+# executing the same notebooks side by side.
+BUILD_LOCK = ".build.lock"
+
+
+def default_jobs() -> int:
+    """Kernels run at once: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+def run_notebooks(
+    notebooks: list[Path],
+    *,
+    jobs: int | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    reports: Path | None = None,
+    kernel: str = KERNEL_NAME,
+    cell_timeout: int = CELL_TIMEOUT_SECONDS,
+    on_done: Any = None,
+) -> list[RunOutcome]:
+    """Run several notebooks, up to `jobs` kernels at once, each all or nothing as in
+    `run_notebook`; return one outcome per notebook, in the order given.
+
+    One process imports papermill and nbconvert; each notebook runs in a worker forked from
+    it (so the imports are paid once and each run keeps its own environment variables for its
+    kernel). A failing notebook does not stop the others. `on_done(outcome)` is called as
+    each one finishes.
+    """
+    paths = [existing_notebook(path) for path in notebooks]
+    root = Path(reports) if reports else reports_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    options = {
+        "parameters": dict(parameters or {}),
+        "reports": root,
+        "kernel": kernel,
+        "cell_timeout": cell_timeout,
+    }
+    workers = max(1, min(jobs or default_jobs(), len(paths)))
+    done: dict[Path, RunOutcome] = {}
+
+    def finish(outcome: RunOutcome) -> None:
+        done[outcome.notebook] = outcome
+        if on_done is not None:
+            on_done(outcome)
+
+    with exclusive_lock(root / BUILD_LOCK):
+        if workers == 1 or not hasattr(os, "fork"):
+            for path in paths:
+                finish(_run_one(path, options))
+        else:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = [pool.submit(_run_one, path, options) for path in paths]
+                for future in as_completed(futures):
+                    finish(future.result())
+    return [done[path] for path in paths]
+
+
+def _run_one(notebook: Path, options: Mapping[str, Any]) -> RunOutcome:
+    """`run_notebook`, its error turned into text (SmallcapError does not pickle)."""
+    start = time.perf_counter()
+    try:
+        html = run_notebook(notebook, **options)
+    except SmallcapError as exc:
+        return RunOutcome(notebook, time.perf_counter() - start, cause=exc.cause, fix=exc.fix)
+    except OSError as exc:  # a read-only reports/, a full disk
+        error = storage_error(exc)
+        return RunOutcome(notebook, time.perf_counter() - start, cause=error.cause, fix=error.fix)
+    return RunOutcome(notebook, time.perf_counter() - start, html=html)
 
 
 KERNEL_LOG = "kernel.log"

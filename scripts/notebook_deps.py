@@ -1,0 +1,114 @@
+"""Write the make rules that tie each report to the code its notebook runs.
+
+For every notebooks/NN_x.ipynb, the `helpers` modules its code cells import, followed
+transitively through every import inside src/helpers (imports inside functions too, and the
+packages' __init__ files, which Python runs on the way), plus what renders every page (the
+pipeline module and the report template). Editing the scorecard or the command line then
+reruns no notebook, and editing one analysis module reruns only the notebooks that reach it.
+
+Usage: python scripts/notebook_deps.py OUTPUT NOTEBOOK... (the Makefile's .make/deps.mk).
+Standard library only: make runs it whenever a notebook or a module changes.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+from pathlib import Path
+
+SRC = Path("src")
+PACKAGE = "helpers"
+# What shapes every report page whatever the notebook imports.
+PAGE_FILES = ["src/helpers/report/pipeline.py", "src/helpers/report/templates/report.html.j2"]
+
+
+def module_file(name: str) -> Path | None:
+    """The file of a `helpers...` module or package, None when there is none."""
+    base = SRC.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def imported_names(tree: ast.AST, current: str, is_package: bool) -> set[str]:
+    """Every `helpers` module an AST imports, as dotted names (parents included)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = current.split(".")
+                keep = len(parts) - node.level + (1 if is_package else 0)
+                base = ".".join(parts[:keep] + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    names: set[str] = set()
+    for name in found:
+        parts = name.split(".")
+        if parts[0] != PACKAGE:
+            continue
+        names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return {name for name in names if module_file(name) is not None}
+
+
+def closure(start: set[str]) -> set[str]:
+    """The modules `start` reaches through imports."""
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = module_file(name)
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        todo.extend(imported_names(tree, name, path.name == "__init__.py") - seen)
+    return seen
+
+
+def notebook_imports(notebook: Path) -> set[str]:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    names: set[str] = set()
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell.get("source", ""))
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        try:
+            tree = ast.parse("\n".join(lines))
+        except SyntaxError:
+            continue  # the run itself will say so
+        names |= imported_names(tree, "__main__", False)
+    return names
+
+
+def rules(notebooks: list[Path]) -> str:
+    lines = ["# Written by scripts/notebook_deps.py: do not edit."]
+    page = [path for path in PAGE_FILES if Path(path).is_file()]
+    every: set[str] = set(page)
+    for notebook in notebooks:
+        files = sorted({str(module_file(name)) for name in closure(notebook_imports(notebook))})
+        every.update(files)
+        lines.append(f"reports/{notebook.stem}.html: {' '.join(files + page)}")
+    # An empty rule per file (as gcc -MP writes): a module deleted or moved since these rules
+    # were written is then no "No rule to make target" error before they are rewritten.
+    lines += [f"{path}:" for path in sorted(every)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    output, notebooks = Path(argv[0]), [Path(arg) for arg in argv[1:]]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output.with_suffix(".tmp")
+    temporary.write_text(rules(notebooks), encoding="utf-8")
+    temporary.replace(output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,131 @@
+"""What makes `make reports` fast, checked for behaviour only (never for time): several
+notebooks in one driver, the ledger parsed once per process, narrowed make dependencies, the
+no-op refresh shortcut and notebook 02's remembered simulations."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_pipeline import TEST_KERNEL, WRITE_RESULT, write_notebook
+
+from helpers.analysis import streak_odds
+from helpers.claims import ledger
+from helpers.cli import data as cli_data
+from helpers.cli import main
+from helpers.config import LEDGER_ENV, cache_dir, repo_root
+from helpers.report import pipeline
+
+
+def test_several_notebooks_run_together_and_one_failure_spares_the_others(tmp_path):
+    reports = tmp_path / "reports"
+    good = write_notebook(tmp_path / "nb" / "50_good.ipynb", WRITE_RESULT)
+    bad = write_notebook(tmp_path / "nb" / "51_bad.ipynb", "raise ValueError('no data')")
+    outcomes = pipeline.run_notebooks([good, bad], jobs=2, reports=reports, kernel=TEST_KERNEL)
+    assert [o.notebook.name for o in outcomes] == ["50_good.ipynb", "51_bad.ipynb"]
+    assert outcomes[0].ok and outcomes[0].html == reports / "50_good.html"
+    assert (reports / "results" / "demo-claim.json").is_file()
+    assert not outcomes[1].ok and "ValueError: no data" in outcomes[1].cause
+    assert "51_bad.ipynb" in outcomes[1].fix
+    assert not (reports / "51_bad.html").exists()
+    assert (reports / "failed" / "51_bad.ipynb").is_file()
+    assert not list(reports.glob(".run-*"))
+
+
+def test_the_command_names_every_failed_notebook_and_exits_non_zero(tmp_path, capsys):
+    bad = [write_notebook(tmp_path / f"{n}_bad.ipynb", "1 / 0") for n in (60, 61)]
+    argv = ["run-notebook", *map(str, bad), "--kernel", TEST_KERNEL]
+    assert main([*argv, "--reports-dir", str(tmp_path / "reports")]) == 2
+    err = capsys.readouterr().err
+    assert "ZeroDivisionError" in err and "2 of 2 notebooks failed: 60_bad, 61_bad" in err
+    assert "Traceback" not in err
+
+
+def test_the_ledger_is_parsed_once_per_text_and_an_edit_is_always_seen(tmp_path, monkeypatch):
+    path = tmp_path / "claims.yaml"
+    path.write_text((repo_root() / "data" / "claims.yaml").read_text(encoding="utf-8"))
+    monkeypatch.setenv(LEDGER_ENV, str(path))
+    first = ledger.load_ledger()
+    parsed = dict(ledger._PARSED)
+    again = ledger.load_ledger()
+    assert parsed == ledger._PARSED and again == first and again[0] is not first[0]
+    again[0].rule["mutated"] = True  # rows are new objects: a caller cannot poison the cache
+    assert "mutated" not in ledger.load_ledger()[0].rule
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f"id: {first[0].id}\n", "id: renamed-row\n", 1))
+    assert ledger.load_ledger()[0].id == "renamed-row"
+
+
+def _deps_module():
+    spec = importlib.util.spec_from_file_location(
+        "notebook_deps", repo_root() / "scripts" / "notebook_deps.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_each_report_depends_on_the_modules_its_notebook_reaches(monkeypatch):
+    monkeypatch.chdir(repo_root())
+    deps = _deps_module()
+    notebooks = sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    rules = {
+        line.split(":")[0]: set(line.split(": ")[1].split())
+        for line in deps.rules(notebooks).splitlines()
+        if line.startswith("reports/")
+    }
+    assert len(rules) == len(notebooks)
+    for files in rules.values():
+        assert not any("/cli/" in f or f.endswith("scorecard.py") for f in files)
+        assert "src/helpers/report/templates/report.html.j2" in files
+        assert "src/helpers/claims/ledger.py" in files
+    with_odds = [t for t, files in rules.items() if any("streak_odds" in f for f in files)]
+    assert with_odds == ["reports/02_streak_records.html"]
+    with_streaks = {t for t, files in rules.items() if any("/streaks.py" in f for f in files)}
+    assert "reports/00_data_overview.html" not in with_streaks
+    assert "reports/02_streak_records.html" in with_streaks
+
+
+def test_a_refresh_with_nothing_moved_stops_before_the_data_layer(vintage_mode, monkeypatch):
+    assert main(["data", "refresh"]) == 0
+    token = cli_data.read_token()
+    assert token == cli_data.files_token()
+    check = "from helpers.cli import main; import sys; main(); print('pandas' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", check, "data", "refresh"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "nothing changed" in done.stdout and done.stdout.split()[-1] == "False"
+    (cache_dir() / "STAMP").unlink()
+    assert cli_data.files_token() != token  # a deleted stamp takes the full path
+    assert main(["data", "refresh"]) == 0 and (cache_dir() / "STAMP").exists()
+
+
+def test_the_null_model_tables_are_remembered_by_their_inputs():
+    days = pd.bdate_range("2001-01-01", periods=600)
+    margin = pd.Series(np.random.default_rng(3).normal(size=600), index=days)
+    first = streak_odds.odds_table(margin, [3, 5], histories=50, seed=1, year=100)
+    kept = sorted((cache_dir() / streak_odds.COMPUTED).glob("odds_table-*.pkl"))
+    assert len(kept) == 1
+    again = streak_odds.odds_table(margin, [3, 5], histories=50, seed=1, year=100)
+    pd.testing.assert_frame_equal(first, again)
+    kept[0].write_bytes(b"damaged")  # an unreadable entry is computed again
+    pd.testing.assert_frame_equal(
+        first, streak_odds.odds_table(margin, [3, 5], histories=50, seed=1, year=100)
+    )
+    streak_odds.odds_table(margin.shift(1, freq="B"), [3, 5], histories=50, seed=1, year=100)
+    streak_odds.odds_table(margin, [3, 5], histories=50, seed=2, year=100)
+    assert len(list((cache_dir() / streak_odds.COMPUTED).glob("odds_table-*.pkl"))) == 3
+
+
+@pytest.fixture
+def vintage_mode(monkeypatch):
+    """The repository's vintage, read into this test's own cache."""
+    monkeypatch.delenv("SNAPSHOT_DIR", raising=False)
+    monkeypatch.setenv("SMALLCAP_DATA", "vintage")
+    monkeypatch.setenv("SMALLCAP_VINTAGE_DIR", str(repo_root() / "data" / "vintage"))
