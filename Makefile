@@ -159,9 +159,10 @@ screenshots: $(SETUP_STAMP) ## render every report page in headless Chromium (14
 test: $(SETUP_STAMP) ## run the test suite (set SNAPSHOT_DIR to include snapshot tests)
 	$(PY) -m pytest
 
-lint: $(SETUP_STAMP) ## ruff (lint and format check) over src, tests, notebooks and scripts
+lint: $(SETUP_STAMP) ## ruff (lint and format check) over src, tests, notebooks and scripts; mypy over src
 	$(PY) -m ruff check src tests notebooks scripts
 	$(PY) -m ruff format --check src tests notebooks scripts
+	$(PY) -m mypy
 
 lab: $(SETUP_STAMP) ## open JupyterLab on notebooks/ with the project kernel
 	cd notebooks && ../$(VENV)/bin/jupyter lab $(LAB_ARGS)

@@ -26,7 +26,7 @@ def _umask() -> int:
     return current
 
 
-def atomic_write(path: Path, write: Callable[[str], None]) -> None:
+def atomic_write(path: Path, write: Callable[[str], object]) -> None:
     """Call `write(tmp_path)` on a temp file beside `path`, then rename it over `path`.
 
     The temp file gets the permissions a plain `open()` would have given (mkstemp's are 0600),

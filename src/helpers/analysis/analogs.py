@@ -13,7 +13,7 @@ Functions are pure: price Series in, numbers or small frames out.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ import pandas as pd
 from helpers.analysis import returns, streaks
 from helpers.errors import DataError, DateRangeError, LedgerError
 
-Date = str | pd.Timestamp
+Date: TypeAlias = str | pd.Timestamp
 
 
 def session_after(prices: pd.Series, start: Date, sessions: int) -> pd.Timestamp:
@@ -664,12 +664,11 @@ def measure_after_run(claim, as_of: str):
     run = {k: str(v) for k, v in found["run"].to_dict().items()}
     if "end" in claim.rule:
         value = claim.statistic_of({"return_a": returns.return_pct(closes[a], anchor, claim.end)})
-        details = {"run": run, "end": claim.end}
-        return Measurement(round(value, 2), series=(a, b), details=details)
+        return Measurement(round(value, 2), series=(a, b), details={"run": run, "end": claim.end})
     spans = {key: claim.number(key) for key in ("sessions", "years") if key in claim.rule}
     after = aftermath(closes[a], closes[b], anchor, **spans)
     end = after["sessions_end"] if "sessions" in spans else after["years_end"]
-    details: dict = {"anchor": after["anchor"].date(), "end": end.date(), **spans, "run": run}
+    details = {"anchor": after["anchor"].date(), "end": end.date(), **spans, "run": run}
     if found["named"]:
         named = pd.Timestamp(found["named"])
         month_end = returns.close_on_or_before(closes[a], named + pd.offsets.MonthEnd(0))[0]

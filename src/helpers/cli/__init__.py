@@ -46,7 +46,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     command = next((arg for arg in argv or [] if not arg.startswith("-")), None)
-    owner = COMMAND_OWNERS.get(command) if argv and not argv[0].startswith("-") else None
+    owner = COMMAND_OWNERS.get(command or "") if argv and not argv[0].startswith("-") else None
     for name in [owner] if owner else COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser

@@ -153,10 +153,21 @@ def _is_current(manifest: dict | None, key: str, where: str) -> bool:
         current = vintage.read_manifest(vintage_dir())["vintage"]
         expected = vintage.signature(vintage_dir(), key)
         return origin.get("vintage") == current and _same_signature(origin, expected)
-    path = snapshot_path(snapshot_dir(), key)
+    path = snapshot_path(_snapshot(), key)
     if origin.get("path") != str(path) or not path.exists():  # a gone file: read it, and fail
         return False
     return _same_signature(origin, stat_signature(path))
+
+
+def _snapshot() -> Path:
+    """The snapshot folder, where `read_from` has chosen the snapshot (it refuses snapshot
+    mode without SNAPSHOT_DIR, so this is never None here)."""
+    root = snapshot_dir()
+    if root is None:
+        raise MissingSnapshotFileError(
+            "the snapshot is not set", "set SNAPSHOT_DIR=../shared/market-data"
+        )
+    return root
 
 
 def _same_signature(origin: dict, signature: dict) -> bool:
@@ -169,7 +180,7 @@ def _fetch(key: str, where: str) -> Fetched:
         return fetch_live(key)
     if where == "vintage":
         return vintage.read_vintage(vintage_dir(), key)
-    root = snapshot_dir()
+    root = _snapshot()
     if not snapshot_path(root, key).exists():
         raise _missing(root, key)
     return read_snapshot(root, key)
@@ -207,7 +218,7 @@ def entry(key: str, source: str | None = None) -> Entry:
     where = read_from(key, source)
     manifest = cache.read_manifest(key)
     current = _is_current(manifest, key, where)
-    result = Entry(manifest) if current else store(key, _fetch(key, where))
+    result = Entry(manifest) if current and manifest else store(key, _fetch(key, where))
     _record_use(result.manifest)
     return result
 
@@ -226,7 +237,7 @@ def has_series(key: str) -> bool:
     """
     where = read_from(key)
     if where == "snapshot":
-        return snapshot_path(snapshot_dir(), key).exists()
+        return snapshot_path(_snapshot(), key).exists()
     if where == "vintage":
         try:
             return key in vintage.read_manifest(vintage_dir())["series"]
@@ -287,7 +298,7 @@ def refresh_keys() -> list[str]:
     """
     if data_mode() != "snapshot":
         return list(CORE_SERIES)
-    present = snapshot_keys(snapshot_dir())
+    present = snapshot_keys(_snapshot())
     cached = [m["series"] for _, m in cache.all_manifests() if m and m.get("source") == "snapshot"]
     return present + sorted(set(cached) - set(present))
 

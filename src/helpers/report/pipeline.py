@@ -47,7 +47,7 @@ from helpers.files import exclusive_lock
 try:  # POSIX; elsewhere stale run folders are not swept
     import fcntl
 except ImportError:  # pragma: no cover
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 KERNEL_NAME = "smallcap-claims"
 CELL_TIMEOUT_SECONDS = 600
