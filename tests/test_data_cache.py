@@ -109,6 +109,26 @@ def test_corrupt_parquet_is_a_corrupt_cache_error_naming_file_and_fix(fake_snaps
     assert len(data.prices("^RUT")) == len(FAKE_DAYS)
 
 
+def test_a_part_as_it_was_written_is_not_validated_again(fake_snapshot, monkeypatch):
+    data.prices("^RUT")  # stored, validated once
+    monkeypatch.setattr(store.quality, "validate", lambda *a: pytest.fail("validated again"))
+    assert len(data.prices("^RUT")) == len(FAKE_DAYS)
+
+
+def test_a_rewritten_part_is_validated_on_read(fake_snapshot):
+    from helpers.errors import ValidationError
+
+    data.prices("^RUT")
+    manifest = cache.read_manifest("^RUT")
+    part = cache.entry_dir("^RUT") / manifest["parts"]["data"]
+    frame = pd.read_parquet(part)
+    frame.iloc[3, frame.columns.get_loc("Close")] = np.nan  # a blank close inside the column
+    frame.to_parquet(part)  # readable Parquet, but no longer the file that was validated
+    assert not cache.part_as_written(manifest, "data")
+    with pytest.raises(ValidationError, match="Close"):
+        data.prices("^RUT")
+
+
 def test_corrupt_manifest_is_a_corrupt_cache_error_and_refresh_repairs_it(fake_snapshot):
     data.prices("^RUT")
     cache.manifest_path("^RUT").write_text("{ half a manifest")

@@ -136,6 +136,7 @@ def write_entry(key: str, parts: dict[str, pd.DataFrame], manifest: dict) -> dic
         try:
             for part, frame in parts.items():
                 atomic_write(folder / names[part], frame.to_parquet)
+            manifest["written"] = {part: part_stat(folder / name) for part, name in names.items()}
             write_json_atomic(manifest_path(key), manifest, indent=1)
         except BaseException:
             for name in names.values():  # parts no manifest will ever name
@@ -143,6 +144,24 @@ def write_entry(key: str, parts: dict[str, pd.DataFrame], manifest: dict) -> dic
             raise
         _remove_unlisted_parts(key, set(names.values()))
     return manifest
+
+
+def part_stat(path: Path) -> list[int]:
+    """What a part file looked like when it was written: size, mtime and inode."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def part_as_written(manifest: dict, part: str) -> bool:
+    """Whether a part is still the file its writer validated and stored (same size, mtime and
+    inode as the manifest records): a read may then skip validating it again. Any rewrite,
+    copy or touch of the file makes this False, so a changed part is validated."""
+    written = (manifest.get("written") or {}).get(part)
+    path = manifest_path(manifest["series"]).with_name(manifest["parts"][part])
+    try:
+        return written is not None and part_stat(path) == list(written)
+    except OSError:
+        return False
 
 
 def parts_readable(manifest: dict) -> bool:
