@@ -425,15 +425,22 @@ def precedent_length(claim) -> int:
     return length
 
 
-def measure_last_reached(claim, as_of: str):
-    """One reading of a precedent row: the session on which the most recent earlier run of
-    the rule's first `series` over its second (one that ended before the run in force on the
-    claim's date began) reached `precedent_length(claim)` sessions, on the files the reading
-    names (the headline's Yahoo closes, or an alternate source). Returns a
-    `claims.Measurement`; a source whose history holds no such run is an error, not a pass.
-    """
-    from helpers.analysis.measurement import Measurement
+@dataclass(frozen=True)
+class Precedent:
+    """When the rule's first series last reached a run length over its second, before the run
+    in force on the claim's date began, and what that was found on."""
 
+    a: str
+    b: str
+    margin: pd.Series
+    current: Streak
+    length: int
+    reached: pd.Timestamp
+
+
+def _last_precedent(claim, as_of: str) -> Precedent:
+    """The row's `Precedent` at `precedent_length(claim)` sessions; a source whose history
+    holds no such run is a DataError, not a pass."""
     a, b, margin = _covering_margin(claim, as_of)
     current = streak_on(margin, claim.as_of, a, b)
     length = precedent_length(claim)
@@ -444,13 +451,26 @@ def measure_last_reached(claim, as_of: str):
             f"{current.start:%Y-%m-%d} (history from {margin.index[0]:%Y-%m-%d})",
             "give this reading a source whose history reaches the precedent",
         )
+    return Precedent(a, b, margin, current, length, reached)
+
+
+def measure_last_reached(claim, as_of: str):
+    """One reading of a precedent row: the session on which the most recent earlier run of
+    the rule's first `series` over its second (one that ended before the run in force on the
+    claim's date began) reached `precedent_length(claim)` sessions, on the files the reading
+    names (the headline's Yahoo closes, or an alternate source). Returns a
+    `claims.Measurement`; a source whose history holds no such run is an error, not a pass.
+    """
+    from helpers.analysis.measurement import Measurement
+
+    found = _last_precedent(claim, as_of)
     return Measurement(
-        reached.date().isoformat(),
-        series=(a, b),
+        found.reached.date().isoformat(),
+        series=(found.a, found.b),
         details={
-            "threshold": length,
-            "current_streak": current.to_dict(),
-            "history_from": margin.index[0].date().isoformat(),
+            "threshold": found.length,
+            "current_streak": found.current.to_dict(),
+            "history_from": found.margin.index[0].date().isoformat(),
         },
     )
 
@@ -572,20 +592,14 @@ def measure_record_age(claim, as_of: str):
     reached `precedent_length(claim)` sessions. Returns a `claims.Measurement`."""
     from helpers.analysis.measurement import Measurement
 
-    a, b, margin = _covering_margin(claim, as_of)
-    current = streak_on(margin, claim.as_of, a, b)
-    length = precedent_length(claim)
-    reached = last_reached_before(margin, current.start, length, a, a, b)
-    if reached is None:
-        raise DataError(
-            f"claim {claim.id}: no run of {length} sessions in {a} vs {b} before "
-            f"{current.start:%Y-%m-%d} (history from {margin.index[0]:%Y-%m-%d})",
-            "give this reading a source whose history reaches the precedent",
-        )
+    found = _last_precedent(claim, as_of)
     return Measurement(
-        pd.Timestamp(claim.as_of).year - reached.year,
-        series=(a, b),
-        details={"previous_reached_on": reached.date().isoformat(), "threshold": length},
+        pd.Timestamp(claim.as_of).year - found.reached.year,
+        series=(found.a, found.b),
+        details={
+            "previous_reached_on": found.reached.date().isoformat(),
+            "threshold": found.length,
+        },
     )
 
 
