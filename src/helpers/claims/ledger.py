@@ -63,7 +63,7 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # which history a "historically" row counts: the index closes the row's `series` name, or
     # the Ken French size portfolios (smallest vs largest quintile, since 1926)
     "sample": ("index_closes", "french_size"),
-    # how a row with `readings` picks the verdict it shows (helpers.verdicts.headline_verdict)
+    # how a row with `readings` picks the verdict it shows (verdicts.headline_verdict)
     "verdict_from": verdicts.VERDICT_FROM,
     # what counts as a precedent of a run: one that reached the length (equal or longer), or
     # only a longer one ("no longer run since")

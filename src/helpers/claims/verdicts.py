@@ -39,7 +39,7 @@ _UNITLESS = {"bool", "date", "month", "year", "text"}
 
 
 class RuleError(ValueError):
-    """A rule or value the engine cannot evaluate (claims.py turns it into a LedgerError)."""
+    """A rule or value the engine cannot evaluate (the claims room turns it into a LedgerError)."""
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def compare_sources(ticker: str) -> pd.DataFrame:
 
     A close disagreement is |close / alternate - 1| > 0.05 % (files on the same price basis
     only); a sign disagreement is a different up/down/flat move between consecutive common
-    days. One row per (day, alternate); columns in `helpers.quality.compare_pair`.
+    days. One row per (day, alternate); columns in `helpers.data.quality.compare_pair`.
     """
     return quality.compare_all(prices(ticker)[ticker], _alternates(ticker))
 

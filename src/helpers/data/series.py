@@ -138,7 +138,7 @@ def _match_section(dataset: str, wanted: str | None, titles: list[str]) -> str:
 def fomc_decisions(source: str | None = None) -> pd.DataFrame:
     """FOMC decision days with change_bp, target_after and listed_meeting (snapshot only).
 
-    See `helpers.sources.parse_fomc` for how meeting lists and FRED changes are combined.
+    See `helpers.data.parsers.parse_fomc` for how meeting lists and FRED changes are combined.
     """
     return load(FOMC, source=source)
 

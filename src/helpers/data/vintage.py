@@ -1,7 +1,7 @@
 """The pinned data vintage: every series the notebooks read, derived from the snapshot and
 committed under ``data/vintage/``, so a clone rebuilds every report with nothing beside it.
 
-Each series is stored as the snapshot reader parses it (`helpers.sources.read_snapshot`),
+Each series is stored as the snapshot reader parses it (`helpers.data.snapshot.read_snapshot`),
 defects included, one Parquet file per part; `manifest.json` names, per series, its files,
 their sha256, its coverage, and its origin: the snapshot files with the sha256 that
 `SHA256SUMS` lists, and the upstream repository, commit and path from the PROVENANCE tables.
