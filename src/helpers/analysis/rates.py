@@ -233,12 +233,6 @@ def event_study(
     return fit_tested(on_days, hac_lags, market_control, method="fomc_event_study")
 
 
-def _series_keys(names: list[str]) -> tuple[str, str, str]:
-    """Rule `series` ['^RUT', '^GSPC', 'FRED DGS2'] as data keys (a, b, 'fred:DGS2')."""
-    a, b, yield_name = names
-    return a, b, "fred:" + str(yield_name).removeprefix("FRED ").removeprefix("fred:")
-
-
 def measure_sensitivity(claim, as_of: str):
     """Measure one reading of a rate-sensitivity row (a `claims.Claim` view) as its rule
     states it: `series` (a, b, yield), `window`, `method` (ols_margin, ols_market_control or
@@ -248,7 +242,7 @@ def measure_sensitivity(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    a, b, yield_key = _series_keys(list(claim.rule["series"]))
+    a, b, yield_key = claim.data_series
     method, lags = claim.choice("method"), claim.number("hac_lags")
     start, end = claim.window
     closes = data.prices([a, b], end=min(pd.Timestamp(end), pd.Timestamp(as_of)))
@@ -296,9 +290,6 @@ def measure_curve_change(claim, as_of: str):
 
 # ------------------------------------------------------------------ the cut rows, as ruled
 
-FOMC_SERIES = "FOMC decisions"  # how a rule's `series` names the scheduled decision table
-
-
 def _fred_key(name: str) -> str:
     """'FRED DFEDTARU' (a ledger series name) or 'fred:DFEDTARU' as the data key."""
     return "fred:" + str(name).removeprefix("FRED ").removeprefix("fred:")
@@ -309,7 +300,7 @@ def _fred_target(claim, as_of: str) -> tuple[pd.Series, str]:
     and its data key."""
     from helpers import data
 
-    (key,) = [_fred_key(n) for n in claim.rule["series"] if str(n) != FOMC_SERIES]
+    (key,) = [k for k in claim.data_series if k.startswith("fred:")]
     return data.fred(key.removeprefix("fred:"), end=as_of), key
 
 
@@ -371,7 +362,7 @@ def measure_target_range(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    lower_key, upper_key = (_fred_key(n) for n in claim.rule["series"])
+    lower_key, upper_key = claim.data_series
     lower, upper = (data.fred(k.removeprefix("fred:"), end=as_of) for k in (lower_key, upper_key))
     return Measurement(target_range_on(lower, upper, claim.as_of), series=(lower_key, upper_key))
 
@@ -384,4 +375,5 @@ def fred_id(key: str) -> str:
 def sensitivity_series(names) -> tuple[str, str, str]:
     """A rate-sensitivity rule's `series` ['^RUT', '^GSPC', 'FRED DGS2'] as the data keys
     (a, b, 'fred:DGS2') the regression reads."""
-    return _series_keys(list(names))
+    a, b, yield_name = names
+    return str(a), str(b), _fred_key(yield_name)

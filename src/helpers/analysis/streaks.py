@@ -476,12 +476,8 @@ def measure_last_reached(claim, as_of: str):
 
 
 def _streak_reading(claim, as_of: str):
-    a, b = claim.rule.get("series", ["^RUT", "^GSPC"])
-    from helpers import data
-
-    # to the claim's own close: a source may end before the notebook's as_of
-    closes = data.prices([a, b], end=min(pd.Timestamp(claim.as_of), pd.Timestamp(as_of)))
-    margin = return_margin(closes[a], closes[b])
+    """(a, b, the run in force at the claim's close) on the reading's files."""
+    a, b, margin = _covering_margin(claim, as_of)
     return a, b, streak_on(margin, claim.as_of, a, b)
 
 
@@ -531,7 +527,7 @@ def measure_down_days(claim, as_of: str, closes: Callable | None = None):
     gives both closes (default: the data layer). Returns a `claims.Measurement`."""
     from helpers.analysis.measurement import Measurement
 
-    a, b = claim.rule.get("series", ["^RUT", "^GSPC"])
+    a, b = _rule_pair(claim)
     if closes is None:
         from helpers import data
 
