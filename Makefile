@@ -78,7 +78,13 @@ $(SETUP_STAMP): environment.yml
 	@mkdir -p $(STAMPS) && touch $@
 else
 # pyvenv.cfg, not bin/python: that is a symlink whose time is the base interpreter's.
+# The lock was resolved on CPython 3.11.7; some of its pins need 3.11.5 or later, so an older
+# interpreter is refused here by name instead of by pip's "no matching distribution".
+LOCK_PYTHON := 3.11.5
 $(VENV)/pyvenv.cfg:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < tuple(map(int, "$(LOCK_PYTHON)".split("."))))' || \
+		{ echo "error: requirements.lock needs Python >= $(LOCK_PYTHON); $(PYTHON) is $$($(PYTHON) -V 2>&1)" >&2; \
+		  echo "  -> fix: run with a newer interpreter, e.g. make reports PYTHON=python3.12" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstalls only when the lock or pyproject.toml changes or the venv was recreated. The lock
