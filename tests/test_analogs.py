@@ -338,3 +338,16 @@ def test_run_aftermath_counts_episodes_not_overlapping_runs():
     # before the third run: only the first episode counts
     assert len(analogs.run_aftermath(a, b, runs, a.index[20], 3, 5, "A")) == 1
     assert analogs.run_aftermath(a, b, runs, a.index[-1], 4, 5, "A").empty
+
+
+def test_whole_months_start_after_the_start_closes_month():
+    months = analogs.whole_months(
+        {
+            "month-end start": (pd.Timestamp("1987-12-31"), pd.Timestamp("1988-12-30")),
+            "mid-month start": ("1991-03-28", "1994-03-31"),
+        }
+    )
+    assert months == {
+        "month-end start": ("1988-01", "1988-12"),
+        "mid-month start": ("1991-04", "1994-03"),
+    }

@@ -234,6 +234,20 @@ def aftermath(
     return result
 
 
+def whole_months(windows: Mapping[str, tuple[Date, Date]]) -> dict[str, tuple[str, str]]:
+    """Daily windows (start close, end close) as the ("YYYY-MM", "YYYY-MM") months a monthly
+    file can measure: from the month after the start's month through the end's month. A
+    window that starts on a month's last close loses nothing; one that starts mid-month
+    drops the rest of that month."""
+    return {
+        label: (
+            (pd.Period(pd.Timestamp(start), "M") + 1).strftime("%Y-%m"),
+            pd.Period(pd.Timestamp(end), "M").strftime("%Y-%m"),
+        )
+        for label, (start, end) in windows.items()
+    }
+
+
 def monthly_analog_table(
     monthly_pct: pd.DataFrame, small: str, large: str, windows: Mapping[str, tuple[str, str]]
 ) -> pd.DataFrame:

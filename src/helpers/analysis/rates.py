@@ -290,6 +290,7 @@ def measure_curve_change(claim, as_of: str):
 
 # ------------------------------------------------------------------ the cut rows, as ruled
 
+
 def _fred_key(name: str) -> str:
     """'FRED DFEDTARU' (a ledger series name) or 'fred:DFEDTARU' as the data key."""
     return "fred:" + str(name).removeprefix("FRED ").removeprefix("fred:")
