@@ -8,6 +8,7 @@ import socket
 
 import numpy as np
 import pandas as pd
+import pyarrow.feather as feather
 import pytest
 from conftest import FAKE_DAYS, write_checksums, yahoo_frame
 
@@ -97,11 +98,11 @@ def test_a_write_that_dies_half_way_leaves_the_old_entry_intact(fake_snapshot, m
     assert not list(cache.entry_dir(key).glob("*.tmp"))
 
 
-def test_corrupt_parquet_is_a_corrupt_cache_error_naming_file_and_fix(fake_snapshot):
+def test_a_corrupt_part_is_a_corrupt_cache_error_naming_file_and_fix(fake_snapshot):
     data.prices("^RUT")
     manifest = cache.read_manifest("^RUT")
     part = cache.entry_dir("^RUT") / manifest["parts"]["data"]
-    part.write_bytes(b"not parquet at all")
+    part.write_bytes(b"not an Arrow file at all")
     with pytest.raises(CorruptCacheError) as caught:
         data.prices("^RUT")
     assert str(part) in str(caught.value) and "data refresh --force ^RUT" in str(caught.value)
@@ -121,9 +122,9 @@ def test_a_rewritten_part_is_validated_on_read(fake_snapshot):
     data.prices("^RUT")
     manifest = cache.read_manifest("^RUT")
     part = cache.entry_dir("^RUT") / manifest["parts"]["data"]
-    frame = pd.read_parquet(part)
+    frame = cache.read_part(manifest, "data")
     frame.iloc[3, frame.columns.get_loc("Close")] = np.nan  # a blank close inside the column
-    frame.to_parquet(part)  # readable Parquet, but no longer the file that was validated
+    feather.write_feather(frame, part)  # a readable part, but no longer the validated file
     assert not cache.part_as_written(manifest, "data")
     with pytest.raises(ValidationError, match="Close"):
         data.prices("^RUT")
@@ -288,7 +289,7 @@ def test_refresh_reads_part_footers_and_rebuilds_a_garbage_part_as_unchanged(fak
     stamp = cache.touch_stamp()
     before = stamp.stat().st_mtime_ns
     manifest = cache.read_manifest("^RUT")
-    (cache.entry_dir("^RUT") / manifest["parts"]["data"]).write_bytes(b"garbage, not parquet")
+    (cache.entry_dir("^RUT") / manifest["parts"]["data"]).write_bytes(b"garbage, not an Arrow file")
     assert main(["data", "refresh", "^RUT"]) == 0  # no --force: size and mtime still match
     assert len(data.prices("^RUT")) == len(FAKE_DAYS)
     assert stamp.stat().st_mtime_ns == before  # same content: nothing reruns
@@ -305,18 +306,18 @@ def test_a_write_that_fails_leaves_no_orphan_parts(fake_snapshot, monkeypatch):
     monkeypatch.setattr(cache, "write_json_atomic", disk_full)
     with pytest.raises(OSError):
         data.refresh_one(key, force=True)
-    assert {p.name for p in cache.entry_dir(key).glob("*.parquet")} == listed
+    assert {p.name for p in cache.entry_dir(key).glob("*.arrow")} == listed
 
 
 def test_refresh_removes_parts_a_killed_writer_left(fake_snapshot):
     data.prices("^RUT")
     folder = cache.entry_dir("^RUT")
     listed = set(cache.read_manifest("^RUT")["parts"].values())
-    orphans = [folder / "^RUT.0.deadbeef.parquet", folder / "VB.0.0badf00d.parquet"]
+    orphans = [folder / "^RUT.0.deadbeef.arrow", folder / "VB.0.0badf00d.arrow"]
     for orphan in orphans:
         orphan.write_bytes(b"half a part")
     assert main(["data", "refresh", "^RUT"]) == 0
-    assert {p.name for p in folder.glob("*.parquet")} == listed
+    assert {p.name for p in folder.glob("*.arrow")} == listed
 
 
 def test_a_snapshot_dir_that_is_not_a_folder_is_said_as_such(tmp_path, monkeypatch, capsys):
@@ -348,3 +349,20 @@ def test_a_same_length_rewrite_with_its_mtime_put_back_is_noticed(fake_snapshot)
 def test_a_window_that_ends_before_the_data_starts_is_refused(fake_snapshot):
     with pytest.raises(DateRangeError, match="not inside it"):
         data.prices("^RUT", end="2020-01-31")
+
+
+def test_an_entry_of_an_older_cache_format_is_rebuilt_and_its_parquet_parts_removed(
+    fake_snapshot,
+):
+    data.prices("^RUT")
+    manifest = cache.read_manifest("^RUT")
+    folder = cache.entry_dir("^RUT")
+    old_part = folder / "^RUT.0.0123abcd.parquet"
+    cache.read_part(manifest, "data").to_parquet(old_part)
+    old = {**manifest, "format": 2, "parts": {"data": old_part.name}}
+    files.write_json_atomic(cache.manifest_path("^RUT"), old)
+    assert len(data.prices("^RUT")) == len(FAKE_DAYS)
+    rebuilt = cache.read_manifest("^RUT")
+    assert rebuilt["format"] == cache.CACHE_FORMAT
+    assert rebuilt["parts"]["data"].endswith(cache.PART_SUFFIX)
+    assert not old_part.exists()

@@ -52,7 +52,7 @@ def _installed_root() -> Path:
 
 
 def cache_dir() -> Path:
-    """Parquet cache and manifests; `SMALLCAP_CACHE_DIR` overrides (tests use a temp dir)."""
+    """The cache (Arrow IPC parts, JSON manifests); `SMALLCAP_CACHE_DIR` overrides it."""
     override = os.environ.get(CACHE_ENV)
     return _resolved(override) if override else repo_root() / "data" / "cache"
 

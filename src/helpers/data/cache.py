@@ -1,15 +1,20 @@
-"""The on-disk cache: Parquet parts plus one JSON manifest per series, written atomically.
+"""The on-disk cache: Arrow IPC parts plus one JSON manifest per series, written atomically.
 
 Layout under `config.cache_dir()`::
 
     <kind>/<name>.json                         manifest (the commit point of an entry)
-    <kind>/<name>.<n>.<token>.parquet          part n of the entry, named in the manifest
+    <kind>/<name>.<n>.<token>.arrow            part n of the entry, named in the manifest
     <kind>/<name>.lock                         held by a writer while it replaces the entry
     STAMP                                      touched only when some entry changed
 
 An entry is replaced by writing its new parts under fresh names, then swapping the manifest
 in with `os.replace`, then removing the old parts. A refresh that dies half way therefore
 leaves the previous manifest pointing at the previous, complete parts.
+
+Parts are uncompressed Arrow IPC files, not Parquet like the vintage: the vintage is committed
+and wants to be small, the cache is read by every notebook and wants to be fast (reading one
+is a copy, not a decode). Files are read into memory, not memory-mapped, so a part that is
+truncated under a reader is a CorruptCacheError rather than a crash.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import json
 import os
 import re
 import uuid
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +31,7 @@ import pandas as pd
 # Registers pandas' Arrow period type (as pandas.io.parquet does): without it a fresh process
 # reads a cached PeriodIndex back as plain int64 ordinals.
 import pandas.core.arrays.arrow.extension_types  # noqa: F401
-import pyarrow.parquet as pq
+import pyarrow as pa
 from pyarrow import ArrowException
 
 from helpers.config import cache_dir
@@ -47,7 +53,8 @@ MANIFEST_FIELDS = (
 STAMP = "STAMP"
 # Bumped when the stored layout or what a reader produces changes (a parser or validation fix):
 # entries written under another format are rebuilt instead of serving the old parse.
-CACHE_FORMAT = 2  # 2: blank prices inside a column and non-numeric cells are errors
+CACHE_FORMAT = 3  # 2: blank prices inside a column are errors; 3: Arrow IPC parts
+PART_SUFFIX = ".arrow"
 
 
 def entry_dir(key: str) -> Path:
@@ -92,7 +99,7 @@ def parse_manifest(text: str, path: Path, key: str) -> dict:
 
 
 def read_part(manifest: dict, part: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """One Parquet part of an entry; an unreadable file is a CorruptCacheError, not a trace.
+    """One part of an entry; an unreadable file is a CorruptCacheError, not a trace.
 
     If the part vanished because another process replaced the entry after `manifest` was
     read, the part named by the manifest now on disk is read instead (once).
@@ -100,7 +107,7 @@ def read_part(manifest: dict, part: str, columns: list[str] | None = None) -> pd
     key = manifest["series"]
     path = manifest_path(key).with_name(manifest["parts"][part])
     try:
-        return _read_parquet(path, columns)
+        return _read_ipc(path, columns)
     except FileNotFoundError:
         current = read_manifest(key)
         if current is None or current["parts"].get(part) in (None, path.name):
@@ -110,9 +117,15 @@ def read_part(manifest: dict, part: str, columns: list[str] | None = None) -> pd
         raise _unreadable(path, key, exc) from exc
 
 
-def _read_parquet(path: Path, columns: list[str] | None) -> pd.DataFrame:
-    table = pq.ParquetFile(path).read(columns=columns, use_threads=False, use_pandas_metadata=True)
-    return table.to_pandas(use_threads=False)
+def _read_ipc(path: Path, columns: list[str] | None) -> pd.DataFrame:
+    table = pa.ipc.open_file(pa.py_buffer(path.read_bytes())).read_all()
+    return (table if columns is None else table.select(columns)).to_pandas(use_threads=False)
+
+
+def _write_ipc(frame: pd.DataFrame, path: str) -> None:
+    table = pa.Table.from_pandas(frame)
+    with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
 
 
 def _unreadable(path: Path, key: str, exc: Exception) -> CorruptCacheError:
@@ -130,12 +143,12 @@ def write_entry(key: str, parts: dict[str, pd.DataFrame], manifest: dict) -> dic
     folder = entry_dir(key)
     folder.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex[:8]
-    names = {part: f"{_stem(key)}.{n}.{token}.parquet" for n, part in enumerate(parts)}
+    names = {part: f"{_stem(key)}.{n}.{token}{PART_SUFFIX}" for n, part in enumerate(parts)}
     manifest = {**manifest, "series": key, "format": CACHE_FORMAT, "parts": names}
     with _entry_lock(key):
         try:
             for part, frame in parts.items():
-                atomic_write(folder / names[part], frame.to_parquet)
+                atomic_write(folder / names[part], partial(_write_ipc, frame))
             manifest["written"] = {part: part_stat(folder / name) for part, name in names.items()}
             write_json_atomic(manifest_path(key), manifest, indent=1)
         except BaseException:
@@ -165,25 +178,28 @@ def part_as_written(manifest: dict, part: str) -> bool:
 
 
 def parts_readable(manifest: dict) -> bool:
-    """Whether every part the manifest names exists and has a valid Parquet footer.
+    """Whether every part the manifest names exists and has a valid Arrow IPC footer.
 
-    Reads only the footers (a few KB each), so `data refresh` can find a part that was
-    truncated or overwritten without loading any data.
+    Opens only the footers, so `data refresh` can find a part that was truncated or
+    overwritten without loading any data.
     """
     folder = manifest_path(manifest["series"]).parent
     for name in manifest["parts"].values():
         try:
-            pq.read_metadata(folder / name)
+            with pa.OSFile(str(folder / name)) as source:
+                pa.ipc.open_file(source)
         except (OSError, ValueError, ArrowException):
             return False
     return True
 
 
-_PART = re.compile(r"(?P<stem>.+)\.\d+\.[0-9a-f]{8}\.parquet")
+# Parts end in .arrow; .parquet ones were written by cache format 2 and are swept like orphans.
+_PART_NAME = r"\.\d+\.[0-9a-f]{8}\.(?:arrow|parquet)"
+_PART = re.compile(r"(?P<stem>.+)" + _PART_NAME)
 
 
 def remove_orphan_parts() -> list[Path]:
-    """Remove Parquet parts no manifest names (left by a writer that was killed); return them.
+    """Remove parts no manifest names (left by a writer that was killed); return them.
 
     Each entry is swept under its lock, so the parts a running writer has written but not yet
     named in its manifest are never taken.
@@ -212,7 +228,7 @@ def _listed_parts(manifest: Path) -> set[str] | None:
 def _unlisted_parts(folder: Path, stem: str, keep: set[str] | None) -> list[Path]:
     if keep is None:
         return []
-    own = re.compile(re.escape(stem) + r"\.\d+\.[0-9a-f]{8}\.parquet")
+    own = re.compile(re.escape(stem) + _PART_NAME)
     return [p for p in folder.iterdir() if own.fullmatch(p.name) and p.name not in keep]
 
 

@@ -96,7 +96,7 @@ _used: dict[str, dict] = {}
 
 @dataclass(frozen=True)
 class Entry:
-    """A cached series: its manifest and lazy access to its Parquet parts."""
+    """A cached series: its manifest and lazy access to its parts."""
 
     manifest: dict
 
