@@ -124,8 +124,28 @@ def record(
     value = to_jsonable(measured)
     judgement = judge(ledger, item, value)
     sources = sources_for(series, _used_sources())
-    used = [cited_file(source) for source in sources]
-    result = {
+    result = _result(
+        item, value, judgement, ledger.resolved_rule(item), sources,
+        as_of=as_of, details=details, evidence=evidence,
+    )  # fmt: skip
+    _write_result(result)
+    return _verdict(item, result)
+
+
+def _result(
+    item: Claim,
+    measured: Any,
+    judgement: verdicts.Judgement,
+    rule: Mapping[str, Any],
+    sources: list[dict],
+    *,
+    as_of: str | dt.date | None,
+    details: Mapping[str, Any] | None,
+    evidence: Any,
+) -> dict:
+    """The fields every result json has: the row, what was measured and judged, the files
+    read and the build that read them."""
+    return {
         "claim_id": item.id,
         "article": item.article,
         "family": item.family,
@@ -133,29 +153,27 @@ def record(
         "claim": item.claim,
         "claimed": item.claimed_value,
         "unit": item.unit,
-        "measured": value,
+        "measured": measured,
         "verdict": judgement.verdict,
         "explanation": judgement.explanation,
-        "rule": ledger.resolved_rule(item),
+        "rule": rule,
         "notebook": os.environ.get(NOTEBOOK_ENV) or item.notebook,
         "as_of": to_jsonable(as_of) if as_of is not None else item.as_of,
-        "data_files": to_jsonable(used),
+        "data_files": to_jsonable([cited_file(source) for source in sources]),
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "build": buildinfo.build_info(sources, ledger_path().read_bytes()),
         "details": to_jsonable(dict(details or {})),
         "evidence": to_jsonable(evidence),
     }
-    _write_result(result)
+
+
+def _verdict(item: Claim, result: Mapping[str, Any]) -> Verdict:
+    """What a notebook shows of a written result (the caveat beside the verdict)."""
     return Verdict(
-        item.id,
-        judgement.verdict,
-        judgement.explanation,
-        item.claim,
-        value,
-        item.claimed_value,
-        item.unit,
-        caveat=item.caveat,  # shown beside the verdict
-    )
+        item.id, result["verdict"], result["explanation"], item.claim, result["measured"],
+        item.claimed_value, item.unit, robustness=result.get("robustness", ""),
+        robustness_detail=result.get("robustness_detail", ""), caveat=item.caveat,
+    )  # fmt: skip
 
 
 _said_scratch: set[Path] = set()
@@ -268,26 +286,13 @@ def record_readings(
     explanation = chosen.explanation
     if chosen.name != verdicts.HEADLINE:
         explanation = f"{chosen.name} reading (verdict_from: worst): {explanation}"
-    used = [cited_file(source) for source in files.values()]
-    result_json = {
-        "claim_id": item.id,
-        "article": item.article,
-        "family": item.family,
-        "group": item.group,
-        "claim": item.claim,
-        "claimed": item.claimed_value,
-        "unit": item.unit,
-        "measured": chosen.measured,
-        "verdict": chosen.verdict,
-        "explanation": explanation,
-        "rule": ledger.resolved_rule(item.reading(verdicts.HEADLINE)),
-        "notebook": os.environ.get(NOTEBOOK_ENV) or item.notebook,
-        "as_of": to_jsonable(as_of) if as_of is not None else item.as_of,
-        "data_files": to_jsonable(used),
-        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "build": buildinfo.build_info(list(files.values()), ledger_path().read_bytes()),
-        "details": to_jsonable(dict(details or {})),
-        "evidence": to_jsonable(evidence),
+    headline = verdicts.Judgement(chosen.verdict, explanation)
+    rule = ledger.resolved_rule(item.reading(verdicts.HEADLINE))
+    result = _result(
+        item, chosen.measured, headline, rule, list(files.values()),
+        as_of=as_of, details=details, evidence=evidence,
+    )  # fmt: skip
+    result |= {
         "headline_reading": chosen.name,
         "p_value": to_jsonable(measured[chosen.name].p_value),
         "readings": stored,
@@ -295,11 +300,8 @@ def record_readings(
         "robustness_detail": robust_detail,
         "caveat": item.caveat,
     }
-    _write_result(result_json)
-    return Verdict(
-        item.id, chosen.verdict, explanation, item.claim, chosen.measured, item.claimed_value,
-        item.unit, robustness=label, robustness_detail=robust_detail, caveat=item.caveat,
-    )  # fmt: skip
+    _write_result(result)
+    return _verdict(item, result)
 
 
 def readings_table(claim_id: str, directory: Path | None = None):
