@@ -1,4 +1,4 @@
-"""The Parquet cache: round trips, atomic replacement, staleness, corruption, modes, STAMP."""
+"""The cache: round trips, atomic replacement, staleness, corruption, modes, STAMP."""
 
 from __future__ import annotations
 

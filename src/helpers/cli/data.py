@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "data",
         help="fill or inspect the data cache (refresh, status)",
-        description="Fill the Parquet cache from the snapshot (SNAPSHOT_DIR) or the live "
+        description="Fill the cache from the snapshot (SNAPSHOT_DIR) or the live "
         "sources, or list what it holds.",
     )
     commands = parser.add_subparsers(dest="data_command", metavar="ACTION", required=True)

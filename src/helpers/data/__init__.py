@@ -5,7 +5,7 @@ Where data comes from is one switch (`helpers.config.data_mode`): the pinned vin
 ``data/vintage/`` by default, the full snapshot with ``SNAPSHOT_DIR`` set, or the live
 services (Yahoo Finance, FRED, the Ken French library) with ``SMALLCAP_DATA=live``, where
 series without a live source still come from the snapshot or the vintage. Either way a
-series is parsed once into the Parquet cache (`helpers.data.cache`) and later loads read the
+series is parsed once into the cache (`helpers.data.cache`) and later loads read the
 cache. A vintage or snapshot entry is reused while its files keep their size and mtime; a
 live entry is reused until ``data refresh``.
 
