@@ -53,7 +53,8 @@ MANIFEST_FIELDS = (
 STAMP = "STAMP"
 # Bumped when the stored layout or what a reader produces changes (a parser or validation fix):
 # entries written under another format are rebuilt instead of serving the old parse.
-CACHE_FORMAT = 3  # 2: blank prices inside a column are errors; 3: Arrow IPC parts
+# 2: blank prices inside a column and non-numeric cells are errors; 3: Arrow IPC parts.
+CACHE_FORMAT = 3
 PART_SUFFIX = ".arrow"
 
 
