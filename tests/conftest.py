@@ -109,6 +109,25 @@ def random_walk(start: float, seed: int, n: int = len(FAKE_DAYS)) -> np.ndarray:
     return start * np.exp(np.cumsum(moves))
 
 
+def ledger_row(claim_id: str, **fields) -> dict:
+    """A row for a fixture ledger: every field a row needs, `fields` replacing any of them."""
+    return {
+        "id": claim_id,
+        "group": "demo",
+        "article": "000_demo.txt",
+        "as_of": "2025-01-02",
+        "as_of_basis": "fixture",
+        "family": "streak",
+        "claim": f"paraphrase of {claim_id}",
+        "claimed": {"value": 3, "unit": "sessions"},
+        "rule": {"measure": "a count", "comparator": "equal", "tolerance": {"abs": 0}},
+        "notebook": "01_demo",
+        "testability": "data",
+        "testability_note": "fixture",
+        **fields,
+    }
+
+
 def write_checksums(root: Path) -> None:
     """SHA256SUMS over every file of a snapshot folder, in the snapshot's own format."""
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != "SHA256SUMS")

@@ -7,6 +7,7 @@ import csv
 
 import pytest
 import yaml
+from conftest import ledger_row
 
 from helpers import claims
 from helpers.claims import consistency, verdicts
@@ -85,20 +86,17 @@ def test_verdicts_and_what_they_say():
 
 
 def pe_row(claim_id: str, article: str, value, as_of: str = "2025-12-31") -> dict:
-    return {
-        "id": claim_id,
-        "group": "pe",
-        "article": article,
-        "as_of": as_of,
-        "as_of_basis": "fixture",
-        "family": "valuation",
-        "claim": f"paraphrase of {claim_id}",
-        "claimed": {"value": value, "unit": "ratio"},
-        "rule": {"measure": "none", "comparator": "none"},
-        "notebook": "04_demo",
-        "testability": "not_testable",
-        "testability_note": "fixture",
-    }
+    return ledger_row(
+        claim_id,
+        group="pe",
+        article=article,
+        as_of=as_of,
+        family="valuation",
+        claimed={"value": value, "unit": "ratio"},
+        rule={"measure": "none", "comparator": "none"},
+        notebook="04_demo",
+        testability="not_testable",
+    )
 
 
 ROWS = [

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from conftest import FakeSnapshot
+from conftest import FakeSnapshot, ledger_row
 
 from helpers.config import CACHE_ENV, ROOT_ENV, SNAPSHOT_ENV, repo_root
 
@@ -33,23 +33,6 @@ for row in book.rows:
     book.record(row.id, row.claimed_value)
 print(book.check_complete())
 """
-
-
-def ledger_row(claim_id: str) -> dict:
-    return {
-        "id": claim_id,
-        "group": "demo",
-        "article": "000_demo.txt",
-        "as_of": "2025-01-02",
-        "as_of_basis": "fixture",
-        "family": "streak",
-        "claim": f"paraphrase of {claim_id}",
-        "claimed": {"value": 3, "unit": "sessions"},
-        "rule": {"measure": "a count", "comparator": "equal", "tolerance": {"abs": 0}},
-        "notebook": "01_demo",
-        "testability": "data",
-        "testability_note": "fixture",
-    }
 
 
 class Project:

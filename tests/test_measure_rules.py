@@ -20,9 +20,23 @@ def _row(claimed: dict, rule: dict, as_of: str = "2024-01-12") -> claims.Claim:
     )  # fmt: skip
 
 
-def _frame_of_wins(days: pd.DatetimeIndex, wins: pd.Series) -> pd.DataFrame:
+def _frame_of_wins(days: pd.DatetimeIndex, *spans: tuple[str, str]) -> pd.DataFrame:
+    """A against a flat B: A gains 1 % on the days inside `spans` (inclusive), loses 1 % else."""
+    wins = pd.Series(False, index=days)
+    for first, last in spans:
+        wins.loc[first:last] = True
     a = (1 + np.where(wins, 0.01, -0.01)).cumprod() * 100
     return pd.DataFrame({"A": a, "B": 100.0}, index=days)
+
+
+def _serve_prices(monkeypatch, frame: pd.DataFrame, dropna: bool = False) -> None:
+    """data.prices() serves the named columns of `frame` up to `end` (without gaps if asked)."""
+
+    def prices(names, end=None, **_):
+        table = frame.loc[:end, list(names)]
+        return table.dropna() if dropna else table
+
+    monkeypatch.setattr(data, "prices", prices)
 
 
 @pytest.fixture
@@ -30,16 +44,11 @@ def runs_2023(monkeypatch):
     """A beats B in a 4-session run (March 2023), a 3-session run (June 2023) and the
     current 5-session run ending 2024-01-12; prices() serves the named columns up to `end`."""
     days = pd.bdate_range("2023-01-02", "2024-01-12")
-    wins = pd.Series(False, index=days)
-    wins.loc["2023-03-01":"2023-03-06"] = True
-    wins.loc["2023-06-05":"2023-06-07"] = True
-    wins.iloc[-5:] = True
-    frame = _frame_of_wins(days, wins)
+    spans = [("2023-03-01", "2023-03-06"), ("2023-06-05", "2023-06-07")]
+    frame = _frame_of_wins(days, *spans, ("2024-01-08", "2024-01-12"))
     frame["late"] = frame["B"].loc["2023-06-01":]  # a source that starts after the window
     frame["short"] = frame["B"].loc[:"2023-12-29"]  # a source that ends before the claim
-    monkeypatch.setattr(
-        data, "prices", lambda names, end=None, **_: frame.loc[:end, list(names)].dropna()
-    )
+    _serve_prices(monkeypatch, frame, dropna=True)
     return frame
 
 
@@ -75,11 +84,8 @@ def test_a_source_ending_before_the_claims_date_is_an_error_not_another_run(runs
 def test_monthly_rows_resolve_length_from(monkeypatch):
     months = pd.date_range("2020-01-31", "2025-12-31", freq="ME")
     # A wins every month of 2021 (12) and Feb-Dec 2025 (11), loses every other month
-    wins = pd.Series(False, index=months)
-    wins.loc["2021-01":"2021-12"] = True
-    wins.loc["2025-02":"2025-12"] = True
-    frame = _frame_of_wins(months, wins)
-    monkeypatch.setattr(data, "prices", lambda names, end=None, **_: frame.loc[:end, list(names)])
+    frame = _frame_of_wins(months, ("2021-01", "2021-12"), ("2025-02", "2025-12"))
+    _serve_prices(monkeypatch, frame)
     rule = {"series": ["A", "B"], "window": ["2025-02", "2025-12"], "length_from": "window"}
     row = _row({"value": [3.0, 4.0], "unit": "years", "length": 12}, rule, "2025-12-31")
     assert streaks.measure_winning_months(row, "2025-12-31").value == 11
@@ -174,12 +180,9 @@ def analog_prices(monkeypatch):
     """A beats B in a 3-session run ending 2020-03-05 and a 4-session run ending 2020-06-05,
     then in the current run ending 2021-06-30; A rises 1 % a session after 2020-06-05."""
     days = pd.bdate_range("2020-01-01", "2021-06-30")
-    wins = pd.Series(False, index=days)
-    wins.loc["2020-03-03":"2020-03-05"] = True
-    wins.loc["2020-06-02":"2020-06-05"] = True
-    wins.iloc[-3:] = True
-    frame = _frame_of_wins(days, wins)
-    monkeypatch.setattr(data, "prices", lambda names, end=None, **_: frame.loc[:end, list(names)])
+    spans = [("2020-03-03", "2020-03-05"), ("2020-06-02", "2020-06-05")]
+    frame = _frame_of_wins(days, *spans, ("2021-06-28", "2021-06-30"))
+    _serve_prices(monkeypatch, frame)
     return frame
 
 

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from conftest import ledger_row
 
 from helpers import claims
 from helpers.claims import verdicts
@@ -24,21 +25,14 @@ ABOUT = {"comparator": "equal", "tolerance": {"abs": 0.5, "rel": 0.1}}
 
 
 def row(claim_id: str, article: str, group: str, value, **extra) -> dict:
-    base = {
-        "id": claim_id,
+    fields = {
         "group": group,
         "article": article,
         "as_of": "2026-01-14",
-        "as_of_basis": "fixture",
-        "family": "streak",
-        "claim": f"paraphrase of {claim_id}",
         "claimed": {"value": value, "unit": "sessions"},
         "rule": {"measure": "run length", "term": "exact"},
-        "notebook": "01_demo",
-        "testability": "data",
-        "testability_note": "fixture",
     }
-    return {**base, **extra}
+    return ledger_row(claim_id, **{**fields, **extra})
 
 
 ROWS = [
