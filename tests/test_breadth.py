@@ -183,6 +183,19 @@ def test_below_high_uses_the_highest_close_of_the_window():
         breadth.below_high_pct(prices, "2026-01-06", sessions=6)
 
 
+def test_below_high_measure_takes_its_window_from_the_rule():
+    from helpers import claims
+
+    prices = pd.Series([120.0, 100.0, 110.0, 90.0, 99.0], index=DAYS, name="X")
+    row = claims.Claim(
+        "x", "g", "a", "2026-01-06", "", "breadth", "c", {"value": -10, "unit": "percent"},
+        {"series": ["X"], "sessions": 4}, "n", "data", "",
+    )  # fmt: skip
+    found = breadth.measure_below_high(row, prices)
+    assert found.value == -10.0 and found.series == ("X",)
+    assert found.details["high_on"] == DAYS[2]
+
+
 # ---------------------------------------------------------------------------- year to date
 
 

@@ -261,3 +261,24 @@ def test_measure_monthly_change_is_the_claims_month_minus_the_one_before():
     )
     assert updated.value == pytest.approx(-1.0)
     assert updated.series == ("french:25_Portfolios_5x5",)
+
+
+def test_implied_discount_reads_its_inputs_from_the_rows_ratio_of_names():
+    from helpers import claims
+    from helpers.errors import LedgerError
+
+    def multiple(claim_id: str, value: float):
+        return claims.Claim(
+            claim_id, "g", "a", "2025-12-31", "", "valuation", "c",
+            {"value": value, "unit": "ratio"}, {}, "n", "not_testable", "",
+        )  # fmt: skip
+
+    rows = {"small": multiple("small", 15.6), "large": multiple("large", 22.6)}
+    row = _valuation_row({"series": [], "ratio_of": ["small", "large"]})
+    found = valuation.measure_implied_discount(row, rows.__getitem__)
+    assert found.value == 30.97 and found.series == ()
+    assert found.details == {"small_multiple": 15.6, "large_multiple": 22.6}
+    swapped = _valuation_row({"ratio_of": ["large", "small"]})
+    assert valuation.measure_implied_discount(swapped, rows.__getitem__).value < 0
+    with pytest.raises(LedgerError, match="ratio_of"):
+        valuation.measure_implied_discount(_valuation_row({}), rows.__getitem__)

@@ -227,6 +227,16 @@ def below_high_pct(prices: pd.Series, as_of: str | pd.Timestamp, sessions: int =
     }
 
 
+def measure_below_high(claim, prices: pd.Series):
+    """How far the close at the claim's date sits below the highest close of the rule's
+    `sessions` closes ending there, in percent rounded to 0.01 (`below_high_pct`). Returns a
+    `claims.Measurement`."""
+    from helpers.analysis.measurement import Measurement
+
+    gap = below_high_pct(prices, claim.as_of, claim.number("sessions"))
+    return Measurement(round(gap["pct"], 2), series=claim.data_series, details=gap)
+
+
 # ---------------------------------------------------------------------------- year to date
 
 

@@ -193,6 +193,20 @@ def implied_discount_pct(small_multiple: float, large_multiple: float) -> float:
     return (1 - small_multiple / large_multiple) * 100
 
 
+def measure_implied_discount(claim, row_of):
+    """The discount the claimed multiples of the rows in the rule's `ratio_of` imply (the
+    article's own arithmetic, no data); `row_of` looks a row up by id. Returns a
+    `claims.Measurement`, rounded to 0.01 pp as the multiples are quoted."""
+    from helpers.analysis.measurement import Measurement
+
+    small, large = (row_of(claim_id).claimed_value for claim_id in claim.ratio_of)
+    return Measurement(
+        round(implied_discount_pct(small, large), 2),
+        series=(),
+        details={"small_multiple": small, "large_multiple": large},
+    )
+
+
 # ------------------------------------------------------------------ dating by the prices used
 
 # How a "widest since" reading dates the precedent and the reference month (rule `dated_by`):

@@ -90,6 +90,13 @@ def _rule_properties() -> dict[str, Any]:
             "pattern": r"^\d{4}-\d{2}$",
             "description": "the month a run is looked up in (`anchor: run_from_month`)",
         },
+        "ratio_of": {
+            "type": "array",
+            "items": _TEXT,
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "ids of the rows whose claimed multiples are compared (small, large)",
+        },
         "skip_current_stretch": {"type": "boolean"},
         "test": {"$ref": "#/$defs/test"},
         "readings": {"type": "object", "additionalProperties": {"$ref": "#/$defs/reading"}},

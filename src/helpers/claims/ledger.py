@@ -164,6 +164,13 @@ class Claim:
         return start, end
 
     @property
+    def ratio_of(self) -> tuple[str, str]:
+        """(small, large): the ids of the rows whose claimed multiples this row compares, so
+        an arithmetic row names its inputs in the ledger instead of a notebook finding them."""
+        small, large = self._rule_key("ratio_of", "ratio_of: [small-row-id, large-row-id]")
+        return small, large
+
+    @property
     def start(self) -> str:
         """The rule's fixed first date (`rule.start`) for a window whose end the notebook
         counts from it (e.g. the close 756 sessions later)."""
