@@ -18,10 +18,16 @@ class Measurement:
     `value` is the measured value in the claim's unit; `p_value` the p-value of the row's
     stated test (required when the rule has `test:`); `series` the data-layer keys the
     measurement read, which become the row's `data_files` (None: every file loaded so far);
-    `details` extra numbers for the result json.
+    `details` extra numbers for the result json; `evidence_sentence` one plain sentence of
+    the decisive evidence (what was found, when, where), which the verdict box, the scorecard
+    and claims.csv show beside the verdict; `measured_label` what the measured value is when
+    its unit does not say (a date measured as a value: "the day the last 8-session run
+    reached 8").
     """
 
     value: Any
     p_value: float | None = None
     series: tuple[str, ...] | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+    evidence_sentence: str = ""
+    measured_label: str = ""

@@ -164,6 +164,8 @@ def _result(
         "build": buildinfo.build_info(sources, ledger_path().read_bytes()),
         "details": to_jsonable(dict(details or {})),
         "evidence": to_jsonable(evidence),
+        "evidence_sentence": "",
+        "measured_label": "",
     }
 
 
@@ -295,6 +297,8 @@ def record_readings(
     result |= {
         "headline_reading": chosen.name,
         "p_value": to_jsonable(measured[chosen.name].p_value),
+        "evidence_sentence": measured[chosen.name].evidence_sentence,
+        "measured_label": measured[chosen.name].measured_label,
         "readings": stored,
         "robustness": label,
         "robustness_detail": robust_detail,
