@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.analysis import analogs, returns, streaks
-from helpers.errors import DateRangeError, LedgerError
+from helpers.errors import DateRangeError, EmptySampleError, LedgerError
 
 DAYS = pd.bdate_range("2020-01-01", periods=6)
 A = pd.Series([100.0, 110.0, 121.0, 108.9, 130.0, 143.0], index=DAYS, name="A")
@@ -103,7 +103,7 @@ def test_january_spreads_use_year_end_to_january_end_closes():
 
 def test_share_above_does_not_count_ties_as_wins():
     assert returns.share_above(pd.Series([0.0, 1.0, -1.0, 2.0])) == pytest.approx(50.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(EmptySampleError, match="no values"):
         returns.share_above(pd.Series(dtype=float))
 
 
@@ -221,7 +221,7 @@ def test_binomial_p_is_the_exact_two_sided_test():
     assert analogs.binomial_p(15, 38) == pytest.approx(0.2559, abs=1e-4)
     assert analogs.binomial_p(73, 99) < 1e-5
     assert analogs.binomial_p(5, 10) == pytest.approx(1.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(EmptySampleError, match="3 wins of 2"):
         analogs.binomial_p(3, 2)
 
 

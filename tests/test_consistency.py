@@ -13,7 +13,7 @@ from helpers import claims
 from helpers.claims import consistency, verdicts
 from helpers.claims.consistency import Figure
 from helpers.config import ROOT_ENV
-from helpers.errors import LedgerError
+from helpers.errors import LedgerError, RuleError
 from helpers.report import scorecard
 
 TERMS = {
@@ -45,7 +45,7 @@ def test_figure_interval(claimed, band, interval):
 
 @pytest.mark.parametrize("claimed", ["18x", [13, 12], [1, 2, 3], True, None])
 def test_figure_interval_refuses_what_is_not_a_figure(claimed):
-    with pytest.raises(verdicts.RuleError):
+    with pytest.raises(RuleError):
         consistency.figure_interval(claimed, {"abs": 0.5})
 
 
@@ -78,7 +78,7 @@ def test_verdicts_and_what_they_say():
     consistent = consistency.judge_figures([fig("a", 1, 3), fig("b", 2, 4)], "h", "t")
     assert consistent.verdict == consistency.CONSISTENT
     assert "2–3" in consistent.explanation
-    with pytest.raises(verdicts.RuleError):
+    with pytest.raises(RuleError):
         consistency.judge_figures([fig("a", 1, 2)], "h", "t")
 
 

@@ -12,7 +12,7 @@ from test_ledger import GOOD_ROW, LedgerFixture  # noqa: F401  (fixtures' helper
 
 from helpers import claims
 from helpers.claims import recording, verdicts
-from helpers.errors import LedgerError
+from helpers.errors import LedgerError, RuleError
 from helpers.report import scorecard
 
 TEST = {"method": "hac_ols", "alpha": 0.05, "controls": ["^GSPC return"]}
@@ -50,7 +50,7 @@ def test_an_undecided_claim_is_never_refuted():
 
 def test_without_a_test_the_p_value_is_ignored_and_with_one_it_is_required():
     assert verdicts.evaluate_tested(NEGATIVE, 0.0, 0.5, "", 0.9).verdict == verdicts.REFUTED
-    with pytest.raises(verdicts.RuleError, match="needs a p-value"):
+    with pytest.raises(RuleError, match="needs a p-value"):
         verdicts.evaluate_tested({**NEGATIVE, "test": TEST}, 0.0, 0.5, "", None)
 
 
@@ -97,7 +97,7 @@ def test_headline_rule_picks_the_row_rule_or_the_worst_reading():
     assert verdicts.headline_verdict(rows, "worst").name == "a"
     rows.append(reading("c", verdicts.REFUTED))
     assert verdicts.headline_verdict(rows, "worst").name == "c"
-    with pytest.raises(verdicts.RuleError):
+    with pytest.raises(RuleError):
         verdicts.headline_verdict(rows, "best")
 
 

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.claims import verdicts as v
+from helpers.errors import RuleError
 
 TERMS = {
     "exact": {"comparator": "equal", "tolerance": {"abs": 0}},
@@ -75,7 +76,7 @@ def test_lists_compare_elementwise_and_worst_decides():
     rule = {"term": "exact"}
     assert judge(rule, [3.5, 3.75], [3.5, 3.75]).verdict == v.SUPPORTED
     assert judge(rule, [3.5, 3.75], [3.5, 4.0]).verdict == v.REFUTED
-    with pytest.raises(v.RuleError):
+    with pytest.raises(RuleError):
         judge(rule, [3.5, 3.75], [3.5])
 
 
@@ -137,7 +138,7 @@ def test_month_and_day_granularity():
     assert judge(month, "2008-06", "2008-07-01").verdict == v.REFUTED
     day = {"comparator": "date", "granularity": "day"}
     assert judge(day, "2026-01-02", "2026-01-02").verdict == v.SUPPORTED
-    with pytest.raises(v.RuleError):
+    with pytest.raises(RuleError):
         judge(day, "2026-01", "2026-01-02")
 
 
@@ -165,14 +166,14 @@ def test_boolean_and_not_testable_and_pending():
     ],
 )
 def test_values_of_the_wrong_kind_raise(rule, claimed, measured):
-    with pytest.raises(v.RuleError):
+    with pytest.raises(RuleError):
         judge(rule, claimed, measured)
 
 
 def test_unknown_term_or_comparator_raise():
-    with pytest.raises(v.RuleError):
+    with pytest.raises(RuleError):
         v.resolve_rule({"term": "circa"}, TERMS)
-    with pytest.raises(v.RuleError):
+    with pytest.raises(RuleError):
         v.resolve_rule({"comparator": "about"}, TERMS)
 
 
@@ -189,7 +190,7 @@ def test_unknown_term_or_comparator_raise():
     ],
 )
 def test_check_claimed_rejects_malformed_values(comparator, claimed):
-    with pytest.raises(v.RuleError):
+    with pytest.raises(RuleError):
         v.check_claimed({"comparator": comparator}, claimed)
 
 

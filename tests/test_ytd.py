@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from helpers import data
 from helpers.analysis import returns, ytd
-from helpers.errors import DateRangeError, ValidationError
+from helpers.errors import DateRangeError, RuleError, ValidationError
 
 DAYS = pd.to_datetime(
     ["2025-12-29", "2025-12-30", "2025-12-31", "2026-01-02", "2026-01-05", "2026-01-06"]
@@ -281,7 +281,7 @@ def test_rsi_simple_average_matches_a_hand_count():
     # mean gain 0.5, mean loss 0.25: 100 - 100 / (1 + 2)
     assert value.iloc[-1] == pytest.approx(100 - 100 / 3)
     assert value.iloc[:-1].isna().all()
-    with pytest.raises(ValueError):
+    with pytest.raises(RuleError, match="'fast' is not one of"):
         ytd.rsi(closes, 4, "fast")
 
 

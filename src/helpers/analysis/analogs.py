@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.analysis import returns, streaks
-from helpers.errors import DataError, DateRangeError, LedgerError
+from helpers.errors import DataError, DateRangeError, EmptySampleError, LedgerError
 
 Date: TypeAlias = str | pd.Timestamp
 
@@ -154,7 +154,10 @@ def percentile_rank(value: float, sample: pd.Series) -> float:
     whether equal values are counted as above or below."""
     values = np.asarray(sample, dtype=float)
     if values.size == 0:
-        raise ValueError("the sample is empty")
+        raise EmptySampleError(
+            "a percentile rank was asked of an empty sample",
+            "pass a sample with at least one value (check the window against the data)",
+        )
     below = np.sum(values < value)
     equal = np.sum(values == value)
     return float((below + 0.5 * equal) / values.size * 100.0)
@@ -315,7 +318,10 @@ def binomial_p(wins: int, total: int) -> float:
     from scipy.stats import binomtest
 
     if total <= 0 or not 0 <= wins <= total:
-        raise ValueError(f"{wins} wins of {total} is not a sample")
+        raise EmptySampleError(
+            f"{wins} wins of {total} is not a sample to test",
+            "count wins among at least one period, no more wins than periods",
+        )
     return float(binomtest(wins, total, 0.5, alternative="two-sided").pvalue)
 
 
@@ -406,7 +412,11 @@ def measure_precedent_run_return(claim, as_of: str):
         streaks.run_table(margin, a, b), current.start, claim.number("length"), a
     )
     if run is None:
-        raise ValueError(f"no earlier run of {claim.number('length')} sessions")
+        raise DataError(
+            f"claim {claim.id}: no earlier run of {claim.number('length')} sessions of {a} "
+            f"over {b} before {current.start:%Y-%m-%d}",
+            "check the row's `length` against the data, or use a longer history",
+        )
     base_day = closes.index[closes.index.get_loc(run["start"]) - 1]
     value = returns.return_pct(closes[b], base_day, run["end"])
     return Measurement(

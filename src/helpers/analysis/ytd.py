@@ -15,7 +15,7 @@ import pandas as pd
 
 from helpers import data
 from helpers.analysis import returns
-from helpers.errors import DateRangeError, ValidationError
+from helpers.errors import DateRangeError, RuleError, ValidationError
 
 # Where the ledger's adjusted ETF closes come from (one download, one adjustment date).
 BENCHMARKS_FOLDER = "sp500/benchmarks"
@@ -330,7 +330,10 @@ def rsi(closes: pd.Series, sessions: int = 14, method: str = "wilder_rsi") -> pd
     plain rolling mean (Cutler's variant). NaN until `sessions` moves exist; 100 when the
     window has gains and no loss."""
     if method not in RSI_METHODS:
-        raise ValueError(f"method {method!r} is not one of {RSI_METHODS}")
+        raise RuleError(
+            f"RSI method {method!r} is not one of {RSI_METHODS}",
+            "set the row's `method:` to wilder_rsi or sma_rsi in data/claims.yaml",
+        )
     moves = closes.dropna().diff().iloc[1:]
     gains, losses = moves.clip(lower=0.0), -moves.clip(upper=0.0)
     if method == "wilder_rsi":

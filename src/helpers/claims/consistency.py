@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpers.claims import verdicts
+from helpers.errors import RuleError
 
 CONSISTENT = "consistent"
 CONTRADICTORY = "contradictory"
@@ -92,7 +93,7 @@ def figure_interval(claimed: Any, band: Mapping[str, Any] | None) -> tuple[float
     """[low, high] under which a claimed figure holds: the figure (or printed range) widened
     by the band's widths, computed on the figure (a range: on its midpoint)."""
     if not is_figure(claimed):
-        raise verdicts.RuleError(f"{claimed!r} is not a number or an ascending [low, high]")
+        raise RuleError(f"{claimed!r} is not a number or an ascending [low, high]")
     low, high = (claimed, claimed) if verdicts.is_number(claimed) else claimed
     widths = verdicts.band_for(band, (low + high) / 2)
     return float(low) - widths.below, float(high) + widths.above
@@ -118,7 +119,7 @@ def compatible_sets(figures: Sequence[Figure]) -> tuple[tuple[str, ...], ...]:
 def judge_figures(figures: Sequence[Figure], name: str, term: str) -> CheckReading:
     """The verdict of one reading: consistent when one set holds every figure."""
     if len(figures) < 2:
-        raise verdicts.RuleError("a consistency check needs at least two figures")
+        raise RuleError("a consistency check needs at least two figures")
     sets = compatible_sets(figures)
     by_id = {f.claim_id: f for f in figures}
     if len(sets) == 1:
@@ -166,7 +167,7 @@ def judge_check(
     readings = []
     for name, term in _readings(rule).items():
         if term not in terms:
-            raise verdicts.RuleError(f"check {check['id']}: unknown term {term!r}")
+            raise RuleError(f"check {check['id']}: unknown term {term!r}")
         band = terms[term].get("tolerance")
         figures = [Figure(c.id, c.article, *figure_interval(c.claimed_value, band)) for c in rows]
         readings.append(judge_figures(figures, name, term))
@@ -191,9 +192,7 @@ def _chosen(readings: Sequence[CheckReading], verdict_from: str) -> CheckReading
     """The reading the check shows: its own term (`headline`), or a contradictory reading
     when any reading finds one (`worst`), the headline first among equals."""
     if verdict_from not in verdicts.VERDICT_FROM:
-        raise verdicts.RuleError(
-            f"verdict_from {verdict_from!r} is not one of {verdicts.VERDICT_FROM}"
-        )
+        raise RuleError(f"verdict_from {verdict_from!r} is not one of {verdicts.VERDICT_FROM}")
     headline = readings[0]
     if verdict_from == verdicts.HEADLINE or headline.verdict == CONTRADICTORY:
         return headline

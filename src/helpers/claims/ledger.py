@@ -19,7 +19,7 @@ import yaml
 
 from helpers.claims import verdicts
 from helpers.config import LEDGER_ENV, RESULTS_ENV, repo_root, reports_dir
-from helpers.errors import DataError, LedgerError
+from helpers.errors import DataError, LedgerError, RuleError
 
 # libyaml's safe loader when PyYAML was built with it: the ledger parses ~10x faster, and
 # every record() reads it.
@@ -324,9 +324,9 @@ class Ledger:
         """The claim's rule with its term's comparator and tolerances filled in."""
         try:
             return verdicts.resolve_rule(item.rule, self.terms)
-        except verdicts.RuleError as exc:
+        except RuleError as exc:
             raise LedgerError(
-                f"claim {item.id}: {exc}", "fix the rule in data/claims.yaml"
+                f"claim {item.id}: {exc.cause}", "fix the rule in data/claims.yaml"
             ) from None
 
 

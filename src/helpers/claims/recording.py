@@ -28,7 +28,7 @@ from helpers.claims.ledger import (
 )
 from helpers.claims.schema import checked_ledger, notebooks_home
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV
-from helpers.errors import DataError, LedgerError
+from helpers.errors import DataError, LedgerError, RuleError
 from helpers.files import write_json_atomic
 
 
@@ -200,9 +200,9 @@ def judge_tested(
         return verdicts.evaluate_tested(
             ledger.resolved_rule(item), item.claimed_value, measured, item.unit, p_value
         )
-    except verdicts.RuleError as exc:
+    except RuleError as exc:
         raise LedgerError(
-            f"claim {item.id}: cannot judge measured {measured!r} (p {p_value!r}): {exc}",
+            f"claim {item.id}: cannot judge measured {measured!r} (p {p_value!r}): {exc.cause}",
             f"pass a value of the kind the rule measures: {item.rule.get('measure')}",
         ) from None
 
@@ -423,9 +423,9 @@ def judge(ledger: Ledger, item: Claim, measured: Any) -> verdicts.Judgement:
         return verdicts.evaluate(
             ledger.resolved_rule(item), item.claimed_value, measured, item.unit
         )
-    except verdicts.RuleError as exc:
+    except RuleError as exc:
         raise LedgerError(
-            f"claim {item.id}: cannot judge measured {measured!r}: {exc}",
+            f"claim {item.id}: cannot judge measured {measured!r}: {exc.cause}",
             f"pass a value of the kind the rule measures: {item.rule.get('measure')}",
         ) from None
 

@@ -17,7 +17,7 @@ from helpers.claims.ledger import (
     read_ledger,
 )
 from helpers.config import repo_root
-from helpers.errors import LedgerError
+from helpers.errors import LedgerError, RuleError
 
 
 def validate_ledger(
@@ -99,8 +99,8 @@ def _row_problems(ledger: Ledger, item: Claim, existing_notebooks: set[str]) -> 
     try:
         rule = verdicts.resolve_rule(item.rule, ledger.terms)
         verdicts.check_claimed(rule, item.claimed_value)
-    except verdicts.RuleError as exc:
-        return problems + [f"rule/claimed: {exc}"]
+    except RuleError as exc:
+        return problems + [f"rule/claimed: {exc.cause}"]
     if (rule["comparator"] == "none") != (item.testability == "not_testable"):
         problems.append("comparator `none` goes with testability not_testable, and only with it")
     return problems
@@ -192,7 +192,7 @@ def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]
             verdicts.check_claimed(
                 verdicts.resolve_rule(view.rule, ledger.terms), view.claimed_value
             )
-        except verdicts.RuleError as exc:
-            inner.append(f"rule/claimed: {exc}")
+        except RuleError as exc:
+            inner.append(f"rule/claimed: {exc.cause}")
         problems += [f"{where}: {p}" for p in inner]
     return problems

@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from helpers.errors import RuleError
+
 SUPPORTED = "supported"
 PARTLY = "partly supported"
 REFUTED = "refuted"
@@ -36,10 +38,6 @@ _SEVERITY = {SUPPORTED: 0, PARTLY: 1, INCONCLUSIVE: 2, REFUTED: 3}
 _FLOAT_SLACK = 1e-9
 _UNIT_SYMBOLS = {"percent": "%", "ratio": "×"}
 _UNITLESS = {"bool", "date", "month", "year", "text"}
-
-
-class RuleError(ValueError):
-    """A rule or value the engine cannot evaluate (the claims room turns it into a LedgerError)."""
 
 
 @dataclass(frozen=True)
