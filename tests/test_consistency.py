@@ -10,7 +10,7 @@ import yaml
 from conftest import ledger_row
 
 from helpers import claims
-from helpers.claims import consistency, verdicts
+from helpers.claims import consistency, robustness
 from helpers.claims.consistency import Figure
 from helpers.config import ROOT_ENV
 from helpers.errors import LedgerError, RuleError
@@ -142,7 +142,7 @@ def test_a_check_compares_its_groups_rows_at_its_date(ledger_file):
     assert result.verdict == consistency.CONTRADICTORY
     assert result.sets == (("a-pe", "b-pe"), ("c-pe", "d-pe"))
     assert result.set_of("c-pe") == ("c-pe", "d-pe") and result.set_of("e-pe-later") == ()
-    assert result.robustness == verdicts.ROBUST
+    assert result.robustness == robustness.ROBUST
 
 
 def test_a_reading_that_reconciles_the_figures_makes_it_depend_on_reading(ledger_file):
@@ -150,7 +150,7 @@ def test_a_reading_that_reconciles_the_figures_makes_it_depend_on_reading(ledger
     ledger = claims.checked_ledger(ledger_file(rows=rows))
     (result,) = consistency.judge_all(ledger)
     assert result.verdict == consistency.CONTRADICTORY  # headline: 21.5-22.5 vs 25.5-26.5
-    assert result.robustness == verdicts.DEPENDS_ON_READING
+    assert result.robustness == robustness.DEPENDS_ON_READING
     assert "'hedged'" in result.robustness_detail and "consistent" in result.robustness_detail
     worst = {
         **CHECK,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from helpers import claims
 from helpers.analysis import rates
-from helpers.claims import verdicts
+from helpers.claims import significance
 from helpers.errors import DataError, ValidationError
 
 
@@ -227,7 +227,7 @@ def test_every_rate_tendency_row_states_its_test_control_and_readings():
     rows = [c for c in ledger.claims if c.group == "rate-sensitivity"]
     assert rows
     for item in rows:
-        assert verdicts.test_problems(item.rule["test"]) == []
+        assert significance.test_block_problems(item.rule["test"]) == []
         assert item.rule["test"]["controls"], "a relative-return regression needs the market"
         assert item.choice("method") == "ols_market_control"
         methods = {item.reading(name).choice("method") for name in item.reading_names}

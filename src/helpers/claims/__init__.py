@@ -1,7 +1,7 @@
 """The claims ledger (data/claims.yaml): loading, schema checks, and recording verdicts.
 
 Notebooks measure; this module judges. `record()` is the one call a notebook makes per claim:
-it looks the claim up, applies the ledger's rule (helpers.claims.verdicts), writes
+it looks the claim up, judges it by the ledger's rule (helpers.claims.judging), writes
 `<results dir>/<claim_id>.json` atomically, and returns a `Verdict` that renders as a
 colored box with an `id="claim-<id>"` anchor, which the scorecard links to.
 """

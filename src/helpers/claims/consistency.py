@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from helpers.claims import verdicts
+from helpers.claims import bands, robustness, values
 from helpers.errors import RuleError
 
 CONSISTENT = "consistent"
@@ -41,7 +41,7 @@ class Figure:
     high: float
 
     def describe(self) -> str:
-        return f"{verdicts.fmt_number(self.low)}–{verdicts.fmt_number(self.high)}"
+        return f"{values.fmt_number(self.low)}–{values.fmt_number(self.high)}"
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,12 @@ class CheckResult:
 
 def is_figure(value: Any) -> bool:
     """A number, or an ascending pair of numbers (a printed range such as 12-13)."""
-    if verdicts.is_number(value):
+    if values.is_number(value):
         return True
     return (
         isinstance(value, (list, tuple))
         and len(value) == 2
-        and all(verdicts.is_number(v) for v in value)
+        and all(values.is_number(v) for v in value)
         and value[0] <= value[1]
     )
 
@@ -94,8 +94,8 @@ def figure_interval(claimed: Any, band: Mapping[str, Any] | None) -> tuple[float
     by the band's widths, computed on the figure (a range: on its midpoint)."""
     if not is_figure(claimed):
         raise RuleError(f"{claimed!r} is not a number or an ascending [low, high]")
-    low, high = (claimed, claimed) if verdicts.is_number(claimed) else claimed
-    widths = verdicts.band_for(band, (low + high) / 2)
+    low, high = (claimed, claimed) if values.is_number(claimed) else claimed
+    widths = bands.band_for(band, (low + high) / 2)
     return float(low) - widths.below, float(high) + widths.above
 
 
@@ -127,7 +127,7 @@ def judge_figures(figures: Sequence[Figure], name: str, term: str) -> CheckReadi
         high = min(f.high for f in figures)
         text = (
             f"consistent: all {len(figures)} figures can hold together (common values "
-            f"{verdicts.fmt_number(low)}–{verdicts.fmt_number(high)}; band: term {term})"
+            f"{values.fmt_number(low)}–{values.fmt_number(high)}; band: term {term})"
         )
         return CheckReading(name, term, CONSISTENT, sets, tuple(figures), text)
     parts = []
@@ -135,8 +135,7 @@ def judge_figures(figures: Sequence[Figure], name: str, term: str) -> CheckReadi
         low = max(by_id[i].low for i in members)
         high = min(by_id[i].high for i in members)
         parts.append(
-            "{" + ", ".join(members) + "} "
-            f"at {verdicts.fmt_number(low)}–{verdicts.fmt_number(high)}"
+            "{" + ", ".join(members) + f"}} at {values.fmt_number(low)}–{values.fmt_number(high)}"
         )
     text = (
         f"contradictory: the {len(figures)} figures form {len(sets)} compatible sets "
@@ -152,7 +151,7 @@ def check_rows(check: Mapping[str, Any], claims: Sequence[Any]) -> list[Any]:
 
 def _readings(rule: Mapping[str, Any]) -> dict[str, str]:
     """Reading name -> term: the headline (the rule's own term) first, then `readings:`."""
-    named = {verdicts.HEADLINE: rule["term"]}
+    named = {robustness.HEADLINE: rule["term"]}
     for reading, spec in (rule.get("readings") or {}).items():
         named[reading] = spec["rule"]["term"]
     return named
@@ -171,7 +170,7 @@ def judge_check(
         band = terms[term].get("tolerance")
         figures = [Figure(c.id, c.article, *figure_interval(c.claimed_value, band)) for c in rows]
         readings.append(judge_figures(figures, name, term))
-    chosen = _chosen(readings, rule.get("verdict_from", verdicts.HEADLINE))
+    chosen = _chosen(readings, rule.get("verdict_from", robustness.HEADLINE))
     label, detail = _robustness(readings, chosen)
     return CheckResult(
         id=str(check["id"]),
@@ -191,10 +190,10 @@ def judge_check(
 def _chosen(readings: Sequence[CheckReading], verdict_from: str) -> CheckReading:
     """The reading the check shows: its own term (`headline`), or a contradictory reading
     when any reading finds one (`worst`), the headline first among equals."""
-    if verdict_from not in verdicts.VERDICT_FROM:
-        raise RuleError(f"verdict_from {verdict_from!r} is not one of {verdicts.VERDICT_FROM}")
+    if verdict_from not in robustness.VERDICT_FROM:
+        raise RuleError(f"verdict_from {verdict_from!r} is not one of {robustness.VERDICT_FROM}")
     headline = readings[0]
-    if verdict_from == verdicts.HEADLINE or headline.verdict == CONTRADICTORY:
+    if verdict_from == robustness.HEADLINE or headline.verdict == CONTRADICTORY:
         return headline
     return next((r for r in readings if r.verdict == CONTRADICTORY), headline)
 
@@ -206,12 +205,12 @@ def _robustness(readings: Sequence[CheckReading], chosen: CheckReading) -> tuple
         return "", ""
     flips = [r for r in readings if r.verdict != chosen.verdict]
     if not flips:
-        return verdicts.ROBUST, f"same verdict under all {len(readings) - 1} other reading(s)"
+        return robustness.ROBUST, f"same verdict under all {len(readings) - 1} other reading(s)"
     detail = "; ".join(
         f"reading {r.name!r} (term {r.term}) gives {r.verdict} ({len(r.sets)} compatible set(s))"
         for r in flips
     )
-    return verdicts.DEPENDS_ON_READING, detail
+    return robustness.DEPENDS_ON_READING, detail
 
 
 def judge_all(ledger: Any) -> list[CheckResult]:
@@ -260,8 +259,8 @@ def _entry_problems(check: Mapping[str, Any], ledger: Any) -> list[str]:
         else:
             terms.append(spec["rule"]["term"])
     problems += [f"term {t!r} is not under `terms:`" for t in terms if t not in ledger.terms]
-    if rule.get("verdict_from", verdicts.HEADLINE) not in verdicts.VERDICT_FROM:
-        problems.append(f"verdict_from must be one of {verdicts.VERDICT_FROM}")
+    if rule.get("verdict_from", robustness.HEADLINE) not in robustness.VERDICT_FROM:
+        problems.append(f"verdict_from must be one of {robustness.VERDICT_FROM}")
     rows = check_rows(check, ledger.claims)
     if len({c.article for c in rows}) < 2:
         problems.append(

@@ -1,6 +1,6 @@
 """The ledger's machine-readable contract: a JSON Schema (data/claims.schema.json) built from
-the vocabulary in `helpers.claims.ledger` and `helpers.claims.verdicts`, so the file other
-tools validate against and the words the package accepts cannot drift apart.
+the claims room's vocabulary (ledger, rules, values, significance, robustness), so the file
+other tools validate against and the words the package accepts cannot drift apart.
 
 The schema owns structure: which fields and rule keys exist, their types, the choices each
 may take, positive whole numbers. `helpers.claims.schema` owns what a schema cannot say:
@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from helpers.claims import verdicts
+from helpers.claims import robustness, rules, significance, values
 from helpers.claims.consistency import CHECK_KEYS, CHECK_RULE_KEYS
 from helpers.claims.ledger import (
     FAMILIES,
@@ -62,7 +62,7 @@ def _test() -> dict:
         "additionalProperties": False,
         "required": ["method", "alpha", "controls"],
         "properties": {
-            "method": {"enum": list(verdicts.TEST_METHODS)},
+            "method": {"enum": list(significance.TEST_METHODS)},
             "alpha": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
             "controls": {"type": "array", "items": {"type": "string"}},
             "about": _TEXT,
@@ -76,12 +76,12 @@ def _rule_properties() -> dict[str, Any]:
         "measure": {**_TEXT, "description": "exactly what the notebook measures, in words"},
         "series": {"type": "array", "items": {"type": "string"}},
         "source": {"type": "string"},
-        "comparator": {"enum": list(verdicts.COMPARATORS)},
+        "comparator": {"enum": list(rules.COMPARATORS)},
         "term": {"type": "string", "description": "a name under `terms:`"},
         "tolerance": {"$ref": "#/$defs/band"},
         "partly": {"$ref": "#/$defs/band"},
         "strict": {"type": "boolean"},
-        "granularity": {"enum": list(verdicts.GRANULARITIES)},
+        "granularity": {"enum": list(values.GRANULARITIES)},
         "window": {"type": "array", "items": _DATE, "minItems": 2, "maxItems": 2},
         "start": _DATE,
         "end": _DATE,
@@ -117,7 +117,7 @@ def _reading() -> dict:
         "required": ["about"],
         "properties": {
             "about": {**_TEXT, "description": "what this reading means, in words"},
-            "kind": {"enum": list(verdicts.READING_KINDS)},
+            "kind": {"enum": list(robustness.READING_KINDS)},
             "rule": {"$ref": "#/$defs/rule"},
             "claimed": {"description": "another reading of the article's figure"},
         },
@@ -206,11 +206,11 @@ def ledger_schema() -> dict:
                 "required": ["comparator"],
                 "properties": {
                     "meaning": _TEXT,
-                    "comparator": {"enum": list(verdicts.COMPARATORS)},
+                    "comparator": {"enum": list(rules.COMPARATORS)},
                     "tolerance": {"$ref": "#/$defs/band"},
                     "partly": {"$ref": "#/$defs/band"},
                     "strict": {"type": "boolean"},
-                    "granularity": {"enum": list(verdicts.GRANULARITIES)},
+                    "granularity": {"enum": list(values.GRANULARITIES)},
                 },
             },
             "consistency": _consistency(),

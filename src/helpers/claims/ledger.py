@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from helpers.claims import verdicts
+from helpers.claims import robustness, rules, verdicts
 from helpers.config import LEDGER_ENV, RESULTS_ENV, repo_root, reports_dir
 from helpers.errors import DataError, LedgerError, RuleError
 
@@ -63,8 +63,8 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # which history a "historically" row counts: the index closes the row's `series` name, or
     # the Ken French size portfolios (smallest vs largest quintile, since 1926)
     "sample": ("index_closes", "french_size"),
-    # how a row with `readings` picks the verdict it shows (verdicts.headline_verdict)
-    "verdict_from": verdicts.VERDICT_FROM,
+    # how a row with `readings` picks the verdict it shows (robustness.headline_verdict)
+    "verdict_from": robustness.VERDICT_FROM,
     # what counts as a precedent of a run: one that reached the length (equal or longer), or
     # only a longer one ("no longer run since")
     "precedent": ("equal_or_longer", "strictly_longer"),
@@ -244,14 +244,14 @@ class Claim:
     @property
     def reading_names(self) -> list[str]:
         """'headline' (the row's own rule), then the alternative readings it lists."""
-        return [verdicts.HEADLINE, *dict(self.rule.get("readings") or {})]
+        return [robustness.HEADLINE, *dict(self.rule.get("readings") or {})]
 
     def reading(self, name: str) -> Claim:
         """This row as one of its readings: its rule with the reading's `rule:` keys laid over
         it (`headline` is the row's own rule). The package function measuring the row gets
         this view, so a reading is measured exactly as the ledger states it."""
         base = {k: v for k, v in self.rule.items() if k not in ("readings", "verdict_from")}
-        if name == verdicts.HEADLINE:
+        if name == robustness.HEADLINE:
             return dataclasses.replace(self, rule=base)
         readings = dict(self.rule.get("readings") or {})
         if name not in readings:
@@ -269,12 +269,12 @@ class Claim:
 
     def reading_kind(self, name: str) -> str:
         """'reading' (another way to read the claim) or 'source' (another data source)."""
-        if name == verdicts.HEADLINE:
+        if name == robustness.HEADLINE:
             return "reading"
         return str((self.rule.get("readings") or {}).get(name, {}).get("kind", "reading"))
 
     def reading_about(self, name: str) -> str:
-        if name == verdicts.HEADLINE:
+        if name == robustness.HEADLINE:
             return "the row's own rule"
         return " ".join(str((self.rule["readings"][name] or {}).get("about", "")).split())
 
@@ -323,7 +323,7 @@ class Ledger:
     def resolved_rule(self, item: Claim) -> dict:
         """The claim's rule with its term's comparator and tolerances filled in."""
         try:
-            return verdicts.resolve_rule(item.rule, self.terms)
+            return rules.resolve_rule(item.rule, self.terms)
         except RuleError as exc:
             raise LedgerError(
                 f"claim {item.id}: {exc.cause}", "fix the rule in data/claims.yaml"

@@ -15,7 +15,7 @@ from typing import Any
 
 from helpers import buildinfo
 from helpers.analysis.measurement import Measurement
-from helpers.claims import verdicts
+from helpers.claims import judging, robustness, significance, verdicts
 from helpers.claims.ledger import (
     VERDICT_STYLES,
     Claim,
@@ -197,7 +197,7 @@ def judge_tested(
     """`judge`, with the rule's significance test when it states one (LedgerError on a bad
     rule or value)."""
     try:
-        return verdicts.evaluate_tested(
+        return significance.evaluate_tested(
             ledger.resolved_rule(item), item.claimed_value, measured, item.unit, p_value
         )
     except RuleError as exc:
@@ -253,7 +253,7 @@ def record_readings(
     item = _testable_row(ledger, claim_id)
     used_all = _used_sources()
     measured: dict[str, Measurement] = {}
-    readings: list[verdicts.ReadingVerdict] = []
+    readings: list[robustness.ReadingVerdict] = []
     stored: list[dict] = []
     files: dict[str, dict] = {}
     for name in item.reading_names:
@@ -263,7 +263,7 @@ def record_readings(
         value = to_jsonable(m.value)
         judgement = judge_tested(ledger, view, value, m.p_value)
         measured[name] = m
-        reading = verdicts.ReadingVerdict(
+        reading = robustness.ReadingVerdict(
             name, item.reading_kind(name), judgement.verdict, value, judgement.explanation
         )
         readings.append(reading)
@@ -283,13 +283,13 @@ def record_readings(
                 "details": to_jsonable(dict(m.details)),
             }
         )
-    chosen = verdicts.headline_verdict(readings, item.choice("verdict_from", "headline"))
-    label, robust_detail = verdicts.robustness(readings, chosen)
+    chosen = robustness.headline_verdict(readings, item.choice("verdict_from", "headline"))
+    label, robust_detail = robustness.robustness(readings, chosen)
     explanation = chosen.explanation
-    if chosen.name != verdicts.HEADLINE:
+    if chosen.name != robustness.HEADLINE:
         explanation = f"{chosen.name} reading (verdict_from: worst): {explanation}"
     headline = verdicts.Judgement(chosen.verdict, explanation)
-    rule = ledger.resolved_rule(item.reading(verdicts.HEADLINE))
+    rule = ledger.resolved_rule(item.reading(robustness.HEADLINE))
     result = _result(
         item, chosen.measured, headline, rule, list(files.values()),
         as_of=as_of, details=details, evidence=evidence,
@@ -420,9 +420,7 @@ class NotebookClaims:
 def judge(ledger: Ledger, item: Claim, measured: Any) -> verdicts.Judgement:
     """Evaluate one measured value against a claim (errors become LedgerError)."""
     try:
-        return verdicts.evaluate(
-            ledger.resolved_rule(item), item.claimed_value, measured, item.unit
-        )
+        return judging.evaluate(ledger.resolved_rule(item), item.claimed_value, measured, item.unit)
     except RuleError as exc:
         raise LedgerError(
             f"claim {item.id}: cannot judge measured {measured!r}: {exc.cause}",

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from helpers.claims import consistency, verdicts
+from helpers.claims import consistency, robustness, rules
 from helpers.claims.contract import contract_problems
 from helpers.claims.ledger import (
     READING_FIXED_KEYS,
@@ -97,8 +97,8 @@ def _row_problems(ledger: Ledger, item: Claim, existing_notebooks: set[str]) -> 
     problems += _choice_problems(item)
     problems += _significance_and_reading_problems(ledger, item)
     try:
-        rule = verdicts.resolve_rule(item.rule, ledger.terms)
-        verdicts.check_claimed(rule, item.claimed_value)
+        rule = rules.resolve_rule(item.rule, ledger.terms)
+        rules.check_claimed(rule, item.claimed_value)
     except RuleError as exc:
         return problems + [f"rule/claimed: {exc.cause}"]
     if (rule["comparator"] == "none") != (item.testability == "not_testable"):
@@ -173,7 +173,7 @@ def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]
         return problems + ["readings must map each reading's name to {about, kind, rule}"]
     for name, spec in readings.items():
         where = f"reading {name!r}"
-        if name == verdicts.HEADLINE:
+        if name == robustness.HEADLINE:
             problems.append(f"{where}: the name is reserved for the row's own rule")
             continue
         if not isinstance(spec, dict):
@@ -189,9 +189,7 @@ def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]
         view = item.reading(name)
         inner = _window_problems(view.rule) + _choice_problems(view)
         try:
-            verdicts.check_claimed(
-                verdicts.resolve_rule(view.rule, ledger.terms), view.claimed_value
-            )
+            rules.check_claimed(rules.resolve_rule(view.rule, ledger.terms), view.claimed_value)
         except RuleError as exc:
             inner.append(f"rule/claimed: {exc.cause}")
         problems += [f"{where}: {p}" for p in inner]
