@@ -128,6 +128,28 @@ def ledger_row(claim_id: str, **fields) -> dict:
     }
 
 
+def make_row(rule: dict, claimed: dict | None = None, as_of: str = "2024-01-12", **fields):
+    """A ledger row (`claims.Row`) for a measure to read: `rule` and `claimed` as a ledger
+    states them, every other field a placeholder unless `fields` names it."""
+    from helpers import claims
+
+    defaults = {
+        "id": "x",
+        "group": "g",
+        "article": "000_demo.txt",
+        "as_of": as_of,
+        "as_of_basis": "fixture",
+        "family": "record",
+        "claim": "c",
+        "claimed": claimed if claimed is not None else {"value": 0, "unit": ""},
+        "rule": rule,
+        "notebook": "n",
+        "testability": "data",
+        "testability_note": "",
+    }
+    return claims.Row(**{**defaults, **fields})
+
+
 def write_checksums(root: Path) -> None:
     """SHA256SUMS over every file of a snapshot folder, in the snapshot's own format."""
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != "SHA256SUMS")

@@ -235,7 +235,7 @@ def test_january_readings_measure_their_own_sample_and_window(monkeypatch):
     ]
     size = pd.DataFrame({"Lo 20": small, "Hi 20": 0.0}, index=months.to_timestamp())
     monkeypatch.setattr(data, "french", lambda *args, **kwargs: size)
-    base = claims.Claim(
+    base = claims.Row(
         "x", "g", "a", "2026-01-14", "", "analog", "c", {"value": 50.0, "unit": "percent"},
         {"sample": "french_size", "window": ["1927-01", "2025-01"], "series": ["Lo 20", "Hi 20"]},
         "n", "data", "",
@@ -255,7 +255,7 @@ def test_historically_rows_read_the_longest_history_and_show_the_index_era():
 
     rows = [
         c
-        for c in claims.read_ledger(repo_root() / "data" / "claims.yaml").claims
+        for c in claims.read_ledger(repo_root() / "data" / "claims.yaml").rows
         if c.group == "january-effect"
     ]
     assert rows
@@ -269,7 +269,7 @@ def test_historically_rows_read_the_longest_history_and_show_the_index_era():
 def _context_claim(**rule):
     from helpers import claims
 
-    return claims.Claim(
+    return claims.Row(
         "x", "g", "a", "2026-01-21", "", "analog", "c", {"value": 0.0, "unit": "pp"},
         rule, "n", "data", "",
     )  # fmt: skip

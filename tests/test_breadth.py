@@ -187,7 +187,7 @@ def test_below_high_measure_takes_its_window_from_the_rule():
     from helpers import claims
 
     prices = pd.Series([120.0, 100.0, 110.0, 90.0, 99.0], index=DAYS, name="X")
-    row = claims.Claim(
+    row = claims.Row(
         "x", "g", "a", "2026-01-06", "", "breadth", "c", {"value": -10, "unit": "percent"},
         {"series": ["X"], "sessions": 4}, "n", "data", "",
     )  # fmt: skip
@@ -316,7 +316,7 @@ def test_lead_over_earlier_high_compares_with_every_earlier_session():
 def row(rule: dict, claimed=0, as_of: str = "2026-01-06"):
     from helpers import claims
 
-    return claims.Claim(
+    return claims.Row(
         "x", "g", "a", as_of, "", "breadth", "c", {"value": claimed, "unit": "n"},
         rule, "n", "data", "",
     )  # fmt: skip

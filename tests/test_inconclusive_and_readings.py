@@ -181,7 +181,7 @@ def recording_tested(fixture, tmp_path, monkeypatch):
     return results
 
 
-def fake_measure(view: claims.Claim) -> claims.Measurement:
+def fake_measure(view: claims.Row) -> claims.Measurement:
     """Slope 0.3 (p 0.04) at 5 lags; p 0.09 at 20 lags; the alternate file: slope -0.3."""
     if view.rule.get("series") == ["^RUT.alt"]:
         return claims.Measurement(-0.3, 0.01, series=("^RUT.alt",))
@@ -189,13 +189,19 @@ def fake_measure(view: claims.Claim) -> claims.Measurement:
     return claims.Measurement(0.3, p, series=("^RUT", "fred:DGS2"), details={"lags": 5})
 
 
-def test_record_refuses_a_make_tested_row(recording_tested):
-    with pytest.raises(LedgerError, match="record_readings"):
+def measure_every_reading(claim_id: str) -> dict:
+    """What book.measure_group hands the recording: each reading the row lists, measured."""
+    row = claims.find_row(claim_id)
+    return {name: fake_measure(row.reading(name)) for name in row.reading_names}
+
+
+def test_record_refuses_a_tested_row_with_readings(recording_tested):
+    with pytest.raises(LedgerError, match="measure every reading the row lists"):
         claims.record("a000-rates", 0.3)
 
 
-def test_record_readings_stores_each_reading_and_the_label(recording_tested):
-    verdict = claims.record_readings("a000-rates", fake_measure)
+def test_record_measurements_stores_each_reading_and_the_label(recording_tested):
+    verdict = claims.record_measurements("a000-rates", measure_every_reading("a000-rates"))
     payload = json.loads((recording_tested / "a000-rates.json").read_text())
     assert verdict.verdict == payload["verdict"] == verdicts.REFUTED  # headline: 5 lags
     assert payload["p_value"] == 0.04 and payload["headline_reading"] == "headline"
@@ -215,11 +221,11 @@ def test_record_readings_stores_each_reading_and_the_label(recording_tested):
 def test_verdict_from_worst_shows_the_least_favourable_reading(recording_tested, fixture):
     row = make_tested_row(hac_lags=5, readings={"lags20": READINGS["lags20"]}, verdict_from="worst")
     fixture.write([row])
-    verdict = claims.record_readings("a000-rates", fake_measure)
+    verdict = claims.record_measurements("a000-rates", measure_every_reading("a000-rates"))
     assert verdict.verdict == verdicts.REFUTED  # refuted (5 lags) is worse than inconclusive
     row["rule"]["hac_lags"], row["rule"]["readings"]["lags20"]["rule"] = 20, {"hac_lags": 5}
     fixture.write([row])
-    verdict = claims.record_readings("a000-rates", fake_measure)
+    verdict = claims.record_measurements("a000-rates", measure_every_reading("a000-rates"))
     assert verdict.verdict == verdicts.REFUTED  # now from the reading, which is named
     assert verdict.explanation.startswith("lags20 reading")
 
@@ -228,7 +234,7 @@ def test_verdict_from_worst_shows_the_least_favourable_reading(recording_tested,
 
 
 def scored(verdict: str, article: str = "a", robustness: str = "") -> scorecard.ScoredClaim:
-    item = claims.Claim(
+    item = claims.Row(
         "x", "g", article, "d", "", "rates", "c", {"value": 1}, {}, "n", "data", "", caveat="cv"
     )
     return scorecard.ScoredClaim(

@@ -14,7 +14,9 @@ FOUNDATION = {"helpers", "helpers.errors", "helpers.config", "helpers.files", "h
 ALLOWED: dict[str, set[str]] = {
     "data": set(),
     "analysis": {"helpers.data"},  # the public API only, never helpers.data.<module>
-    "claims": {"helpers.analysis.measurement", "helpers.data"},  # data: used_sources only
+    "measures": {"helpers.data", "helpers.analysis"},  # data: the public API only
+    # measures: the registry (which function a row names); data: used_sources only
+    "claims": {"helpers.analysis.measurement", "helpers.measures", "helpers.data"},
     "report": {"data", "analysis", "claims"},
     "cli": {"data", "analysis", "claims", "report"},
 }
@@ -55,7 +57,7 @@ def _allowed(room: str | None, module: str) -> bool:
         return True
     for other in ALLOWED[room]:
         target = other if other.startswith("helpers") else f"helpers.{other}"
-        public_only = target == "helpers.data" and room in ("analysis", "claims")
+        public_only = target == "helpers.data" and room in ("analysis", "measures", "claims")
         if module == target or (not public_only and module.startswith(target + ".")):
             return True
     return False

@@ -65,7 +65,7 @@ class LedgerFixture:
         self.path.write_text(yaml.safe_dump(doc, sort_keys=False))
         return self.path
 
-    def validate(self, rows: list[dict], articles: Path | None = None) -> list[claims.Claim]:
+    def validate(self, rows: list[dict], articles: Path | None = None) -> list[claims.Row]:
         self.write(rows)
         return claims.validate_ledger(self.path, self.notebooks, articles or self.articles)
 
@@ -207,7 +207,7 @@ def test_rule_choices_are_read_with_their_default_and_checked(ledger):
         plain.choice("base")
     ledger.write([with_rule(base="ytd")])  # read_ledger does not validate; choice() still checks
     with pytest.raises(LedgerError, match="rule base 'ytd' is not one of"):
-        claims.read_ledger(ledger.path).claims[0].choice("base")
+        claims.read_ledger(ledger.path).rows[0].choice("base")
 
 
 def test_statistic_of_picks_the_rules_figure_and_refuses_an_unmeasurable_one(ledger):
@@ -238,7 +238,7 @@ def test_rule_numbers_are_read_and_checked_even_without_validation(ledger):
         row.number("months")
     ledger.write([with_rule(sessions=0)])  # read_ledger does not validate; number() still checks
     with pytest.raises(LedgerError, match="rule sessions 0 must be a positive whole number"):
-        claims.read_ledger(ledger.path).claims[0].number("sessions")
+        claims.read_ledger(ledger.path).rows[0].number("sessions")
 
 
 def test_shared_rule_is_the_one_value_of_all_rows(ledger):
@@ -255,13 +255,13 @@ def test_shared_rule_is_the_one_value_of_all_rows(ledger):
         claims.shared_rule(rows, "sessions")
     ledger.write([with_rule(top_n="ten")])
     with pytest.raises(LedgerError, match="top_n 'ten' must be a positive whole number"):
-        claims.shared_rule(claims.read_ledger(ledger.path).claims, "top_n")
+        claims.shared_rule(claims.read_ledger(ledger.path).rows, "top_n")
 
 
 def test_unknown_claim_id_names_near_misses(ledger, monkeypatch):
     monkeypatch.setenv(claims.LEDGER_ENV, str(ledger.write([GOOD_ROW])))
     with pytest.raises(LedgerError) as caught:
-        claims.claim("a000-streak-10")
+        claims.find_row("a000-streak-10")
     assert "a000-streak-9" in str(caught.value)
 
 
@@ -355,9 +355,9 @@ def test_the_real_ledger_validates():
 
 def test_the_real_ledger_every_family_and_article_is_covered():
     ledger = claims.read_ledger()
-    assert {r.family for r in ledger.claims} == set(claims.FAMILIES)
-    assert len({r.article for r in ledger.claims}) == 5
-    assert set(ledger.articles) == {r.article for r in ledger.claims}
+    assert {r.family for r in ledger.rows} == set(claims.FAMILIES)
+    assert len({r.article for r in ledger.rows}) == 5
+    assert set(ledger.articles) == {r.article for r in ledger.rows}
 
 
 DESCRIBED = {ARTICLE: {"as_of": "2026-01-14", "description": "Argues something, in our words."}}
@@ -430,9 +430,9 @@ def test_notebook_claims_select_groups_and_track_what_was_recorded(recording):
 
 def test_notebook_claims_look_up_only_their_own_rows(recording):
     book = claims.NotebookClaims("01_demo")
-    assert book.claim("a000-streak-9").claimed_value == 9
+    assert book.row("a000-streak-9").claimed_value == 9
     with pytest.raises(LedgerError, match="notebook 01_demo has no ledger row 'a000-streak-10'"):
-        book.claim("a000-streak-10")
+        book.row("a000-streak-10")
 
 
 def test_notebook_claims_refuse_an_unknown_group(recording):
@@ -452,7 +452,7 @@ def test_a_duplicate_id_is_refused_by_every_reader(ledger, monkeypatch):
         claims.LEDGER_ENV,
         str(ledger.write([GOOD_ROW, changed(claimed={"value": 13, "unit": "sessions"})])),
     )
-    for read in (claims.read_ledger, claims.load_ledger, lambda: claims.claim("a000-streak-9")):
+    for read in (claims.read_ledger, claims.load_ledger, lambda: claims.find_row("a000-streak-9")):
         with pytest.raises(LedgerError, match="duplicate id 'a000-streak-9' \\(2 rows\\)"):
             read()
     with pytest.raises(LedgerError, match="duplicate id"):

@@ -1,4 +1,4 @@
-"""The `measure_*` functions that resolve a ledger row's rule choices for notebooks 02, 05
+"""The `measure_*` functions that resolve a ledger row's rule choices for notebooks 05
 and 06, on small fixtures built here (no real data)."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from helpers import claims, data
-from helpers.analysis import analogs, rates, streaks
+from helpers.analysis import analogs, rates
 from helpers.errors import DataError
 
 
-def _row(claimed: dict, rule: dict, as_of: str = "2024-01-12") -> claims.Claim:
-    return claims.Claim(
+def _row(claimed: dict, rule: dict, as_of: str = "2024-01-12") -> claims.Row:
+    return claims.Row(
         "x", "g", "a", as_of, "", "record", "c", claimed, rule, "n", "data", ""
     )  # fmt: skip
 
@@ -37,66 +37,6 @@ def _serve_prices(monkeypatch, frame: pd.DataFrame, dropna: bool = False) -> Non
         return table.dropna() if dropna else table
 
     monkeypatch.setattr(data, "prices", prices)
-
-
-@pytest.fixture
-def runs_2023(monkeypatch):
-    """A beats B in a 4-session run (March 2023), a 3-session run (June 2023) and the
-    current 5-session run ending 2024-01-12; prices() serves the named columns up to `end`."""
-    days = pd.bdate_range("2023-01-02", "2024-01-12")
-    spans = [("2023-03-01", "2023-03-06"), ("2023-06-05", "2023-06-07")]
-    frame = _frame_of_wins(days, *spans, ("2024-01-08", "2024-01-12"))
-    frame["late"] = frame["B"].loc["2023-06-01":]  # a source that starts after the window
-    frame["short"] = frame["B"].loc[:"2023-12-29"]  # a source that ends before the claim
-    _serve_prices(monkeypatch, frame, dropna=True)
-    return frame
-
-
-# ------------------------------------------------------------------ 02: records
-
-
-def test_record_age_counts_years_to_the_precedent_on_the_rules_series(runs_2023):
-    row = _row({"value": 1, "unit": "years", "length": 3}, {"series": ["A", "B"]})
-    measured = streaks.measure_record_age(row, "2024-01-12")
-    assert measured.value == 1 and measured.series == ("A", "B")
-    assert measured.details["previous_reached_on"] == "2023-06-07"
-    with pytest.raises(DataError, match="no run of 9"):
-        streaks.measure_record_age(dataclasses.replace(row, claimed={"length": 9}), "2024-01-12")
-
-
-def test_longest_earlier_reads_the_rules_start_and_needs_a_source_covering_it(runs_2023):
-    row = _row({"value": 4, "unit": "sessions"}, {"series": ["A", "B"], "start": "2023-01-02"})
-    measured = streaks.measure_longest_earlier(row, "2024-01-12")
-    assert measured.value == 4 and measured.series == ("A", "B")
-    later = dataclasses.replace(row, rule={**row.rule, "start": "2023-04-01"})
-    assert streaks.measure_longest_earlier(later, "2024-01-12").value == 3
-    late_source = dataclasses.replace(row, rule={**row.rule, "series": ["A", "late"]})
-    with pytest.raises(DataError, match="starts 2023-06-01, after the window's start"):
-        streaks.measure_longest_earlier(late_source, "2024-01-12")
-
-
-def test_a_source_ending_before_the_claims_date_is_an_error_not_another_run(runs_2023):
-    row = _row({"value": "2023", "unit": "year", "length": 3}, {"series": ["A", "short"]})
-    with pytest.raises(DataError, match="before the claim's date"):
-        streaks.measure_last_reached(row, "2024-01-12")
-
-
-def test_monthly_rows_resolve_length_from(monkeypatch):
-    months = pd.date_range("2020-01-31", "2025-12-31", freq="ME")
-    # A wins every month of 2021 (12) and Feb-Dec 2025 (11), loses every other month
-    frame = _frame_of_wins(months, ("2021-01", "2021-12"), ("2025-02", "2025-12"))
-    _serve_prices(monkeypatch, frame)
-    rule = {"series": ["A", "B"], "window": ["2025-02", "2025-12"], "length_from": "window"}
-    row = _row({"value": [3.0, 4.0], "unit": "years", "length": 12}, rule, "2025-12-31")
-    assert streaks.measure_winning_months(row, "2025-12-31").value == 11
-    by_window = streaks.measure_years_since_monthly_run(row, "2025-12-31")
-    assert by_window.value == 4.0 and by_window.details["min_length"] == 11
-    claimed = dataclasses.replace(row, rule={**rule, "length_from": "claimed"})
-    assert streaks.monthly_run_length(claimed, 11) == 12
-    # no earlier run of 13: the data's span, flagged as a lower bound
-    longer = dataclasses.replace(claimed, claimed={"value": [1, 2], "length": 13})
-    lower = streaks.measure_years_since_monthly_run(longer, "2025-12-31")
-    assert lower.details["lower_bound"] and lower.details["precedent"] is None
 
 
 # ------------------------------------------------------------------ 05: the cut rows
@@ -186,7 +126,7 @@ def analog_prices(monkeypatch):
     return frame
 
 
-def _analog_row(**rule) -> claims.Claim:
+def _analog_row(**rule) -> claims.Row:
     base = {"series": ["A", "B"], "length": 3, "statistic": "return_a"}
     return _row({"value": 0.0, "unit": "percent"}, {**base, **rule}, "2021-06-30")
 

@@ -224,7 +224,7 @@ def test_every_rate_tendency_row_states_its_test_control_and_readings():
     from helpers.config import repo_root
 
     ledger = claims.read_ledger(repo_root() / "data" / "claims.yaml")
-    rows = [c for c in ledger.claims if c.group == "rate-sensitivity"]
+    rows = [c for c in ledger.rows if c.group == "rate-sensitivity"]
     assert rows
     for item in rows:
         assert significance.test_block_problems(item.rule["test"]) == []
@@ -242,7 +242,7 @@ def test_curve_change_is_the_change_of_long_minus_short(monkeypatch):
     long = pd.Series(np.linspace(4.0, 4.5, len(days)), days)
     short = pd.Series(np.linspace(4.2, 3.6, len(days)), days)
     monkeypatch.setattr(data, "fred", lambda name, **kw: {"DGS10": long, "DGS2": short}[name])
-    row = claims.Claim(
+    row = claims.Row(
         "x", "g", "a", "2026-01-21", "", "rates", "c", {"value": 0.0, "unit": "pp"},
         {"series": ["FRED DGS10", "FRED DGS2"], "months": 12}, "n", "data", "",
     )  # fmt: skip

@@ -194,10 +194,10 @@ def test_widest_since_can_be_dated_by_the_prices_behind_each_month():
 
 
 class _Row:
-    """The few Claim methods measure_spread_percentile reads."""
+    """The few Row methods measure_spread_percentile reads."""
 
     def __init__(self, window, spread="price-updated"):
-        self.window, self.rule, self.data_series = window, {"spread": spread}, ("french:x",)
+        self.window, self.rule, self.series = window, {"spread": spread}, ("french:x",)
 
     def choice(self, key, default=None):
         return self.rule.get(key, default)
@@ -225,7 +225,7 @@ def test_measure_spread_percentile_ranks_the_windows_last_month():
 def _valuation_row(rule: dict, as_of: str = "2024-03-15"):
     from helpers import claims
 
-    return claims.Claim(
+    return claims.Row(
         "v", "g", "a", as_of, "", "valuation", "c", {"value": 1, "unit": "pp"},
         {"series": ["french:25_Portfolios_5x5"], **rule}, "n", "data", "",
     )  # fmt: skip
@@ -268,7 +268,7 @@ def test_implied_discount_reads_its_inputs_from_the_rows_ratio_of_names():
     from helpers.errors import LedgerError
 
     def multiple(claim_id: str, value: float):
-        return claims.Claim(
+        return claims.Row(
             claim_id, "g", "a", "2025-12-31", "", "valuation", "c",
             {"value": value, "unit": "ratio"}, {}, "n", "not_testable", "",
         )  # fmt: skip

@@ -226,7 +226,7 @@ def test_rut_ytd_in_mid_january_2026_is_a_few_percent_up():
 def _row(rule: dict, as_of: str = "2026-01-09"):
     from helpers import claims
 
-    return claims.Claim(
+    return claims.Row(
         "x", "g", "a", as_of, "", "return", "c", {"value": 5.0, "unit": "percent"},
         rule, "n", "data", "",
     )  # fmt: skip

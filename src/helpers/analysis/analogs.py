@@ -333,7 +333,7 @@ def january_sample(claim) -> tuple[pd.Series, tuple[str, ...]]:
     from helpers import data
 
     first, last = (int(month[:4]) for month in claim.window)
-    small, large = claim.rule["series"]
+    small, large = claim.series
     if claim.choice("sample") == "french_size":
         size = data.french(FRENCH_SIZE.removeprefix("french:"), FRENCH_SIZE_SECTION)
         spreads = monthly_january_spreads(size, small, large, first, last)
@@ -377,7 +377,7 @@ def measure_spread(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    names = list(claim.rule["series"])
+    names = list(claim.series)
     closes = data.prices(names, end=as_of)
     first = closes[names[0]]
     second = closes[names[1]] if len(names) > 1 else first
@@ -404,7 +404,7 @@ def measure_precedent_run_return(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    a, b = claim.rule["series"]
+    a, b = claim.series
     closes = data.prices([a, b], end=as_of)
     margin = streaks.return_margin(closes[a], closes[b])
     current = streaks.streak_on(margin, claim.as_of, a, b)
@@ -436,7 +436,7 @@ def measure_volatility_ratio(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    a, b = claim.rule["series"]
+    a, b = claim.series
     start, end = claim.window
     daily = data.prices([a, b], end=as_of).loc[start:end].pct_change().dropna()
     ratio = float(daily[a].std() / daily[b].std())
@@ -456,7 +456,7 @@ def measure_rate_change(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    (key,) = claim.data_series
+    (key,) = claim.series
     series = data.fred(key.removeprefix("fred:")).dropna()
     start, end = claim.window
     first_day, first = returns.close_on_or_before(series, start)
@@ -476,7 +476,7 @@ def measure_blend_sharpe(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    large, small = claim.rule["series"]
+    large, small = claim.series
     weight = claim.number("weight_pct") / 100
     start, end = claim.window
     daily = data.prices([large, small], end=as_of).loc[start:end].pct_change().dropna()
@@ -566,7 +566,7 @@ def measure_run_aftermath(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    first, second = claim.rule["series"]
+    first, second = claim.series
     closes = data.prices([first, second], end=as_of)
     margin = streaks.return_margin(closes[first], closes[second])
     current = streaks.streak_on(margin, claim.as_of, first, second)
@@ -610,17 +610,13 @@ def measure_run_aftermath(claim, as_of: str):
 # ------------------------------------------------------------------ analog rows, as ruled
 
 
-def _rule_names(claim) -> list[str]:
-    return [str(name) for name in claim.rule["series"]]
-
-
 def anchor_candidates(claim, closes: pd.DataFrame) -> dict:
     """The run an analog row's window starts from, as its rule's `anchor` says, and the runs
     it could have meant (`run_candidates`): `run_from_month` takes the first run of `length`
     sessions of the first `series` over the second ending on or after `run_month`;
     `precedent_run` the most recent earlier run that long before the run in force on the
     claim's date. `run` is the chosen run (a DataError when the data holds none)."""
-    a, b = _rule_names(claim)[:2]
+    a, b = claim.pair
     margin = streaks.return_margin(closes[a], closes[b])
     length = claim.number("length")
     how = claim.choice("anchor")
@@ -646,7 +642,7 @@ def analog_window(claim, closes: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timesta
     """The (start, end) an analog row's rule fixes, on the first series' closes: its
     `window`, its `start` and `sessions`, or the end of its `anchor` run and then `sessions`
     later, `years` later (the last close on or before) or its fixed `end`."""
-    first = closes[_rule_names(claim)[0]]
+    first = closes[claim.series[0]]
     if "anchor" not in claim.rule:
         return rule_window(first, claim.rule)
     start = anchor_candidates(claim, closes)["run"]["end"]
@@ -662,7 +658,7 @@ def analog_rows_table(rows, closes: pd.DataFrame) -> pd.DataFrame:
     (`analog_window`), one line per distinct window and pair, labelled by the row's group."""
     lines = {}
     for claim in rows:
-        a, b = _rule_names(claim)[:2]
+        a, b = claim.pair
         start, end = analog_window(claim, closes)
         key = (a, b, start, end)
         if key not in lines:
@@ -681,7 +677,7 @@ def measure_after_run(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    a, b = _rule_names(claim)[:2]
+    a, b = claim.pair
     closes = data.prices([a, b], end=as_of)
     found = anchor_candidates(claim, closes)
     anchor = found["run"]["end"]
@@ -712,7 +708,7 @@ def measure_drawdown(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    (name,) = _rule_names(claim)
+    (name,) = claim.series
     slide = largest_drawdown(data.prices([name], end=as_of)[name], *claim.window)
     return Measurement(
         round(slide["drawdown_pct"], 2),
@@ -726,7 +722,7 @@ def measure_correlation(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    a, b = _rule_names(claim)
+    a, b = claim.series
     closes = data.prices([a, b], end=as_of)
     start, end = claim.window
     value = return_correlation(closes[a], closes[b], start, end)
@@ -741,7 +737,7 @@ def measure_january_rank(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    a, b = _rule_names(claim)
+    a, b = claim.series
     closes = data.prices([a, b], end=as_of)
     first, last = (int(month[:4]) for month in claim.window)
     sample = january_spreads(closes[a], closes[b], first, last)["spread_pp"]

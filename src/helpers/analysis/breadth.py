@@ -234,7 +234,7 @@ def measure_below_high(claim, prices: pd.Series):
     from helpers.analysis.measurement import Measurement
 
     gap = below_high_pct(prices, claim.as_of, claim.number("sessions"))
-    return Measurement(round(gap["pct"], 2), series=claim.data_series, details=gap)
+    return Measurement(round(gap["pct"], 2), series=claim.series, details=gap)
 
 
 # ---------------------------------------------------------------------------- year to date
@@ -352,13 +352,13 @@ def measure_lead_over_index(claim):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    *names, benchmark = claim.rule["series"]
+    *names, benchmark = claim.series
     ytd = {n: returns.ytd_pct(data.prices(n)[n], claim.as_of) for n in [*names, benchmark]}
     leads = {n: ytd[n] - ytd[benchmark] for n in names}
     figures = {"min_lead_pp": min(leads.values()), "max_lead_pp": max(leads.values())}
     return Measurement(
         round(float(claim.statistic_of(figures)), 2),
-        series=tuple(claim.rule["series"]),
+        series=claim.series,
         details={
             "ytd_pct": {n: round(v, 2) for n, v in ytd.items()},
             "lead_pp": {n: round(v, 2) for n, v in leads.items()},
@@ -397,7 +397,7 @@ def _membership_known(members_on: Callable, day: pd.Timestamp) -> bool:
 
 # ---------------------------------------------------------------------------- ledger rows
 #
-# Each takes a ledger row (a `Claim`, or one of its readings) and the frames the notebook
+# Each takes a ledger row (a `Row`, or one of its readings) and the frames the notebook
 # built, resolves the row's rule choices, and returns a `Measurement` citing exactly the
 # data-layer keys its value came from.
 
@@ -414,7 +414,7 @@ def _measurement(value, series, details):
 def measure_negative_ytd(claim, closes: pd.DataFrame):
     """How many of the rule's `series` (member-panel columns) have a negative YTD price
     return at the claim's date, among those with a known one (the Magnificent Seven rows)."""
-    ytd = column_ytd_pct(closes[list(claim.rule["series"])], claim.as_of)
+    ytd = column_ytd_pct(closes[list(claim.series)], claim.as_of)
     negative = count_summary(ytd, ytd < 0)
     return _measurement(
         negative["count"], MEMBER_PANEL, {**negative, "ytd_pct": ytd.round(2).to_dict()}
@@ -425,7 +425,7 @@ def measure_trailing_index(claim, closes: pd.DataFrame, index: pd.Series):
     """The largest YTD spread (pp) of the rule's stocks over its index: the `series` are the
     stocks (member-panel columns) followed by the index (`index`, its closes); every stock
     trails the index exactly when the value is below zero."""
-    *stocks, index_key = claim.rule["series"]
+    *stocks, index_key = claim.series
     spreads = spreads_pp(closes[stocks], index, claim.as_of)
     details = {
         "spread_pp": spreads.round(2).to_dict(),
@@ -439,7 +439,7 @@ def measure_down_closes(claim, prices: pd.Series):
     `sessions` ending at the claim's date, the down closes (`statistic: down_closes`) or the
     end of the most recent earlier window with at least as many (`previous_window_end`).
     Details carry both, and the last earlier window reaching the claimed count."""
-    (key,) = claim.rule["series"]
+    (key,) = claim.series
     sessions = claim.number("sessions")
     counts = down_closes(prices, sessions)
     end = pd.Timestamp(claim.as_of)
@@ -457,7 +457,7 @@ def measure_down_closes(claim, prices: pd.Series):
 def measure_lowest_ytd(claim, load: Callable[[str], pd.Series]):
     """The smallest YTD price return (%) among the rule's `series` at the claim's date ("both
     up at least 10 %"); `load(key)` gives a key's closes."""
-    keys = [str(s) for s in claim.rule["series"]]
+    keys = [str(s) for s in claim.series]
     ytd = {key: returns.ytd_pct(load(key), claim.as_of) for key in keys}
     return _measurement(min(ytd.values()), keys, {"ytd_pct": ytd})
 
@@ -509,7 +509,7 @@ def measure_share_beating(
     `total_return` = (member adjusted closes, the key of a total-return stand-in for the
     index, its adjusted closes) adds the same share on that basis to the details, and cites
     that key."""
-    index_key = claim.rule["series"][-1]
+    index_key = claim.series[-1]
     members = members_on(claim.as_of)
     ytd = members_ytd(closes, members, claim.as_of)
     index_ytd = returns.ytd_pct(index, claim.as_of)

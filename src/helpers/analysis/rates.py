@@ -234,7 +234,7 @@ def event_study(
 
 
 def measure_sensitivity(claim, as_of: str):
-    """Measure one reading of a rate-sensitivity row (a `claims.Claim` view) as its rule
+    """Measure one reading of a rate-sensitivity row (a `claims.Row` view) as its rule
     states it: `series` (a, b, yield), `window`, `method` (ols_margin, ols_market_control or
     fomc_event_study), `hac_lags`; the p-value is the slope's two-sided HAC test, which the
     row's `test:` judges at its alpha. Returns a `claims.Measurement` citing the files read.
@@ -242,7 +242,7 @@ def measure_sensitivity(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    a, b, yield_key = claim.data_series
+    a, b, yield_key = claim.series
     method, lags = claim.choice("method"), claim.number("hac_lags")
     start, end = claim.window
     closes = data.prices([a, b], end=min(pd.Timestamp(end), pd.Timestamp(as_of)))
@@ -264,7 +264,7 @@ def measure_curve_change(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    long_key, short_key = claim.data_series
+    long_key, short_key = claim.series
     slope = (
         pd.concat(
             [data.fred(long_key.removeprefix("fred:")), data.fred(short_key.removeprefix("fred:"))],
@@ -301,7 +301,7 @@ def _fred_target(claim, as_of: str) -> tuple[pd.Series, str]:
     and its data key."""
     from helpers import data
 
-    (key,) = [k for k in claim.data_series if k.startswith("fred:")]
+    (key,) = [k for k in claim.series if k.startswith("fred:")]
     return data.fred(key.removeprefix("fred:"), end=as_of), key
 
 
@@ -363,7 +363,7 @@ def measure_target_range(claim, as_of: str):
     from helpers import data
     from helpers.analysis.measurement import Measurement
 
-    lower_key, upper_key = claim.data_series
+    lower_key, upper_key = claim.series
     lower, upper = (data.fred(k.removeprefix("fred:"), end=as_of) for k in (lower_key, upper_key))
     return Measurement(target_range_on(lower, upper, claim.as_of), series=(lower_key, upper_key))
 

@@ -256,7 +256,7 @@ def years_since_dated(
 
 
 def measure_years_since(claim, spreads: pd.DataFrame):
-    """One reading of a "widest since" valuation row (a `claims.Claim` view): the rule's
+    """One reading of a "widest since" valuation row (a `claims.Row` view): the rule's
     `spread` variant, `dated_by` and `skip_current_stretch`, at the claim's month. Returns a
     `claims.Measurement` citing the French 25 size x B/M file."""
     from helpers.analysis.measurement import Measurement
@@ -294,7 +294,7 @@ def measure_spread_percentile(claim, spreads: pd.DataFrame):
         )
     return Measurement(
         round(percent_at_or_below(history, last), 1),
-        series=claim.data_series,
+        series=claim.series,
         details={
             "month": str(last),
             "spread": round(float(history.loc[last]), 4),
@@ -320,7 +320,7 @@ def measure_share_above_median(claim, spreads: pd.DataFrame):
     variant = claim.choice("spread", default=FIXED_DECEMBER)
     return Measurement(
         shares[variant],
-        series=claim.data_series,
+        series=claim.series,
         details={
             "spread_variant": variant,
             "window": claim.window,
@@ -343,7 +343,7 @@ def measure_monthly_change(claim, spreads: pd.DataFrame):
     changes = spreads.loc[month] - spreads.loc[month - 1]
     return Measurement(
         changes[variant],
-        series=claim.data_series,
+        series=claim.series,
         details={
             "spread_variant": variant,
             "from": month - 1,

@@ -258,7 +258,7 @@ def _read_series(claim, closes) -> tuple[list[pd.Series], tuple[str, ...]]:
     """The closes of the row's `series` (in the row's order) and the data keys they came
     from, under the row's `etf_file` choice."""
     etf_file = claim.choice("etf_file", "yahoo")
-    read = [closes(source_key(str(name), etf_file)) for name in claim.rule.get("series") or []]
+    read = [closes(source_key(str(name), etf_file)) for name in claim.series]
     if not read:
         raise ValidationError(
             f"claim {claim.id}: its rule names no `series`", "list the series it measures"
@@ -351,7 +351,7 @@ def measure_rsi(claim, named: dict[str, pd.Series]):
     `sessions`, by its `method`, at the claim's date. Returns a `claims.Measurement`."""
     from helpers.analysis.measurement import Measurement
 
-    (name,) = claim.rule["series"]
+    (name,) = claim.series
     values = rsi(named[name].loc[: claim.as_of], claim.number("sessions"), claim.choice("method"))
     day = values.dropna().index[-1]
     return Measurement(

@@ -144,9 +144,9 @@ def judge_figures(figures: Sequence[Figure], name: str, term: str) -> CheckReadi
     return CheckReading(name, term, CONTRADICTORY, sets, tuple(figures), text)
 
 
-def check_rows(check: Mapping[str, Any], claims: Sequence[Any]) -> list[Any]:
+def check_rows(check: Mapping[str, Any], rows: Sequence[Any]) -> list[Any]:
     """The ledger rows a check compares: its group's rows dated at its as_of, ledger order."""
-    return [c for c in claims if c.group == check["group"] and c.as_of == str(check["as_of"])]
+    return [row for row in rows if row.group == check["group"] and row.as_of == str(check["as_of"])]
 
 
 def _readings(rule: Mapping[str, Any]) -> dict[str, str]:
@@ -158,17 +158,19 @@ def _readings(rule: Mapping[str, Any]) -> dict[str, str]:
 
 
 def judge_check(
-    check: Mapping[str, Any], claims: Sequence[Any], terms: Mapping[str, Any]
+    check: Mapping[str, Any], ledger_rows: Sequence[Any], terms: Mapping[str, Any]
 ) -> CheckResult:
     """Judge one `consistency:` entry under its own term and every reading it lists."""
-    rows = check_rows(check, claims)
+    rows = check_rows(check, ledger_rows)
     rule = check["rule"]
     readings = []
     for name, term in _readings(rule).items():
         if term not in terms:
             raise RuleError(f"check {check['id']}: unknown term {term!r}")
         band = terms[term].get("tolerance")
-        figures = [Figure(c.id, c.article, *figure_interval(c.claimed_value, band)) for c in rows]
+        figures = [
+            Figure(row.id, row.article, *figure_interval(row.claimed_value, band)) for row in rows
+        ]
         readings.append(judge_figures(figures, name, term))
     chosen = _chosen(readings, rule.get("verdict_from", robustness.HEADLINE))
     label, detail = _robustness(readings, chosen)
@@ -177,7 +179,7 @@ def judge_check(
         group=str(check["group"]),
         as_of=str(check["as_of"]),
         about=str(check.get("about", "")),
-        rows=tuple(c.id for c in rows),
+        rows=tuple(row.id for row in rows),
         verdict=chosen.verdict,
         explanation=chosen.explanation,
         sets=chosen.sets,
@@ -215,14 +217,14 @@ def _robustness(readings: Sequence[CheckReading], chosen: CheckReading) -> tuple
 
 def judge_all(ledger: Any) -> list[CheckResult]:
     """Every `consistency:` entry of a loaded ledger, judged in ledger order."""
-    return [judge_check(c, ledger.claims, ledger.terms) for c in ledger.consistency]
+    return [judge_check(check, ledger.rows, ledger.terms) for check in ledger.consistency]
 
 
 def check_problems(ledger: Any) -> list[str]:
     """What is wrong with the ledger's `consistency:` entries; [] when every one is valid."""
     problems: list[str] = []
     seen: set[str] = set()
-    claim_ids = {c.id for c in ledger.claims}
+    claim_ids = {row.id for row in ledger.rows}
     for index, check in enumerate(ledger.consistency):
         where = f"consistency[{index}]"
         if not isinstance(check, Mapping):
@@ -261,14 +263,14 @@ def _entry_problems(check: Mapping[str, Any], ledger: Any) -> list[str]:
     problems += [f"term {t!r} is not under `terms:`" for t in terms if t not in ledger.terms]
     if rule.get("verdict_from", robustness.HEADLINE) not in robustness.VERDICT_FROM:
         problems.append(f"verdict_from must be one of {robustness.VERDICT_FROM}")
-    rows = check_rows(check, ledger.claims)
-    if len({c.article for c in rows}) < 2:
+    rows = check_rows(check, ledger.rows)
+    if len({row.article for row in rows}) < 2:
         problems.append(
             f"group {check['group']!r} has rows from fewer than two articles at {check['as_of']}"
         )
     problems += [
-        f"row {c.id}: claimed {c.claimed_value!r} is not a number or an ascending [low, high]"
-        for c in rows
-        if not is_figure(c.claimed_value)
+        f"row {row.id}: claimed {row.claimed_value!r} is not a number or an ascending [low, high]"
+        for row in rows
+        if not is_figure(row.claimed_value)
     ]
     return problems

@@ -31,6 +31,7 @@ from helpers.claims.ledger import (
     number_problem,
 )
 from helpers.config import repo_root
+from helpers.measures import registry
 
 SCHEMA_FILE = "claims.schema.json"  # in data/, beside claims.yaml
 # Top-level row fields whose bad value reads "unknown <field> ..." (the rest "<key> ... is
@@ -73,7 +74,11 @@ def _test() -> dict:
 def _rule_properties() -> dict[str, Any]:
     """Every key a rule may carry, with what it may hold."""
     properties: dict[str, Any] = {
-        "measure": {**_TEXT, "description": "exactly what the notebook measures, in words"},
+        "measure": {**_TEXT, "description": "exactly what is measured, in words"},
+        "measured_by": {
+            "enum": list(registry.names()),
+            "description": "the helpers.measures function that measures the row",
+        },
         "series": {"type": "array", "items": {"type": "string"}},
         "source": {"type": "string"},
         "comparator": {"enum": list(rules.COMPARATORS)},
@@ -255,8 +260,8 @@ def _where(path: Iterable[Any], raw: Any) -> tuple[str, list[str]]:
     """The row id (or top-level section) an error sits in, and the keys below it."""
     parts = list(path)
     if len(parts) >= 2 and parts[0] == "claims" and isinstance(raw, Mapping):
-        row = raw["claims"][parts[1]]
-        name = row.get("id") if isinstance(row, Mapping) else None
+        entry = raw["claims"][parts[1]]
+        name = entry.get("id") if isinstance(entry, Mapping) else None
         return str(name or f"claims[{parts[1]}]"), [str(p) for p in parts[2:]]
     return (str(parts[0]) if parts else "ledger"), [str(p) for p in parts[1:]]
 

@@ -1,4 +1,4 @@
-"""The ledger's model and loading: rows (`Claim`), articles, terms, and the rule vocabulary
+"""The ledger's model and loading: rows (`Row`), articles, terms, and the rule vocabulary
 the schema accepts."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ FAMILIES = ("streak", "record", "return", "valuation", "rates", "breadth", "anal
 TESTABILITIES = ("data", "proxy", "not_testable")
 STATUSES = ("pending",)
 # Machine-readable choices a rule may carry, so a notebook reads how to measure a row from its
-# `rule:` (Claim.choice, Claim.statistic_of) instead of guessing it from the measure's prose.
+# `rule:` (Row.choice, Row.statistic_of) instead of guessing it from the measure's prose.
 RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # where a return window starts: the prior year's last close, or the close before the run
     "base": ("year_end", "run_start"),
@@ -77,7 +77,7 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # earlier run of `length` sessions before the run in force on the claim's date
     "anchor": ("run_from_month", "precedent_run"),
 }
-# Positive whole numbers a rule may carry (Claim.number), so a quantity that is part of the
+# Positive whole numbers a rule may carry (Row.number), so a quantity that is part of the
 # rule lives in the ledger, not in a notebook parameter a run could change.
 RULE_NUMBERS: dict[str, str] = {
     "sessions": "sessions after an anchor (`start`, a run's end) or ending at as_of",
@@ -92,7 +92,7 @@ RULE_NUMBERS: dict[str, str] = {
     "weight_pct": "the percent of a blended portfolio held in the rule's second series",
 }
 # Keys a reading may not override: what the row is, not how it is measured.
-READING_FIXED_KEYS = ("readings", "verdict_from", "measure", "term_meaning")
+READING_FIXED_KEYS = ("readings", "verdict_from", "measure", "measured_by", "term_meaning")
 REQUIRED_FIELDS = (
     "id",
     "group",
@@ -121,7 +121,7 @@ VERDICT_STYLES: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
-class Claim:
+class Row:
     """One ledger row; `claimed` keeps `value`, `unit` and any extra descriptive keys."""
 
     id: str
@@ -228,10 +228,10 @@ class Claim:
         return value
 
     @property
-    def data_series(self) -> tuple[str, ...]:
-        """The rule's `series` as data-layer keys ('FRED DGS2' -> 'fred:DGS2', 'French
-        25_Portfolios_5x5' -> 'french:25_Portfolios_5x5', tickers as they are): what a
-        measurement of exactly those series passes to record(series=...)."""
+    def series(self) -> tuple[str, ...]:
+        """The rule's `series` as data-layer keys, the one way a row's series are read:
+        'FRED DGS2' -> 'fred:DGS2', 'French 25_Portfolios_5x5' -> 'french:25_Portfolios_5x5',
+        tickers and column names as they are, in the rule's order."""
         keys = []
         for name in self.rule.get("series") or []:
             text = str(name)
@@ -242,11 +242,23 @@ class Claim:
         return tuple(keys)
 
     @property
+    def pair(self) -> tuple[str, str]:
+        """(first, second) of the rule's `series`: a run, spread or ratio of the first over
+        the second; a rule naming fewer than two series is a LedgerError."""
+        keys = self.series
+        if len(keys) < 2:
+            raise LedgerError(
+                f"claim {self.id}: its rule names {len(keys)} series, and it compares two",
+                "list both under `series:` in data/claims.yaml, the first over the second",
+            )
+        return keys[0], keys[1]
+
+    @property
     def reading_names(self) -> list[str]:
         """'headline' (the row's own rule), then the alternative readings it lists."""
         return [robustness.HEADLINE, *dict(self.rule.get("readings") or {})]
 
-    def reading(self, name: str) -> Claim:
+    def reading(self, name: str) -> Row:
         """This row as one of its readings: its rule with the reading's `rule:` keys laid over
         it (`headline` is the row's own rule). The package function measuring the row gets
         this view, so a reading is measured exactly as the ledger states it."""
@@ -310,23 +322,23 @@ def article_label(file: str) -> str:
 @dataclass(frozen=True)
 class Ledger:
     terms: dict
-    claims: list[Claim] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     articles: dict[str, Article] = field(default_factory=dict)
     # the parsed file, dates as ISO strings: what the JSON Schema contract is checked against
     document: dict = field(default_factory=dict, repr=False, compare=False)
     # `consistency:` entries (helpers.claims.consistency), checked by validate_ledger
     consistency: list = field(default_factory=list)
 
-    def by_id(self) -> dict[str, Claim]:
-        return {c.id: c for c in self.claims}
+    def by_id(self) -> dict[str, Row]:
+        return {row.id: row for row in self.rows}
 
-    def resolved_rule(self, item: Claim) -> dict:
+    def resolved_rule(self, row: Row) -> dict:
         """The claim's rule with its term's comparator and tolerances filled in."""
         try:
-            return rules.resolve_rule(item.rule, self.terms)
+            return rules.resolve_rule(row.rule, self.terms)
         except RuleError as exc:
             raise LedgerError(
-                f"claim {item.id}: {exc.cause}", "fix the rule in data/claims.yaml"
+                f"claim {row.id}: {exc.cause}", "fix the rule in data/claims.yaml"
             ) from None
 
 
@@ -354,7 +366,7 @@ def results_dir() -> Path:
 
 
 def read_ledger(path: Path | None = None) -> Ledger:
-    """Parse the ledger file into terms and Claim rows (structure only; see validate_ledger)."""
+    """Parse the ledger file into terms and Row rows (structure only; see validate_ledger)."""
     path = Path(path) if path else ledger_path()
     try:
         text = path.read_text(encoding="utf-8")
@@ -366,7 +378,7 @@ def read_ledger(path: Path | None = None) -> Ledger:
     terms = copy.deepcopy(raw.get("terms") or {})
     if not isinstance(terms, dict):
         raise LedgerError(f"{path}: `terms:` must be a mapping", "see the glossary format")
-    rows = [_claim_from_row(row, i) for i, row in enumerate(raw["claims"])]
+    rows = [_row_from(entry, i) for i, entry in enumerate(raw["claims"])]
     duplicates = duplicate_ids(rows)
     if duplicates:
         # Refused on every read: by_id() would keep one row and the scorecard judge the other.
@@ -378,7 +390,7 @@ def read_ledger(path: Path | None = None) -> Ledger:
         raise LedgerError(f"{path}: `consistency:` must be a list", "see the ledger's header")
     return Ledger(
         terms=terms,
-        claims=rows,
+        rows=rows,
         articles=_articles_from(raw.get("articles") or {}, path),
         document=_normalize_dates(raw),
         consistency=checks,
@@ -420,38 +432,38 @@ def _articles_from(raw: Any, path: Path) -> dict[str, Article]:
     }
 
 
-def _claim_from_row(row: Any, index: int) -> Claim:
-    if not isinstance(row, dict):
-        raise LedgerError(f"claims[{index}] is not a mapping", "each row is `- id: ...` fields")
-    missing = [name for name in REQUIRED_FIELDS if name not in row or row[name] in (None, "")]
+def _row_from(entry: Any, index: int) -> Row:
+    if not isinstance(entry, dict):
+        raise LedgerError(f"claims[{index}] is not a mapping", "each entry is `- id: ...` fields")
+    missing = [name for name in REQUIRED_FIELDS if name not in entry or entry[name] in (None, "")]
     if missing:
-        name = row.get("id", f"claims[{index}]")
+        name = entry.get("id", f"claims[{index}]")
         raise LedgerError(
             f"claim {name} lacks required field(s): {', '.join(missing)}",
-            f"add them; every row needs {', '.join(REQUIRED_FIELDS)}",
+            f"add them; every entry needs {', '.join(REQUIRED_FIELDS)}",
         )
-    if not isinstance(row["claimed"], dict) or "value" not in row["claimed"]:
+    if not isinstance(entry["claimed"], dict) or "value" not in entry["claimed"]:
         raise LedgerError(
-            f"claim {row['id']}: `claimed` must be a mapping with `value` and `unit`",
+            f"claim {entry['id']}: `claimed` must be a mapping with `value` and `unit`",
             "write claimed: {value: 9, unit: sessions}",
         )
-    if not isinstance(row["rule"], dict):
-        raise LedgerError(f"claim {row['id']}: `rule` must be a mapping", "see the ledger header")
-    return Claim(
-        id=str(row["id"]),
-        group=str(row["group"]),
-        article=str(row["article"]),
-        as_of=_iso(row["as_of"]),
-        as_of_basis=str(row["as_of_basis"]).strip(),
-        family=str(row["family"]),
-        claim=str(row["claim"]),
-        claimed=_normalize_dates(row["claimed"]),
-        rule=_normalize_dates(row["rule"]),
-        notebook=str(row["notebook"]),
-        testability=str(row["testability"]),
-        testability_note=str(row["testability_note"]),
-        status=row.get("status"),
-        caveat=" ".join(str(row.get("caveat") or "").split()),
+    if not isinstance(entry["rule"], dict):
+        raise LedgerError(f"claim {entry['id']}: `rule` must be a mapping", "see the ledger header")
+    return Row(
+        id=str(entry["id"]),
+        group=str(entry["group"]),
+        article=str(entry["article"]),
+        as_of=_iso(entry["as_of"]),
+        as_of_basis=str(entry["as_of_basis"]).strip(),
+        family=str(entry["family"]),
+        claim=str(entry["claim"]),
+        claimed=_normalize_dates(entry["claimed"]),
+        rule=_normalize_dates(entry["rule"]),
+        notebook=str(entry["notebook"]),
+        testability=str(entry["testability"]),
+        testability_note=str(entry["testability_note"]),
+        status=entry.get("status"),
+        caveat=" ".join(str(entry.get("caveat") or "").split()),
     )
 
 
@@ -468,12 +480,12 @@ def _normalize_dates(value: Any) -> Any:
     return _iso(value) if isinstance(value, dt.date) else value
 
 
-def load_ledger(path: Path | None = None) -> list[Claim]:
+def load_ledger(path: Path | None = None) -> list[Row]:
     """Every claim in the ledger, in file order."""
-    return read_ledger(path).claims
+    return read_ledger(path).rows
 
 
-def claim(claim_id: str, path: Path | None = None) -> Claim:
+def find_row(claim_id: str, path: Path | None = None) -> Row:
     """One claim by id; a clear error names near misses when the id is unknown."""
     rows = read_ledger(path).by_id()
     if claim_id not in rows:
@@ -481,16 +493,16 @@ def claim(claim_id: str, path: Path | None = None) -> Claim:
     return rows[claim_id]
 
 
-def shared_window(rows: Iterable[Claim]) -> tuple[str, str]:
+def shared_window(rows: Iterable[Row]) -> tuple[str, str]:
     """The one window several rows measure over (see shared_rule)."""
     start, end = shared_rule(rows, "window")
     return start, end
 
 
-def shared_rule(rows: Iterable[Claim], key: str) -> Any:
+def shared_rule(rows: Iterable[Row], key: str) -> Any:
     """The one value of rule `key` several rows share, for a notebook that computes one table
     or fit for all of them; rows that disagree are an error, not a silent pick of the first
-    row's. RULE_NUMBERS keys are checked as Claim.number checks them."""
+    row's. RULE_NUMBERS keys are checked as Row.number checks them."""
     values = {
         row.id: row.number(key) if key in RULE_NUMBERS else row._rule_key(key) for row in rows
     }
@@ -503,15 +515,15 @@ def shared_rule(rows: Iterable[Claim], key: str) -> Any:
     return first
 
 
-def near_misses(claim_id: str, rows: Mapping[str, Claim]) -> str:
+def near_misses(claim_id: str, rows: Mapping[str, Row]) -> str:
     prefix = claim_id.split("-")[0]
     similar = sorted(i for i in rows if i.startswith(prefix))[:8]
     hint = f" (ids starting {prefix!r}: {', '.join(similar)})" if similar else ""
     return "use an id from data/claims.yaml (`python -m helpers claims list`)" + hint
 
 
-def duplicate_ids(claims: list[Claim]) -> list[str]:
-    counts = Counter(c.id for c in claims)
+def duplicate_ids(rows: list[Row]) -> list[str]:
+    counts = Counter(row.id for row in rows)
     return [f"duplicate id {i!r} ({n} rows)" for i, n in counts.items() if n > 1]
 
 

@@ -12,8 +12,8 @@ from helpers.claims import consistency, robustness, rules
 from helpers.claims.contract import contract_problems
 from helpers.claims.ledger import (
     READING_FIXED_KEYS,
-    Claim,
     Ledger,
+    Row,
     read_ledger,
 )
 from helpers.config import repo_root
@@ -24,9 +24,9 @@ def validate_ledger(
     path: Path | None = None,
     notebooks_dir: Path | None = None,
     articles_dir: Path | None = None,
-) -> list[Claim]:
+) -> list[Row]:
     """Check every row; raise one LedgerError listing all problems, else return the claims."""
-    return checked_ledger(path, notebooks_dir, articles_dir).claims
+    return checked_ledger(path, notebooks_dir, articles_dir).rows
 
 
 def notebooks_home(notebooks_dir: Path | None = None) -> Path:
@@ -49,10 +49,10 @@ def checked_ledger(
     articles_dir = Path(articles_dir) if articles_dir else default_articles
     problems = contract_problems(ledger.document) + _article_problems(ledger)
     existing_notebooks = {p.stem for p in notebooks_home(notebooks_dir).glob("*.ipynb")}
-    for item in ledger.claims:
-        problems += [f"{item.id}: {p}" for p in _row_problems(ledger, item, existing_notebooks)]
-        if articles_dir.is_dir() and not (articles_dir / item.article).is_file():
-            problems.append(f"{item.id}: article {item.article} not found in {articles_dir}")
+    for row in ledger.rows:
+        problems += [f"{row.id}: {p}" for p in _row_problems(ledger, row, existing_notebooks)]
+        if articles_dir.is_dir() and not (articles_dir / row.article).is_file():
+            problems.append(f"{row.id}: article {row.article} not found in {articles_dir}")
     problems += consistency.check_problems(ledger)
     if problems:
         raise LedgerError(
@@ -68,8 +68,8 @@ def _article_problems(ledger: Ledger) -> list[str]:
     if not ledger.articles:
         return []
     as_of_by_article: dict[str, set[str]] = {}
-    for item in ledger.claims:
-        as_of_by_article.setdefault(item.article, set()).add(item.as_of)
+    for row in ledger.rows:
+        as_of_by_article.setdefault(row.article, set()).add(row.as_of)
     problems = [
         f"article {name}: cited by claims but missing from `articles:`"
         for name in sorted(set(as_of_by_article) - set(ledger.articles))
@@ -87,21 +87,21 @@ def _article_problems(ledger: Ledger) -> list[str]:
     return problems
 
 
-def _row_problems(ledger: Ledger, item: Claim, existing_notebooks: set[str]) -> list[str]:
+def _row_problems(ledger: Ledger, row: Row, existing_notebooks: set[str]) -> list[str]:
     problems = []
-    if item.notebook not in existing_notebooks and not item.is_pending:
-        problems.append(f"notebook {item.notebook} does not exist; mark the row `status: pending`")
-    if not item.rule.get("measure"):
+    if row.notebook not in existing_notebooks and not row.is_pending:
+        problems.append(f"notebook {row.notebook} does not exist; mark the row `status: pending`")
+    if not row.rule.get("measure"):
         problems.append("rule has no `measure` (say exactly what the notebook measures)")
-    problems += _window_problems(item.rule)
-    problems += _choice_problems(item)
-    problems += _significance_and_reading_problems(ledger, item)
+    problems += _window_problems(row.rule)
+    problems += _choice_problems(row)
+    problems += _significance_and_reading_problems(ledger, row)
     try:
-        rule = rules.resolve_rule(item.rule, ledger.terms)
-        rules.check_claimed(rule, item.claimed_value)
+        rule = rules.resolve_rule(row.rule, ledger.terms)
+        rules.check_claimed(rule, row.claimed_value)
     except RuleError as exc:
         return problems + [f"rule/claimed: {exc.cause}"]
-    if (rule["comparator"] == "none") != (item.testability == "not_testable"):
+    if (rule["comparator"] == "none") != (row.testability == "not_testable"):
         problems.append("comparator `none` goes with testability not_testable, and only with it")
     return problems
 
@@ -141,11 +141,11 @@ def _window_problems(rule: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def _choice_problems(item: Claim) -> list[str]:
+def _choice_problems(row: Row) -> list[str]:
     """What each rule choice needs beside it (the choices themselves are the contract's)."""
-    rule = item.rule
+    rule = row.rule
     problems = []
-    if rule.get("length_from") == "claimed" and "length" not in item.claimed:
+    if rule.get("length_from") == "claimed" and "length" not in row.claimed:
         problems.append("length_from: claimed needs `length` under `claimed`")
     if rule.get("length_from") == "window" and "window" not in rule:
         problems.append("length_from: window needs a `window`")
@@ -156,13 +156,13 @@ def _choice_problems(item: Claim) -> list[str]:
     return problems
 
 
-def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]:
+def _significance_and_reading_problems(ledger: Ledger, row: Row) -> list[str]:
     """What the contract cannot say of a row's `test:` and `readings:`: a test only on a
     testable row, and each reading changing some rule keys (not the fixed ones), its merged
     rule passing every check the row's does."""
-    rule = item.rule
+    rule = row.rule
     problems = []
-    if "test" in rule and item.testability == "not_testable":
+    if "test" in rule and row.testability == "not_testable":
         problems.append("a not_testable row states no test")
     if "verdict_from" in rule and "readings" not in rule:
         problems.append("verdict_from needs `readings` to choose among")
@@ -186,7 +186,7 @@ def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]
         fixed = sorted(set(overrides) & set(READING_FIXED_KEYS))
         if fixed:
             problems.append(f"{where}: may not change {fixed}")
-        view = item.reading(name)
+        view = row.reading(name)
         inner = _window_problems(view.rule) + _choice_problems(view)
         try:
             rules.check_claimed(rules.resolve_rule(view.rule, ledger.terms), view.claimed_value)

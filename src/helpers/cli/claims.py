@@ -74,24 +74,24 @@ def run_schema(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     rows = [
-        c
-        for c in claims.validate_ledger()
-        if (args.family is None or c.family == args.family)
-        and (args.article is None or c.article.startswith(args.article))
+        row
+        for row in claims.validate_ledger()
+        if (args.family is None or row.family == args.family)
+        and (args.article is None or row.article.startswith(args.article))
     ]
-    width = max((len(c.id) for c in rows), default=0)
-    for c in rows:
-        state = c.testability + (" pending" if c.is_pending else "")
-        print(f"{c.id:<{width}}  {c.family:<9}  {state:<20}  {c.notebook:<22}  {c.claim}")
+    width = max((len(row.id) for row in rows), default=0)
+    for row in rows:
+        state = row.testability + (" pending" if row.is_pending else "")
+        print(f"{row.id:<{width}}  {row.family:<9}  {state:<20}  {row.notebook:<22}  {row.claim}")
     print(f"{len(rows)} claim(s)")
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
-    item = claims.claim(args.claim_id)
-    row = {k: v for k, v in vars(item).items() if v is not None}
-    print(yaml.safe_dump(row, sort_keys=False, allow_unicode=True, width=100).rstrip())
-    result_path = claims.published_results_dir() / f"{item.id}.json"
+    row = claims.find_row(args.claim_id)
+    fields = {k: v for k, v in vars(row).items() if v is not None}
+    print(yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=100).rstrip())
+    result_path = claims.published_results_dir() / f"{row.id}.json"
     if result_path.is_file():
         result = json.loads(result_path.read_text(encoding="utf-8"))
         print(f"\nresult ({result_path}):\n  verdict: {result.get('verdict')}")

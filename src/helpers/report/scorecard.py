@@ -25,7 +25,7 @@ import jinja2
 
 from helpers import buildinfo
 from helpers import claims as ledger_api
-from helpers.claims import VERDICT_STYLES, Claim, Ledger, bands, pinned, values, verdicts
+from helpers.claims import VERDICT_STYLES, Ledger, Row, bands, pinned, values, verdicts
 from helpers.claims import consistency as consistency_checks
 from helpers.config import reports_dir, vintage_dir
 from helpers.data import vintage
@@ -97,7 +97,7 @@ FAMILY_TITLES = {
 class ScoredClaim:
     """A ledger row with the verdict the scorecard shows and where its evidence lives."""
 
-    claim: Claim
+    claim: Row
     claimed_text: str
     claimed_interval: tuple[float, float] | None
     verdict: str
@@ -119,7 +119,7 @@ class ScoredClaim:
 def score_claims(ledger: Ledger, results: Mapping[str, dict], reports: Path) -> list[ScoredClaim]:
     """One ScoredClaim per ledger row, linking to `<notebook>.html#claim-<id>` when both exist;
     rows a consistency check compares carry its verdict (computed from the ledger here)."""
-    scored = [_score(ledger, item, results.get(item.id), reports) for item in ledger.claims]
+    scored = [_score(ledger, item, results.get(item.id), reports) for item in ledger.rows]
     return with_consistency(scored, consistency_checks.judge_all(ledger))
 
 
@@ -153,7 +153,7 @@ def with_consistency(
     return out
 
 
-def _score(ledger: Ledger, item: Claim, result: dict | None, reports: Path) -> ScoredClaim:
+def _score(ledger: Ledger, item: Row, result: dict | None, reports: Path) -> ScoredClaim:
     rule = ledger.resolved_rule(item)
     claimed_text = bands.describe_claimed(rule, item.claimed_value, item.unit)
     claimed_interval = bands.claimed_interval(rule, item.claimed_value)

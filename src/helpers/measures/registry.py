@@ -1,0 +1,54 @@
+"""The registry: a ledger row's `measured_by` key -> the one function that measures it.
+
+Every measure has one signature, `(Reading) -> Measurement`, and lives in the module of its
+family; the registry names each once, with that module, and imports the module only when a
+row is measured, so reading the registry (the ledger's schema does) costs nothing.
+`tests/test_measures.py` holds every name to a function of that name in its module.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from helpers.analysis.measurement import Measurement
+from helpers.errors import LedgerError
+from helpers.measures.reading import Reading
+
+Measure = Callable[[Reading], Measurement]
+
+# measure name (a row's `measured_by`) -> the helpers.measures module that defines it
+MEASURES: dict[str, str] = {
+    # the January 2026 run and its precedents
+    "streak_length": "streaks",
+    "streak_start": "streaks",
+    "first_day_margin": "streaks",
+    "resilient_on_down_days": "streaks",
+    "precedent_reached_on": "streaks",
+    "precedent_age_years": "streaks",
+    "longest_earlier_run": "streaks",
+    "winning_months": "streaks",
+    "years_since_monthly_run": "streaks",
+}
+
+
+def names() -> tuple[str, ...]:
+    """Every measure a row may name, in registry order."""
+    return tuple(MEASURES)
+
+
+def function(name: str) -> Measure:
+    """The function registered as `name` (a LedgerError naming the known ones if none is)."""
+    if name not in MEASURES:
+        raise LedgerError(
+            f"no measure {name!r} in helpers.measures",
+            f"set the row's `measured_by:` to one of {', '.join(MEASURES)}",
+        )
+    module = importlib.import_module(f"helpers.measures.{MEASURES[name]}")
+    found: Measure = getattr(module, name)
+    return found
+
+
+def measure(reading: Reading) -> Measurement:
+    """The measurement of one reading, by the function its row's `measured_by` names."""
+    return function(str(reading.row.rule.get("measured_by")))(reading)
