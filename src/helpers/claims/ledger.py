@@ -32,7 +32,7 @@ STATUSES = ("pending",)
 RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # where a return window starts: the prior year's last close, or the close before the run
     "base": ("year_end", "run_start"),
-    # which file an ETF name in `series` is read from (helpers.analysis.ytd.source_key): the
+    # which file an ETF name in `series` is read from (helpers.measures.returns.source_key): the
     # Yahoo file of that key (default), or the sp500/benchmarks adjusted closes of one download
     "etf_file": ("yahoo", "sp500_benchmarks"),
     # which size valuation spread: B/M on December prices, or rolled forward with returns

@@ -29,6 +29,17 @@ MEASURES: dict[str, str] = {
     "longest_earlier_run": "streaks",
     "winning_months": "streaks",
     "years_since_monthly_run": "streaks",
+    # returns to a date, highs, starts of the year
+    "change_to_date": "returns",
+    "change_over_window": "returns",
+    "highest_close_this_year": "returns",
+    "new_high_this_year": "returns",
+    "new_high_in_sessions": "returns",
+    "start_of_year_spread_rank": "returns",
+    "years_since_as_good_start": "returns",
+    "largest_gain_into_date": "returns",
+    "first_back_to_back_losses": "returns",
+    "rsi_at_date": "returns",
 }
 
 
