@@ -1,16 +1,14 @@
-"""The `measure_*` functions that resolve a ledger row's rule choices for notebooks 05
-and 06, on small fixtures built here (no real data)."""
+"""The `measure_*` functions that resolve a ledger row's rule choices for notebook 06, on
+small fixtures built here (no real data)."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from helpers import claims, data
-from helpers.analysis import analogs, rates
+from helpers.analysis import analogs
 from helpers.errors import DataError
 
 
@@ -37,79 +35,6 @@ def _serve_prices(monkeypatch, frame: pd.DataFrame, dropna: bool = False) -> Non
         return table.dropna() if dropna else table
 
     monkeypatch.setattr(data, "prices", prices)
-
-
-# ------------------------------------------------------------------ 05: the cut rows
-
-
-@pytest.fixture
-def target_2025(monkeypatch):
-    """An upper bound cut 25 bp effective 2025-09-18, 2025-10-30 and 2025-12-11 (FRED's day
-    after each announcement), a lower bound 25 bp below it, and three scheduled decisions."""
-    days = pd.date_range("2025-01-01", "2026-01-31")
-    upper = pd.Series(4.5, index=days)
-    for effective in ("2025-09-18", "2025-10-30", "2025-12-11"):
-        upper.loc[effective:] -= 0.25
-    series = {"DFEDTARU": upper, "DFEDTARL": upper - 0.25}
-    monkeypatch.setattr(data, "fred", lambda name, end=None, **_: series[name].loc[:end])
-    decisions = pd.DataFrame(
-        {"change_bp": [0.0, -25.0, -25.0, -25.0], "listed_meeting": True},
-        index=pd.to_datetime(["2025-07-30", "2025-09-17", "2025-10-29", "2025-12-10"]),
-    )
-    monkeypatch.setattr(data, "fomc_decisions", lambda **_: decisions)
-
-
-def test_cut_count_counts_as_the_rules_count_says(target_2025):
-    fred_rule = {
-        "series": ["FRED DFEDTARU"],
-        "count": "fred_cuts",
-        "window": ["2025-10-01", "2025-12-31"],
-    }
-    fred_row = _row({"value": 2, "unit": "cuts"}, fred_rule, "2026-01-14")
-    measured = rates.measure_cut_count(fred_row, "2026-01-31")
-    assert measured.value == 2 and measured.series == ("fred:DFEDTARU",)
-    decisions_rule = {
-        "series": ["FOMC decisions", "FRED DFEDTARU"],
-        "count": "consecutive_decisions",
-        "cut_bp": 25,
-    }
-    decisions_row = _row({"value": 3, "unit": "cuts"}, decisions_rule, "2026-01-14")
-    measured = rates.measure_cut_count(decisions_row, "2026-01-31")
-    assert measured.value == 3 and measured.series == (data.FOMC,)
-    bad = _row({"value": 3, "unit": "cuts"}, {**decisions_rule, "count": "meetings"}, "2026-01-14")
-    with pytest.raises(Exception, match="not one of"):
-        rates.measure_cut_count(bad, "2026-01-31")
-
-
-def test_pivot_months_and_range_read_the_fred_series_the_rule_names(target_2025):
-    pivot = _row(
-        {"value": True, "unit": "bool"}, {"series": ["FRED DFEDTARU"], "months": 2}, "2025-11-15"
-    )
-    assert rates.measure_pivot(pivot, "2026-01-31").value is True
-    early = dataclasses.replace(pivot, as_of="2025-09-01")
-    assert rates.measure_pivot(early, "2026-01-31").value is False
-    months_rule = {
-        "series": ["FOMC decisions", "FRED DFEDTARU"],
-        "window": ["2025-07-01", "2025-12-31"],
-    }
-    months = rates.measure_cut_months(
-        _row({"value": [], "unit": "month"}, months_rule), "2026-01-31"
-    )
-    assert months.value == ["2025-09", "2025-10", "2025-12"] and months.series == ("fred:DFEDTARU",)
-    range_row = _row(
-        {"value": [3.5, 3.75], "unit": "percent"},
-        {"series": ["FRED DFEDTARL", "FRED DFEDTARU"]},
-        "2026-01-14",
-    )
-    measured = rates.measure_target_range(range_row, "2026-01-31")
-    assert measured.value == [3.5, 3.75]
-    assert measured.series == ("fred:DFEDTARL", "fred:DFEDTARU")
-    assert rates.sensitivity_series(["^RUT", "^GSPC", "FRED DGS2"]) == (
-        "^RUT",
-        "^GSPC",
-        "fred:DGS2",
-    )
-    assert rates.fred_id("fred:DGS2") == rates.fred_id("FRED DGS2") == "DGS2"
 
 
 # ------------------------------------------------------------------ 06: analogs after a run

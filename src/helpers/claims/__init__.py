@@ -23,6 +23,7 @@ from helpers.claims.ledger import (
     published_results_dir,
     read_ledger,
     shared_rule,
+    shared_series,
     shared_window,
 )
 from helpers.claims.recording import (
@@ -62,6 +63,7 @@ __all__ = [
     "record",
     "record_measurements",
     "shared_rule",
+    "shared_series",
     "shared_window",
     "validate_ledger",
 ]

@@ -499,6 +499,13 @@ def shared_window(rows: Iterable[Row]) -> tuple[str, str]:
     return start, end
 
 
+def shared_series(rows: Iterable[Row]) -> tuple[str, ...]:
+    """The one `series` several rows share, as data-layer keys (`Row.series`)."""
+    rows = list(rows)
+    shared_rule(rows, "series")
+    return rows[0].series
+
+
 def shared_rule(rows: Iterable[Row], key: str) -> Any:
     """The one value of rule `key` several rows share, for a notebook that computes one table
     or fit for all of them; rows that disagree are an error, not a silent pick of the first

@@ -40,6 +40,20 @@ MEASURES: dict[str, str] = {
     "largest_gain_into_date": "returns",
     "first_back_to_back_losses": "returns",
     "rsi_at_date": "returns",
+    # the small-vs-large valuation spread
+    "years_since_spread_as_wide": "valuation",
+    "spread_percentile": "valuation",
+    "share_of_months_above_median": "valuation",
+    "spread_change_in_month": "valuation",
+    "implied_discount": "valuation",
+    # the Fed and rates
+    "cut_within_months": "rates",
+    "cut_count": "rates",
+    "cut_months": "rates",
+    "target_range": "rates",
+    "rate_change": "rates",
+    "curve_slope_change": "rates",
+    "yield_sensitivity": "rates",
 }
 
 
