@@ -54,6 +54,17 @@ MEASURES: dict[str, str] = {
     "rate_change": "rates",
     "curve_slope_change": "rates",
     "yield_sensitivity": "rates",
+    # what followed earlier episodes, and context statements
+    "window_figure": "analogs",
+    "figure_after_anchor_run": "analogs",
+    "share_of_runs_followed_by_lead": "analogs",
+    "second_return_over_precedent_run": "analogs",
+    "largest_drawdown_in_window": "analogs",
+    "return_correlation_in_window": "analogs",
+    "volatility_ratio": "analogs",
+    "blend_sharpe_gain": "analogs",
+    "share_of_januaries_won": "analogs",
+    "january_spread_percentile": "analogs",
 }
 
 
