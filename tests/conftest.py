@@ -110,8 +110,9 @@ def random_walk(start: float, seed: int, n: int = len(FAKE_DAYS)) -> np.ndarray:
 
 
 def ledger_row(claim_id: str, **fields) -> dict:
-    """A row for a fixture ledger: every field a row needs, `fields` replacing any of them."""
-    return {
+    """A row for a fixture ledger: every field a row needs, `fields` replacing any of them; a
+    testable row whose `rule` names no measure is measured by `streak_length`."""
+    row = {
         "id": claim_id,
         "group": "demo",
         "article": "000_demo.txt",
@@ -126,6 +127,9 @@ def ledger_row(claim_id: str, **fields) -> dict:
         "testability_note": "fixture",
         **fields,
     }
+    if row["testability"] != "not_testable":
+        row["rule"] = {"measured_by": "streak_length", **row["rule"]}
+    return row
 
 
 def make_row(rule: dict, claimed: dict | None = None, as_of: str = "2024-01-12", **fields):

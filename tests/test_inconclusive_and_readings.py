@@ -110,7 +110,13 @@ def make_tested_row(**rule_extra) -> dict:
         id="a000-rates",
         family="rates",
         claimed={"value": 0.0, "unit": "pct per 100bp"},
-        rule={"measure": "slope", "comparator": "at_most", "strict": True, "test": TEST},
+        rule={
+            "measure": "slope",
+            "measured_by": "yield_sensitivity",
+            "comparator": "at_most",
+            "strict": True,
+            "test": TEST,
+        },
     )
     row["rule"].update(rule_extra)
     return row

@@ -27,7 +27,11 @@ GOOD_ROW = {
     "family": "streak",
     "claim": "Small caps beat large caps for 9 sessions.",
     "claimed": {"value": 9, "unit": "sessions"},
-    "rule": {"measure": "integer, run length at as_of", "comparator": "equal", "term": "exact"},
+    "rule": {
+        "measure": "integer, run length at as_of",
+        "measured_by": "streak_length",
+        "term": "exact",
+    },
     "notebook": "01_demo",
     "testability": "data",
     "testability_note": "Daily closes.",

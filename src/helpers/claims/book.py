@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers.analysis.measurement import Measurement
 from helpers.claims.ledger import Row, near_misses
 from helpers.claims.recording import Verdict, record, record_measurements
 from helpers.claims.schema import checked_ledger, notebooks_home
@@ -126,18 +125,6 @@ class NotebookClaims:
         """`recording.record` for one of this notebook's rows: a value measured elsewhere
         (a row with no readings)."""
         verdict = record(self.row(claim_id).id, measured, **kwargs)
-        self.recorded.add(claim_id)
-        return verdict
-
-    def record_readings(self, claim_id: str, measure: Any, **kwargs: Any) -> Verdict:
-        """Every reading of one row measured by `measure(row view)`: the notebooks' old
-        wiring, left until each family's rows name their measure (then measure_group)."""
-        row = self.row(claim_id)
-        measurements = {}
-        for name in row.reading_names:
-            found = measure(row.reading(name))
-            measurements[name] = found if isinstance(found, Measurement) else Measurement(found)
-        verdict = record_measurements(claim_id, measurements, **kwargs)
         self.recorded.add(claim_id)
         return verdict
 

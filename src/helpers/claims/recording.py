@@ -290,12 +290,13 @@ def cited_file(source: Mapping[str, Any]) -> dict:
 
 
 def sources_for(series: Iterable[str] | None, used: list[dict]) -> list[dict]:
-    """The loaded sources a measurement read: those of the named series keys (every loaded
-    source when `series` is None), each with its path relative to the data root (`file`)."""
+    """The loaded sources a measurement read: those of the named series keys, in the order the
+    measurement names them (not the order a notebook happened to load them), or every loaded
+    source when `series` is None; each with its path relative to the data root (`file`)."""
     if series is None:
         return list(used)
-    wanted = set(series)
-    return [s for s in used if s.get("series") in wanted]
+    by_key = {s.get("series"): s for s in used}
+    return [by_key[key] for key in dict.fromkeys(series) if key in by_key]
 
 
 def readings_table(claim_id: str, directory: Path | None = None):

@@ -92,7 +92,12 @@ def _row_problems(ledger: Ledger, row: Row, existing_notebooks: set[str]) -> lis
     if row.notebook not in existing_notebooks and not row.is_pending:
         problems.append(f"notebook {row.notebook} does not exist; mark the row `status: pending`")
     if not row.rule.get("measure"):
-        problems.append("rule has no `measure` (say exactly what the notebook measures)")
+        problems.append("rule has no `measure` (say exactly what is measured, in words)")
+    if ("measured_by" in row.rule) == (row.testability == "not_testable"):
+        problems.append(
+            "a testable row names its measure (`measured_by:`, see helpers.measures.registry)"
+            " and a not_testable row none"
+        )
     problems += _window_problems(row.rule)
     problems += _choice_problems(row)
     problems += _significance_and_reading_problems(ledger, row)

@@ -65,6 +65,19 @@ MEASURES: dict[str, str] = {
     "blend_sharpe_gain": "analogs",
     "share_of_januaries_won": "analogs",
     "january_spread_percentile": "analogs",
+    # breadth and concentration
+    "negative_ytd_count": "breadth",
+    "largest_ytd_spread_over_index": "breadth",
+    "ytd_lead_over_index": "breadth",
+    "lowest_ytd_return": "breadth",
+    "down_closes_in_window": "breadth",
+    "below_high": "breadth",
+    "share_above_mean_close": "breadth",
+    "share_of_sessions_advancing": "breadth",
+    "members_up_ytd": "breadth",
+    "share_of_members_beating_index": "breadth",
+    "top_weight": "breadth",
+    "breadth_lead_over_earlier_high": "breadth",
 }
 
 
