@@ -132,6 +132,21 @@ def ledger_row(claim_id: str, **fields) -> dict:
     return row
 
 
+def with_named_readings(doc: dict) -> dict:
+    """A fixture ledger as the ledger writes readings: each reading a row or consistency
+    check spells out moves to the top-level `readings:` and the row lists it by name."""
+    named = dict(doc.get("readings") or {})
+    for entry in [*doc.get("claims", []), *doc.get("consistency", [])]:
+        rule = entry.get("rule") if isinstance(entry, dict) else None
+        readings = rule.get("readings") if isinstance(rule, dict) else None
+        if not isinstance(readings, dict):
+            continue
+        for name, spec in readings.items():
+            assert named.setdefault(name, spec) == spec, f"two readings named {name}"
+        entry["rule"] = {**rule, "readings": list(readings)}
+    return {**doc, "readings": named} if named else doc
+
+
 def make_row(rule: dict, claimed: dict | None = None, as_of: str = "2024-01-12", **fields):
     """A ledger row (`claims.Row`) for a measure to read: `rule` and `claimed` as a ledger
     states them, every other field a placeholder unless `fields` names it."""

@@ -3,11 +3,12 @@ validation, and the claims.csv columns that show them."""
 
 from __future__ import annotations
 
+import copy
 import csv
 
 import pytest
 import yaml
-from conftest import ledger_row
+from conftest import ledger_row, with_named_readings
 
 from helpers import claims
 from helpers.claims import consistency, robustness
@@ -114,7 +115,6 @@ CHECK = {
     "rule": {
         "measure": "compatible sets",
         "term": "same_figure",
-        "verdict_from": "headline",
         "readings": {"hedged": {"about": "wider", "rule": {"term": "approximately"}}},
     },
 }
@@ -124,9 +124,8 @@ CHECK = {
 def ledger_file(tmp_path, monkeypatch):
     def write(rows=ROWS, checks=(CHECK,)):
         path = tmp_path / "claims.yaml"
-        path.write_text(
-            yaml.safe_dump({"terms": TERMS, "claims": list(rows), "consistency": list(checks)})
-        )
+        doc = {"terms": TERMS, "claims": list(rows), "consistency": copy.deepcopy(list(checks))}
+        path.write_text(yaml.safe_dump(with_named_readings(doc)))
         return path
 
     (tmp_path / "notebooks").mkdir()

@@ -104,7 +104,7 @@ def _rule_properties() -> dict[str, Any]:
         },
         "skip_current_stretch": {"type": "boolean"},
         "test": {"$ref": "#/$defs/test"},
-        "readings": {"type": "object", "additionalProperties": {"$ref": "#/$defs/reading"}},
+        "readings": {"$ref": "#/$defs/reading_names"},
     }
     properties |= {key: {"enum": list(allowed)} for key, allowed in RULE_CHOICES.items()}
     properties |= {
@@ -115,6 +115,8 @@ def _rule_properties() -> dict[str, Any]:
 
 
 def _reading() -> dict:
+    """A named reading under `readings:`: what it means, whether it changes the reading or
+    only the data source, and the rule keys (or the claimed figure) it changes."""
     # every rule key, the fixed ones too: schema.py says "may not change" for those
     return {
         "type": "object",
@@ -132,6 +134,7 @@ def _reading() -> dict:
 def _consistency() -> dict:
     """A check that the figures of one group of rows can all hold (helpers.claims.consistency)."""
     rule_keys = {k: v for k, v in _rule_properties().items() if k in CHECK_RULE_KEYS}
+    rule_keys["readings"] = {"$ref": "#/$defs/reading_names"}
     return {
         "type": "object",
         "additionalProperties": False,
@@ -157,6 +160,7 @@ def _claim() -> dict:
         "type": "object",
         "additionalProperties": False,
         "required": list(REQUIRED_FIELDS),
+        "description": "as_of and as_of_basis default to the article's (`articles:`)",
         "properties": {
             **{name: _TEXT for name in text_fields},
             "as_of": _DATE,
@@ -192,6 +196,7 @@ def ledger_schema() -> dict:
         "properties": {
             "terms": {"type": "object", "additionalProperties": {"$ref": "#/$defs/term"}},
             "articles": {"type": "object", "additionalProperties": {"$ref": "#/$defs/article"}},
+            "readings": {"type": "object", "additionalProperties": {"$ref": "#/$defs/reading"}},
             "claims": {"type": "array", "items": {"$ref": "#/$defs/claim"}},
             "consistency": {"type": "array", "items": {"$ref": "#/$defs/consistency"}},
         },
@@ -204,6 +209,13 @@ def ledger_schema() -> dict:
             },
             "test": _test(),
             "reading": _reading(),
+            "reading_names": {
+                "type": "array",
+                "items": _TEXT,
+                "minItems": 1,
+                "uniqueItems": True,
+                "description": "names under the ledger's `readings:`",
+            },
             "claim": _claim(),
             "term": {
                 "type": "object",
@@ -223,7 +235,11 @@ def ledger_schema() -> dict:
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["as_of", "description"],
-                "properties": {"as_of": _DATE, "description": {"type": "string"}},
+                "properties": {
+                    "as_of": _DATE,
+                    "as_of_basis": _TEXT,
+                    "description": {"type": "string"},
+                },
             },
         },
     }

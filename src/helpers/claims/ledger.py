@@ -77,6 +77,16 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # earlier run of `length` sessions before the run in force on the claim's date
     "anchor": ("run_from_month", "precedent_run"),
 }
+# The choice a rule means when it does not name one (never written out in the ledger): the
+# one home of these defaults, which every measure reads through Row.choice.
+RULE_CHOICE_DEFAULTS: dict[str, str] = {
+    "base": "year_end",
+    "etf_file": "yahoo",
+    "spread": "fixed-december",
+    "dated_by": "file_month",
+    "precedent": "equal_or_longer",
+    "verdict_from": robustness.HEADLINE,
+}
 # Positive whole numbers a rule may carry (Row.number), so a quantity that is part of the
 # rule lives in the ledger, not in a notebook parameter a run could change.
 RULE_NUMBERS: dict[str, str] = {
@@ -97,8 +107,6 @@ REQUIRED_FIELDS = (
     "id",
     "group",
     "article",
-    "as_of",
-    "as_of_basis",
     "family",
     "claim",
     "claimed",
@@ -107,6 +115,8 @@ REQUIRED_FIELDS = (
     "testability",
     "testability_note",
 )
+# Fields a row takes from its article's entry under `articles:` unless it states its own.
+ARTICLE_DEFAULTS = ("as_of", "as_of_basis")
 
 # Colors chosen for >= 4.5:1 text contrast; each verdict also carries a symbol so color is
 # never the only signal.
@@ -183,17 +193,20 @@ class Row:
         return self._rule_key("end", "end: '2008-12-31'")
 
     def choice(self, key: str, default: str | None = None) -> str:
-        """The rule's value for a RULE_CHOICES key; `default` when the row has none (None =
-        the key is required). An unknown value is an error, never a silent fallback."""
-        if key not in self.rule and default is not None:
-            return default
+        """The rule's value for a RULE_CHOICES key; when the row has none, `default`, else the
+        ledger's default (RULE_CHOICE_DEFAULTS), else an error (the key is required). An
+        unknown value is an error, never a silent fallback."""
+        if key not in self.rule:
+            fallback = default if default is not None else RULE_CHOICE_DEFAULTS.get(key)
+            if fallback is not None:
+                return fallback
         value = self._rule_key(key, f"{key}: {RULE_CHOICES[key][0]}")
         if value not in RULE_CHOICES[key]:
             raise LedgerError(
                 f"claim {self.id}: rule {key} {value!r} is not one of {RULE_CHOICES[key]}",
                 f"set `{key}:` to one of them in data/claims.yaml",
             )
-        return value
+        return str(value)
 
     def number(self, key: str) -> int:
         """The rule's positive whole number for a RULE_NUMBERS key (required; a bad value is
@@ -302,12 +315,15 @@ class Row:
 
 @dataclass(frozen=True)
 class Article:
-    """One article the ledger checks: the close its numbers refer to and what it argues, in
-    our words, so the scorecard can name it for a reader instead of showing a hash."""
+    """One article the ledger checks: the close its numbers refer to, how that close was
+    found, and what it argues in our words, so the scorecard can name it for a reader
+    instead of showing a hash. A row takes `as_of` and `as_of_basis` from here unless it
+    states its own."""
 
     file: str
     as_of: str
     description: str
+    as_of_basis: str = ""
 
     @property
     def label(self) -> str:
@@ -328,6 +344,8 @@ class Ledger:
     document: dict = field(default_factory=dict, repr=False, compare=False)
     # `consistency:` entries (helpers.claims.consistency), checked by validate_ledger
     consistency: list = field(default_factory=list)
+    # the named readings (`readings:`) rows and consistency checks list by name
+    readings: dict = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Row]:
         return {row.id: row for row in self.rows}
@@ -378,7 +396,15 @@ def read_ledger(path: Path | None = None) -> Ledger:
     terms = copy.deepcopy(raw.get("terms") or {})
     if not isinstance(terms, dict):
         raise LedgerError(f"{path}: `terms:` must be a mapping", "see the glossary format")
-    rows = [_row_from(entry, i) for i, entry in enumerate(raw["claims"])]
+    articles = _articles_from(raw.get("articles") or {}, path)
+    named = raw.get("readings") or {}
+    if not isinstance(named, dict) or not all(isinstance(v, dict) for v in named.values()):
+        raise LedgerError(
+            f"{path}: `readings:` must map each reading's name to {{about, kind, rule}}",
+            "see the ledger's header",
+        )
+    named = _normalize_dates(named)
+    rows = [_row_from(entry, i, articles, terms, named) for i, entry in enumerate(raw["claims"])]
     duplicates = duplicate_ids(rows)
     if duplicates:
         # Refused on every read: by_id() would keep one row and the scorecard judge the other.
@@ -391,9 +417,10 @@ def read_ledger(path: Path | None = None) -> Ledger:
     return Ledger(
         terms=terms,
         rows=rows,
-        articles=_articles_from(raw.get("articles") or {}, path),
+        articles=articles,
         document=_normalize_dates(raw),
-        consistency=checks,
+        consistency=[_check_with_readings(check, named) for check in checks],
+        readings=named,
     )
 
 
@@ -427,20 +454,36 @@ def _articles_from(raw: Any, path: Path) -> dict[str, Article]:
             file=str(name),
             as_of=_iso(entry.get("as_of", "")),
             description=" ".join(str(entry.get("description") or "").split()),
+            as_of_basis=str(entry.get("as_of_basis") or "").strip(),
         )
         for name, entry in raw.items()
     }
 
 
-def _row_from(entry: Any, index: int) -> Row:
+def _row_from(
+    entry: Any,
+    index: int,
+    articles: Mapping[str, Article],
+    terms: Mapping[str, Any],
+    named: Mapping[str, Any],
+) -> Row:
+    """One row as the ledger means it: its own fields, `as_of` and `as_of_basis` from its
+    article unless it states them, and its rule with what the ledger leaves unwritten filled
+    in (`_rule_as_meant`)."""
     if not isinstance(entry, dict):
         raise LedgerError(f"claims[{index}] is not a mapping", "each entry is `- id: ...` fields")
-    missing = [name for name in REQUIRED_FIELDS if name not in entry or entry[name] in (None, "")]
+    article = articles.get(str(entry.get("article")))
+    entry = {
+        **{key: getattr(article, key) for key in ARTICLE_DEFAULTS if article is not None},
+        **{key: value for key, value in entry.items() if value not in (None, "")},
+    }
+    missing = [name for name in (*REQUIRED_FIELDS, *ARTICLE_DEFAULTS) if not entry.get(name)]
     if missing:
         name = entry.get("id", f"claims[{index}]")
         raise LedgerError(
             f"claim {name} lacks required field(s): {', '.join(missing)}",
-            f"add them; every entry needs {', '.join(REQUIRED_FIELDS)}",
+            f"add them; every entry needs {', '.join(REQUIRED_FIELDS)}, and "
+            f"{' and '.join(ARTICLE_DEFAULTS)} unless its article's entry gives them",
         )
     if not isinstance(entry["claimed"], dict) or "value" not in entry["claimed"]:
         raise LedgerError(
@@ -458,13 +501,57 @@ def _row_from(entry: Any, index: int) -> Row:
         family=str(entry["family"]),
         claim=str(entry["claim"]),
         claimed=_normalize_dates(entry["claimed"]),
-        rule=_normalize_dates(entry["rule"]),
+        rule=_rule_as_meant(str(entry["id"]), _normalize_dates(entry["rule"]), terms, named),
         notebook=str(entry["notebook"]),
         testability=str(entry["testability"]),
         testability_note=str(entry["testability_note"]),
         status=entry.get("status"),
         caveat=" ".join(str(entry.get("caveat") or "").split()),
     )
+
+
+def _rule_as_meant(
+    where: str, rule: dict, terms: Mapping[str, Any], named: Mapping[str, Any]
+) -> dict:
+    """A rule with what the ledger does not write out filled in: the comparator its term
+    gives, the readings it lists by name as {name: reading}, and `verdict_from: headline`
+    (the default) beside them. A contradicting comparator is left for the checks to refuse
+    (helpers.claims.rules.resolve_rule)."""
+    meant = dict(rule)
+    term = terms.get(str(rule.get("term")))
+    if isinstance(term, Mapping) and "comparator" in term:
+        meant.setdefault("comparator", term["comparator"])
+    if "readings" in rule:
+        meant["readings"] = named_readings(where, rule["readings"], named)
+        meant.setdefault("verdict_from", robustness.HEADLINE)
+    return meant
+
+
+def named_readings(where: str, names: Any, named: Mapping[str, Any]) -> dict:
+    """The readings a rule lists by name, as {name: the reading under `readings:`}."""
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise LedgerError(
+            f"{where}: `readings` must list reading names, got {names!r}",
+            "write readings: [name, ...] with names from the ledger's `readings:` section",
+        )
+    unknown = [name for name in names if name not in named]
+    if unknown:
+        raise LedgerError(
+            f"{where}: reading(s) {unknown} are not under the ledger's `readings:`",
+            f"name them there, or use one of {', '.join(sorted(named))}",
+        )
+    return {name: copy.deepcopy(named[name]) for name in names}
+
+
+def _check_with_readings(check: Any, named: Mapping[str, Any]) -> Any:
+    """A `consistency:` entry with the readings its rule lists by name spelt out."""
+    if not isinstance(check, dict) or not isinstance(check.get("rule"), dict):
+        return check  # the checks report the shape
+    rule = check["rule"]
+    if "readings" not in rule:
+        return check
+    where = f"consistency {check.get('id')!r}"
+    return {**check, "rule": {**rule, "readings": named_readings(where, rule["readings"], named)}}
 
 
 def _iso(value: Any) -> str:

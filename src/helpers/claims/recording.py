@@ -173,7 +173,7 @@ def record_measurements(
                 "evidence_sentence": measurement.evidence_sentence,
             }
         )
-    chosen = robustness.headline_verdict(readings, row.choice("verdict_from", "headline"))
+    chosen = robustness.headline_verdict(readings, row.choice("verdict_from"))
     label, robust_detail = robustness.robustness(readings, chosen)
     explanation = chosen.explanation
     if chosen.name != robustness.HEADLINE:

@@ -11,7 +11,9 @@ from typing import Any
 from helpers.claims import consistency, robustness, rules
 from helpers.claims.contract import contract_problems
 from helpers.claims.ledger import (
+    ARTICLE_DEFAULTS,
     READING_FIXED_KEYS,
+    RULE_CHOICE_DEFAULTS,
     Ledger,
     Row,
     read_ledger,
@@ -47,7 +49,12 @@ def checked_ledger(
     ledger = read_ledger(path)
     default_articles = repo_root().parent / "shared" / "articles"
     articles_dir = Path(articles_dir) if articles_dir else default_articles
-    problems = contract_problems(ledger.document) + _article_problems(ledger)
+    problems = (
+        contract_problems(ledger.document)
+        + _article_problems(ledger)
+        + _written_out_problems(ledger)
+        + _unused_reading_problems(ledger)
+    )
     existing_notebooks = {p.stem for p in notebooks_home(notebooks_dir).glob("*.ipynb")}
     for row in ledger.rows:
         problems += [f"{row.id}: {p}" for p in _row_problems(ledger, row, existing_notebooks)]
@@ -85,6 +92,61 @@ def _article_problems(ledger: Ledger) -> list[str]:
         if not entry.description:
             problems.append(f"article {name}: no `description` (what it argues, in our words)")
     return problems
+
+
+def _written_out_problems(ledger: Ledger) -> list[str]:
+    """What a row writes that the ledger already says: a comparator its term gives (or one
+    that contradicts it), a rule choice at its default (`verdict_from: headline`,
+    `base: year_end`, ...), and an as_of or as_of_basis its article's entry gives. Keeping
+    them out keeps one home for each."""
+    problems = []
+    for raw in ledger.document.get("claims") or []:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("rule"), Mapping):
+            continue  # the contract reports the shape
+        where, rule = raw.get("id"), raw["rule"]
+        term = ledger.terms.get(str(rule.get("term")))
+        if "comparator" in rule and isinstance(term, Mapping):
+            given = term.get("comparator")
+            problems.append(
+                f"{where}: comparator {rule['comparator']!r} restates its term's: drop it"
+                if rule["comparator"] == given
+                else f"{where}: comparator {rule['comparator']!r} contradicts term "
+                f"{rule['term']!r}, whose comparator is {given!r}: drop it or change the term"
+            )
+        problems += [
+            f"{where}: {key} {value} is the default: drop it"
+            for key, value in RULE_CHOICE_DEFAULTS.items()
+            if rule.get(key) == value
+        ]
+        article = ledger.articles.get(str(raw.get("article")))
+        restated = [
+            key
+            for key in ARTICLE_DEFAULTS
+            if article is not None
+            and _same(raw.get(key, getattr(article, key)), getattr(article, key))
+        ]
+        if len(restated) == len(ARTICLE_DEFAULTS):  # the row's date says nothing new
+            problems += [
+                f"{where}: {key} restates its article's: drop it" for key in restated if key in raw
+            ]
+    return problems
+
+
+def _same(written: Any, given: str) -> bool:
+    return " ".join(str(written).split()) == " ".join(given.split())
+
+
+def _unused_reading_problems(ledger: Ledger) -> list[str]:
+    """A named reading no row or consistency check lists."""
+    listed = set()
+    for raw in [*(ledger.document.get("claims") or []), *ledger.document.get("consistency", [])]:
+        rule = raw.get("rule") if isinstance(raw, Mapping) else None
+        if isinstance(rule, Mapping) and isinstance(rule.get("readings"), list):
+            listed |= set(map(str, rule["readings"]))
+    return [
+        f"reading {name!r}: named under `readings:` but no row lists it"
+        for name in sorted(set(ledger.readings) - listed)
+    ]
 
 
 def _row_problems(ledger: Ledger, row: Row, existing_notebooks: set[str]) -> list[str]:

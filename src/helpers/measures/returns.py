@@ -93,7 +93,7 @@ def read_series(
     """The closes of the row's `series` (in the row's order) and the data keys they came
     from, under the row's `etf_file` choice."""
     row = reading.row
-    etf_file = row.choice("etf_file", "yahoo")
+    etf_file = row.choice("etf_file")
     read = [closes(source_key(name, etf_file)) for name in row.series]
     if not read:
         raise ValidationError(
@@ -119,7 +119,7 @@ def change_to_date(reading: Reading) -> Measurement:
     year's last close; `run_start` from the session before the first session of the ^RUT
     over ^GSPC run in force on the claim's date (whose files are cited too)."""
     row = reading.row
-    base = row.choice("base", "year_end")
+    base = row.choice("base")
     series, keys = read_series(reading)
     year_end = returns.year_end_before(row.as_of)
     ytd_change = ytd.change_pct(series, year_end, row.as_of)

@@ -156,7 +156,7 @@ def precedent_length(row: Row) -> int:
     the claim's `length`; one more under `precedent: strictly_longer` (a "no longer run since"
     reading, where a run of equal length is no precedent)."""
     length = row.number("length") if "length" in row.rule else int(row.claimed["length"])
-    if row.choice("precedent", "equal_or_longer") == "strictly_longer":
+    if row.choice("precedent") == "strictly_longer":
         length += 1
     return length
 

@@ -62,12 +62,12 @@ def years_since_spread_as_wide(reading: Reading) -> Measurement:
     of wide months when `skip_current_stretch` says so."""
     row = reading.row
     spreads = size_spreads(reading)
-    variant = row.choice("spread", default=valuation.FIXED_DECEMBER)
+    variant = row.choice("spread")
     found = valuation.years_since_dated(
         spreads[variant],
         pd.Period(row.as_of, freq="M"),
         variant,
-        row.choice("dated_by", default=valuation.FILE_MONTH),
+        row.choice("dated_by"),
         bool(row.rule.get("skip_current_stretch", False)),
     )
     return Measurement(
@@ -92,7 +92,7 @@ def spread_percentile(reading: Reading) -> Measurement:
     `window` among every month of the window ("wide by historical standards")."""
     row = reading.row
     first, last = (pd.Period(month, freq="M") for month in row.window)
-    variant = row.choice("spread", default=valuation.FIXED_DECEMBER)
+    variant = row.choice("spread")
     history = size_spreads(reading)[variant].loc[first:last].dropna()
     if history.empty or history.index[-1] != last:
         raise ValidationError(
@@ -127,7 +127,7 @@ def share_of_months_above_median(reading: Reading) -> Measurement:
     window = slice(*row.window)
     medians = spreads.loc[:history_end].median()
     shares = {name: share_above(spreads[name].loc[window], medians[name]) for name in spreads}
-    variant = row.choice("spread", default=valuation.FIXED_DECEMBER)
+    variant = row.choice("spread")
     months = len(spreads.loc[window])
     return Measurement(
         shares[variant],
@@ -155,7 +155,7 @@ def spread_change_in_month(reading: Reading) -> Measurement:
     row = reading.row
     spreads = size_spreads(reading)
     month = pd.Period(row.as_of, freq="M")
-    variant = row.choice("spread", default=valuation.FIXED_DECEMBER)
+    variant = row.choice("spread")
     changes = spreads.loc[month] - spreads.loc[month - 1]
     return Measurement(
         changes[variant],
