@@ -132,6 +132,16 @@ def ledger_row(claim_id: str, **fields) -> dict:
     return row
 
 
+def frame_of_wins(days: pd.DatetimeIndex, *spans: tuple[str, str]) -> pd.DataFrame:
+    """A against a flat B: A gains 1 % on the days inside `spans` (inclusive), loses 1 % else,
+    so the runs of A over B are known by construction."""
+    wins = pd.Series(False, index=days)
+    for first, last in spans:
+        wins.loc[first:last] = True
+    a = (1 + np.where(wins, 0.01, -0.01)).cumprod() * 100
+    return pd.DataFrame({"A": a, "B": 100.0}, index=days)
+
+
 def with_named_readings(doc: dict) -> dict:
     """A fixture ledger as the ledger writes readings: each reading a row or consistency
     check spells out moves to the top-level `readings:` and the row lists it by name."""

@@ -11,7 +11,7 @@ import inspect
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_row
+from conftest import frame_of_wins, make_row
 
 from helpers import data
 from helpers.errors import DataError, LedgerError
@@ -64,15 +64,6 @@ def test_a_reading_never_reads_past_the_notebooks_data_end():
 # ------------------------------------------------------------------ streaks
 
 
-def _frame_of_wins(days: pd.DatetimeIndex, *spans: tuple[str, str]) -> pd.DataFrame:
-    """A against a flat B: A gains 1 % on the days inside `spans` (inclusive), loses 1 % else."""
-    wins = pd.Series(False, index=days)
-    for first, last in spans:
-        wins.loc[first:last] = True
-    a = (1 + np.where(wins, 0.01, -0.01)).cumprod() * 100
-    return pd.DataFrame({"A": a, "B": 100.0}, index=days)
-
-
 def _serve_prices(monkeypatch, frame: pd.DataFrame, dropna: bool = False) -> list:
     """data.prices() serves the named columns of `frame` up to `end` (without gaps if asked);
     returns the (names, end) it was asked for."""
@@ -93,7 +84,7 @@ def runs_2023(monkeypatch):
     current 5-session run ending 2024-01-12; prices() serves the named columns up to `end`."""
     days = pd.bdate_range("2023-01-02", "2024-01-12")
     spans = [("2023-03-01", "2023-03-06"), ("2023-06-05", "2023-06-07")]
-    frame = _frame_of_wins(days, *spans, ("2024-01-08", "2024-01-12"))
+    frame = frame_of_wins(days, *spans, ("2024-01-08", "2024-01-12"))
     frame["late"] = frame["B"].loc["2023-06-01":]  # a source that starts after the window
     frame["short"] = frame["B"].loc[:"2023-12-29"]  # a source that ends before the claim
     _serve_prices(monkeypatch, frame, dropna=True)
@@ -199,7 +190,7 @@ def test_down_days_check_every_fall_of_the_second_series_inside_the_run(monkeypa
 def test_monthly_rows_resolve_length_from(monkeypatch):
     months = pd.date_range("2020-01-31", "2025-12-31", freq="ME")
     # A wins every month of 2021 (12) and Feb-Dec 2025 (11), loses every other month
-    frame = _frame_of_wins(months, ("2021-01", "2021-12"), ("2025-02", "2025-12"))
+    frame = frame_of_wins(months, ("2021-01", "2021-12"), ("2025-02", "2025-12"))
     _serve_prices(monkeypatch, frame)
     rule = {"series": ["A", "B"], "window": ["2025-02", "2025-12"], "length_from": "window"}
     row = make_row(rule, {"value": [3.0, 4.0], "unit": "years", "length": 12}, "2025-12-31")
@@ -216,3 +207,13 @@ def test_monthly_rows_resolve_length_from(monkeypatch):
     lower = streak_measures.years_since_monthly_run(Reading(longer))
     assert lower.details["lower_bound"] and lower.details["precedent"] is None
     assert lower.evidence_sentence.startswith("no earlier run of 13+ winning months")
+
+
+def test_the_cli_lists_every_measure_with_what_it_measures(capsys):
+    from helpers.cli import main
+
+    assert main(["claims", "measures"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(registry.MEASURES)} measure(s)" in out
+    line = next(line for line in out.splitlines() if line.startswith("streak_length "))
+    assert "streaks" in line and "The sessions the first series has beaten" in line

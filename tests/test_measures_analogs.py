@@ -8,21 +8,12 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_row
+from conftest import frame_of_wins, make_row
 
 from helpers import data
 from helpers.errors import DataError, LedgerError
 from helpers.measures import analogs as measures
 from helpers.measures.reading import Reading
-
-
-def _frame_of_wins(days: pd.DatetimeIndex, *spans: tuple[str, str]) -> pd.DataFrame:
-    """A against a flat B: A gains 1 % on the days inside `spans` (inclusive), loses 1 % else."""
-    wins = pd.Series(False, index=days)
-    for first, last in spans:
-        wins.loc[first:last] = True
-    a = (1 + np.where(wins, 0.01, -0.01)).cumprod() * 100
-    return pd.DataFrame({"A": a, "B": 100.0}, index=days)
 
 
 @pytest.fixture
@@ -31,7 +22,7 @@ def analog_prices(monkeypatch):
     then in the current run ending 2021-06-30; A rises 1 % a session after 2020-06-05."""
     days = pd.bdate_range("2020-01-01", "2021-06-30")
     spans = [("2020-03-03", "2020-03-05"), ("2020-06-02", "2020-06-05")]
-    frame = _frame_of_wins(days, *spans, ("2021-06-28", "2021-06-30"))
+    frame = frame_of_wins(days, *spans, ("2021-06-28", "2021-06-30"))
     monkeypatch.setattr(data, "prices", lambda names, end=None, **_: frame.loc[:end, list(names)])
     return frame
 
@@ -154,7 +145,7 @@ def test_context_measures_read_only_their_rule(monkeypatch):
 
 def test_runs_followed_by_a_lead_count_episodes_with_their_p_value(monkeypatch):
     days = pd.bdate_range("2020-01-01", periods=80)
-    frame = _frame_of_wins(
+    frame = frame_of_wins(
         days,
         ("2020-01-02", "2020-01-06"),  # a run of 3, then A keeps losing: B leads after
         ("2020-02-03", "2020-02-05"),

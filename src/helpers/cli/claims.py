@@ -38,6 +38,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show = actions.add_parser("show", help="print one claim and its recorded result")
     show.add_argument("claim_id", help="e.g. a000-streak-9")
     show.set_defaults(func=run_show)
+    measures = actions.add_parser(
+        "measures", help="list the measures a row's `measured_by` may name, with what each does"
+    )
+    measures.set_defaults(func=run_measures)
     contract = actions.add_parser(
         "schema", help="print the ledger's JSON Schema (data/claims.schema.json), or --write it"
     )
@@ -69,6 +73,17 @@ def run_schema(args: argparse.Namespace) -> int:
     path = contract.schema_path(claims.ledger_path())
     write_text_atomic(path, contract.schema_text())
     print(f"wrote {path}")
+    return 0
+
+
+def run_measures(args: argparse.Namespace) -> int:
+    from helpers.measures import registry
+
+    width = max(map(len, registry.MEASURES))
+    for name, module in registry.MEASURES.items():
+        doc = " ".join((registry.function(name).__doc__ or "").split())
+        print(f"{name:<{width}}  {module:<9}  {doc.split(': ')[0].split('. ')[0][:90]}")
+    print(f"{len(registry.MEASURES)} measure(s) in helpers.measures")
     return 0
 
 

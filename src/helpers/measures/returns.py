@@ -6,6 +6,7 @@ file its `etf_file` choice says."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -245,6 +246,13 @@ def new_high_in_sessions(reading: Reading) -> Measurement:
 # ------------------------------------------------------------------ starts and short windows
 
 
+def _starts(by_year: pd.Series, sessions: int) -> dict[str, Any]:
+    """What a ranking of starts reports: the sessions compared, the best eight years and
+    every year's figure (the notebook charts them)."""
+    best = by_year.sort_values(ascending=False).head(8).round(2)
+    return {"sessions": sessions, "top": best.to_dict(), "by_year": by_year.to_dict()}
+
+
 def start_of_year_spread_rank(reading: Reading) -> Measurement:
     """The rank (1 = best) of the first series' lead over the second in this year's first
     sessions (as many as the year has to the claim's date), among the same sessions of every
@@ -256,11 +264,10 @@ def start_of_year_spread_rank(reading: Reading) -> Measurement:
     sessions = ytd.sessions_to_date(streaks.return_margin(first, second).index, row.as_of)
     by_year = ytd.start_of_year_spreads(first, second, sessions, row.number("first_year"), year)
     rank = ytd.rank_of(by_year, year)
-    best = by_year.sort_values(ascending=False).head(8).round(2)
     return Measurement(
         rank,
         series=row.series,
-        details={"sessions": sessions, "top": best.to_dict(), "by_year": by_year.to_dict()},
+        details=_starts(by_year, sessions),
         evidence_sentence=f"{a} led {b} by {by_year[year]:+.2f} pp over the first {sessions} "
         f"sessions of {year}: rank {rank} of {len(by_year)} years since {by_year.index[0]}",
     )
@@ -276,13 +283,12 @@ def years_since_as_good_start(reading: Reading) -> Measurement:
     sessions = ytd.sessions_to_date(prices.index, row.as_of)
     by_year = ytd.start_of_year_returns(prices, sessions, row.number("first_year"), year)
     years = ytd.years_since_as_good(by_year, year)
-    best = by_year.sort_values(ascending=False).head(8).round(2)
     earlier = by_year.loc[(by_year.index < year) & (by_year >= by_year[year])]
     since = f"{earlier.index.max()} ({earlier.max():+.2f} %)" if len(earlier) else "no earlier year"
     return Measurement(
         years,
         series=row.series,
-        details={"sessions": sessions, "top": best.to_dict(), "by_year": by_year.to_dict()},
+        details=_starts(by_year, sessions),
         evidence_sentence=f"{row.series[0]} rose {by_year[year]:+.2f} % over the first "
         f"{sessions} sessions of {year}; the last start as good: {since}",
     )
