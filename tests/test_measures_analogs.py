@@ -59,7 +59,7 @@ def test_figure_after_anchor_run_spans_sessions_or_an_end_from_the_anchor(analog
     end = a.index[a.index.get_loc(start) + 5]
     assert measured.value == round((a[end] / a[start] - 1) * 100, 2)
     assert measured.series == ("A", "B") and measured.details["end"] == end.date()
-    assert measured.details["precedent"]["end"] == "2020-06-05 00:00:00"
+    assert measured.details["precedent"]["end"] == "2020-06-05"
     assert measured.evidence_sentence.endswith("after the run of 4 sessions that ended 2020-06-05")
     to_end = _analog_row(anchor="precedent_run", end="2020-06-19")
     assert measures.figure_after_anchor_run(Reading(to_end)).value == round(

@@ -157,8 +157,14 @@ def analog_windows_table(rows: list[Row], closes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(list(lines.values())).set_index("group")
 
 
-def _run_text(run: pd.Series | None) -> dict[str, str] | None:
-    return None if run is None else {k: str(v) for k, v in run.to_dict().items()}
+def _run_text(run: pd.Series | None) -> dict[str, Any] | None:
+    """A run as a reader (and the result json) reads it: dates as ISO days."""
+    if run is None:
+        return None
+    return {
+        key: _day(value) if isinstance(value, pd.Timestamp) else value
+        for key, value in run.to_dict().items()
+    }
 
 
 def figure_after_anchor_run(reading: Reading) -> Measurement:
