@@ -110,8 +110,9 @@ def random_walk(start: float, seed: int, n: int = len(FAKE_DAYS)) -> np.ndarray:
 
 
 def ledger_row(claim_id: str, **fields) -> dict:
-    """A row for a fixture ledger: every field a row needs, `fields` replacing any of them."""
-    return {
+    """A row for a fixture ledger: every field a row needs, `fields` replacing any of them; a
+    testable row whose `rule` names no measure is measured by `streak_length`."""
+    row = {
         "id": claim_id,
         "group": "demo",
         "article": "000_demo.txt",
@@ -126,6 +127,56 @@ def ledger_row(claim_id: str, **fields) -> dict:
         "testability_note": "fixture",
         **fields,
     }
+    if row["testability"] != "not_testable":
+        row["rule"] = {"measured_by": "streak_length", **row["rule"]}
+    return row
+
+
+def frame_of_wins(days: pd.DatetimeIndex, *spans: tuple[str, str]) -> pd.DataFrame:
+    """A against a flat B: A gains 1 % on the days inside `spans` (inclusive), loses 1 % else,
+    so the runs of A over B are known by construction."""
+    wins = pd.Series(False, index=days)
+    for first, last in spans:
+        wins.loc[first:last] = True
+    a = (1 + np.where(wins, 0.01, -0.01)).cumprod() * 100
+    return pd.DataFrame({"A": a, "B": 100.0}, index=days)
+
+
+def with_named_readings(doc: dict) -> dict:
+    """A fixture ledger as the ledger writes readings: each reading a row or consistency
+    check spells out moves to the top-level `readings:` and the row lists it by name."""
+    named = dict(doc.get("readings") or {})
+    for entry in [*doc.get("claims", []), *doc.get("consistency", [])]:
+        rule = entry.get("rule") if isinstance(entry, dict) else None
+        readings = rule.get("readings") if isinstance(rule, dict) else None
+        if not isinstance(readings, dict):
+            continue
+        for name, spec in readings.items():
+            assert named.setdefault(name, spec) == spec, f"two readings named {name}"
+        entry["rule"] = {**rule, "readings": list(readings)}
+    return {**doc, "readings": named} if named else doc
+
+
+def make_row(rule: dict, claimed: dict | None = None, as_of: str = "2024-01-12", **fields):
+    """A ledger row (`claims.Row`) for a measure to read: `rule` and `claimed` as a ledger
+    states them, every other field a placeholder unless `fields` names it."""
+    from helpers import claims
+
+    defaults = {
+        "id": "x",
+        "group": "g",
+        "article": "000_demo.txt",
+        "as_of": as_of,
+        "as_of_basis": "fixture",
+        "family": "record",
+        "claim": "c",
+        "claimed": claimed if claimed is not None else {"value": 0, "unit": ""},
+        "rule": rule,
+        "notebook": "n",
+        "testability": "data",
+        "testability_note": "",
+    }
+    return claims.Row(**{**defaults, **fields})
 
 
 def write_checksums(root: Path) -> None:

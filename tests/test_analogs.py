@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.analysis import analogs, returns, streaks
-from helpers.errors import DateRangeError, LedgerError
+from helpers.errors import DateRangeError, EmptySampleError
 
 DAYS = pd.bdate_range("2020-01-01", periods=6)
 A = pd.Series([100.0, 110.0, 121.0, 108.9, 130.0, 143.0], index=DAYS, name="A")
@@ -40,14 +38,6 @@ def test_window_summary_reports_both_returns_and_their_spread():
     assert summary["spread_pp"] == pytest.approx(11.0)
     assert summary["sessions"] == 2
     assert summary["start"] == DAYS[0] and summary["end"] == DAYS[2]
-
-
-def test_rule_window_reads_a_window_or_counts_sessions_from_a_start():
-    window = analogs.rule_window(A, {"window": ["2020-01-01", "2020-01-03"]})
-    assert window == (DAYS[0], DAYS[2])
-    assert analogs.rule_window(A, {"start": "2020-01-02", "sessions": 3}) == (DAYS[1], DAYS[4])
-    with pytest.raises(LedgerError, match="fixes no window"):
-        analogs.rule_window(A, {"start": "2020-01-02"})
 
 
 def test_analog_table_has_one_row_per_window():
@@ -103,7 +93,7 @@ def test_january_spreads_use_year_end_to_january_end_closes():
 
 def test_share_above_does_not_count_ties_as_wins():
     assert returns.share_above(pd.Series([0.0, 1.0, -1.0, 2.0])) == pytest.approx(50.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(EmptySampleError, match="no values"):
         returns.share_above(pd.Series(dtype=float))
 
 
@@ -174,14 +164,14 @@ def test_the_late_2018_slide_stopped_short_of_a_bear_market_in_the_snapshot():
     assert deepest["trough"].year == 2018 and deepest["trough"].month == 12
 
 
-def test_aftermath_leaves_windows_past_the_data_empty():
+def test_returns_after_leave_windows_past_the_data_empty():
     days = pd.bdate_range("2000-01-03", "2011-06-30")
     growth = pd.Series(np.linspace(100.0, 300.0, len(days)), index=days)
     flat = pd.Series(100.0, index=days)
-    early = analogs.aftermath(growth, flat, days[0], sessions=20, years=10)
+    early = analogs.returns_after(growth, flat, days[0], sessions=20, years=10)
     assert early["sessions_end"] == days[20]
     assert early["annualized_spread_pp"] == pytest.approx(early["annualized_a"])
-    late = analogs.aftermath(growth, flat, "2005-01-03", sessions=5_000, years=10)
+    late = analogs.returns_after(growth, flat, "2005-01-03", sessions=5_000, years=10)
     assert late["return_a"] is None and late["annualized_a"] is None
 
 
@@ -221,32 +211,8 @@ def test_binomial_p_is_the_exact_two_sided_test():
     assert analogs.binomial_p(15, 38) == pytest.approx(0.2559, abs=1e-4)
     assert analogs.binomial_p(73, 99) < 1e-5
     assert analogs.binomial_p(5, 10) == pytest.approx(1.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(EmptySampleError, match="3 wins of 2"):
         analogs.binomial_p(3, 2)
-
-
-def test_january_readings_measure_their_own_sample_and_window(monkeypatch):
-    from helpers import claims, data
-
-    months = pd.period_range("1927-01", "2025-12", freq="M")
-    # the small quintile wins every January before 1988 and loses every one from 1988
-    small = [
-        3.0 if (m.month == 1 and m.year < 1988) else -1.0 if m.month == 1 else 0 for m in months
-    ]
-    size = pd.DataFrame({"Lo 20": small, "Hi 20": 0.0}, index=months.to_timestamp())
-    monkeypatch.setattr(data, "french", lambda *args, **kwargs: size)
-    base = claims.Claim(
-        "x", "g", "a", "2026-01-14", "", "analog", "c", {"value": 50.0, "unit": "percent"},
-        {"sample": "french_size", "window": ["1927-01", "2025-01"], "series": ["Lo 20", "Hi 20"]},
-        "n", "data", "",
-    )  # fmt: skip
-    whole = analogs.measure_january_effect(base)
-    assert whole.details["januaries"] == 99 and whole.details["won"] == 61
-    assert whole.series == (analogs.FRENCH_SIZE,)
-    era = analogs.measure_january_effect(
-        dataclasses.replace(base, rule={**base.rule, "window": ["1988-01", "2025-01"]})
-    )
-    assert era.value == 0.0 and era.p_value < 1e-9
 
 
 def test_historically_rows_read_the_longest_history_and_show_the_index_era():
@@ -255,7 +221,7 @@ def test_historically_rows_read_the_longest_history_and_show_the_index_era():
 
     rows = [
         c
-        for c in claims.read_ledger(repo_root() / "data" / "claims.yaml").claims
+        for c in claims.read_ledger(repo_root() / "data" / "claims.yaml").rows
         if c.group == "january-effect"
     ]
     assert rows
@@ -264,38 +230,6 @@ def test_historically_rows_read_the_longest_history_and_show_the_index_era():
         assert item.rule["test"]["method"] == "binomial_sign"
         eras = {item.reading(n).choice("sample", "french_size"): n for n in item.reading_names}
         assert item.reading(eras["index_closes"]).window == ("1988-01", "2025-01")
-
-
-def _context_claim(**rule):
-    from helpers import claims
-
-    return claims.Claim(
-        "x", "g", "a", "2026-01-21", "", "analog", "c", {"value": 0.0, "unit": "pp"},
-        rule, "n", "data", "",
-    )  # fmt: skip
-
-
-def test_context_measures_read_only_their_rule(monkeypatch):
-    from helpers import data
-
-    days = pd.bdate_range("1987-12-01", "1989-01-31")
-    rate = pd.Series(np.linspace(6.0, 9.0, len(days)), days)
-    monkeypatch.setattr(data, "fred", lambda name, **kw: rate)
-    rows = _context_claim(series=["FRED DFF"], window=["1987-12-31", "1988-12-30"])
-    change = analogs.measure_rate_change(rows, "2026-01-21")
-    expected = rate.loc[:"1988-12-30"].iloc[-1] - rate.loc[:"1987-12-31"].iloc[-1]
-    assert change.value == pytest.approx(round(expected, 3)) and change.series == ("fred:DFF",)
-
-    rng = np.random.default_rng(2)
-    steps = rng.normal(0, 0.01, len(days))
-    frame = pd.DataFrame(
-        {"S": 100 * np.cumprod(1 + 2 * steps), "L": 100 * np.cumprod(1 + steps)}, index=days
-    )
-    monkeypatch.setattr(data, "prices", lambda names, end=None: frame[list(names)])
-    ratio = analogs.measure_volatility_ratio(
-        _context_claim(series=["S", "L"], window=["1988-01-01", "1988-12-31"]), "2026-01-21"
-    )
-    assert ratio.value == pytest.approx(2.0, abs=0.01)
 
 
 def test_sharpe_difference_p_separates_equal_from_different_ratios():
@@ -310,7 +244,7 @@ def test_sharpe_difference_p_separates_equal_from_different_ratios():
 # ------------------------------------------------------------------ what followed earlier runs
 
 
-def _aftermath_fixture():
+def _runs_fixture():
     """Closes on a business-day calendar where A beats B on chosen sessions, so the runs are
     known: A rises 1 % on its winning days and B rises 1 % on the others."""
     days = pd.bdate_range("2020-01-01", periods=60)
@@ -326,9 +260,9 @@ def _aftermath_fixture():
     return a, b, streaks.run_table(streaks.return_margin(a, b), "A", "B")
 
 
-def test_run_aftermath_counts_episodes_not_overlapping_runs():
-    a, b, runs = _aftermath_fixture()
-    table = analogs.run_aftermath(a, b, runs, a.index[-1], 3, 5, "A")
+def test_spreads_after_runs_count_episodes_not_overlapping_runs():
+    a, b, runs = _runs_fixture()
+    table = analogs.spreads_after_runs(a, b, runs, a.index[-1], 3, 5, "A")
     # the session-8 run starts inside the first run's 5-session window; the last run's
     # window passes the data's end
     assert list(table["end"]) == [a.index[3], a.index[22]]
@@ -336,8 +270,8 @@ def test_run_aftermath_counts_episodes_not_overlapping_runs():
     # after the first run, A wins 3 of the 5 sessions and B 2: A leads
     assert table["spread_pp"].iloc[0] > 0
     # before the third run: only the first episode counts
-    assert len(analogs.run_aftermath(a, b, runs, a.index[20], 3, 5, "A")) == 1
-    assert analogs.run_aftermath(a, b, runs, a.index[-1], 4, 5, "A").empty
+    assert len(analogs.spreads_after_runs(a, b, runs, a.index[20], 3, 5, "A")) == 1
+    assert analogs.spreads_after_runs(a, b, runs, a.index[-1], 4, 5, "A").empty
 
 
 def test_whole_months_start_after_the_start_closes_month():

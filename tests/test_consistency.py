@@ -3,17 +3,18 @@ validation, and the claims.csv columns that show them."""
 
 from __future__ import annotations
 
+import copy
 import csv
 
 import pytest
 import yaml
-from conftest import ledger_row
+from conftest import ledger_row, with_named_readings
 
 from helpers import claims
-from helpers.claims import consistency, verdicts
+from helpers.claims import consistency, robustness
 from helpers.claims.consistency import Figure
 from helpers.config import ROOT_ENV
-from helpers.errors import LedgerError
+from helpers.errors import LedgerError, RuleError
 from helpers.report import scorecard
 
 TERMS = {
@@ -45,7 +46,7 @@ def test_figure_interval(claimed, band, interval):
 
 @pytest.mark.parametrize("claimed", ["18x", [13, 12], [1, 2, 3], True, None])
 def test_figure_interval_refuses_what_is_not_a_figure(claimed):
-    with pytest.raises(verdicts.RuleError):
+    with pytest.raises(RuleError):
         consistency.figure_interval(claimed, {"abs": 0.5})
 
 
@@ -78,7 +79,7 @@ def test_verdicts_and_what_they_say():
     consistent = consistency.judge_figures([fig("a", 1, 3), fig("b", 2, 4)], "h", "t")
     assert consistent.verdict == consistency.CONSISTENT
     assert "2–3" in consistent.explanation
-    with pytest.raises(verdicts.RuleError):
+    with pytest.raises(RuleError):
         consistency.judge_figures([fig("a", 1, 2)], "h", "t")
 
 
@@ -114,7 +115,6 @@ CHECK = {
     "rule": {
         "measure": "compatible sets",
         "term": "same_figure",
-        "verdict_from": "headline",
         "readings": {"hedged": {"about": "wider", "rule": {"term": "approximately"}}},
     },
 }
@@ -124,9 +124,8 @@ CHECK = {
 def ledger_file(tmp_path, monkeypatch):
     def write(rows=ROWS, checks=(CHECK,)):
         path = tmp_path / "claims.yaml"
-        path.write_text(
-            yaml.safe_dump({"terms": TERMS, "claims": list(rows), "consistency": list(checks)})
-        )
+        doc = {"terms": TERMS, "claims": list(rows), "consistency": copy.deepcopy(list(checks))}
+        path.write_text(yaml.safe_dump(with_named_readings(doc)))
         return path
 
     (tmp_path / "notebooks").mkdir()
@@ -142,7 +141,7 @@ def test_a_check_compares_its_groups_rows_at_its_date(ledger_file):
     assert result.verdict == consistency.CONTRADICTORY
     assert result.sets == (("a-pe", "b-pe"), ("c-pe", "d-pe"))
     assert result.set_of("c-pe") == ("c-pe", "d-pe") and result.set_of("e-pe-later") == ()
-    assert result.robustness == verdicts.ROBUST
+    assert result.robustness == robustness.ROBUST
 
 
 def test_a_reading_that_reconciles_the_figures_makes_it_depend_on_reading(ledger_file):
@@ -150,7 +149,7 @@ def test_a_reading_that_reconciles_the_figures_makes_it_depend_on_reading(ledger
     ledger = claims.checked_ledger(ledger_file(rows=rows))
     (result,) = consistency.judge_all(ledger)
     assert result.verdict == consistency.CONTRADICTORY  # headline: 21.5-22.5 vs 25.5-26.5
-    assert result.robustness == verdicts.DEPENDS_ON_READING
+    assert result.robustness == robustness.DEPENDS_ON_READING
     assert "'hedged'" in result.robustness_detail and "consistent" in result.robustness_detail
     worst = {
         **CHECK,

@@ -63,12 +63,24 @@ def test_a_valid_row_has_no_problems():
         ({"family": "vibes"}, "a-row: unknown family 'vibes'"),
         ({"as_of": "14 Jan"}, "a-row: as_of '14 Jan'"),
         ({"rule": {"test": {"method": "hac_ols", "alpha": 2, "controls": []}}}, "alpha 2"),
-        ({"rule": {"readings": {"x": {"kind": "mood"}}}}, "kind 'mood' is not one of"),
+        ({"rule": {"readings": {"x": {"kind": "mood"}}}}, "readings {'x'"),
     ],
 )
 def test_a_broken_row_is_named_with_its_problem(changes, message):
     problems = contract.contract_problems(ledger(**changes))
     assert any(message in p for p in problems), problems
+
+
+def test_readings_are_named_once_and_listed_by_name():
+    raw = ledger(rule={"readings": ["x"]})
+    raw["readings"] = {"x": {"about": "another file", "kind": "mood"}}
+    assert any(
+        "readings: x: kind 'mood' is not one of" in p for p in contract.contract_problems(raw)
+    )
+    raw["readings"]["x"]["kind"] = "source"
+    assert contract.contract_problems(raw) == []
+    raw["claims"][0]["rule"]["readings"] = []
+    assert any("readings" in p for p in contract.contract_problems(raw))
 
 
 def test_a_row_missing_fields_and_an_unknown_section_are_both_reported():

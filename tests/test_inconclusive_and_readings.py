@@ -11,8 +11,8 @@ import pytest
 from test_ledger import GOOD_ROW, LedgerFixture  # noqa: F401  (fixtures' helpers)
 
 from helpers import claims
-from helpers.claims import recording, verdicts
-from helpers.errors import LedgerError
+from helpers.claims import recording, robustness, significance, verdicts
+from helpers.errors import LedgerError, RuleError
 from helpers.report import scorecard
 
 TEST = {"method": "hac_ols", "alpha": 0.05, "controls": ["^GSPC return"]}
@@ -34,7 +34,7 @@ NEGATIVE = {"comparator": "at_most", "strict": True}
 )
 def test_a_stated_test_decides_whether_the_data_can_decide(measured, p, expected):
     rule = {**NEGATIVE, "test": TEST}
-    judged = verdicts.evaluate_tested(rule, 0.0, measured, "pct", p)
+    judged = significance.evaluate_tested(rule, 0.0, measured, "pct", p)
     assert judged.verdict == expected
     assert ("not significant" in judged.explanation) == (expected == verdicts.INCONCLUSIVE)
 
@@ -43,15 +43,15 @@ def test_an_undecided_claim_is_never_refuted():
     rule = {**NEGATIVE, "test": TEST}
     for measured in (-3.0, -0.1, 0.0, 0.1, 3.0):
         for p in (0.051, 0.3, 0.9, 1.0):
-            assert verdicts.evaluate_tested(rule, 0.0, measured, "", p).verdict == (
+            assert significance.evaluate_tested(rule, 0.0, measured, "", p).verdict == (
                 verdicts.INCONCLUSIVE
             )
 
 
 def test_without_a_test_the_p_value_is_ignored_and_with_one_it_is_required():
-    assert verdicts.evaluate_tested(NEGATIVE, 0.0, 0.5, "", 0.9).verdict == verdicts.REFUTED
-    with pytest.raises(verdicts.RuleError, match="needs a p-value"):
-        verdicts.evaluate_tested({**NEGATIVE, "test": TEST}, 0.0, 0.5, "", None)
+    assert significance.evaluate_tested(NEGATIVE, 0.0, 0.5, "", 0.9).verdict == verdicts.REFUTED
+    with pytest.raises(RuleError, match="needs a p-value"):
+        significance.evaluate_tested({**NEGATIVE, "test": TEST}, 0.0, 0.5, "", None)
 
 
 @pytest.mark.parametrize(
@@ -66,24 +66,24 @@ def test_without_a_test_the_p_value_is_ignored_and_with_one_it_is_required():
     ],
 )
 def test_test_problems(test, problem):
-    assert any(problem in p for p in verdicts.test_problems(test))
-    assert verdicts.test_problems(TEST) == []
+    assert any(problem in p for p in significance.test_block_problems(test))
+    assert significance.test_block_problems(TEST) == []
 
 
 def reading(name, verdict, kind="reading", measured=1):
-    return verdicts.ReadingVerdict(name, kind, verdict, measured, "")
+    return robustness.ReadingVerdict(name, kind, verdict, measured, "")
 
 
 def test_robustness_labels_name_the_flip():
     same = [reading("headline", verdicts.SUPPORTED), reading("half", verdicts.SUPPORTED)]
-    assert verdicts.robustness(same, same[0])[0] == verdicts.ROBUST
+    assert robustness.robustness(same, same[0])[0] == robustness.ROBUST
     flip = [reading("headline", verdicts.SUPPORTED), reading("half", verdicts.REFUTED, measured=3)]
-    label, detail = verdicts.robustness(flip, flip[0])
-    assert label == verdicts.DEPENDS_ON_READING
+    label, detail = robustness.robustness(flip, flip[0])
+    assert label == robustness.DEPENDS_ON_READING
     assert "'half' gives refuted" in detail and "3" in detail
     source = [*flip, reading("rut_alt", verdicts.PARTLY, kind="source")]
-    label, detail = verdicts.robustness(source, source[0])
-    assert label == verdicts.DEPENDS_ON_SOURCE
+    label, detail = robustness.robustness(source, source[0])
+    assert label == robustness.DEPENDS_ON_SOURCE
     assert detail.index("rut_alt") < detail.index("half")
 
 
@@ -93,12 +93,12 @@ def test_headline_rule_picks_the_row_rule_or_the_worst_reading():
         reading("a", verdicts.INCONCLUSIVE),
         reading("b", verdicts.PARTLY),
     ]
-    assert verdicts.headline_verdict(rows, "headline").name == "headline"
-    assert verdicts.headline_verdict(rows, "worst").name == "a"
+    assert robustness.headline_verdict(rows, "headline").name == "headline"
+    assert robustness.headline_verdict(rows, "worst").name == "a"
     rows.append(reading("c", verdicts.REFUTED))
-    assert verdicts.headline_verdict(rows, "worst").name == "c"
-    with pytest.raises(verdicts.RuleError):
-        verdicts.headline_verdict(rows, "best")
+    assert robustness.headline_verdict(rows, "worst").name == "c"
+    with pytest.raises(RuleError):
+        robustness.headline_verdict(rows, "best")
 
 
 # ------------------------------------------------------------------ the ledger
@@ -110,7 +110,13 @@ def make_tested_row(**rule_extra) -> dict:
         id="a000-rates",
         family="rates",
         claimed={"value": 0.0, "unit": "pct per 100bp"},
-        rule={"measure": "slope", "comparator": "at_most", "strict": True, "test": TEST},
+        rule={
+            "measure": "slope",
+            "measured_by": "yield_sensitivity",
+            "comparator": "at_most",
+            "strict": True,
+            "test": TEST,
+        },
     )
     row["rule"].update(rule_extra)
     return row
@@ -181,7 +187,7 @@ def recording_tested(fixture, tmp_path, monkeypatch):
     return results
 
 
-def fake_measure(view: claims.Claim) -> claims.Measurement:
+def fake_measure(view: claims.Row) -> claims.Measurement:
     """Slope 0.3 (p 0.04) at 5 lags; p 0.09 at 20 lags; the alternate file: slope -0.3."""
     if view.rule.get("series") == ["^RUT.alt"]:
         return claims.Measurement(-0.3, 0.01, series=("^RUT.alt",))
@@ -189,20 +195,26 @@ def fake_measure(view: claims.Claim) -> claims.Measurement:
     return claims.Measurement(0.3, p, series=("^RUT", "fred:DGS2"), details={"lags": 5})
 
 
-def test_record_refuses_a_make_tested_row(recording_tested):
-    with pytest.raises(LedgerError, match="record_readings"):
+def measure_every_reading(claim_id: str) -> dict:
+    """What book.measure_group hands the recording: each reading the row lists, measured."""
+    row = claims.find_row(claim_id)
+    return {name: fake_measure(row.reading(name)) for name in row.reading_names}
+
+
+def test_record_refuses_a_tested_row_with_readings(recording_tested):
+    with pytest.raises(LedgerError, match="measure every reading the row lists"):
         claims.record("a000-rates", 0.3)
 
 
-def test_record_readings_stores_each_reading_and_the_label(recording_tested):
-    verdict = claims.record_readings("a000-rates", fake_measure)
+def test_record_measurements_stores_each_reading_and_the_label(recording_tested):
+    verdict = claims.record_measurements("a000-rates", measure_every_reading("a000-rates"))
     payload = json.loads((recording_tested / "a000-rates.json").read_text())
     assert verdict.verdict == payload["verdict"] == verdicts.REFUTED  # headline: 5 lags
     assert payload["p_value"] == 0.04 and payload["headline_reading"] == "headline"
     by_name = {r["name"]: r for r in payload["readings"]}
     assert by_name["lags20"]["verdict"] == verdicts.INCONCLUSIVE
     assert by_name["alt"]["verdict"] == verdicts.SUPPORTED
-    assert payload["robustness"] == verdicts.DEPENDS_ON_SOURCE
+    assert payload["robustness"] == robustness.DEPENDS_ON_SOURCE
     assert "'alt' gives supported" in payload["robustness_detail"]
     assert "'lags20' gives inconclusive" in payload["robustness_detail"]
     # only the files the readings read, once each, not every loaded file
@@ -215,11 +227,11 @@ def test_record_readings_stores_each_reading_and_the_label(recording_tested):
 def test_verdict_from_worst_shows_the_least_favourable_reading(recording_tested, fixture):
     row = make_tested_row(hac_lags=5, readings={"lags20": READINGS["lags20"]}, verdict_from="worst")
     fixture.write([row])
-    verdict = claims.record_readings("a000-rates", fake_measure)
+    verdict = claims.record_measurements("a000-rates", measure_every_reading("a000-rates"))
     assert verdict.verdict == verdicts.REFUTED  # refuted (5 lags) is worse than inconclusive
     row["rule"]["hac_lags"], row["rule"]["readings"]["lags20"]["rule"] = 20, {"hac_lags": 5}
     fixture.write([row])
-    verdict = claims.record_readings("a000-rates", fake_measure)
+    verdict = claims.record_measurements("a000-rates", measure_every_reading("a000-rates"))
     assert verdict.verdict == verdicts.REFUTED  # now from the reading, which is named
     assert verdict.explanation.startswith("lags20 reading")
 
@@ -228,7 +240,7 @@ def test_verdict_from_worst_shows_the_least_favourable_reading(recording_tested,
 
 
 def scored(verdict: str, article: str = "a", robustness: str = "") -> scorecard.ScoredClaim:
-    item = claims.Claim(
+    item = claims.Row(
         "x", "g", article, "d", "", "rates", "c", {"value": 1}, {}, "n", "data", "", caveat="cv"
     )
     return scorecard.ScoredClaim(
@@ -276,7 +288,7 @@ def test_a_reading_may_read_the_claimed_figure_another_way(fixture):
 
 def test_a_single_reading_has_no_robustness_label():
     only = [reading("headline", verdicts.SUPPORTED)]
-    assert verdicts.robustness(only, only[0]) == ("", "")
+    assert robustness.robustness(only, only[0]) == ("", "")
 
 
 def test_record_cites_only_the_series_it_read_relative_and_short(recording_tested, fixture):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import with_named_readings
 
 from helpers import claims, data
 from helpers.claims import verdicts
@@ -27,7 +28,11 @@ GOOD_ROW = {
     "family": "streak",
     "claim": "Small caps beat large caps for 9 sessions.",
     "claimed": {"value": 9, "unit": "sessions"},
-    "rule": {"measure": "integer, run length at as_of", "comparator": "equal", "term": "exact"},
+    "rule": {
+        "measure": "integer, run length at as_of",
+        "measured_by": "streak_length",
+        "term": "exact",
+    },
     "notebook": "01_demo",
     "testability": "data",
     "testability_note": "Daily closes.",
@@ -59,13 +64,13 @@ class LedgerFixture:
     def write(
         self, rows: list[dict], terms: dict | None = None, articles: dict | None = None
     ) -> Path:
-        doc = {"terms": TERMS if terms is None else terms, "claims": rows}
+        doc = {"terms": TERMS if terms is None else terms, "claims": copy.deepcopy(rows)}
         if articles is not None:
             doc["articles"] = articles
-        self.path.write_text(yaml.safe_dump(doc, sort_keys=False))
+        self.path.write_text(yaml.safe_dump(with_named_readings(doc), sort_keys=False))
         return self.path
 
-    def validate(self, rows: list[dict], articles: Path | None = None) -> list[claims.Claim]:
+    def validate(self, rows: list[dict], articles: Path | None = None) -> list[claims.Row]:
         self.write(rows)
         return claims.validate_ledger(self.path, self.notebooks, articles or self.articles)
 
@@ -203,11 +208,12 @@ def test_rule_choices_are_read_with_their_default_and_checked(ledger):
     )
     assert with_base.choice("base") == "run_start"
     assert plain.choice("spread", default="fixed-december") == "fixed-december"
-    with pytest.raises(LedgerError, match="its rule has no `base`"):
-        plain.choice("base")
+    assert plain.choice("base") == "year_end"  # the ledger's default, never written out
+    with pytest.raises(LedgerError, match="its rule has no `statistic`"):
+        plain.choice("statistic")  # a choice without a default is required
     ledger.write([with_rule(base="ytd")])  # read_ledger does not validate; choice() still checks
     with pytest.raises(LedgerError, match="rule base 'ytd' is not one of"):
-        claims.read_ledger(ledger.path).claims[0].choice("base")
+        claims.read_ledger(ledger.path).rows[0].choice("base")
 
 
 def test_statistic_of_picks_the_rules_figure_and_refuses_an_unmeasurable_one(ledger):
@@ -238,7 +244,7 @@ def test_rule_numbers_are_read_and_checked_even_without_validation(ledger):
         row.number("months")
     ledger.write([with_rule(sessions=0)])  # read_ledger does not validate; number() still checks
     with pytest.raises(LedgerError, match="rule sessions 0 must be a positive whole number"):
-        claims.read_ledger(ledger.path).claims[0].number("sessions")
+        claims.read_ledger(ledger.path).rows[0].number("sessions")
 
 
 def test_shared_rule_is_the_one_value_of_all_rows(ledger):
@@ -255,13 +261,13 @@ def test_shared_rule_is_the_one_value_of_all_rows(ledger):
         claims.shared_rule(rows, "sessions")
     ledger.write([with_rule(top_n="ten")])
     with pytest.raises(LedgerError, match="top_n 'ten' must be a positive whole number"):
-        claims.shared_rule(claims.read_ledger(ledger.path).claims, "top_n")
+        claims.shared_rule(claims.read_ledger(ledger.path).rows, "top_n")
 
 
 def test_unknown_claim_id_names_near_misses(ledger, monkeypatch):
     monkeypatch.setenv(claims.LEDGER_ENV, str(ledger.write([GOOD_ROW])))
     with pytest.raises(LedgerError) as caught:
-        claims.claim("a000-streak-10")
+        claims.find_row("a000-streak-10")
     assert "a000-streak-9" in str(caught.value)
 
 
@@ -355,9 +361,9 @@ def test_the_real_ledger_validates():
 
 def test_the_real_ledger_every_family_and_article_is_covered():
     ledger = claims.read_ledger()
-    assert {r.family for r in ledger.claims} == set(claims.FAMILIES)
-    assert len({r.article for r in ledger.claims}) == 5
-    assert set(ledger.articles) == {r.article for r in ledger.claims}
+    assert {r.family for r in ledger.rows} == set(claims.FAMILIES)
+    assert len({r.article for r in ledger.rows}) == 5
+    assert set(ledger.articles) == {r.article for r in ledger.rows}
 
 
 DESCRIBED = {ARTICLE: {"as_of": "2026-01-14", "description": "Argues something, in our words."}}
@@ -430,9 +436,9 @@ def test_notebook_claims_select_groups_and_track_what_was_recorded(recording):
 
 def test_notebook_claims_look_up_only_their_own_rows(recording):
     book = claims.NotebookClaims("01_demo")
-    assert book.claim("a000-streak-9").claimed_value == 9
+    assert book.row("a000-streak-9").claimed_value == 9
     with pytest.raises(LedgerError, match="notebook 01_demo has no ledger row 'a000-streak-10'"):
-        book.claim("a000-streak-10")
+        book.row("a000-streak-10")
 
 
 def test_notebook_claims_refuse_an_unknown_group(recording):
@@ -452,7 +458,7 @@ def test_a_duplicate_id_is_refused_by_every_reader(ledger, monkeypatch):
         claims.LEDGER_ENV,
         str(ledger.write([GOOD_ROW, changed(claimed={"value": 13, "unit": "sessions"})])),
     )
-    for read in (claims.read_ledger, claims.load_ledger, lambda: claims.claim("a000-streak-9")):
+    for read in (claims.read_ledger, claims.load_ledger, lambda: claims.find_row("a000-streak-9")):
         with pytest.raises(LedgerError, match="duplicate id 'a000-streak-9' \\(2 rows\\)"):
             read()
     with pytest.raises(LedgerError, match="duplicate id"):
@@ -481,3 +487,65 @@ def test_record_outside_the_pipeline_writes_to_scratch_and_says_so_once(
     assert not (reports / "results").exists()
     assert claims.read_results() == {}  # the scorecard's default: published results only
     assert capsys.readouterr().out.count("not published") == 1
+
+
+# ------------------------------------------------------------------ nothing written twice
+
+
+def test_a_rows_comparator_comes_from_its_term_and_a_restatement_is_refused(ledger):
+    (row,) = ledger.validate([GOOD_ROW])
+    assert row.rule["comparator"] == "equal"  # from term `exact`, as claims.csv shows it
+    with pytest.raises(LedgerError, match="comparator 'equal' restates its term's: drop it"):
+        ledger.validate([with_rule(comparator="equal")])
+    with pytest.raises(LedgerError, match="comparator 'at_most' contradicts term 'exact'"):
+        ledger.validate([with_rule(comparator="at_most")])
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ({"base": "year_end"}, "base year_end is the default: drop it"),
+        ({"verdict_from": "headline", "readings": {"w": {"about": "w", "claimed": 8}}},
+         "verdict_from headline is the default: drop it"),
+    ],
+)  # fmt: skip
+def test_a_rule_choice_at_its_default_is_not_written_out(ledger, keys, message):
+    with pytest.raises(LedgerError, match=message):
+        ledger.validate([with_rule(**keys)])
+
+
+def test_a_row_takes_its_date_from_its_article_unless_it_states_its_own(ledger):
+    entry = {"as_of": "2026-01-14", "as_of_basis": "Stated.", "description": "d"}
+    row = {k: v for k, v in GOOD_ROW.items() if k not in ("as_of", "as_of_basis")}
+    ledger.write([row], articles={ARTICLE: entry})
+    (read,) = claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    assert (read.as_of, read.as_of_basis) == ("2026-01-14", "Stated.")
+    own = {**row, "as_of": "2025-12-31", "as_of_basis": "The figure's own date."}
+    ledger.write([row, {**own, "id": "a000-other"}], articles={ARTICLE: entry})
+    rows = claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    assert [r.as_of for r in rows] == ["2026-01-14", "2025-12-31"]
+    ledger.write([{**row, "as_of": "2026-01-14"}], articles={ARTICLE: entry})
+    with pytest.raises(LedgerError, match="as_of restates its article's: drop it"):
+        claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    ledger.write([row])  # no article entry to take the date from
+    with pytest.raises(LedgerError, match="lacks required field.*as_of"):
+        claims.read_ledger(ledger.path)
+
+
+def test_readings_are_named_once_and_spelt_out_for_every_row_listing_them(ledger):
+    reading = {"about": "another file", "kind": "source", "rule": {"series": ["^RUT.alt"]}}
+    rows = [with_rule(readings={"alt": reading}), with_rule("a000-b", readings={"alt": reading})]
+    first, second = ledger.validate(rows)
+    assert first.rule["readings"] == second.rule["readings"] == {"alt": reading}
+    assert first.rule["verdict_from"] == "headline"  # the default, as claims.csv shows it
+    assert yaml.safe_load(ledger.path.read_text())["claims"][0]["rule"]["readings"] == ["alt"]
+    doc = yaml.safe_load(ledger.path.read_text())
+    doc["claims"][1]["rule"]["readings"] = ["atl"]
+    ledger.path.write_text(yaml.safe_dump(doc))
+    with pytest.raises(LedgerError, match=r"reading\(s\) \['atl'\] are not under"):
+        claims.read_ledger(ledger.path)
+    doc["claims"][1]["rule"]["readings"] = ["alt"]
+    doc["readings"]["unused"] = {"about": "nobody lists it", "rule": {"hac_lags": 3}}
+    ledger.path.write_text(yaml.safe_dump(doc))
+    with pytest.raises(LedgerError, match="reading 'unused': named under `readings:` but no"):
+        claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)

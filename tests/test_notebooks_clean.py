@@ -37,18 +37,50 @@ def test_notebook_has_one_parameters_cell(path):
     assert len(tagged) == 1, f"{path.name}: tag exactly one code cell `parameters` for papermill"
 
 
-RULE_READS = (".rule[", ".rule.get(", ".choice(")
+# What a notebook never writes: it asks the book for a group's measurements
+# (book.measure_group), so it neither reads a row's rule nor wires a row to a function by hand
+# (record, lambda adapters) nor judges a value itself.
+HAND_WIRING = (
+    ".rule",
+    ".choice(",
+    "lambda",
+    "record(",
+    "record_readings(",
+    "record_measurements(",
+    "judging.",
+    "evaluate(",
+    "evaluate_tested(",
+)
+
+
+def hand_wiring(source: str) -> list[str]:
+    """The lines of one code cell that read a rule, wire a row or judge a value by hand."""
+    return [line.strip() for line in source.splitlines() if any(w in line for w in HAND_WIRING)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_leaves_rules_to_the_package(path):
-    """A notebook asks the package for a row's measurement; it never reads a rule's keys
-    (`claim.rule[...]`, `.rule.get(...)`): the analysis room's measure_* functions resolve
-    them, so a ledger edit reaches every notebook the same way (issue 9)."""
+def test_notebook_leaves_rules_measures_and_verdicts_to_the_package(path):
+    """A notebook measures each group with one call and narrates: the ledger row names its
+    measure, the package measures every reading and judges it, so a ledger edit reaches
+    every notebook the same way and no verdict is computed in a notebook (issues 9 and 20)."""
     found = [
-        f"cell {index}: {line.strip()}"
+        f"cell {index}: {line}"
         for index, cell in enumerate(code_cells(path))
-        for line in cell.source.splitlines()
-        if any(read in line for read in RULE_READS)
+        for line in hand_wiring(cell.source)
     ]
-    assert not found, f"{path.name} reads rule keys itself:\n" + "\n".join(found)
+    assert not found, f"{path.name} wires rows or judges by hand:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "    display(book.record(claim.id, rank, series=claim.series))",
+        "measure = lambda view: streaks.measure_streak_length(view, as_of)  # noqa: E731",
+        "display(book.record_readings(claim.id, lambda view: f(view, as_of)))",
+        'sessions = claim.rule["sessions"]',
+        "verdict = judging.evaluate(rule, 9, 10).verdict",
+    ],
+)
+def test_the_scan_catches_hand_wiring(line):
+    assert hand_wiring(line) == [line.strip()]
+    assert hand_wiring('book.measure_group("ytd-rut")') == []

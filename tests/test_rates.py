@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from helpers import claims
 from helpers.analysis import rates
-from helpers.claims import verdicts
+from helpers.claims import significance
 from helpers.errors import DataError, ValidationError
 
 
@@ -224,30 +224,12 @@ def test_every_rate_tendency_row_states_its_test_control_and_readings():
     from helpers.config import repo_root
 
     ledger = claims.read_ledger(repo_root() / "data" / "claims.yaml")
-    rows = [c for c in ledger.claims if c.group == "rate-sensitivity"]
+    rows = [c for c in ledger.rows if c.group == "rate-sensitivity"]
     assert rows
     for item in rows:
-        assert verdicts.test_problems(item.rule["test"]) == []
+        assert significance.test_block_problems(item.rule["test"]) == []
         assert item.rule["test"]["controls"], "a relative-return regression needs the market"
         assert item.choice("method") == "ols_market_control"
         methods = {item.reading(name).choice("method") for name in item.reading_names}
         assert "fomc_event_study" in methods
         assert {item.reading(name).number("hac_lags") for name in item.reading_names} >= {5, 20}
-
-
-def test_curve_change_is_the_change_of_long_minus_short(monkeypatch):
-    from helpers import data
-
-    days = pd.bdate_range("2025-01-01", "2026-01-30")
-    long = pd.Series(np.linspace(4.0, 4.5, len(days)), days)
-    short = pd.Series(np.linspace(4.2, 3.6, len(days)), days)
-    monkeypatch.setattr(data, "fred", lambda name, **kw: {"DGS10": long, "DGS2": short}[name])
-    row = claims.Claim(
-        "x", "g", "a", "2026-01-21", "", "rates", "c", {"value": 0.0, "unit": "pp"},
-        {"series": ["FRED DGS10", "FRED DGS2"], "months": 12}, "n", "data", "",
-    )  # fmt: skip
-    measured = rates.measure_curve_change(row, "2026-01-21")
-    slope = long - short
-    expected = slope.loc[:"2026-01-21"].iloc[-1] - slope.loc[:"2025-01-21"].iloc[-1]
-    assert measured.value == pytest.approx(round(expected, 3))
-    assert measured.value > 0 and measured.series == ("fred:DGS10", "fred:DGS2")

@@ -268,7 +268,7 @@ def test_ledger_text_is_escaped_and_articles_are_described(reports):
 
 def test_contrast_example_pairs_one_measurement_with_two_verdicts():
     def judged(claim_id, term, verdict):
-        item = claims.Claim(
+        item = claims.Row(
             claim_id, "ytd", "a", "d", "", "return", "c", {"value": 1}, {"term": term}, "n",
             "data", "",
         )  # fmt: skip
@@ -296,7 +296,7 @@ def test_cli_builds_the_scorecard(reports, capsys, monkeypatch):
 
 
 def scored_row(article: str, as_of: str, interval, verdict: str) -> scorecard.ScoredClaim:
-    item = claims.Claim(
+    item = claims.Row(
         "x", "g", article, as_of, "", "return", "c", {"value": 1}, {}, "n", "data", ""
     )
     return scorecard.ScoredClaim(item, "", interval, verdict, "", None, "n", (), None)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.analysis import streaks
-from helpers.errors import DataError, DateRangeError
+from helpers.errors import DateRangeError
 
 
 def prices_from_outcomes(outcomes: str, start: str = "2024-01-01") -> tuple[pd.Series, pd.Series]:
@@ -291,96 +289,3 @@ def test_streak_counter_resets_exactly_at_run_starts(outcomes):
     runs = streaks.run_table(margin)
     assert lengths.loc[runs["start"]].eq(1).all()
     assert lengths.loc[runs["end"]].tolist() == runs["length"].tolist()
-
-
-# ------------------------------------------------------------------ readings of a precedent
-
-
-def _precedent_claim(**rule):
-    from helpers import claims
-
-    return claims.Claim(
-        "x", "g", "a", "2024-01-12", "", "record", "c",
-        {"value": "2023", "unit": "year", "length": 3}, {"series": ["A", "B"], **rule},
-        "n", "data", "",
-    )  # fmt: skip
-
-
-def test_precedent_readings_change_the_length_a_precedent_must_reach(monkeypatch):
-    from helpers import data
-
-    days = pd.bdate_range("2023-01-02", "2024-01-12")
-    # A wins: a 4-session run in March 2023, a 3-session run in June 2023, then the current
-    # run of 5 sessions ending 2024-01-12
-    wins = pd.Series(False, index=days)
-    wins.loc["2023-03-01":"2023-03-06"] = True
-    wins.loc["2023-06-05":"2023-06-07"] = True
-    wins.iloc[-5:] = True
-    a = (1 + np.where(wins, 0.01, -0.01)).cumprod() * 100
-    frame = pd.DataFrame({"A": a, "B": 100.0}, index=days)
-    monkeypatch.setattr(data, "prices", lambda names, end=None: frame[list(names)])
-    headline = streaks.measure_last_reached(_precedent_claim(), "2024-01-12")
-    assert headline.value == "2023-06-07" and headline.series == ("A", "B")
-    strict = _precedent_claim(precedent="strictly_longer")
-    assert streaks.precedent_length(strict) == 4
-    assert streaks.measure_last_reached(strict, "2024-01-12").value == "2023-03-06"
-    assert streaks.measure_last_reached(_precedent_claim(length=2), "2024-01-12").value == (
-        "2023-06-06"
-    )
-    with pytest.raises(DataError, match="no run of 9"):
-        streaks.measure_last_reached(_precedent_claim(length=9), "2024-01-12")
-
-
-def test_streak_readings_measure_the_series_each_source_names(monkeypatch):
-    from helpers import data
-
-    days = pd.bdate_range("2026-01-02", "2026-01-16")
-    a = pd.Series(np.linspace(100, 110, len(days)), days)  # A beats B every session
-    frame = pd.DataFrame({"A": a, "B": 100.0, "C": a * 1.01 ** np.arange(len(days))}, days)
-    monkeypatch.setattr(data, "prices", lambda names, end=None: frame.loc[:end, list(names)])
-    row = _precedent_claim()
-    row = dataclasses.replace(row, as_of="2026-01-09")
-    assert streaks.measure_streak_length(row, "2026-01-16").value == 5
-    assert streaks.measure_streak_start(row, "2026-01-16").value == "2026-01-05"
-    flipped = dataclasses.replace(row, rule={**row.rule, "series": ["A", "C"]})
-    measured = streaks.measure_streak_length(flipped, "2026-01-16")
-    assert measured.value == 0 and measured.series == ("A", "C")
-
-
-def test_first_day_margin_is_the_runs_first_session_gap(monkeypatch):
-    from helpers import data
-
-    days = pd.bdate_range("2026-01-01", "2026-01-09")
-    frame = pd.DataFrame(
-        {"A": [100.0, 100.0, 101.5, 102.0, 103.0, 104.0, 105.0], "B": 100.0}, index=days
-    )
-    monkeypatch.setattr(data, "prices", lambda names, end=None: frame.loc[:end, list(names)])
-    row = dataclasses.replace(_precedent_claim(), as_of="2026-01-09")
-    measured = streaks.measure_first_day_margin(row, "2026-01-09")
-    assert measured.details["first_session"] == "2026-01-05"
-    assert measured.value == pytest.approx(1.5)
-
-
-def test_measure_down_days_checks_every_fall_of_the_second_series_inside_the_run():
-    from helpers import claims
-
-    days = pd.bdate_range("2025-12-29", periods=6)
-    a = pd.Series([100.0, 100, 101, 101.5, 102, 101], days)  # A leads 12-31, 01-01, 01-02
-    b = pd.Series([100.0, 101, 100, 100.2, 99, 99.5], days)
-    asked = []
-
-    def closes(x, y, end):
-        asked.append((x, y, end))
-        return a.loc[:end], b.loc[:end]
-
-    row = claims.Claim(
-        "x", "g", "a", "2026-01-02", "", "streak", "c", {"value": True, "unit": "bool"},
-        {"series": ["A", "B"]}, "n", "data", "",
-    )  # fmt: skip
-    measured = streaks.measure_down_days(row, "2026-02-23", closes)
-    assert measured.value is True and measured.series == ("A", "B")
-    assert measured.details["sessions"] == 2  # B fell on 12-31 and 01-02, A rose both days
-    assert asked == [("A", "B", pd.Timestamp("2026-01-02"))]  # to the claim's own close
-    assert [f["Date"] for f in measured.details["falls"]] == list(
-        pd.to_datetime(["2025-12-31", "2026-01-02"])
-    )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.claims import bands, judging, rules
 from helpers.claims import verdicts as v
+from helpers.errors import RuleError
 
 TERMS = {
     "exact": {"comparator": "equal", "tolerance": {"abs": 0}},
@@ -25,7 +29,7 @@ TERMS = {
 
 
 def judge(rule: dict, claimed, measured, unit: str = "") -> v.Judgement:
-    return v.evaluate(v.resolve_rule(rule, TERMS), claimed, measured, unit)
+    return judging.evaluate(rules.resolve_rule(rule, TERMS), claimed, measured, unit)
 
 
 # ------------------------------------------------------------------ equal
@@ -75,7 +79,7 @@ def test_lists_compare_elementwise_and_worst_decides():
     rule = {"term": "exact"}
     assert judge(rule, [3.5, 3.75], [3.5, 3.75]).verdict == v.SUPPORTED
     assert judge(rule, [3.5, 3.75], [3.5, 4.0]).verdict == v.REFUTED
-    with pytest.raises(v.RuleError):
+    with pytest.raises(RuleError):
         judge(rule, [3.5, 3.75], [3.5])
 
 
@@ -137,7 +141,7 @@ def test_month_and_day_granularity():
     assert judge(month, "2008-06", "2008-07-01").verdict == v.REFUTED
     day = {"comparator": "date", "granularity": "day"}
     assert judge(day, "2026-01-02", "2026-01-02").verdict == v.SUPPORTED
-    with pytest.raises(v.RuleError):
+    with pytest.raises(RuleError):
         judge(day, "2026-01", "2026-01-02")
 
 
@@ -165,15 +169,29 @@ def test_boolean_and_not_testable_and_pending():
     ],
 )
 def test_values_of_the_wrong_kind_raise(rule, claimed, measured):
-    with pytest.raises(v.RuleError):
+    with pytest.raises(RuleError):
         judge(rule, claimed, measured)
 
 
 def test_unknown_term_or_comparator_raise():
-    with pytest.raises(v.RuleError):
-        v.resolve_rule({"term": "circa"}, TERMS)
-    with pytest.raises(v.RuleError):
-        v.resolve_rule({"comparator": "about"}, TERMS)
+    with pytest.raises(RuleError):
+        rules.resolve_rule({"term": "circa"}, TERMS)
+    with pytest.raises(RuleError):
+        rules.resolve_rule({"comparator": "about"}, TERMS)
+
+
+def test_a_term_gives_the_comparator_and_a_contradicting_restatement_is_refused():
+    assert rules.resolve_rule({"term": "more_than"}, TERMS)["comparator"] == "at_least"
+    assert rules.resolve_rule({"term": "more_than", "comparator": "at_least"}, TERMS)["strict"]
+    with pytest.raises(RuleError, match="'at_most' contradicts term 'more_than'") as caught:
+        rules.resolve_rule({"term": "more_than", "comparator": "at_most"}, TERMS)
+    assert "drop the row's `comparator:`" in caught.value.fix
+
+
+def test_a_date_claim_needs_the_precision_its_granularity_compares():
+    rules.check_claimed({"comparator": "date", "granularity": "year"}, "1990")
+    with pytest.raises(RuleError, match="needs a month"):
+        rules.check_claimed({"comparator": "date", "granularity": "month"}, "1990")
 
 
 @pytest.mark.parametrize(
@@ -189,8 +207,8 @@ def test_unknown_term_or_comparator_raise():
     ],
 )
 def test_check_claimed_rejects_malformed_values(comparator, claimed):
-    with pytest.raises(v.RuleError):
-        v.check_claimed({"comparator": comparator}, claimed)
+    with pytest.raises(RuleError):
+        rules.check_claimed({"comparator": comparator}, claimed)
 
 
 # ------------------------------------------------------------------ properties
@@ -212,8 +230,8 @@ def test_widening_tolerance_never_worsens_a_verdict(
         "partly": {"abs": partly},
     }
     wide = {**narrow, "tolerance": {"abs": tol + extra}}
-    before = v.evaluate(narrow, claimed, measured).verdict
-    after = v.evaluate(wide, claimed, measured).verdict
+    before = judging.evaluate(narrow, claimed, measured).verdict
+    after = judging.evaluate(wide, claimed, measured).verdict
     assert SEVERITY[after] <= SEVERITY[before]
     if before == v.SUPPORTED:
         assert after == v.SUPPORTED
@@ -222,8 +240,8 @@ def test_widening_tolerance_never_worsens_a_verdict(
 @given(finite, finite, width, width, width)
 def test_widening_a_range_never_worsens_a_verdict(low, measured, span, tol, extra):
     claimed = [low, low + span]
-    before = v.evaluate({"comparator": "range", "tolerance": {"abs": tol}}, claimed, measured)
-    after = v.evaluate(
+    before = judging.evaluate({"comparator": "range", "tolerance": {"abs": tol}}, claimed, measured)
+    after = judging.evaluate(
         {"comparator": "range", "tolerance": {"abs": tol + extra}}, claimed, measured
     )
     assert SEVERITY[after.verdict] <= SEVERITY[before.verdict]
@@ -233,14 +251,14 @@ def test_widening_a_range_never_worsens_a_verdict(low, measured, span, tol, extr
 def test_band_edges_are_supported(claimed, tol, side):
     measured = claimed + side * tol
     rule = {"comparator": "equal", "tolerance": {"abs": tol}}
-    assert v.evaluate(rule, claimed, measured).verdict == v.SUPPORTED
+    assert judging.evaluate(rule, claimed, measured).verdict == v.SUPPORTED
 
 
 @given(finite, width)
 def test_partly_band_is_never_narrower_than_tolerance(claimed, tol):
     rule = {"comparator": "equal", "tolerance": {"abs": tol}, "partly": {"abs": tol / 2}}
-    assert v.evaluate(rule, claimed, claimed + tol).verdict == v.SUPPORTED
-    assert v.evaluate(rule, claimed, claimed + tol * 1.5 + 1).verdict == v.REFUTED
+    assert judging.evaluate(rule, claimed, claimed + tol).verdict == v.SUPPORTED
+    assert judging.evaluate(rule, claimed, claimed + tol * 1.5 + 1).verdict == v.REFUTED
 
 
 # ------------------------------------------------------------------ bands a reader can see
@@ -281,17 +299,23 @@ AS_STATED = {"comparator": "equal", "tolerance": {"abs": 0.05}, "partly": {"abs"
     ],
 )
 def test_describe_bands(rule, claimed, text):
-    assert v.describe_bands(rule, claimed) == text
+    assert bands.describe_bands(rule, claimed) == text
 
 
 def test_bands_carry_the_unit_and_dates_of_the_claim():
-    assert v.describe_bands(AS_STATED, 5.8, "percent").endswith("5.3–6.3 %")
-    (band,) = v.verdict_bands({"comparator": "at_least", "tolerance": {"abs": 2}}, "2026-01-10")
+    assert bands.describe_bands(AS_STATED, 5.8, "percent").endswith("5.3–6.3 %")
+    (band,) = bands.verdict_bands({"comparator": "at_least", "tolerance": {"abs": 2}}, "2026-01-10")
     assert (band.low, band.high) == ("2026-01-08", None)
 
 
-def _band_verdict(bands, measured: float) -> str:
-    for band in bands:
+def _described_verdict(shown: tuple, measured) -> str:
+    """The verdict a reader reads off the described bands: the first whose shown edges hold
+    `measured` (numbers, or ISO dates written at the band's own precision, compared as text)."""
+    for band in shown:
+        if isinstance(band.low, bool):
+            if measured == band.low:
+                return band.verdict
+            continue
         low_ok = band.low is None or (
             measured > band.low if band.low_open else measured >= band.low
         )
@@ -303,25 +327,106 @@ def _band_verdict(bands, measured: float) -> str:
     return v.REFUTED
 
 
-@given(
-    comparator=st.sampled_from(["equal", "at_least", "at_most"]),
-    strict=st.booleans(),
-    claimed=st.floats(-100, 100).map(lambda x: round(x, 2)),
-    tolerance=st.floats(0, 5).map(lambda x: round(x, 2)),
-    extra=st.floats(0, 5).map(lambda x: round(x, 2)),
-    offset=st.floats(-12, 12).map(lambda x: round(x, 1)),
-)
-def test_bands_agree_with_evaluate(comparator, strict, claimed, tolerance, extra, offset):
-    """Away from the edges (float slack), the shown band decides exactly as evaluate does."""
-    rule = {
-        "comparator": comparator,
-        "strict": strict,
-        "tolerance": {"abs": tolerance},
-        "partly": {"abs": tolerance + extra},
-    }
-    bands = v.verdict_bands(rule, claimed)
-    edges = [e for b in bands for e in (b.low, b.high) if e is not None]
-    measured = claimed + offset
-    if any(abs(measured - e) < 1e-6 for e in edges):
-        return
-    assert _band_verdict(bands, measured) == v.evaluate(rule, claimed, measured).verdict
+def _near_an_edge(shown: tuple, measured: float) -> bool:
+    """Within float slack of a numeric edge but not on it, where text and judgement may
+    round apart (a value exactly on an edge is judged as the text says)."""
+    edges = [e for b in shown for e in (b.low, b.high) if isinstance(e, (int, float))]
+    return any(0 < abs(measured - e) < 1e-6 * max(1.0, abs(e)) for e in edges)
+
+
+def _day(offset: int) -> str:
+    return (dt.date(2020, 1, 15) + dt.timedelta(days=offset)).isoformat()
+
+
+def _at(granularity: str, offset: int) -> str:
+    """A date `offset` periods from 2020-01-15, written at `granularity`."""
+    if granularity == "year":
+        return f"{2020 + offset:04d}"
+    if granularity == "month":
+        index = 2020 * 12 + offset
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return _day(offset)
+
+
+rounded = st.floats(-100, 100).map(lambda x: round(x, 2))
+widths = st.one_of(st.just(0.0), st.floats(0, 5).map(lambda x: round(x, 2)))
+days = st.integers(0, 40)
+
+
+@st.composite
+def judged_cases(draw) -> tuple[dict, object, object]:
+    """(resolved rule, claimed, measured) for every comparator, on numbers and on dates."""
+    kind = draw(
+        st.sampled_from(
+            ["equal", "at_least", "at_most", "range", "date_bound", "date_range", "date",
+             "boolean", "equal_list", "date_list"]
+        )
+    )  # fmt: skip
+    if kind == "boolean":
+        return {"comparator": "boolean"}, draw(st.booleans()), draw(st.booleans())
+    if kind in ("date", "date_list"):
+        granularity = draw(st.sampled_from(["day", "month", "year"]))
+        tolerance, extra = draw(st.integers(0, 3)), draw(st.integers(0, 3))
+        rule = {
+            "comparator": "date",
+            "granularity": granularity,
+            "tolerance": {"abs": tolerance},
+            "partly": {"abs": tolerance + extra},
+        }
+        offsets = [draw(st.integers(-10, 10)) for _ in range(2)]
+        claimed = [_at(granularity, offset) for offset in offsets]
+        measured = [_at(granularity, offset + draw(st.integers(-7, 7))) for offset in offsets]
+        return (rule, claimed, measured) if kind == "date_list" else (rule, claimed[0], measured[0])
+    tolerance, extra = draw(widths), draw(widths)
+    if kind in ("date_bound", "date_range"):
+        tolerance, extra = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+    rule = {"tolerance": {"abs": tolerance}, "partly": {"abs": tolerance + extra}}
+    if kind in ("at_least", "at_most", "date_bound"):
+        rule |= {"comparator": draw(st.sampled_from(["at_least", "at_most"]))}
+        rule["strict"] = draw(st.booleans())
+    else:
+        rule["comparator"] = "range" if kind in ("range", "date_range") else "equal"
+    if kind == "date_bound":
+        bound = draw(days)
+        return rule, _day(bound), _day(bound + draw(st.integers(-4, 4)))
+    if kind == "date_range":
+        first, last = draw(days), draw(days)
+        claimed = [_day(first), _day(first + last)]
+        return rule, claimed, _day(first + draw(st.integers(-10, last + 10)))
+    if kind == "range":
+        low = draw(rounded)
+        return rule, [low, round(low + draw(widths), 2)], draw(rounded)
+    if kind == "equal_list":
+        claimed = [draw(rounded), draw(rounded)]
+        return (
+            rule,
+            claimed,
+            [c + draw(st.floats(-12, 12).map(lambda x: round(x, 1))) for c in claimed],
+        )
+    claimed = draw(rounded)
+    return rule, claimed, claimed + draw(st.floats(-12, 12).map(lambda x: round(x, 1)))
+
+
+@settings(max_examples=400)
+@given(judged_cases())
+def test_described_bands_decide_as_evaluate_does_for_every_comparator(case):
+    """What the scorecard shows ("supported within ...", "partly from ...") is what judged the
+    value: reading the described bands gives evaluate's verdict, for every comparator, on
+    numbers and dates, and for lists element by element (the worst decides)."""
+    rule, claimed, measured = case
+    pairs = (
+        list(zip(claimed, measured, strict=True))
+        if isinstance(measured, list)
+        else [(claimed, measured)]
+    )
+    read = []
+    for one_claimed, one_measured in pairs:
+        shown = bands.verdict_bands(rule, one_claimed)
+        if isinstance(one_measured, float) and _near_an_edge(shown, one_measured):
+            return
+        if rule["comparator"] == "date":
+            one_measured = one_measured[: len(str(shown[0].low))]
+        read.append(_described_verdict(shown, one_measured))
+    worst = max(read, key=SEVERITY.__getitem__)
+    assert worst == judging.evaluate(rule, claimed, measured).verdict
+    assert bands.describe_bands(rule, claimed)  # every testable comparator describes its bands

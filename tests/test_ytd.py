@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +10,7 @@ from hypothesis import strategies as st
 
 from helpers import data
 from helpers.analysis import returns, ytd
-from helpers.errors import DateRangeError, ValidationError
+from helpers.errors import DateRangeError, RuleError, ValidationError
 
 DAYS = pd.to_datetime(
     ["2025-12-29", "2025-12-30", "2025-12-31", "2026-01-02", "2026-01-05", "2026-01-06"]
@@ -30,7 +28,7 @@ def yearly_closes(starts: dict[int, list[float]]) -> pd.Series:
     return pd.concat(pieces).sort_index().rename("Y")
 
 
-# ------------------------------------------------------------------ ETF closes
+# ------------------------------------------------------------------ tables as closes
 
 
 def test_dated_column_turns_a_plain_table_into_a_dated_series():
@@ -42,32 +40,6 @@ def test_dated_column_turns_a_plain_table_into_a_dated_series():
     assert series.to_dict() == {pd.Timestamp("2026-01-02"): 1.0, pd.Timestamp("2026-01-05"): 2.0}
     with pytest.raises(ValidationError, match="Close"):
         ytd.dated_column(table, "Close")
-
-
-def test_etf_closes_come_from_the_benchmark_files_when_the_snapshot_has_them(fake_snapshot):
-    for ticker, scale in (("RSP", 1.0), ("SPY", 3.0)):
-        table = pd.DataFrame(
-            {"Date": [d.date().isoformat() for d in DAYS], "Adj Close": CLOSES.to_numpy() * scale}
-        )
-        fake_snapshot.write_text(f"sp500/benchmarks/{ticker}.csv", table.to_csv(index=False))
-    closes = ytd.etf_adjusted_closes(["RSP", "SPY"])
-    assert list(closes.columns) == ["RSP", "SPY"]
-    assert closes["SPY"].tolist() == pytest.approx((CLOSES * 3).tolist())
-    assert any("benchmarks/RSP.csv" in s["origin"] for s in data.used_sources())
-
-
-def test_etf_closes_fall_back_to_adjusted_yahoo_closes_without_benchmark_files(monkeypatch):
-    asked = {}
-
-    def fake_prices(tickers, field="Close"):
-        asked.update(tickers=tickers, field=field)
-        return pd.DataFrame({t: CLOSES for t in tickers})
-
-    monkeypatch.setattr(data, "has_series", lambda key: False)
-    monkeypatch.setattr(data, "prices", fake_prices)
-    closes = ytd.etf_adjusted_closes(["RSP"])
-    assert asked == {"tickers": ["RSP"], "field": "Adj Close"}
-    assert closes["RSP"].equals(CLOSES)
 
 
 # ------------------------------------------------------------------ YTD and windows
@@ -223,46 +195,6 @@ def test_rut_ytd_in_mid_january_2026_is_a_few_percent_up():
     assert ytd.sessions_to_date(rut.index, "2026-01-14") == 9
 
 
-def _row(rule: dict, as_of: str = "2026-01-09"):
-    from helpers import claims
-
-    return claims.Claim(
-        "x", "g", "a", as_of, "", "return", "c", {"value": 5.0, "unit": "percent"},
-        rule, "n", "data", "",
-    )  # fmt: skip
-
-
-def _fixture_closes(closes: dict[str, pd.Series]):
-    """A `closes` loader over hand-made series, recording the keys asked for."""
-    asked: list[str] = []
-
-    def load(key: str) -> tuple[str, pd.Series]:
-        asked.append(key)
-        return key, closes[key]
-
-    return load, asked
-
-
-def test_measure_change_reads_base_and_series_from_the_reading():
-    from helpers.analysis import streaks
-
-    days = pd.bdate_range("2025-12-26", "2026-01-09")
-    rut = pd.Series([100.0, 99, 98, 99, 100, 101, 102, 103, 104, 105, 106], days[:11])
-    spx = pd.Series(100.0, index=rut.index)
-    load, _ = _fixture_closes({"^RUT": rut, "^GSPC": spx})
-    margin = streaks.return_margin(rut, spx)
-    row = _row({"series": ["^RUT"], "base": "year_end"})
-    year_end = ytd.measure_change(row, margin, closes=load)
-    assert year_end.value == pytest.approx(106 / 99 * 100 - 100)
-    assert year_end.series == ("^RUT",)  # a year-end return reads no margin
-    over_run = ytd.measure_change(
-        dataclasses.replace(row, rule={**row.rule, "base": "run_start"}), margin, closes=load
-    )
-    assert over_run.details["base"] == "run_start"
-    assert over_run.value == pytest.approx(106 / 98 * 100 - 100)
-    assert over_run.series == ("^RUT", "^GSPC")  # the run is found on both
-
-
 # ------------------------------------------------------------------ RSI
 
 
@@ -281,7 +213,7 @@ def test_rsi_simple_average_matches_a_hand_count():
     # mean gain 0.5, mean loss 0.25: 100 - 100 / (1 + 2)
     assert value.iloc[-1] == pytest.approx(100 - 100 / 3)
     assert value.iloc[:-1].isna().all()
-    with pytest.raises(ValueError):
+    with pytest.raises(RuleError, match="'fast' is not one of"):
         ytd.rsi(closes, 4, "fast")
 
 
@@ -290,46 +222,3 @@ def test_rsi_wilder_starts_after_the_window_and_stays_in_range():
     closes = pd.Series(100 + np.sin(np.arange(60) / 3) * 5, index=days)
     value = ytd.rsi(closes, 14)
     assert value.iloc[:13].isna().all() and value.dropna().between(0, 100).all()
-
-
-def test_measure_change_cites_the_source_a_reading_names():
-    days = pd.bdate_range("2025-12-30", "2026-01-06")
-    alt = pd.Series([50.0, 40.0, 41.0, 42.0, 44.0, 46.0], days)
-    etf = pd.Series([5.0, 4.0, 4.2, 4.4, 4.6, 4.8], days)
-    load, asked = _fixture_closes({"^RUT.alt": alt, "IWM.alt2": etf})
-    row = _row({"series": ["^RUT.alt", "IWM.alt2"]}, "2026-01-06")  # base defaults to year_end
-    spread = ytd.measure_change(row, closes=load)
-    assert spread.value == pytest.approx((46 / 40 - 1) * 100 - (4.8 / 4 - 1) * 100)
-    assert spread.series == ("^RUT.alt", "IWM.alt2") and asked == ["^RUT.alt", "IWM.alt2"]
-    with pytest.raises(ValidationError, match="margin"):
-        ytd.measure_change(dataclasses.replace(row, rule={**row.rule, "base": "run_start"}))
-
-
-def test_etf_names_read_the_benchmark_files_only_when_the_row_says_so():
-    assert ytd.source_key("RSP") == "RSP"
-    assert ytd.source_key("RSP", "sp500_benchmarks") == "file:sp500/benchmarks/RSP.csv"
-    assert ytd.source_key("^GSPC", "sp500_benchmarks") == "^GSPC"  # an index has no ETF file
-    with pytest.raises(ValidationError, match="etf_file"):
-        ytd.source_key("RSP", "adjusted")
-    rsp = pd.Series([10.0, 11.0], pd.to_datetime(["2025-12-31", "2026-01-05"]))
-    load, asked = _fixture_closes({"file:sp500/benchmarks/RSP.csv": rsp})
-    row = _row({"series": ["RSP"], "etf_file": "sp500_benchmarks"}, "2026-01-05")
-    measured = ytd.measure_change(row, closes=load)
-    assert measured.value == pytest.approx(10.0)
-    assert measured.series == ("file:sp500/benchmarks/RSP.csv",)
-
-
-def test_the_ledger_vocabulary_names_the_etf_files_this_module_reads():
-    from helpers.claims.ledger import RULE_CHOICES
-
-    assert set(RULE_CHOICES["etf_file"]) == set(ytd.ETF_FILES)
-
-
-def test_measure_highest_close_takes_the_years_best_close_of_the_one_series():
-    days = pd.to_datetime(["2025-12-30", "2026-01-02", "2026-01-05", "2026-01-06"])
-    raw = pd.Series([300.0, 250.0, 268.0, 260.0], days)
-    load, _ = _fixture_closes({"IWM.alt2": raw})
-    measured = ytd.measure_highest_close(_row({"series": ["IWM.alt2"]}, "2026-01-06"), load)
-    assert measured.value == 268.0  # the 2025 close is outside the year
-    assert measured.details["date"] == pd.Timestamp("2026-01-05")
-    assert measured.series == ("IWM.alt2",)

@@ -88,3 +88,19 @@ def storage_error(exc: OSError) -> StorageError:
     cause = exc.strerror or str(exc) or type(exc).__name__
     fix = _STORAGE_FIXES.get(exc.errno or 0, "check the path, its permissions and the disk")
     return StorageError(f"cannot use {where}: {cause}", fix)
+
+
+class RuleError(LedgerError):
+    """A rule, or a value judged by it, that the verdict engine cannot evaluate: a pure
+    function raises it with the cause, and the claims room names the row it came from."""
+
+    def __init__(
+        self,
+        cause: str,
+        fix: str = "fix the row's rule or claimed value in data/claims.yaml (see its header)",
+    ):
+        super().__init__(cause, fix)
+
+
+class EmptySampleError(DataError):
+    """A statistic was asked of no observations (an empty sample, a window with no values)."""

@@ -1,5 +1,6 @@
-"""The analysis room: pure measurements on frames (runs, returns, valuation spreads, rate
-sensitivity, analogs, breadth) and the `Measurement` each returns for a ledger row.
+"""The analysis room: pure computation on frames (runs, returns, valuation spreads, rate
+sensitivity, analogs, breadth) and the `Measurement` contract a measure returns.
 
-Modules here read data only through the public `helpers.data` API and never the ledger.
+Frames and numbers in, numbers and frames out: nothing here loads data (`helpers.data`) or
+reads the ledger; `helpers.measures` does both and calls these functions.
 """

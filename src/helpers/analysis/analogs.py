@@ -13,13 +13,13 @@ Functions are pure: price Series in, numbers or small frames out.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from helpers.analysis import returns, streaks
-from helpers.errors import DataError, DateRangeError, LedgerError
+from helpers.errors import DateRangeError, EmptySampleError
 
 Date: TypeAlias = str | pd.Timestamp
 
@@ -75,20 +75,6 @@ def window_summary(a: pd.Series, b: pd.Series, start: Date, end: Date) -> dict:
         "annualized_b": returns.annualized_pct(b, start, end),
         "annualized_spread_pp": annualized_spread_pp(a, b, start, end),
     }
-
-
-def rule_window(prices: pd.Series, rule: Mapping[str, Any]) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The (start, end) a ledger rule fixes: its `window`, or its `start` and the close
-    `sessions` later on `prices`' own calendar, so a new analog row needs no notebook edit."""
-    if "window" in rule:
-        start, end = rule["window"]
-        return pd.Timestamp(start), pd.Timestamp(end)
-    if "start" in rule and "sessions" in rule:
-        return pd.Timestamp(rule["start"]), session_after(prices, rule["start"], rule["sessions"])
-    raise LedgerError(
-        f"the rule {dict(rule)} fixes no window",
-        "give the row `window: [START, END]`, or `start:` and `sessions:` in data/claims.yaml",
-    )
 
 
 def analog_table(
@@ -154,7 +140,10 @@ def percentile_rank(value: float, sample: pd.Series) -> float:
     whether equal values are counted as above or below."""
     values = np.asarray(sample, dtype=float)
     if values.size == 0:
-        raise ValueError("the sample is empty")
+        raise EmptySampleError(
+            "a percentile rank was asked of an empty sample",
+            "pass a sample with at least one value (check the window against the data)",
+        )
     below = np.sum(values < value)
     equal = np.sum(values == value)
     return float((below + 0.5 * equal) / values.size * 100.0)
@@ -210,7 +199,7 @@ def compounded_pct(monthly_pct: pd.Series, first: str, last: str) -> float:
     return float(((1 + months / 100.0).prod() - 1) * 100.0)
 
 
-def aftermath(
+def returns_after(
     a: pd.Series, b: pd.Series, anchor: Date, sessions: int = 756, years: int = 10
 ) -> dict:
     """What followed `anchor`: A's return over the next `sessions` sessions, and A's annual
@@ -306,187 +295,17 @@ def run_candidates(
 
 # ------------------------------------------------------------------ the January effect, tested
 
-FRENCH_SIZE = "french:Portfolios_Formed_on_ME"
-FRENCH_SIZE_SECTION = "Average Value Weight Returns -- Monthly"
-
 
 def binomial_p(wins: int, total: int) -> float:
     """Exact two-sided binomial test of `wins` of `total` against a coin (p = 0.5)."""
     from scipy.stats import binomtest
 
     if total <= 0 or not 0 <= wins <= total:
-        raise ValueError(f"{wins} wins of {total} is not a sample")
+        raise EmptySampleError(
+            f"{wins} wins of {total} is not a sample to test",
+            "count wins among at least one period, no more wins than periods",
+        )
     return float(binomtest(wins, total, 0.5, alternative="two-sided").pvalue)
-
-
-def january_sample(claim) -> tuple[pd.Series, tuple[str, ...]]:
-    """The January spreads (pp, one per year) a January-effect reading counts, and the data
-    keys it read: the rule's `sample` (index_closes: the two `series` closes, price returns;
-    french_size: the two Ken French size portfolios named by `series`, value-weighted monthly
-    returns with dividends) over the January months of its `window`."""
-    from helpers import data
-
-    first, last = (int(month[:4]) for month in claim.window)
-    small, large = claim.rule["series"]
-    if claim.choice("sample") == "french_size":
-        size = data.french(FRENCH_SIZE.removeprefix("french:"), FRENCH_SIZE_SECTION)
-        spreads = monthly_january_spreads(size, small, large, first, last)
-        return spreads, (FRENCH_SIZE,)
-    closes = data.prices([small, large], end=f"{last}-01-31")
-    table = january_spreads(closes[small], closes[large], first, last)
-    return table["spread_pp"], (small, large)
-
-
-def measure_january_effect(claim):
-    """One reading of a "small caps tend to beat large caps in January" row: the percent of
-    Januaries won (a tie is not a win), with the exact binomial p-value against 50 % that
-    the row's `test:` judges. Returns a `claims.Measurement`."""
-    from helpers.analysis.measurement import Measurement
-
-    spreads, read = january_sample(claim)
-    wins, total = int((spreads > 0).sum()), int(spreads.notna().sum())
-    share = returns.share_above(spreads.dropna())
-    return Measurement(
-        round(share, 1),
-        binomial_p(wins, total),
-        series=read,
-        details={
-            "januaries": total,
-            "won": wins,
-            "first": int(spreads.index[0]),
-            "last": int(spreads.index[-1]),
-            "median_spread_pp": round(float(spreads.median()), 3),
-            "mean_spread_pp": round(float(spreads.mean()), 3),
-        },
-    )
-
-
-# ------------------------------------------------------------------ context statements
-
-
-def measure_spread(claim, as_of: str):
-    """A context row's return figure over its rule's window: `statistic` spread_pp (first
-    minus second `series`, price returns, pp) or annualized_spread_pp (per year), or return_a
-    (the first series alone). Loads the rule's series itself. Returns a `claims.Measurement`."""
-    from helpers import data
-    from helpers.analysis.measurement import Measurement
-
-    names = list(claim.rule["series"])
-    closes = data.prices(names, end=as_of)
-    first = closes[names[0]]
-    second = closes[names[1]] if len(names) > 1 else first
-    row = window_summary(first, second, *rule_window(first, claim.rule))
-    value = round(float(claim.statistic_of(row)), 2)
-    return Measurement(
-        value,
-        series=tuple(names),
-        details={
-            "window": f"{row['start'].date()}..{row['end'].date()}",
-            "returns": {
-                n: round(float(row[k]), 2)
-                for n, k in zip(names, ("return_a", "return_b"), strict=False)
-            },
-        },
-    )
-
-
-def measure_precedent_run_return(claim, as_of: str):
-    """The price return (percent) of the rule's second `series` over the most recent earlier
-    run of `length` sessions of the first over the second, before the run in force on the
-    claim's date: from the close before the run's first session to its last session. What
-    the large caps did while small caps led (a "fear-driven" run: large caps falling)."""
-    from helpers import data
-    from helpers.analysis.measurement import Measurement
-
-    a, b = claim.rule["series"]
-    closes = data.prices([a, b], end=as_of)
-    margin = streaks.return_margin(closes[a], closes[b])
-    current = streaks.streak_on(margin, claim.as_of, a, b)
-    run = streaks.last_run_before(
-        streaks.run_table(margin, a, b), current.start, claim.number("length"), a
-    )
-    if run is None:
-        raise ValueError(f"no earlier run of {claim.number('length')} sessions")
-    base_day = closes.index[closes.index.get_loc(run["start"]) - 1]
-    value = returns.return_pct(closes[b], base_day, run["end"])
-    return Measurement(
-        round(value, 2),
-        series=(a, b),
-        details={
-            "run": {k: str(v) for k, v in run.to_dict().items()},
-            "base_close": base_day.date().isoformat(),
-            "return_a": round(returns.return_pct(closes[a], base_day, run["end"]), 2),
-        },
-    )
-
-
-def measure_volatility_ratio(claim, as_of: str):
-    """Standard deviation of the first `series`' daily price returns over the second's, on
-    the days both traded inside the rule's `window` (1.0 = equally volatile)."""
-    from helpers import data
-    from helpers.analysis.measurement import Measurement
-
-    a, b = claim.rule["series"]
-    start, end = claim.window
-    daily = data.prices([a, b], end=as_of).loc[start:end].pct_change().dropna()
-    ratio = float(daily[a].std() / daily[b].std())
-    return Measurement(
-        round(ratio, 3),
-        series=(a, b),
-        details={
-            "sessions": len(daily),
-            "std_pct": {a: round(daily[a].std() * 100, 3), b: round(daily[b].std() * 100, 3)},
-        },
-    )
-
-
-def measure_rate_change(claim, as_of: str):
-    """Change (percentage points) of the FRED rate the rule's `series` names ('FRED DFF')
-    from the last value on or before the window's start to the last on or before its end."""
-    from helpers import data
-    from helpers.analysis.measurement import Measurement
-
-    (key,) = claim.data_series
-    series = data.fred(key.removeprefix("fred:")).dropna()
-    start, end = claim.window
-    first_day, first = returns.close_on_or_before(series, start)
-    last_day, last = returns.close_on_or_before(series, end)
-    return Measurement(
-        round(float(last - first), 3),
-        series=(key,),
-        details={"from": [first_day, float(first)], "to": [last_day, float(last)]},
-    )
-
-
-def measure_blend_sharpe(claim, as_of: str):
-    """Does adding small caps to a large-cap portfolio improve its risk-adjusted return? The
-    annualized Sharpe ratio (mean over standard deviation of daily price returns, x sqrt 252,
-    no risk-free rate) of a daily-rebalanced blend holding `weight_pct` % of the rule's second
-    `series` and the rest in the first, minus that of the first alone, over the `window`."""
-    from helpers import data
-    from helpers.analysis.measurement import Measurement
-
-    large, small = claim.rule["series"]
-    weight = claim.number("weight_pct") / 100
-    start, end = claim.window
-    daily = data.prices([large, small], end=as_of).loc[start:end].pct_change().dropna()
-    blend = (1 - weight) * daily[large] + weight * daily[small]
-
-    def sharpe(r: pd.Series) -> float:
-        return float(r.mean() / r.std() * np.sqrt(252))
-
-    return Measurement(
-        round(sharpe(blend) - sharpe(daily[large]), 4),
-        sharpe_difference_p(blend, daily[large]),
-        series=(large, small),
-        details={
-            "sharpe_blend": round(sharpe(blend), 4),
-            "sharpe_large": round(sharpe(daily[large]), 4),
-            "sharpe_small": round(sharpe(daily[small]), 4),
-            "sessions": len(daily),
-            "weight_small": weight,
-        },
-    )
 
 
 def sharpe_difference_p(first: pd.Series, second: pd.Series) -> float:
@@ -508,7 +327,7 @@ def sharpe_difference_p(first: pd.Series, second: pd.Series) -> float:
 # ------------------------------------------------------------------ what followed earlier runs
 
 
-def run_aftermath(
+def spreads_after_runs(
     a: pd.Series,
     b: pd.Series,
     runs: pd.DataFrame,
@@ -545,202 +364,3 @@ def run_aftermath(
             }
         )
     return pd.DataFrame(rows, columns=["start", "end", "length", "window_end", "spread_pp"])
-
-
-def measure_run_aftermath(claim, as_of: str):
-    """Did earlier small-cap runs "often" start longer rotations? The percent of earlier
-    episodes of runs of at least the claim's `length` sessions (first `series` over the
-    second, before the run in force on the claim's date) after which the first series beat
-    the second over the rule's `sessions`, with the exact binomial p-value against 50 % that
-    the row's `test:` judges. Returns a `claims.Measurement`."""
-    from helpers import data
-    from helpers.analysis.measurement import Measurement
-
-    first, second = claim.rule["series"]
-    closes = data.prices([first, second], end=as_of)
-    margin = streaks.return_margin(closes[first], closes[second])
-    current = streaks.streak_on(margin, claim.as_of, first, second)
-    length = int(claim.claimed["length"])
-    table = run_aftermath(
-        closes[first],
-        closes[second],
-        streaks.run_table(margin, first, second),
-        current.start,
-        length,
-        claim.number("sessions"),
-        first,
-    )
-    if table.empty:
-        raise DateRangeError(
-            f"no earlier run of {length}+ sessions with a full window",
-            "use a shorter `length` or `sessions`, or a longer history",
-        )
-    wins, total = int((table["spread_pp"] > 0).sum()), len(table)
-    return Measurement(
-        round(100.0 * wins / total, 1),
-        binomial_p(wins, total),
-        series=(first, second),
-        details={
-            "episodes": total,
-            "followed_by_a_lead": wins,
-            "length": length,
-            "sessions_after": claim.number("sessions"),
-            "runs": [
-                {
-                    "end": row.end.date().isoformat(),
-                    "length": row.length,
-                    "spread_pp": round(row.spread_pp, 2),
-                }
-                for row in table.itertuples(index=False)
-            ],
-        },
-    )
-
-
-# ------------------------------------------------------------------ analog rows, as ruled
-
-
-def _rule_names(claim) -> list[str]:
-    return [str(name) for name in claim.rule["series"]]
-
-
-def anchor_candidates(claim, closes: pd.DataFrame) -> dict:
-    """The run an analog row's window starts from, as its rule's `anchor` says, and the runs
-    it could have meant (`run_candidates`): `run_from_month` takes the first run of `length`
-    sessions of the first `series` over the second ending on or after `run_month`;
-    `precedent_run` the most recent earlier run that long before the run in force on the
-    claim's date. `run` is the chosen run (a DataError when the data holds none)."""
-    a, b = _rule_names(claim)[:2]
-    margin = streaks.return_margin(closes[a], closes[b])
-    length = claim.number("length")
-    how = claim.choice("anchor")
-    named = claim.rule.get("run_month") if how == "run_from_month" else None
-    if how == "run_from_month" and not named:
-        raise LedgerError(
-            f"claim {claim.id}: `anchor: run_from_month` needs `run_month`",
-            "add run_month: 'YYYY-MM' (the month the article names) to the row's rule",
-        )
-    found = run_candidates(margin, claim.as_of, length, named or claim.as_of, a, b)
-    run = found["nearest_from_named_month"] if named else found["precedent"]
-    if run is None:
-        raise DataError(
-            f"claim {claim.id}: no {a}-over-{b} run of {length} sessions for its `anchor`",
-            "check the row's length / run_month against the data",
-        )
-    if not named:
-        found = {"precedent": found["precedent"]}
-    return {"length": length, "named": named, "anchor": how, **found, "run": run}
-
-
-def analog_window(claim, closes: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The (start, end) an analog row's rule fixes, on the first series' closes: its
-    `window`, its `start` and `sessions`, or the end of its `anchor` run and then `sessions`
-    later, `years` later (the last close on or before) or its fixed `end`."""
-    first = closes[_rule_names(claim)[0]]
-    if "anchor" not in claim.rule:
-        return rule_window(first, claim.rule)
-    start = anchor_candidates(claim, closes)["run"]["end"]
-    if "sessions" in claim.rule:
-        return start, session_after(first, start, claim.number("sessions"))
-    if "years" in claim.rule:
-        return start, years_after(first, start, claim.number("years"))
-    return start, pd.Timestamp(claim.end)
-
-
-def analog_rows_table(rows, closes: pd.DataFrame) -> pd.DataFrame:
-    """`window_summary` of each analog row's two `series` over the window its rule fixes
-    (`analog_window`), one line per distinct window and pair, labelled by the row's group."""
-    lines = {}
-    for claim in rows:
-        a, b = _rule_names(claim)[:2]
-        start, end = analog_window(claim, closes)
-        key = (a, b, start, end)
-        if key not in lines:
-            summary = window_summary(closes[a], closes[b], start, end)
-            lines[key] = {"group": claim.group, "a": a, "b": b, **summary}
-    return pd.DataFrame(list(lines.values())).set_index("group")
-
-
-def measure_after_run(claim, as_of: str):
-    """An analog row whose window starts at the end of a run (`anchor_candidates`): the
-    figure its `statistic` names over `sessions` or `years` after the anchor (`aftermath`:
-    return_a, annualized_a, annualized_spread_pp), or the first series' return to its fixed
-    `end` (return_a). For a `run_from_month` anchor the details also give the same figures
-    from the end of the named month and from the precedent run, so a reader sees whether the
-    choice of anchor matters. Returns a `claims.Measurement`."""
-    from helpers import data
-    from helpers.analysis.measurement import Measurement
-
-    a, b = _rule_names(claim)[:2]
-    closes = data.prices([a, b], end=as_of)
-    found = anchor_candidates(claim, closes)
-    anchor = found["run"]["end"]
-    run = {k: str(v) for k, v in found["run"].to_dict().items()}
-    if "end" in claim.rule:
-        value = claim.statistic_of({"return_a": returns.return_pct(closes[a], anchor, claim.end)})
-        return Measurement(round(value, 2), series=(a, b), details={"run": run, "end": claim.end})
-    spans = {key: claim.number(key) for key in ("sessions", "years") if key in claim.rule}
-    after = aftermath(closes[a], closes[b], anchor, **spans)
-    end = after["sessions_end"] if "sessions" in spans else after["years_end"]
-    details = {"anchor": after["anchor"].date(), "end": end.date(), **spans, "run": run}
-    if found["named"]:
-        named = pd.Timestamp(found["named"])
-        month_end = returns.close_on_or_before(closes[a], named + pd.offsets.MonthEnd(0))[0]
-        others = {"end of the named month": month_end}
-        if found["precedent"] is not None:
-            others["precedent found by the 'last time' rule"] = found["precedent"]["end"]
-        details["other_anchors"] = {
-            label: {k: str(v) for k, v in aftermath(closes[a], closes[b], day).items()}
-            for label, day in others.items()
-        }
-    return Measurement(round(claim.statistic_of(after), 2), series=(a, b), details=details)
-
-
-def measure_drawdown(claim, as_of: str):
-    """The deepest fall (percent, negative) of the rule's `series` close from a peak to a
-    later trough, both inside its `window` (`largest_drawdown`)."""
-    from helpers import data
-    from helpers.analysis.measurement import Measurement
-
-    (name,) = _rule_names(claim)
-    slide = largest_drawdown(data.prices([name], end=as_of)[name], *claim.window)
-    return Measurement(
-        round(slide["drawdown_pct"], 2),
-        series=(name,),
-        details={"peak": slide["peak"].date(), "trough": slide["trough"].date()},
-    )
-
-
-def measure_correlation(claim, as_of: str):
-    """The correlation of the two `series`' daily price returns inside the rule's `window`."""
-    from helpers import data
-    from helpers.analysis.measurement import Measurement
-
-    a, b = _rule_names(claim)
-    closes = data.prices([a, b], end=as_of)
-    start, end = claim.window
-    value = return_correlation(closes[a], closes[b], start, end)
-    return Measurement(round(value, 3), series=(a, b), details={"window": f"{start}..{end}"})
-
-
-def measure_january_rank(claim, as_of: str):
-    """Where this January's spread so far ranks among full Januaries (`percentile_rank`):
-    the first `series`' price return minus the second's from the prior year's last close to
-    the claim's date, against every January of the rule's `window` (first to last January
-    month)."""
-    from helpers import data
-    from helpers.analysis.measurement import Measurement
-
-    a, b = _rule_names(claim)
-    closes = data.prices([a, b], end=as_of)
-    first, last = (int(month[:4]) for month in claim.window)
-    sample = january_spreads(closes[a], closes[b], first, last)["spread_pp"]
-    spread = returns.spread_pp(
-        closes[a], closes[b], returns.year_end_before(claim.as_of), claim.as_of
-    )
-    details = {
-        "spread_2026_pp": round(spread, 2),
-        "januaries": len(sample),
-        "larger_full_januaries": int((sample > spread).sum()),
-    }
-    return Measurement(round(percentile_rank(spread, sample), 1), series=(a, b), details=details)

@@ -1,7 +1,8 @@
-"""What an analysis function returns for one reading of a claim: the value, and what it read.
+"""What a measure (`helpers.measures`) returns for one reading of a claim: the value, and
+what it read.
 
-The claims room judges a `Measurement` against the row's rule; the analysis room never needs
-the ledger to produce one.
+The claims room judges a `Measurement` against the row's rule; the contract lives here, in the
+pure room, so every room above it can build or read one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Measurement:
-    """What a package function measured for one reading of a claim.
+    """What a measure found for one reading of a claim.
 
     `value` is the measured value in the claim's unit; `p_value` the p-value of the row's
     stated test (required when the rule has `test:`); `series` the data-layer keys the

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.errors import DateRangeError
+from helpers.errors import DateRangeError, EmptySampleError
 
 
 def session_on_or_before(
@@ -82,5 +82,7 @@ def drawdown_pct(prices: pd.Series) -> pd.Series:
 def share_above(values: pd.Series, threshold: float = 0.0) -> float:
     """Percent of values strictly above `threshold` (a tie is not a win)."""
     if values.empty:
-        raise ValueError("no values to count")
+        raise EmptySampleError(
+            "a share was asked of no values", "pass a window that holds at least one value"
+        )
     return float((values > threshold).mean() * 100.0)

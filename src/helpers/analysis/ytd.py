@@ -1,10 +1,9 @@
-"""Year-to-date arithmetic for the 03_ytd_returns notebook: YTD paths, run-window gains,
-same-session starts compared across years, record highs, and the ETF files that stand in for
-index versions the snapshot lacks.
+"""Year-to-date arithmetic: YTD paths, run-window gains, same-session starts compared across
+years, record highs and the RSI.
 
-Built on `helpers.analysis.returns` (percent units; a non-trading date means the last close on or
-before it). Everything except `etf_adjusted_closes` is pure and works on plain price Series,
-so each rule can be tested on a handful of hand-made closes.
+Built on `helpers.analysis.returns` (percent units; a non-trading date means the last close on
+or before it). Pure: plain price Series in, numbers out, so each rule can be tested on a
+handful of hand-made closes (`helpers.measures.returns` reads the files a row names).
 """
 
 from __future__ import annotations
@@ -13,15 +12,10 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from helpers import data
 from helpers.analysis import returns
-from helpers.errors import DateRangeError, ValidationError
+from helpers.errors import DateRangeError, RuleError, ValidationError
 
-# Where the ledger's adjusted ETF closes come from (one download, one adjustment date).
-BENCHMARKS_FOLDER = "sp500/benchmarks"
-
-
-# ------------------------------------------------------------------ ETF closes
+# ------------------------------------------------------------------ tables as closes
 
 
 def dated_column(table: pd.DataFrame, column: str, name: str | None = None) -> pd.Series:
@@ -35,20 +29,6 @@ def dated_column(table: pd.DataFrame, column: str, name: str | None = None) -> p
     index = pd.DatetimeIndex(pd.to_datetime(table["Date"]), name="Date")
     series = pd.Series(table[column].to_numpy(dtype=float), index=index, name=name or column)
     return series.dropna().sort_index()
-
-
-def etf_adjusted_closes(tickers: Sequence[str]) -> pd.DataFrame:
-    """Dividend-adjusted closes of ETFs, all from one file set so they share an adjustment
-    date: the snapshot's sp500/benchmarks files when present (the ledger's basis), else
-    Yahoo's Adj Close (live mode, where those files do not exist)."""
-    paths = {t: f"file:{BENCHMARKS_FOLDER}/{t}.csv" for t in tickers}
-    if all(map(data.has_series, paths.values())):
-        columns = {
-            t: dated_column(data.snapshot_table(key.removeprefix("file:")), "Adj Close", t)
-            for t, key in paths.items()
-        }
-        return pd.concat(columns, axis=1, join="inner").rename_axis("Date")
-    return data.prices(list(tickers), field="Adj Close")
 
 
 # ------------------------------------------------------------------ YTD and window returns
@@ -221,102 +201,6 @@ def highest_close(
     return window.idxmax(), float(window.max())
 
 
-# ------------------------------------------------------------------ measurements of ledger rows
-
-# Which file an ETF name in a rule's `series` is read from (the rule's `etf_file`): the
-# sp500/benchmarks adjusted closes of one download, or the Yahoo file of that key.
-ETF_FILES = ("yahoo", "sp500_benchmarks")
-
-
-def source_key(name: str, etf_file: str = "yahoo") -> str:
-    """The data-layer key a rule's series name reads: a Yahoo key as it is (``^RUT``,
-    ``^RUT.alt``, ``IWM.alt2``), or, under ``etf_file: sp500_benchmarks``, an ETF's
-    benchmark file (``file:sp500/benchmarks/RSP.csv``); index names (``^``) stay Yahoo's."""
-    if etf_file not in ETF_FILES:
-        raise ValidationError(
-            f"etf_file {etf_file!r} is not one of {ETF_FILES}", "fix the row's `etf_file:`"
-        )
-    if etf_file == "sp500_benchmarks" and not name.startswith("^"):
-        return f"file:{BENCHMARKS_FOLDER}/{name}.csv"
-    return name
-
-
-def source_closes(key: str) -> tuple[str, pd.Series]:
-    """The closes behind one data-layer key, and the key actually read: a benchmark file's
-    Adj Close (live mode, which has no such file: Yahoo's Adj Close of the ticker, cited as
-    that ticker), else the key's Close."""
-    if key.startswith("file:"):
-        ticker = key.removeprefix(f"file:{BENCHMARKS_FOLDER}/").removesuffix(".csv")
-        if data.has_series(key):
-            table = data.snapshot_table(key.removeprefix("file:"))
-            return key, dated_column(table, "Adj Close", ticker)
-        return ticker, data.prices(ticker, field="Adj Close")[ticker].dropna()
-    return key, data.prices(key)[key].dropna()
-
-
-def _read_series(claim, closes) -> tuple[list[pd.Series], tuple[str, ...]]:
-    """The closes of the row's `series` (in the row's order) and the data keys they came
-    from, under the row's `etf_file` choice."""
-    etf_file = claim.choice("etf_file", "yahoo")
-    read = [closes(source_key(str(name), etf_file)) for name in claim.rule.get("series") or []]
-    if not read:
-        raise ValidationError(
-            f"claim {claim.id}: its rule names no `series`", "list the series it measures"
-        )
-    return [series for _, series in read], tuple(key for key, _ in read)
-
-
-def measure_change(claim, margin: pd.Series | None = None, closes=source_closes):
-    """One reading of a return row: the percent change of the rule's `series` (one, or the
-    first minus the second in pp) from the rule's `base` to the claim's date.
-
-    `base` year_end (the default) starts at the prior year's last close; run_start at the
-    session before the first session of the run in force on the claim's date in `margin`
-    (the ^RUT minus ^GSPC daily margin, from `streaks.return_margin`; its files are cited
-    too). Each series name is read by `closes(key) -> (key read, closes)` (default: the data
-    layer) with the key `source_key` gives under the row's `etf_file`, so a reading on
-    another source names other files. Returns a `Measurement` citing exactly those keys.
-    """
-    from helpers.analysis.measurement import Measurement
-    from helpers.analysis.streaks import streak_on
-
-    base = claim.choice("base", "year_end")
-    if base == "run_start" and margin is None:
-        raise ValidationError(
-            f"claim {claim.id}: base run_start needs the margin the run is found on",
-            "pass measure_change(claim, margin) with streaks.return_margin(^RUT, ^GSPC)",
-        )
-    series, keys = _read_series(claim, closes)
-    year_end = returns.year_end_before(claim.as_of)
-    ytd = change_pct(series, year_end, claim.as_of)
-    details: dict = {"base": base, "series_read": list(keys), "ytd": round(ytd, 3)}
-    if base == "year_end":
-        details["base_close"] = year_end.date().isoformat()
-        return Measurement(ytd, series=keys, details=details)
-    assert margin is not None  # checked above: run_start needs it
-    run = streak_on(margin, claim.as_of, "^RUT", "^GSPC")
-    start = previous_session(margin.index, run.start)
-    over_run = change_pct(series, start, claim.as_of)
-    details |= {
-        "base_close": start.date().isoformat(),
-        "over_run": round(over_run, 3),
-        "run": run.to_dict(),
-    }
-    margin_keys = tuple(k for k in ("^RUT", "^GSPC") if k not in keys)
-    return Measurement(over_run, series=keys + margin_keys, details=details)
-
-
-def measure_highest_close(claim, closes=source_closes):
-    """One reading of a level row ("above 2,650"): the highest close of the rule's one
-    `series` from the first day of the claim's year to its date. Returns a `Measurement`
-    citing the key read."""
-    from helpers.analysis.measurement import Measurement
-
-    (prices,), keys = _read_series(claim, closes)
-    day, high = highest_close(prices, f"{pd.Timestamp(claim.as_of).year}-01-01", claim.as_of)
-    return Measurement(high, series=keys, details={"series": keys[0], "date": day})
-
-
 # ------------------------------------------------------------------ overbought
 
 
@@ -330,7 +214,10 @@ def rsi(closes: pd.Series, sessions: int = 14, method: str = "wilder_rsi") -> pd
     plain rolling mean (Cutler's variant). NaN until `sessions` moves exist; 100 when the
     window has gains and no loss."""
     if method not in RSI_METHODS:
-        raise ValueError(f"method {method!r} is not one of {RSI_METHODS}")
+        raise RuleError(
+            f"RSI method {method!r} is not one of {RSI_METHODS}",
+            "set the row's `method:` to wilder_rsi or sma_rsi in data/claims.yaml",
+        )
     moves = closes.dropna().diff().iloc[1:]
     gains, losses = moves.clip(lower=0.0), -moves.clip(upper=0.0)
     if method == "wilder_rsi":
@@ -341,24 +228,3 @@ def rsi(closes: pd.Series, sessions: int = 14, method: str = "wilder_rsi") -> pd
         mean_loss = losses.rolling(sessions, min_periods=sessions).mean()
     value = 100.0 - 100.0 / (1.0 + mean_gain / mean_loss)
     return value.where(mean_loss > 0, 100.0).where(mean_gain.notna())
-
-
-def measure_rsi(claim, named: dict[str, pd.Series]):
-    """One reading of an "overbought" row: the RSI of the rule's one `series` over its
-    `sessions`, by its `method`, at the claim's date. Returns a `claims.Measurement`."""
-    from helpers.analysis.measurement import Measurement
-
-    (name,) = claim.rule["series"]
-    values = rsi(named[name].loc[: claim.as_of], claim.number("sessions"), claim.choice("method"))
-    day = values.dropna().index[-1]
-    return Measurement(
-        round(float(values.loc[day]), 2),
-        series=(name,),
-        details={
-            "session": day.date().isoformat(),
-            "method": claim.choice("method"),
-            "last_5": {
-                d.date().isoformat(): round(float(v), 2) for d, v in values.iloc[-5:].items()
-            },
-        },
-    )

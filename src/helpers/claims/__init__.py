@@ -1,35 +1,38 @@
-"""The claims ledger (data/claims.yaml): loading, schema checks, and recording verdicts.
+"""The claims ledger (data/claims.yaml): its rows, their schema checks, and their verdicts.
 
-Notebooks measure; this module judges. `record()` is the one call a notebook makes per claim:
-it looks the claim up, applies the ledger's rule (helpers.claims.verdicts), writes
-`<results dir>/<claim_id>.json` atomically, and returns a `Verdict` that renders as a
-colored box with an `id="claim-<id>"` anchor, which the scorecard links to.
+A notebook opens its book (`NotebookClaims(notebook, as_of=...)`) and calls
+`book.measure_group(group)`: each row names its measurement (`measured_by`), the measures
+room measures every reading it lists, and this room judges them by the row's rule
+(`judging`, `significance`, `robustness`), writes `<results dir>/<claim_id>.json`
+atomically and returns verdicts that render as colored boxes with an `id="claim-<id>"`
+anchor, which the scorecard links to.
 """
 
 from helpers.analysis.measurement import Measurement
+from helpers.claims.book import GroupVerdicts, NotebookClaims
 from helpers.claims.ledger import (
     FAMILIES,
     RULE_CHOICES,
     VERDICT_STYLES,
-    Claim,
     Ledger,
+    Row,
     article_label,
-    claim,
+    find_row,
     ledger_path,
     load_ledger,
     published_results_dir,
     read_ledger,
     shared_rule,
+    shared_series,
     shared_window,
 )
 from helpers.claims.recording import (
-    NotebookClaims,
     Verdict,
     cited_file,
     read_results,
     readings_table,
     record,
-    record_readings,
+    record_measurements,
 )
 from helpers.claims.schema import checked_ledger, validate_ledger
 from helpers.config import LEDGER_ENV, NOTEBOOK_ENV, RESULTS_ENV
@@ -41,15 +44,16 @@ __all__ = [
     "RESULTS_ENV",
     "RULE_CHOICES",
     "VERDICT_STYLES",
-    "Claim",
+    "GroupVerdicts",
     "Ledger",
     "Measurement",
     "NotebookClaims",
+    "Row",
     "Verdict",
     "article_label",
     "checked_ledger",
     "cited_file",
-    "claim",
+    "find_row",
     "ledger_path",
     "load_ledger",
     "published_results_dir",
@@ -57,8 +61,9 @@ __all__ = [
     "read_results",
     "readings_table",
     "record",
-    "record_readings",
+    "record_measurements",
     "shared_rule",
+    "shared_series",
     "shared_window",
     "validate_ledger",
 ]

@@ -20,7 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from helpers.claims import verdicts
+from helpers.claims import bands, robustness, values
+from helpers.errors import RuleError
 
 CONSISTENT = "consistent"
 CONTRADICTORY = "contradictory"
@@ -40,7 +41,7 @@ class Figure:
     high: float
 
     def describe(self) -> str:
-        return f"{verdicts.fmt_number(self.low)}–{verdicts.fmt_number(self.high)}"
+        return f"{values.fmt_number(self.low)}–{values.fmt_number(self.high)}"
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,12 @@ class CheckResult:
 
 def is_figure(value: Any) -> bool:
     """A number, or an ascending pair of numbers (a printed range such as 12-13)."""
-    if verdicts.is_number(value):
+    if values.is_number(value):
         return True
     return (
         isinstance(value, (list, tuple))
         and len(value) == 2
-        and all(verdicts.is_number(v) for v in value)
+        and all(values.is_number(v) for v in value)
         and value[0] <= value[1]
     )
 
@@ -92,9 +93,9 @@ def figure_interval(claimed: Any, band: Mapping[str, Any] | None) -> tuple[float
     """[low, high] under which a claimed figure holds: the figure (or printed range) widened
     by the band's widths, computed on the figure (a range: on its midpoint)."""
     if not is_figure(claimed):
-        raise verdicts.RuleError(f"{claimed!r} is not a number or an ascending [low, high]")
-    low, high = (claimed, claimed) if verdicts.is_number(claimed) else claimed
-    widths = verdicts.band_for(band, (low + high) / 2)
+        raise RuleError(f"{claimed!r} is not a number or an ascending [low, high]")
+    low, high = (claimed, claimed) if values.is_number(claimed) else claimed
+    widths = bands.band_for(band, (low + high) / 2)
     return float(low) - widths.below, float(high) + widths.above
 
 
@@ -118,7 +119,7 @@ def compatible_sets(figures: Sequence[Figure]) -> tuple[tuple[str, ...], ...]:
 def judge_figures(figures: Sequence[Figure], name: str, term: str) -> CheckReading:
     """The verdict of one reading: consistent when one set holds every figure."""
     if len(figures) < 2:
-        raise verdicts.RuleError("a consistency check needs at least two figures")
+        raise RuleError("a consistency check needs at least two figures")
     sets = compatible_sets(figures)
     by_id = {f.claim_id: f for f in figures}
     if len(sets) == 1:
@@ -126,7 +127,7 @@ def judge_figures(figures: Sequence[Figure], name: str, term: str) -> CheckReadi
         high = min(f.high for f in figures)
         text = (
             f"consistent: all {len(figures)} figures can hold together (common values "
-            f"{verdicts.fmt_number(low)}–{verdicts.fmt_number(high)}; band: term {term})"
+            f"{values.fmt_number(low)}–{values.fmt_number(high)}; band: term {term})"
         )
         return CheckReading(name, term, CONSISTENT, sets, tuple(figures), text)
     parts = []
@@ -134,8 +135,7 @@ def judge_figures(figures: Sequence[Figure], name: str, term: str) -> CheckReadi
         low = max(by_id[i].low for i in members)
         high = min(by_id[i].high for i in members)
         parts.append(
-            "{" + ", ".join(members) + "} "
-            f"at {verdicts.fmt_number(low)}–{verdicts.fmt_number(high)}"
+            "{" + ", ".join(members) + f"}} at {values.fmt_number(low)}–{values.fmt_number(high)}"
         )
     text = (
         f"contradictory: the {len(figures)} figures form {len(sets)} compatible sets "
@@ -144,40 +144,42 @@ def judge_figures(figures: Sequence[Figure], name: str, term: str) -> CheckReadi
     return CheckReading(name, term, CONTRADICTORY, sets, tuple(figures), text)
 
 
-def check_rows(check: Mapping[str, Any], claims: Sequence[Any]) -> list[Any]:
+def check_rows(check: Mapping[str, Any], rows: Sequence[Any]) -> list[Any]:
     """The ledger rows a check compares: its group's rows dated at its as_of, ledger order."""
-    return [c for c in claims if c.group == check["group"] and c.as_of == str(check["as_of"])]
+    return [row for row in rows if row.group == check["group"] and row.as_of == str(check["as_of"])]
 
 
 def _readings(rule: Mapping[str, Any]) -> dict[str, str]:
     """Reading name -> term: the headline (the rule's own term) first, then `readings:`."""
-    named = {verdicts.HEADLINE: rule["term"]}
+    named = {robustness.HEADLINE: rule["term"]}
     for reading, spec in (rule.get("readings") or {}).items():
         named[reading] = spec["rule"]["term"]
     return named
 
 
 def judge_check(
-    check: Mapping[str, Any], claims: Sequence[Any], terms: Mapping[str, Any]
+    check: Mapping[str, Any], ledger_rows: Sequence[Any], terms: Mapping[str, Any]
 ) -> CheckResult:
     """Judge one `consistency:` entry under its own term and every reading it lists."""
-    rows = check_rows(check, claims)
+    rows = check_rows(check, ledger_rows)
     rule = check["rule"]
     readings = []
     for name, term in _readings(rule).items():
         if term not in terms:
-            raise verdicts.RuleError(f"check {check['id']}: unknown term {term!r}")
+            raise RuleError(f"check {check['id']}: unknown term {term!r}")
         band = terms[term].get("tolerance")
-        figures = [Figure(c.id, c.article, *figure_interval(c.claimed_value, band)) for c in rows]
+        figures = [
+            Figure(row.id, row.article, *figure_interval(row.claimed_value, band)) for row in rows
+        ]
         readings.append(judge_figures(figures, name, term))
-    chosen = _chosen(readings, rule.get("verdict_from", verdicts.HEADLINE))
+    chosen = _chosen(readings, rule.get("verdict_from", robustness.HEADLINE))
     label, detail = _robustness(readings, chosen)
     return CheckResult(
         id=str(check["id"]),
         group=str(check["group"]),
         as_of=str(check["as_of"]),
         about=str(check.get("about", "")),
-        rows=tuple(c.id for c in rows),
+        rows=tuple(row.id for row in rows),
         verdict=chosen.verdict,
         explanation=chosen.explanation,
         sets=chosen.sets,
@@ -190,12 +192,10 @@ def judge_check(
 def _chosen(readings: Sequence[CheckReading], verdict_from: str) -> CheckReading:
     """The reading the check shows: its own term (`headline`), or a contradictory reading
     when any reading finds one (`worst`), the headline first among equals."""
-    if verdict_from not in verdicts.VERDICT_FROM:
-        raise verdicts.RuleError(
-            f"verdict_from {verdict_from!r} is not one of {verdicts.VERDICT_FROM}"
-        )
+    if verdict_from not in robustness.VERDICT_FROM:
+        raise RuleError(f"verdict_from {verdict_from!r} is not one of {robustness.VERDICT_FROM}")
     headline = readings[0]
-    if verdict_from == verdicts.HEADLINE or headline.verdict == CONTRADICTORY:
+    if verdict_from == robustness.HEADLINE or headline.verdict == CONTRADICTORY:
         return headline
     return next((r for r in readings if r.verdict == CONTRADICTORY), headline)
 
@@ -207,24 +207,24 @@ def _robustness(readings: Sequence[CheckReading], chosen: CheckReading) -> tuple
         return "", ""
     flips = [r for r in readings if r.verdict != chosen.verdict]
     if not flips:
-        return verdicts.ROBUST, f"same verdict under all {len(readings) - 1} other reading(s)"
+        return robustness.ROBUST, f"same verdict under all {len(readings) - 1} other reading(s)"
     detail = "; ".join(
         f"reading {r.name!r} (term {r.term}) gives {r.verdict} ({len(r.sets)} compatible set(s))"
         for r in flips
     )
-    return verdicts.DEPENDS_ON_READING, detail
+    return robustness.DEPENDS_ON_READING, detail
 
 
 def judge_all(ledger: Any) -> list[CheckResult]:
     """Every `consistency:` entry of a loaded ledger, judged in ledger order."""
-    return [judge_check(c, ledger.claims, ledger.terms) for c in ledger.consistency]
+    return [judge_check(check, ledger.rows, ledger.terms) for check in ledger.consistency]
 
 
 def check_problems(ledger: Any) -> list[str]:
     """What is wrong with the ledger's `consistency:` entries; [] when every one is valid."""
     problems: list[str] = []
     seen: set[str] = set()
-    claim_ids = {c.id for c in ledger.claims}
+    claim_ids = {row.id for row in ledger.rows}
     for index, check in enumerate(ledger.consistency):
         where = f"consistency[{index}]"
         if not isinstance(check, Mapping):
@@ -261,16 +261,16 @@ def _entry_problems(check: Mapping[str, Any], ledger: Any) -> list[str]:
         else:
             terms.append(spec["rule"]["term"])
     problems += [f"term {t!r} is not under `terms:`" for t in terms if t not in ledger.terms]
-    if rule.get("verdict_from", verdicts.HEADLINE) not in verdicts.VERDICT_FROM:
-        problems.append(f"verdict_from must be one of {verdicts.VERDICT_FROM}")
-    rows = check_rows(check, ledger.claims)
-    if len({c.article for c in rows}) < 2:
+    if rule.get("verdict_from", robustness.HEADLINE) not in robustness.VERDICT_FROM:
+        problems.append(f"verdict_from must be one of {robustness.VERDICT_FROM}")
+    rows = check_rows(check, ledger.rows)
+    if len({row.article for row in rows}) < 2:
         problems.append(
             f"group {check['group']!r} has rows from fewer than two articles at {check['as_of']}"
         )
     problems += [
-        f"row {c.id}: claimed {c.claimed_value!r} is not a number or an ascending [low, high]"
-        for c in rows
-        if not is_figure(c.claimed_value)
+        f"row {row.id}: claimed {row.claimed_value!r} is not a number or an ascending [low, high]"
+        for row in rows
+        if not is_figure(row.claimed_value)
     ]
     return problems

@@ -1,6 +1,6 @@
 """The ledger's machine-readable contract: a JSON Schema (data/claims.schema.json) built from
-the vocabulary in `helpers.claims.ledger` and `helpers.claims.verdicts`, so the file other
-tools validate against and the words the package accepts cannot drift apart.
+the claims room's vocabulary (ledger, rules, values, significance, robustness), so the file
+other tools validate against and the words the package accepts cannot drift apart.
 
 The schema owns structure: which fields and rule keys exist, their types, the choices each
 may take, positive whole numbers. `helpers.claims.schema` owns what a schema cannot say:
@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from helpers.claims import verdicts
+from helpers.claims import robustness, rules, significance, values
 from helpers.claims.consistency import CHECK_KEYS, CHECK_RULE_KEYS
 from helpers.claims.ledger import (
     FAMILIES,
@@ -31,6 +31,7 @@ from helpers.claims.ledger import (
     number_problem,
 )
 from helpers.config import repo_root
+from helpers.measures import registry
 
 SCHEMA_FILE = "claims.schema.json"  # in data/, beside claims.yaml
 # Top-level row fields whose bad value reads "unknown <field> ..." (the rest "<key> ... is
@@ -62,7 +63,7 @@ def _test() -> dict:
         "additionalProperties": False,
         "required": ["method", "alpha", "controls"],
         "properties": {
-            "method": {"enum": list(verdicts.TEST_METHODS)},
+            "method": {"enum": list(significance.TEST_METHODS)},
             "alpha": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
             "controls": {"type": "array", "items": {"type": "string"}},
             "about": _TEXT,
@@ -73,15 +74,19 @@ def _test() -> dict:
 def _rule_properties() -> dict[str, Any]:
     """Every key a rule may carry, with what it may hold."""
     properties: dict[str, Any] = {
-        "measure": {**_TEXT, "description": "exactly what the notebook measures, in words"},
+        "measure": {**_TEXT, "description": "exactly what is measured, in words"},
+        "measured_by": {
+            "enum": list(registry.names()),
+            "description": "the helpers.measures function that measures the row",
+        },
         "series": {"type": "array", "items": {"type": "string"}},
         "source": {"type": "string"},
-        "comparator": {"enum": list(verdicts.COMPARATORS)},
+        "comparator": {"enum": list(rules.COMPARATORS)},
         "term": {"type": "string", "description": "a name under `terms:`"},
         "tolerance": {"$ref": "#/$defs/band"},
         "partly": {"$ref": "#/$defs/band"},
         "strict": {"type": "boolean"},
-        "granularity": {"enum": list(verdicts.GRANULARITIES)},
+        "granularity": {"enum": list(values.GRANULARITIES)},
         "window": {"type": "array", "items": _DATE, "minItems": 2, "maxItems": 2},
         "start": _DATE,
         "end": _DATE,
@@ -99,7 +104,7 @@ def _rule_properties() -> dict[str, Any]:
         },
         "skip_current_stretch": {"type": "boolean"},
         "test": {"$ref": "#/$defs/test"},
-        "readings": {"type": "object", "additionalProperties": {"$ref": "#/$defs/reading"}},
+        "readings": {"$ref": "#/$defs/reading_names"},
     }
     properties |= {key: {"enum": list(allowed)} for key, allowed in RULE_CHOICES.items()}
     properties |= {
@@ -110,6 +115,8 @@ def _rule_properties() -> dict[str, Any]:
 
 
 def _reading() -> dict:
+    """A named reading under `readings:`: what it means, whether it changes the reading or
+    only the data source, and the rule keys (or the claimed figure) it changes."""
     # every rule key, the fixed ones too: schema.py says "may not change" for those
     return {
         "type": "object",
@@ -117,7 +124,7 @@ def _reading() -> dict:
         "required": ["about"],
         "properties": {
             "about": {**_TEXT, "description": "what this reading means, in words"},
-            "kind": {"enum": list(verdicts.READING_KINDS)},
+            "kind": {"enum": list(robustness.READING_KINDS)},
             "rule": {"$ref": "#/$defs/rule"},
             "claimed": {"description": "another reading of the article's figure"},
         },
@@ -127,6 +134,7 @@ def _reading() -> dict:
 def _consistency() -> dict:
     """A check that the figures of one group of rows can all hold (helpers.claims.consistency)."""
     rule_keys = {k: v for k, v in _rule_properties().items() if k in CHECK_RULE_KEYS}
+    rule_keys["readings"] = {"$ref": "#/$defs/reading_names"}
     return {
         "type": "object",
         "additionalProperties": False,
@@ -152,6 +160,7 @@ def _claim() -> dict:
         "type": "object",
         "additionalProperties": False,
         "required": list(REQUIRED_FIELDS),
+        "description": "as_of and as_of_basis default to the article's (`articles:`)",
         "properties": {
             **{name: _TEXT for name in text_fields},
             "as_of": _DATE,
@@ -187,6 +196,7 @@ def ledger_schema() -> dict:
         "properties": {
             "terms": {"type": "object", "additionalProperties": {"$ref": "#/$defs/term"}},
             "articles": {"type": "object", "additionalProperties": {"$ref": "#/$defs/article"}},
+            "readings": {"type": "object", "additionalProperties": {"$ref": "#/$defs/reading"}},
             "claims": {"type": "array", "items": {"$ref": "#/$defs/claim"}},
             "consistency": {"type": "array", "items": {"$ref": "#/$defs/consistency"}},
         },
@@ -199,6 +209,13 @@ def ledger_schema() -> dict:
             },
             "test": _test(),
             "reading": _reading(),
+            "reading_names": {
+                "type": "array",
+                "items": _TEXT,
+                "minItems": 1,
+                "uniqueItems": True,
+                "description": "names under the ledger's `readings:`",
+            },
             "claim": _claim(),
             "term": {
                 "type": "object",
@@ -206,11 +223,11 @@ def ledger_schema() -> dict:
                 "required": ["comparator"],
                 "properties": {
                     "meaning": _TEXT,
-                    "comparator": {"enum": list(verdicts.COMPARATORS)},
+                    "comparator": {"enum": list(rules.COMPARATORS)},
                     "tolerance": {"$ref": "#/$defs/band"},
                     "partly": {"$ref": "#/$defs/band"},
                     "strict": {"type": "boolean"},
-                    "granularity": {"enum": list(verdicts.GRANULARITIES)},
+                    "granularity": {"enum": list(values.GRANULARITIES)},
                 },
             },
             "consistency": _consistency(),
@@ -218,7 +235,11 @@ def ledger_schema() -> dict:
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["as_of", "description"],
-                "properties": {"as_of": _DATE, "description": {"type": "string"}},
+                "properties": {
+                    "as_of": _DATE,
+                    "as_of_basis": _TEXT,
+                    "description": {"type": "string"},
+                },
             },
         },
     }
@@ -255,8 +276,8 @@ def _where(path: Iterable[Any], raw: Any) -> tuple[str, list[str]]:
     """The row id (or top-level section) an error sits in, and the keys below it."""
     parts = list(path)
     if len(parts) >= 2 and parts[0] == "claims" and isinstance(raw, Mapping):
-        row = raw["claims"][parts[1]]
-        name = row.get("id") if isinstance(row, Mapping) else None
+        entry = raw["claims"][parts[1]]
+        name = entry.get("id") if isinstance(entry, Mapping) else None
         return str(name or f"claims[{parts[1]}]"), [str(p) for p in parts[2:]]
     return (str(parts[0]) if parts else "ledger"), [str(p) for p in parts[1:]]
 

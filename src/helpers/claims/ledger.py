@@ -1,4 +1,4 @@
-"""The ledger's model and loading: rows (`Claim`), articles, terms, and the rule vocabulary
+"""The ledger's model and loading: rows (`Row`), articles, terms, and the rule vocabulary
 the schema accepts."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from helpers.claims import verdicts
+from helpers.claims import robustness, rules, verdicts
 from helpers.config import LEDGER_ENV, RESULTS_ENV, repo_root, reports_dir
-from helpers.errors import DataError, LedgerError
+from helpers.errors import DataError, LedgerError, RuleError
 
 # libyaml's safe loader when PyYAML was built with it: the ledger parses ~10x faster, and
 # every record() reads it.
@@ -28,11 +28,11 @@ FAMILIES = ("streak", "record", "return", "valuation", "rates", "breadth", "anal
 TESTABILITIES = ("data", "proxy", "not_testable")
 STATUSES = ("pending",)
 # Machine-readable choices a rule may carry, so a notebook reads how to measure a row from its
-# `rule:` (Claim.choice, Claim.statistic_of) instead of guessing it from the measure's prose.
+# `rule:` (Row.choice, Row.statistic_of) instead of guessing it from the measure's prose.
 RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # where a return window starts: the prior year's last close, or the close before the run
     "base": ("year_end", "run_start"),
-    # which file an ETF name in `series` is read from (helpers.analysis.ytd.source_key): the
+    # which file an ETF name in `series` is read from (helpers.measures.returns.source_key): the
     # Yahoo file of that key (default), or the sp500/benchmarks adjusted closes of one download
     "etf_file": ("yahoo", "sp500_benchmarks"),
     # which size valuation spread: B/M on December prices, or rolled forward with returns
@@ -63,8 +63,8 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # which history a "historically" row counts: the index closes the row's `series` name, or
     # the Ken French size portfolios (smallest vs largest quintile, since 1926)
     "sample": ("index_closes", "french_size"),
-    # how a row with `readings` picks the verdict it shows (verdicts.headline_verdict)
-    "verdict_from": verdicts.VERDICT_FROM,
+    # how a row with `readings` picks the verdict it shows (robustness.headline_verdict)
+    "verdict_from": robustness.VERDICT_FROM,
     # what counts as a precedent of a run: one that reached the length (equal or longer), or
     # only a longer one ("no longer run since")
     "precedent": ("equal_or_longer", "strictly_longer"),
@@ -77,7 +77,17 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # earlier run of `length` sessions before the run in force on the claim's date
     "anchor": ("run_from_month", "precedent_run"),
 }
-# Positive whole numbers a rule may carry (Claim.number), so a quantity that is part of the
+# The choice a rule means when it does not name one (never written out in the ledger): the
+# one home of these defaults, which every measure reads through Row.choice.
+RULE_CHOICE_DEFAULTS: dict[str, str] = {
+    "base": "year_end",
+    "etf_file": "yahoo",
+    "spread": "fixed-december",
+    "dated_by": "file_month",
+    "precedent": "equal_or_longer",
+    "verdict_from": robustness.HEADLINE,
+}
+# Positive whole numbers a rule may carry (Row.number), so a quantity that is part of the
 # rule lives in the ledger, not in a notebook parameter a run could change.
 RULE_NUMBERS: dict[str, str] = {
     "sessions": "sessions after an anchor (`start`, a run's end) or ending at as_of",
@@ -92,13 +102,11 @@ RULE_NUMBERS: dict[str, str] = {
     "weight_pct": "the percent of a blended portfolio held in the rule's second series",
 }
 # Keys a reading may not override: what the row is, not how it is measured.
-READING_FIXED_KEYS = ("readings", "verdict_from", "measure", "term_meaning")
+READING_FIXED_KEYS = ("readings", "verdict_from", "measure", "measured_by", "term_meaning")
 REQUIRED_FIELDS = (
     "id",
     "group",
     "article",
-    "as_of",
-    "as_of_basis",
     "family",
     "claim",
     "claimed",
@@ -107,6 +115,8 @@ REQUIRED_FIELDS = (
     "testability",
     "testability_note",
 )
+# Fields a row takes from its article's entry under `articles:` unless it states its own.
+ARTICLE_DEFAULTS = ("as_of", "as_of_basis")
 
 # Colors chosen for >= 4.5:1 text contrast; each verdict also carries a symbol so color is
 # never the only signal.
@@ -121,7 +131,7 @@ VERDICT_STYLES: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
-class Claim:
+class Row:
     """One ledger row; `claimed` keeps `value`, `unit` and any extra descriptive keys."""
 
     id: str
@@ -183,17 +193,20 @@ class Claim:
         return self._rule_key("end", "end: '2008-12-31'")
 
     def choice(self, key: str, default: str | None = None) -> str:
-        """The rule's value for a RULE_CHOICES key; `default` when the row has none (None =
-        the key is required). An unknown value is an error, never a silent fallback."""
-        if key not in self.rule and default is not None:
-            return default
+        """The rule's value for a RULE_CHOICES key; when the row has none, `default`, else the
+        ledger's default (RULE_CHOICE_DEFAULTS), else an error (the key is required). An
+        unknown value is an error, never a silent fallback."""
+        if key not in self.rule:
+            fallback = default if default is not None else RULE_CHOICE_DEFAULTS.get(key)
+            if fallback is not None:
+                return fallback
         value = self._rule_key(key, f"{key}: {RULE_CHOICES[key][0]}")
         if value not in RULE_CHOICES[key]:
             raise LedgerError(
                 f"claim {self.id}: rule {key} {value!r} is not one of {RULE_CHOICES[key]}",
                 f"set `{key}:` to one of them in data/claims.yaml",
             )
-        return value
+        return str(value)
 
     def number(self, key: str) -> int:
         """The rule's positive whole number for a RULE_NUMBERS key (required; a bad value is
@@ -228,10 +241,10 @@ class Claim:
         return value
 
     @property
-    def data_series(self) -> tuple[str, ...]:
-        """The rule's `series` as data-layer keys ('FRED DGS2' -> 'fred:DGS2', 'French
-        25_Portfolios_5x5' -> 'french:25_Portfolios_5x5', tickers as they are): what a
-        measurement of exactly those series passes to record(series=...)."""
+    def series(self) -> tuple[str, ...]:
+        """The rule's `series` as data-layer keys, the one way a row's series are read:
+        'FRED DGS2' -> 'fred:DGS2', 'French 25_Portfolios_5x5' -> 'french:25_Portfolios_5x5',
+        tickers and column names as they are, in the rule's order."""
         keys = []
         for name in self.rule.get("series") or []:
             text = str(name)
@@ -242,16 +255,28 @@ class Claim:
         return tuple(keys)
 
     @property
+    def pair(self) -> tuple[str, str]:
+        """(first, second) of the rule's `series`: a run, spread or ratio of the first over
+        the second; a rule naming fewer than two series is a LedgerError."""
+        keys = self.series
+        if len(keys) < 2:
+            raise LedgerError(
+                f"claim {self.id}: its rule names {len(keys)} series, and it compares two",
+                "list both under `series:` in data/claims.yaml, the first over the second",
+            )
+        return keys[0], keys[1]
+
+    @property
     def reading_names(self) -> list[str]:
         """'headline' (the row's own rule), then the alternative readings it lists."""
-        return [verdicts.HEADLINE, *dict(self.rule.get("readings") or {})]
+        return [robustness.HEADLINE, *dict(self.rule.get("readings") or {})]
 
-    def reading(self, name: str) -> Claim:
+    def reading(self, name: str) -> Row:
         """This row as one of its readings: its rule with the reading's `rule:` keys laid over
         it (`headline` is the row's own rule). The package function measuring the row gets
         this view, so a reading is measured exactly as the ledger states it."""
         base = {k: v for k, v in self.rule.items() if k not in ("readings", "verdict_from")}
-        if name == verdicts.HEADLINE:
+        if name == robustness.HEADLINE:
             return dataclasses.replace(self, rule=base)
         readings = dict(self.rule.get("readings") or {})
         if name not in readings:
@@ -269,12 +294,12 @@ class Claim:
 
     def reading_kind(self, name: str) -> str:
         """'reading' (another way to read the claim) or 'source' (another data source)."""
-        if name == verdicts.HEADLINE:
+        if name == robustness.HEADLINE:
             return "reading"
         return str((self.rule.get("readings") or {}).get(name, {}).get("kind", "reading"))
 
     def reading_about(self, name: str) -> str:
-        if name == verdicts.HEADLINE:
+        if name == robustness.HEADLINE:
             return "the row's own rule"
         return " ".join(str((self.rule["readings"][name] or {}).get("about", "")).split())
 
@@ -290,12 +315,15 @@ class Claim:
 
 @dataclass(frozen=True)
 class Article:
-    """One article the ledger checks: the close its numbers refer to and what it argues, in
-    our words, so the scorecard can name it for a reader instead of showing a hash."""
+    """One article the ledger checks: the close its numbers refer to, how that close was
+    found, and what it argues in our words, so the scorecard can name it for a reader
+    instead of showing a hash. A row takes `as_of` and `as_of_basis` from here unless it
+    states its own."""
 
     file: str
     as_of: str
     description: str
+    as_of_basis: str = ""
 
     @property
     def label(self) -> str:
@@ -310,23 +338,25 @@ def article_label(file: str) -> str:
 @dataclass(frozen=True)
 class Ledger:
     terms: dict
-    claims: list[Claim] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     articles: dict[str, Article] = field(default_factory=dict)
     # the parsed file, dates as ISO strings: what the JSON Schema contract is checked against
     document: dict = field(default_factory=dict, repr=False, compare=False)
     # `consistency:` entries (helpers.claims.consistency), checked by validate_ledger
     consistency: list = field(default_factory=list)
+    # the named readings (`readings:`) rows and consistency checks list by name
+    readings: dict = field(default_factory=dict)
 
-    def by_id(self) -> dict[str, Claim]:
-        return {c.id: c for c in self.claims}
+    def by_id(self) -> dict[str, Row]:
+        return {row.id: row for row in self.rows}
 
-    def resolved_rule(self, item: Claim) -> dict:
+    def resolved_rule(self, row: Row) -> dict:
         """The claim's rule with its term's comparator and tolerances filled in."""
         try:
-            return verdicts.resolve_rule(item.rule, self.terms)
-        except verdicts.RuleError as exc:
+            return rules.resolve_rule(row.rule, self.terms)
+        except RuleError as exc:
             raise LedgerError(
-                f"claim {item.id}: {exc}", "fix the rule in data/claims.yaml"
+                f"claim {row.id}: {exc.cause}", "fix the rule in data/claims.yaml"
             ) from None
 
 
@@ -354,7 +384,7 @@ def results_dir() -> Path:
 
 
 def read_ledger(path: Path | None = None) -> Ledger:
-    """Parse the ledger file into terms and Claim rows (structure only; see validate_ledger)."""
+    """Parse the ledger file into terms and Row rows (structure only; see validate_ledger)."""
     path = Path(path) if path else ledger_path()
     try:
         text = path.read_text(encoding="utf-8")
@@ -366,7 +396,15 @@ def read_ledger(path: Path | None = None) -> Ledger:
     terms = copy.deepcopy(raw.get("terms") or {})
     if not isinstance(terms, dict):
         raise LedgerError(f"{path}: `terms:` must be a mapping", "see the glossary format")
-    rows = [_claim_from_row(row, i) for i, row in enumerate(raw["claims"])]
+    articles = _articles_from(raw.get("articles") or {}, path)
+    named = raw.get("readings") or {}
+    if not isinstance(named, dict) or not all(isinstance(v, dict) for v in named.values()):
+        raise LedgerError(
+            f"{path}: `readings:` must map each reading's name to {{about, kind, rule}}",
+            "see the ledger's header",
+        )
+    named = _normalize_dates(named)
+    rows = [_row_from(entry, i, articles, terms, named) for i, entry in enumerate(raw["claims"])]
     duplicates = duplicate_ids(rows)
     if duplicates:
         # Refused on every read: by_id() would keep one row and the scorecard judge the other.
@@ -378,10 +416,11 @@ def read_ledger(path: Path | None = None) -> Ledger:
         raise LedgerError(f"{path}: `consistency:` must be a list", "see the ledger's header")
     return Ledger(
         terms=terms,
-        claims=rows,
-        articles=_articles_from(raw.get("articles") or {}, path),
+        rows=rows,
+        articles=articles,
         document=_normalize_dates(raw),
-        consistency=checks,
+        consistency=[_check_with_readings(check, named) for check in checks],
+        readings=named,
     )
 
 
@@ -415,44 +454,104 @@ def _articles_from(raw: Any, path: Path) -> dict[str, Article]:
             file=str(name),
             as_of=_iso(entry.get("as_of", "")),
             description=" ".join(str(entry.get("description") or "").split()),
+            as_of_basis=str(entry.get("as_of_basis") or "").strip(),
         )
         for name, entry in raw.items()
     }
 
 
-def _claim_from_row(row: Any, index: int) -> Claim:
-    if not isinstance(row, dict):
-        raise LedgerError(f"claims[{index}] is not a mapping", "each row is `- id: ...` fields")
-    missing = [name for name in REQUIRED_FIELDS if name not in row or row[name] in (None, "")]
+def _row_from(
+    entry: Any,
+    index: int,
+    articles: Mapping[str, Article],
+    terms: Mapping[str, Any],
+    named: Mapping[str, Any],
+) -> Row:
+    """One row as the ledger means it: its own fields, `as_of` and `as_of_basis` from its
+    article unless it states them, and its rule with what the ledger leaves unwritten filled
+    in (`_rule_as_meant`)."""
+    if not isinstance(entry, dict):
+        raise LedgerError(f"claims[{index}] is not a mapping", "each entry is `- id: ...` fields")
+    article = articles.get(str(entry.get("article")))
+    entry = {
+        **{key: getattr(article, key) for key in ARTICLE_DEFAULTS if article is not None},
+        **{key: value for key, value in entry.items() if value not in (None, "")},
+    }
+    missing = [name for name in (*REQUIRED_FIELDS, *ARTICLE_DEFAULTS) if not entry.get(name)]
     if missing:
-        name = row.get("id", f"claims[{index}]")
+        name = entry.get("id", f"claims[{index}]")
         raise LedgerError(
             f"claim {name} lacks required field(s): {', '.join(missing)}",
-            f"add them; every row needs {', '.join(REQUIRED_FIELDS)}",
+            f"add them; every entry needs {', '.join(REQUIRED_FIELDS)}, and "
+            f"{' and '.join(ARTICLE_DEFAULTS)} unless its article's entry gives them",
         )
-    if not isinstance(row["claimed"], dict) or "value" not in row["claimed"]:
+    if not isinstance(entry["claimed"], dict) or "value" not in entry["claimed"]:
         raise LedgerError(
-            f"claim {row['id']}: `claimed` must be a mapping with `value` and `unit`",
+            f"claim {entry['id']}: `claimed` must be a mapping with `value` and `unit`",
             "write claimed: {value: 9, unit: sessions}",
         )
-    if not isinstance(row["rule"], dict):
-        raise LedgerError(f"claim {row['id']}: `rule` must be a mapping", "see the ledger header")
-    return Claim(
-        id=str(row["id"]),
-        group=str(row["group"]),
-        article=str(row["article"]),
-        as_of=_iso(row["as_of"]),
-        as_of_basis=str(row["as_of_basis"]).strip(),
-        family=str(row["family"]),
-        claim=str(row["claim"]),
-        claimed=_normalize_dates(row["claimed"]),
-        rule=_normalize_dates(row["rule"]),
-        notebook=str(row["notebook"]),
-        testability=str(row["testability"]),
-        testability_note=str(row["testability_note"]),
-        status=row.get("status"),
-        caveat=" ".join(str(row.get("caveat") or "").split()),
+    if not isinstance(entry["rule"], dict):
+        raise LedgerError(f"claim {entry['id']}: `rule` must be a mapping", "see the ledger header")
+    return Row(
+        id=str(entry["id"]),
+        group=str(entry["group"]),
+        article=str(entry["article"]),
+        as_of=_iso(entry["as_of"]),
+        as_of_basis=str(entry["as_of_basis"]).strip(),
+        family=str(entry["family"]),
+        claim=str(entry["claim"]),
+        claimed=_normalize_dates(entry["claimed"]),
+        rule=_rule_as_meant(str(entry["id"]), _normalize_dates(entry["rule"]), terms, named),
+        notebook=str(entry["notebook"]),
+        testability=str(entry["testability"]),
+        testability_note=str(entry["testability_note"]),
+        status=entry.get("status"),
+        caveat=" ".join(str(entry.get("caveat") or "").split()),
     )
+
+
+def _rule_as_meant(
+    where: str, rule: dict, terms: Mapping[str, Any], named: Mapping[str, Any]
+) -> dict:
+    """A rule with what the ledger does not write out filled in: the comparator its term
+    gives, the readings it lists by name as {name: reading}, and `verdict_from: headline`
+    (the default) beside them. A contradicting comparator is left for the checks to refuse
+    (helpers.claims.rules.resolve_rule)."""
+    meant = dict(rule)
+    term = terms.get(str(rule.get("term")))
+    if isinstance(term, Mapping) and "comparator" in term:
+        meant.setdefault("comparator", term["comparator"])
+    if "readings" in rule:
+        meant["readings"] = named_readings(where, rule["readings"], named)
+        meant.setdefault("verdict_from", robustness.HEADLINE)
+    return meant
+
+
+def named_readings(where: str, names: Any, named: Mapping[str, Any]) -> dict:
+    """The readings a rule lists by name, as {name: the reading under `readings:`}."""
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise LedgerError(
+            f"{where}: `readings` must list reading names, got {names!r}",
+            "write readings: [name, ...] with names from the ledger's `readings:` section",
+        )
+    unknown = [name for name in names if name not in named]
+    if unknown:
+        raise LedgerError(
+            f"{where}: reading(s) {unknown} are not under the ledger's `readings:`",
+            f"name them there, or use one of {', '.join(sorted(named))}",
+        )
+    return {name: copy.deepcopy(named[name]) for name in names}
+
+
+def _check_with_readings(check: Any, named: Mapping[str, Any]) -> Any:
+    """A `consistency:` entry with the readings its rule lists by name spelt out."""
+    if not isinstance(check, dict) or not isinstance(check.get("rule"), dict):
+        return check  # the checks report the shape
+    rule = check["rule"]
+    if "readings" not in rule:
+        return check
+    where = f"consistency {check.get('id')!r}"
+    return {**check, "rule": {**rule, "readings": named_readings(where, rule["readings"], named)}}
 
 
 def _iso(value: Any) -> str:
@@ -468,12 +567,12 @@ def _normalize_dates(value: Any) -> Any:
     return _iso(value) if isinstance(value, dt.date) else value
 
 
-def load_ledger(path: Path | None = None) -> list[Claim]:
+def load_ledger(path: Path | None = None) -> list[Row]:
     """Every claim in the ledger, in file order."""
-    return read_ledger(path).claims
+    return read_ledger(path).rows
 
 
-def claim(claim_id: str, path: Path | None = None) -> Claim:
+def find_row(claim_id: str, path: Path | None = None) -> Row:
     """One claim by id; a clear error names near misses when the id is unknown."""
     rows = read_ledger(path).by_id()
     if claim_id not in rows:
@@ -481,16 +580,23 @@ def claim(claim_id: str, path: Path | None = None) -> Claim:
     return rows[claim_id]
 
 
-def shared_window(rows: Iterable[Claim]) -> tuple[str, str]:
+def shared_window(rows: Iterable[Row]) -> tuple[str, str]:
     """The one window several rows measure over (see shared_rule)."""
     start, end = shared_rule(rows, "window")
     return start, end
 
 
-def shared_rule(rows: Iterable[Claim], key: str) -> Any:
+def shared_series(rows: Iterable[Row]) -> tuple[str, ...]:
+    """The one `series` several rows share, as data-layer keys (`Row.series`)."""
+    rows = list(rows)
+    shared_rule(rows, "series")
+    return rows[0].series
+
+
+def shared_rule(rows: Iterable[Row], key: str) -> Any:
     """The one value of rule `key` several rows share, for a notebook that computes one table
     or fit for all of them; rows that disagree are an error, not a silent pick of the first
-    row's. RULE_NUMBERS keys are checked as Claim.number checks them."""
+    row's. RULE_NUMBERS keys are checked as Row.number checks them."""
     values = {
         row.id: row.number(key) if key in RULE_NUMBERS else row._rule_key(key) for row in rows
     }
@@ -503,15 +609,15 @@ def shared_rule(rows: Iterable[Claim], key: str) -> Any:
     return first
 
 
-def near_misses(claim_id: str, rows: Mapping[str, Claim]) -> str:
+def near_misses(claim_id: str, rows: Mapping[str, Row]) -> str:
     prefix = claim_id.split("-")[0]
     similar = sorted(i for i in rows if i.startswith(prefix))[:8]
     hint = f" (ids starting {prefix!r}: {', '.join(similar)})" if similar else ""
     return "use an id from data/claims.yaml (`python -m helpers claims list`)" + hint
 
 
-def duplicate_ids(claims: list[Claim]) -> list[str]:
-    counts = Counter(c.id for c in claims)
+def duplicate_ids(rows: list[Row]) -> list[str]:
+    counts = Counter(row.id for row in rows)
     return [f"duplicate id {i!r} ({n} rows)" for i, n in counts.items() if n > 1]
 
 

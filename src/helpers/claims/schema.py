@@ -8,25 +8,27 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from helpers.claims import consistency, verdicts
+from helpers.claims import consistency, robustness, rules
 from helpers.claims.contract import contract_problems
 from helpers.claims.ledger import (
+    ARTICLE_DEFAULTS,
     READING_FIXED_KEYS,
-    Claim,
+    RULE_CHOICE_DEFAULTS,
     Ledger,
+    Row,
     read_ledger,
 )
 from helpers.config import repo_root
-from helpers.errors import LedgerError
+from helpers.errors import LedgerError, RuleError
 
 
 def validate_ledger(
     path: Path | None = None,
     notebooks_dir: Path | None = None,
     articles_dir: Path | None = None,
-) -> list[Claim]:
+) -> list[Row]:
     """Check every row; raise one LedgerError listing all problems, else return the claims."""
-    return checked_ledger(path, notebooks_dir, articles_dir).claims
+    return checked_ledger(path, notebooks_dir, articles_dir).rows
 
 
 def notebooks_home(notebooks_dir: Path | None = None) -> Path:
@@ -47,12 +49,17 @@ def checked_ledger(
     ledger = read_ledger(path)
     default_articles = repo_root().parent / "shared" / "articles"
     articles_dir = Path(articles_dir) if articles_dir else default_articles
-    problems = contract_problems(ledger.document) + _article_problems(ledger)
+    problems = (
+        contract_problems(ledger.document)
+        + _article_problems(ledger)
+        + _written_out_problems(ledger)
+        + _unused_reading_problems(ledger)
+    )
     existing_notebooks = {p.stem for p in notebooks_home(notebooks_dir).glob("*.ipynb")}
-    for item in ledger.claims:
-        problems += [f"{item.id}: {p}" for p in _row_problems(ledger, item, existing_notebooks)]
-        if articles_dir.is_dir() and not (articles_dir / item.article).is_file():
-            problems.append(f"{item.id}: article {item.article} not found in {articles_dir}")
+    for row in ledger.rows:
+        problems += [f"{row.id}: {p}" for p in _row_problems(ledger, row, existing_notebooks)]
+        if articles_dir.is_dir() and not (articles_dir / row.article).is_file():
+            problems.append(f"{row.id}: article {row.article} not found in {articles_dir}")
     problems += consistency.check_problems(ledger)
     if problems:
         raise LedgerError(
@@ -68,8 +75,8 @@ def _article_problems(ledger: Ledger) -> list[str]:
     if not ledger.articles:
         return []
     as_of_by_article: dict[str, set[str]] = {}
-    for item in ledger.claims:
-        as_of_by_article.setdefault(item.article, set()).add(item.as_of)
+    for row in ledger.rows:
+        as_of_by_article.setdefault(row.article, set()).add(row.as_of)
     problems = [
         f"article {name}: cited by claims but missing from `articles:`"
         for name in sorted(set(as_of_by_article) - set(ledger.articles))
@@ -87,21 +94,81 @@ def _article_problems(ledger: Ledger) -> list[str]:
     return problems
 
 
-def _row_problems(ledger: Ledger, item: Claim, existing_notebooks: set[str]) -> list[str]:
+def _written_out_problems(ledger: Ledger) -> list[str]:
+    """What a row writes that the ledger already says: a comparator its term gives (or one
+    that contradicts it), a rule choice at its default (`verdict_from: headline`,
+    `base: year_end`, ...), and an as_of or as_of_basis its article's entry gives. Keeping
+    them out keeps one home for each."""
     problems = []
-    if item.notebook not in existing_notebooks and not item.is_pending:
-        problems.append(f"notebook {item.notebook} does not exist; mark the row `status: pending`")
-    if not item.rule.get("measure"):
-        problems.append("rule has no `measure` (say exactly what the notebook measures)")
-    problems += _window_problems(item.rule)
-    problems += _choice_problems(item)
-    problems += _significance_and_reading_problems(ledger, item)
+    for raw in ledger.document.get("claims") or []:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("rule"), Mapping):
+            continue  # the contract reports the shape
+        where, rule = raw.get("id"), raw["rule"]
+        term = ledger.terms.get(str(rule.get("term")))
+        if "comparator" in rule and isinstance(term, Mapping):
+            given = term.get("comparator")
+            problems.append(
+                f"{where}: comparator {rule['comparator']!r} restates its term's: drop it"
+                if rule["comparator"] == given
+                else f"{where}: comparator {rule['comparator']!r} contradicts term "
+                f"{rule['term']!r}, whose comparator is {given!r}: drop it or change the term"
+            )
+        problems += [
+            f"{where}: {key} {value} is the default: drop it"
+            for key, value in RULE_CHOICE_DEFAULTS.items()
+            if rule.get(key) == value
+        ]
+        article = ledger.articles.get(str(raw.get("article")))
+        restated = [
+            key
+            for key in ARTICLE_DEFAULTS
+            if article is not None
+            and _same(raw.get(key, getattr(article, key)), getattr(article, key))
+        ]
+        if len(restated) == len(ARTICLE_DEFAULTS):  # the row's date says nothing new
+            problems += [
+                f"{where}: {key} restates its article's: drop it" for key in restated if key in raw
+            ]
+    return problems
+
+
+def _same(written: Any, given: str) -> bool:
+    return " ".join(str(written).split()) == " ".join(given.split())
+
+
+def _unused_reading_problems(ledger: Ledger) -> list[str]:
+    """A named reading no row or consistency check lists."""
+    listed = set()
+    for raw in [*(ledger.document.get("claims") or []), *ledger.document.get("consistency", [])]:
+        rule = raw.get("rule") if isinstance(raw, Mapping) else None
+        if isinstance(rule, Mapping) and isinstance(rule.get("readings"), list):
+            listed |= set(map(str, rule["readings"]))
+    return [
+        f"reading {name!r}: named under `readings:` but no row lists it"
+        for name in sorted(set(ledger.readings) - listed)
+    ]
+
+
+def _row_problems(ledger: Ledger, row: Row, existing_notebooks: set[str]) -> list[str]:
+    problems = []
+    if row.notebook not in existing_notebooks and not row.is_pending:
+        problems.append(f"notebook {row.notebook} does not exist; mark the row `status: pending`")
+    if not row.rule.get("measure"):
+        problems.append("rule has no `measure` (say exactly what is measured, in words)")
+    if ("measured_by" in row.rule) == (row.testability == "not_testable"):
+        problems.append(
+            "a testable row names its measure (`measured_by:`, see helpers.measures.registry)"
+            " and a not_testable row none"
+        )
+    problems += _window_problems(row.rule)
+    problems += _choice_problems(row)
+    problems += _significance_and_reading_problems(ledger, row)
     try:
-        rule = verdicts.resolve_rule(item.rule, ledger.terms)
-        verdicts.check_claimed(rule, item.claimed_value)
-    except verdicts.RuleError as exc:
-        return problems + [f"rule/claimed: {exc}"]
-    if (rule["comparator"] == "none") != (item.testability == "not_testable"):
+        rule = rules.resolve_rule(row.rule, ledger.terms)
+        rules.check_claimed(rule, row.claimed_value)
+    except RuleError as exc:
+        return problems + [f"rule/claimed: {exc.cause}"]
+    if (rule["comparator"] == "none") != (row.testability == "not_testable"):
         problems.append("comparator `none` goes with testability not_testable, and only with it")
     return problems
 
@@ -141,11 +208,11 @@ def _window_problems(rule: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def _choice_problems(item: Claim) -> list[str]:
+def _choice_problems(row: Row) -> list[str]:
     """What each rule choice needs beside it (the choices themselves are the contract's)."""
-    rule = item.rule
+    rule = row.rule
     problems = []
-    if rule.get("length_from") == "claimed" and "length" not in item.claimed:
+    if rule.get("length_from") == "claimed" and "length" not in row.claimed:
         problems.append("length_from: claimed needs `length` under `claimed`")
     if rule.get("length_from") == "window" and "window" not in rule:
         problems.append("length_from: window needs a `window`")
@@ -156,13 +223,13 @@ def _choice_problems(item: Claim) -> list[str]:
     return problems
 
 
-def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]:
+def _significance_and_reading_problems(ledger: Ledger, row: Row) -> list[str]:
     """What the contract cannot say of a row's `test:` and `readings:`: a test only on a
     testable row, and each reading changing some rule keys (not the fixed ones), its merged
     rule passing every check the row's does."""
-    rule = item.rule
+    rule = row.rule
     problems = []
-    if "test" in rule and item.testability == "not_testable":
+    if "test" in rule and row.testability == "not_testable":
         problems.append("a not_testable row states no test")
     if "verdict_from" in rule and "readings" not in rule:
         problems.append("verdict_from needs `readings` to choose among")
@@ -173,7 +240,7 @@ def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]
         return problems + ["readings must map each reading's name to {about, kind, rule}"]
     for name, spec in readings.items():
         where = f"reading {name!r}"
-        if name == verdicts.HEADLINE:
+        if name == robustness.HEADLINE:
             problems.append(f"{where}: the name is reserved for the row's own rule")
             continue
         if not isinstance(spec, dict):
@@ -186,13 +253,11 @@ def _significance_and_reading_problems(ledger: Ledger, item: Claim) -> list[str]
         fixed = sorted(set(overrides) & set(READING_FIXED_KEYS))
         if fixed:
             problems.append(f"{where}: may not change {fixed}")
-        view = item.reading(name)
+        view = row.reading(name)
         inner = _window_problems(view.rule) + _choice_problems(view)
         try:
-            verdicts.check_claimed(
-                verdicts.resolve_rule(view.rule, ledger.terms), view.claimed_value
-            )
-        except verdicts.RuleError as exc:
-            inner.append(f"rule/claimed: {exc}")
+            rules.check_claimed(rules.resolve_rule(view.rule, ledger.terms), view.claimed_value)
+        except RuleError as exc:
+            inner.append(f"rule/claimed: {exc.cause}")
         problems += [f"{where}: {p}" for p in inner]
     return problems

@@ -38,6 +38,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show = actions.add_parser("show", help="print one claim and its recorded result")
     show.add_argument("claim_id", help="e.g. a000-streak-9")
     show.set_defaults(func=run_show)
+    measures = actions.add_parser(
+        "measures", help="list the measures a row's `measured_by` may name, with what each does"
+    )
+    measures.set_defaults(func=run_measures)
     contract = actions.add_parser(
         "schema", help="print the ledger's JSON Schema (data/claims.schema.json), or --write it"
     )
@@ -72,26 +76,37 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_measures(args: argparse.Namespace) -> int:
+    from helpers.measures import registry
+
+    width = max(map(len, registry.MEASURES))
+    for name, module in registry.MEASURES.items():
+        doc = " ".join((registry.function(name).__doc__ or "").split())
+        print(f"{name:<{width}}  {module:<9}  {doc.split(': ')[0].split('. ')[0][:90]}")
+    print(f"{len(registry.MEASURES)} measure(s) in helpers.measures")
+    return 0
+
+
 def run_list(args: argparse.Namespace) -> int:
     rows = [
-        c
-        for c in claims.validate_ledger()
-        if (args.family is None or c.family == args.family)
-        and (args.article is None or c.article.startswith(args.article))
+        row
+        for row in claims.validate_ledger()
+        if (args.family is None or row.family == args.family)
+        and (args.article is None or row.article.startswith(args.article))
     ]
-    width = max((len(c.id) for c in rows), default=0)
-    for c in rows:
-        state = c.testability + (" pending" if c.is_pending else "")
-        print(f"{c.id:<{width}}  {c.family:<9}  {state:<20}  {c.notebook:<22}  {c.claim}")
+    width = max((len(row.id) for row in rows), default=0)
+    for row in rows:
+        state = row.testability + (" pending" if row.is_pending else "")
+        print(f"{row.id:<{width}}  {row.family:<9}  {state:<20}  {row.notebook:<22}  {row.claim}")
     print(f"{len(rows)} claim(s)")
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
-    item = claims.claim(args.claim_id)
-    row = {k: v for k, v in vars(item).items() if v is not None}
-    print(yaml.safe_dump(row, sort_keys=False, allow_unicode=True, width=100).rstrip())
-    result_path = claims.published_results_dir() / f"{item.id}.json"
+    row = claims.find_row(args.claim_id)
+    fields = {k: v for k, v in vars(row).items() if v is not None}
+    print(yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=100).rstrip())
+    result_path = claims.published_results_dir() / f"{row.id}.json"
     if result_path.is_file():
         result = json.loads(result_path.read_text(encoding="utf-8"))
         print(f"\nresult ({result_path}):\n  verdict: {result.get('verdict')}")

@@ -25,7 +25,7 @@ import jinja2
 
 from helpers import buildinfo
 from helpers import claims as ledger_api
-from helpers.claims import VERDICT_STYLES, Claim, Ledger, pinned, verdicts
+from helpers.claims import VERDICT_STYLES, Ledger, Row, bands, pinned, values, verdicts
 from helpers.claims import consistency as consistency_checks
 from helpers.config import reports_dir, vintage_dir
 from helpers.data import vintage
@@ -97,7 +97,7 @@ FAMILY_TITLES = {
 class ScoredClaim:
     """A ledger row with the verdict the scorecard shows and where its evidence lives."""
 
-    claim: Claim
+    claim: Row
     claimed_text: str
     claimed_interval: tuple[float, float] | None
     verdict: str
@@ -119,7 +119,7 @@ class ScoredClaim:
 def score_claims(ledger: Ledger, results: Mapping[str, dict], reports: Path) -> list[ScoredClaim]:
     """One ScoredClaim per ledger row, linking to `<notebook>.html#claim-<id>` when both exist;
     rows a consistency check compares carry its verdict (computed from the ledger here)."""
-    scored = [_score(ledger, item, results.get(item.id), reports) for item in ledger.claims]
+    scored = [_score(ledger, item, results.get(item.id), reports) for item in ledger.rows]
     return with_consistency(scored, consistency_checks.judge_all(ledger))
 
 
@@ -153,11 +153,11 @@ def with_consistency(
     return out
 
 
-def _score(ledger: Ledger, item: Claim, result: dict | None, reports: Path) -> ScoredClaim:
+def _score(ledger: Ledger, item: Row, result: dict | None, reports: Path) -> ScoredClaim:
     rule = ledger.resolved_rule(item)
-    claimed_text = verdicts.describe_claimed(rule, item.claimed_value, item.unit)
-    claimed_interval = verdicts.claimed_interval(rule, item.claimed_value)
-    judged_against = verdicts.describe_bands(rule, item.claimed_value, item.unit)
+    claimed_text = bands.describe_claimed(rule, item.claimed_value, item.unit)
+    claimed_interval = bands.claimed_interval(rule, item.claimed_value)
+    judged_against = bands.describe_bands(rule, item.claimed_value, item.unit)
     if result is not None:
         notebook = str(result.get("notebook") or item.notebook)
         page = reports / f"{notebook}.html"
@@ -351,7 +351,7 @@ def _templates() -> jinja2.Environment:
 
 
 def _measured_text(s: ScoredClaim) -> str:
-    return "—" if s.measured is None else verdicts.fmt_value(s.measured, s.claim.unit)
+    return "—" if s.measured is None else values.fmt_value(s.measured, s.claim.unit)
 
 
 def claim_row(s: ScoredClaim) -> dict[str, Any]:
@@ -417,7 +417,7 @@ def contrast_example(scored: Sequence[ScoredClaim]) -> list[dict[str, Any]]:
     Falls back to one partly supported claim; empty when there is neither."""
     by_group: dict[str, list[ScoredClaim]] = defaultdict(list)
     for s in scored:
-        if verdicts.is_number(s.measured) and s.claim.rule.get("term"):
+        if values.is_number(s.measured) and s.claim.rule.get("term"):
             by_group[s.claim.group].append(s)
     for members in by_group.values():
         for a in members:

@@ -1,0 +1,197 @@
+"""Measures of the small-vs-large valuation spread (Ken French size x book-to-market cells,
+the file a row's `series` names): "widest since", its percentile, how long it stayed wide,
+how it moved in a month, and the discount two claimed multiples imply."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers import data
+from helpers.analysis import valuation
+from helpers.analysis.measurement import Measurement
+from helpers.analysis.returns import share_above, year_end_before
+from helpers.errors import ValidationError
+from helpers.measures.reading import Reading
+
+__all__ = [
+    "implied_discount",
+    "share_of_months_above_median",
+    "spread_change_in_month",
+    "spread_percentile",
+    "years_since_spread_as_wide",
+]
+
+# The sections of a French 5x5 file the spreads are built from.
+BM_SECTION = "Value Weight Average of BE/ME"  # BE / ME(December t-1)
+FIRMS_SECTION = "Number of Firms"
+CAP_SECTION = "Average Market Cap"
+RETURNS_SECTION = "Average Value Weighted Returns -- Monthly"
+
+
+def french_size_cells(
+    dataset: str, end: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(book-to-market to the month of `end`, market equity, monthly returns) per cell of a
+    French 5x5 size x B/M file: what the spreads are built from."""
+    bm = data.french(dataset, BM_SECTION)
+    if end is not None:
+        bm = bm.loc[: pd.Period(end, freq="M")]
+    equity = valuation.cell_market_equity(
+        data.french(dataset, FIRMS_SECTION), data.french(dataset, CAP_SECTION)
+    )
+    return bm, equity, data.french(dataset, RETURNS_SECTION)
+
+
+def size_spreads(reading: Reading) -> pd.DataFrame:
+    """Both size valuation spreads (fixed-December and price-updated, one column each) of the
+    French file the row's `series` names, monthly up to the notebook's data end; built once
+    per notebook run."""
+    (key,) = reading.row.series
+    end = reading.data_end
+
+    def build() -> pd.DataFrame:
+        return valuation.spread_variants(*french_size_cells(key.removeprefix("french:"), end))
+
+    spreads: pd.DataFrame = reading.frames.get(("size_spreads", key, end), build)
+    return spreads
+
+
+def years_since_spread_as_wide(reading: Reading) -> Measurement:
+    """Years since the spread was last as wide as in the claim's month ("widest since"): on
+    the rule's `spread` variant, dated as its `dated_by` says, skipping the current stretch
+    of wide months when `skip_current_stretch` says so."""
+    row = reading.row
+    spreads = size_spreads(reading)
+    variant = row.choice("spread")
+    found = valuation.years_since_dated(
+        spreads[variant],
+        pd.Period(row.as_of, freq="M"),
+        variant,
+        row.choice("dated_by"),
+        bool(row.rule.get("skip_current_stretch", False)),
+    )
+    return Measurement(
+        found["years"],
+        series=row.series,
+        details={
+            **found,
+            "pct_months_at_or_below_since_1926": valuation.percent_at_or_below(
+                spreads[variant], row.as_of
+            ),
+        },
+        evidence_sentence=(
+            f"the {variant} spread of {found['level']:.3f} in {row.as_of[:7]} was last as wide "
+            f"in {found['last_as_wide']} ({found['precedent_dated']} to "
+            f"{found['reference_dated']} by {found['dated_by']}: {found['years']:.2f} years)"
+        ),
+    )
+
+
+def spread_percentile(reading: Reading) -> Measurement:
+    """The percentile (0-100) of the rule's `spread` variant in the last month of its
+    `window` among every month of the window ("wide by historical standards")."""
+    row = reading.row
+    first, last = (pd.Period(month, freq="M") for month in row.window)
+    variant = row.choice("spread")
+    history = size_spreads(reading)[variant].loc[first:last].dropna()
+    if history.empty or history.index[-1] != last:
+        raise ValidationError(
+            f"no {variant} spread for {last} in the data", "end the window inside the French file"
+        )
+    value = round(valuation.percent_at_or_below(history, last), 1)
+    return Measurement(
+        value,
+        series=row.series,
+        details={
+            "month": str(last),
+            "spread": round(float(history.loc[last]), 4),
+            "median": round(float(history.median()), 4),
+            "months": len(history),
+            "first_month": str(history.index[0]),
+            "spread_variant": variant,
+        },
+        evidence_sentence=(
+            f"the {variant} spread of {float(history.loc[last]):.3f} in {last} was at or above "
+            f"{value} % of the {len(history)} months from {history.index[0]}"
+        ),
+    )
+
+
+def share_of_months_above_median(reading: Reading) -> Measurement:
+    """The percent of months in the rule's `window` whose `spread` variant was above its
+    median through the year before the claim ("the spread stayed wide"); details carry the
+    same share for every variant."""
+    row = reading.row
+    spreads = size_spreads(reading)
+    history_end = pd.Period(year_end_before(row.as_of), freq="M")
+    window = slice(*row.window)
+    medians = spreads.loc[:history_end].median()
+    shares = {name: share_above(spreads[name].loc[window], medians[name]) for name in spreads}
+    variant = row.choice("spread")
+    months = len(spreads.loc[window])
+    return Measurement(
+        shares[variant],
+        series=row.series,
+        details={
+            "spread_variant": variant,
+            "window": row.window,
+            "median_through": history_end,
+            "median": medians[variant],
+            "months": months,
+            "shares_by_variant": shares,
+        },
+        evidence_sentence=(
+            f"the {variant} spread was above its median to {history_end} "
+            f"({medians[variant]:.3f}) in {shares[variant]:.1f} % of the {months} months "
+            f"{row.window[0]} to {row.window[1]}"
+        ),
+    )
+
+
+def spread_change_in_month(reading: Reading) -> Measurement:
+    """The change of the rule's `spread` variant from the month before the claim's month to
+    that month ("the gap narrowed"); its file month may end after the claim's date, which the
+    details flag."""
+    row = reading.row
+    spreads = size_spreads(reading)
+    month = pd.Period(row.as_of, freq="M")
+    variant = row.choice("spread")
+    changes = spreads.loc[month] - spreads.loc[month - 1]
+    return Measurement(
+        changes[variant],
+        series=row.series,
+        details={
+            "spread_variant": variant,
+            "from": month - 1,
+            "to": month,
+            "month_end_after_as_of": month.end_time.normalize() > pd.Timestamp(row.as_of),
+            "levels": spreads.loc[[month - 1, month]].round(4).to_dict("index"),
+            "changes_by_variant": changes.to_dict(),
+            "pct_months_at_or_below_since_1926": valuation.percent_at_or_below(
+                spreads[variant], month
+            ),
+        },
+        evidence_sentence=(
+            f"the {variant} spread moved {changes[variant]:+.4f} log points from {month - 1} "
+            f"({spreads.loc[month - 1, variant]:.3f}) to {month} "
+            f"({spreads.loc[month, variant]:.3f})"
+        ),
+    )
+
+
+def implied_discount(reading: Reading) -> Measurement:
+    """The discount (percent) the claimed multiples of the rows the rule's `ratio_of` names
+    imply: the article's own arithmetic, no data, rounded to 0.01 pp as the multiples are
+    quoted."""
+    row = reading.row
+    small, large = (reading.rows[claim_id].claimed_value for claim_id in row.ratio_of)
+    value = round(valuation.implied_discount_pct(small, large), 2)
+    return Measurement(
+        value,
+        series=(),
+        details={"small_multiple": small, "large_multiple": large},
+        evidence_sentence=(
+            f"the article's multiples {small} ({row.ratio_of[0]}) and {large} "
+            f"({row.ratio_of[1]}) imply a {value:.2f} % discount"
+        ),
+    )

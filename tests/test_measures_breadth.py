@@ -1,0 +1,143 @@
+"""The breadth family's measures (notebook 07) on a hand-made member panel, membership list,
+index and holdings served as the data layer would: each reads the stocks, window,
+statistic and lines its row states."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import make_row
+
+from helpers import data
+from helpers.data.series import Holdings
+from helpers.measures import breadth as measures
+from helpers.measures.reading import Reading
+
+DAYS = pd.to_datetime(["2025-12-30", "2025-12-31", "2026-01-02", "2026-01-05", "2026-01-06"])
+
+
+def panel(**columns: list[float]) -> pd.DataFrame:
+    return pd.DataFrame(columns, index=pd.DatetimeIndex(DAYS, name="Date"), dtype=float)
+
+
+# A: 100 -> 110 (+10 %), B: 100 -> 90 (-10 %), C: 100 -> 102 (+2 %); the index +5 %.
+YTD_PANEL = panel(A=[99, 100, 104, 108, 110], B=[101, 100, 95, 92, 90], C=[100, 100, 101, 101, 102])
+INDEX = pd.Series([100.0, 100, 102, 104, 105], index=DAYS)
+FUND = pd.Series([100.0, 100, 101, 101, 101], index=DAYS)
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """The data layer over the fixtures: the member panel (Close and Adj Close), members A, B
+    and C on every day, ^GSPC and SPY closes, any panel column by its key, IVV holdings;
+    `asked` records the membership days asked for."""
+    state = {"panel": YTD_PANEL, "asked": []}
+
+    def members_on(day=None):
+        state["asked"].append(day)
+        return ["A", "B", "C"]
+
+    def prices(key, **_):
+        series = {"^GSPC": INDEX, "SPY": FUND}.get(key)
+        return pd.DataFrame({key: series if series is not None else state["panel"][key]})
+
+    monkeypatch.setattr(data, "sp500_prices", lambda field="Close": state["panel"])
+    monkeypatch.setattr(data, "sp500_members", members_on)
+    monkeypatch.setattr(data, "prices", prices)
+    holdings = pd.DataFrame({"market_value": [50.0, 50.0]}, index=["A", "B"])
+    monkeypatch.setattr(data, "ivv_holdings", lambda: Holdings(pd.Timestamp(DAYS[1]), holdings))
+    return state
+
+
+def _reading(rule: dict, claimed=0, as_of: str = "2026-01-06") -> Reading:
+    row = make_row(rule, {"value": claimed, "unit": "n"}, as_of, family="breadth")
+    return Reading(row)
+
+
+def test_negative_ytd_count_counts_the_rows_series_and_cites_the_panel(served):
+    measured = measures.negative_ytd_count(_reading({"series": ["A", "B"]}))
+    assert measured.value == 1
+    assert measured.series == ("sp500:prices",)
+    assert measured.details["ytd_pct"] == {"A": 10.0, "B": -10.0}
+    assert measured.evidence_sentence == "1 of 2 were down for the year at the 2026-01-06 close (B)"
+
+
+def test_largest_spread_over_index_takes_the_largest_and_cites_the_index_key(served):
+    measured = measures.largest_ytd_spread_over_index(_reading({"series": ["B", "C", "^GSPC"]}))
+    assert measured.value == pytest.approx(2.0 - 5.0)  # C trails least
+    assert measured.series == ("sp500:prices", "^GSPC")
+
+
+def test_down_closes_return_the_statistic_the_row_names(served):
+    closes = pd.Series([10.0, 9, 8, 9, 8, 7, 8, 7, 6], pd.bdate_range("2026-01-01", periods=9))
+    served["panel"] = pd.DataFrame({"AAPL": closes})
+    rule = {"series": ["AAPL"], "sessions": 3, "statistic": "down_closes"}
+    as_of = closes.index[-1].date().isoformat()
+    count = measures.down_closes_in_window(_reading(rule, claimed=2, as_of=as_of))
+    assert count.value == 2 and count.series == ("AAPL",)
+    assert count.details["claimed_count_last_seen"] == count.details["previous_window_end"]
+    since = measures.down_closes_in_window(
+        _reading({**rule, "statistic": "previous_window_end"}, "2026", as_of)
+    )
+    assert since.value == count.details["previous_window_end"]
+    assert "claimed_count_last_seen" not in since.details
+    assert since.measured_label.startswith("the end of the last earlier 3-session window")
+
+
+def test_lowest_ytd_return_reads_each_series_and_cites_it(served):
+    measured = measures.lowest_ytd_return(_reading({"series": ["A", "C"]}))
+    assert measured.value == pytest.approx(2.0)
+    assert measured.series == ("A", "C")
+
+
+def test_below_high_takes_its_window_from_the_rule(served):
+    served["panel"] = pd.DataFrame({"X": [120.0, 100.0, 110.0, 90.0, 99.0]}, index=DAYS)
+    found = measures.below_high(_reading({"series": ["X"], "sessions": 4}, -10))
+    assert found.value == -10.0 and found.series == ("X",)
+    assert found.details["high_on"] == DAYS[2]
+
+
+def test_share_above_mean_close_resolves_its_statistic(served):
+    served["panel"] = panel(A=[1, 2, 3, 4, 5], B=[5, 4, 3, 2, 1])
+    on_day = _reading({"statistic": "share_on_as_of", "sessions": 2})
+    assert measures.share_above_mean_close(on_day).value == 50.0
+    lowest = _reading(
+        {
+            "statistic": "lowest_share_in_window",
+            "sessions": 2,
+            "window": ["2026-01-02", "2026-01-06"],
+        }
+    )
+    measured = measures.share_above_mean_close(lowest)
+    assert measured.value == 50.0
+    assert measured.series == ("sp500:prices", "sp500:members")
+
+
+def test_member_counts_take_the_members_of_the_claims_date(served):
+    up = measures.members_up_ytd(_reading({}))
+    assert up.value == 2 and served["asked"] == ["2026-01-06"]
+    beat = measures.share_of_members_beating_index(_reading({"series": ["sp500/prices", "^GSPC"]}))
+    assert beat.value == round(100 / 3, 2)  # only A beats +5 %
+    assert beat.details["total_return_share_pct"] == pytest.approx(200 / 3)  # A and C beat +1 %
+    assert beat.series == ("sp500:prices", "sp500:members", "^GSPC", "SPY")
+
+
+def test_advancing_sessions_count_the_claim_years_sessions(served):
+    served["panel"] = panel(A=[1, 2, 3, 4, 3], B=[1, 2, 3, 4, 5])
+    measured = measures.share_of_sessions_advancing(_reading({}))
+    assert measured.details["sessions"] == 3  # the 2026 sessions only
+    assert measured.value == round(200 / 3, 2)  # Jan 6: one up, one down
+    assert len(measured.details["by_session"]) == 3
+
+
+def test_top_weight_reprices_the_holdings_to_the_claims_date(served):
+    measured = measures.top_weight(_reading({"top_n": 1}))
+    assert measured.value == pytest.approx(round(100 * 110 / 200, 2))
+    assert measured.series == ("sp500:prices", "sp500:members", "sp500:holdings")
+
+
+def test_breadth_lead_compares_with_every_earlier_session_of_known_membership(served):
+    served["panel"] = panel(A=[1, 2, 3, 4, 5], B=[1, 2, 1, 2, 3])
+    measured = measures.breadth_lead_over_earlier_high(_reading({"sessions": 2}))
+    assert measured.value == pytest.approx(0.0)  # all above their mean, as on earlier days
+    assert measured.series == ("sp500:prices",)

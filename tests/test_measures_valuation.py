@@ -1,0 +1,103 @@
+"""The valuation family's measures (notebook 04) on hand-made spreads: each reads the spread
+variant, window, dating and rows its ledger row states."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import make_row
+
+from helpers.analysis import valuation
+from helpers.errors import LedgerError, ValidationError
+from helpers.measures import valuation as measures
+from helpers.measures.reading import Reading
+
+SPREADS = pd.DataFrame(
+    {
+        valuation.FIXED_DECEMBER: [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        valuation.PRICE_UPDATED: [6.0, 5.0, 4.0, 3.0, 2.0, 1.0],
+    },
+    index=pd.period_range("2023-10", periods=6, freq="M"),
+)
+
+
+@pytest.fixture
+def spreads(monkeypatch):
+    """The measures read SPREADS unless a test serves other spreads."""
+    served = {"frame": SPREADS}
+    monkeypatch.setattr(measures, "size_spreads", lambda reading: served["frame"])
+    return served
+
+
+def _reading(rule: dict, as_of: str = "2024-03-15") -> Reading:
+    rule = {"series": ["French 25_Portfolios_5x5"], **rule}
+    return Reading(make_row(rule, {"value": 1, "unit": "pp"}, as_of, family="valuation"))
+
+
+def test_spread_percentile_ranks_the_windows_last_month(spreads):
+    months = pd.period_range("2000-01", periods=5, freq="M")
+    spreads["frame"] = pd.DataFrame(
+        {"price-updated": [1.0, 3.0, 2.0, 5.0, 4.0], "fixed-december": [5.0, 4.0, 3.0, 2.0, 1.0]},
+        index=months,
+    )
+    updated = {"spread": "price-updated"}
+    measured = measures.spread_percentile(_reading({"window": ["2000-01", "2000-05"], **updated}))
+    assert measured.value == 80.0  # 4 of 5 months at or below 4.0
+    assert measured.evidence_sentence.startswith("the price-updated spread of 4.000 in 2000-05")
+    early = measures.spread_percentile(_reading({"window": ["2000-01", "2000-03"], **updated}))
+    assert early.value == pytest.approx(66.7)  # no look-ahead past the window
+    fixed = _reading({"window": ["2000-01", "2000-05"], "spread": "fixed-december"})
+    assert measures.spread_percentile(fixed).value == 20.0
+    with pytest.raises(ValidationError):
+        measures.spread_percentile(_reading({"window": ["2000-01", "2001-01"], **updated}))
+
+
+def test_share_of_months_above_median_reads_the_rows_spread_variant(spreads):
+    # history through 2023-12: medians 2.0 (fixed) and 5.0 (updated); window Jan-Mar 2024
+    fixed = measures.share_of_months_above_median(_reading({"window": ["2024-01", "2024-03"]}))
+    assert fixed.value == 100.0 and fixed.details["spread_variant"] == valuation.FIXED_DECEMBER
+    updated = measures.share_of_months_above_median(
+        _reading({"window": ["2024-01", "2024-03"], "spread": valuation.PRICE_UPDATED})
+    )
+    assert updated.value == 0.0
+    assert updated.details["shares_by_variant"][valuation.FIXED_DECEMBER] == 100.0
+
+
+def test_spread_change_is_the_claims_month_minus_the_one_before(spreads):
+    change = measures.spread_change_in_month(_reading({}))
+    assert change.value == pytest.approx(1.0) and change.details["month_end_after_as_of"]
+    updated = measures.spread_change_in_month(_reading({"spread": valuation.PRICE_UPDATED}))
+    assert updated.value == pytest.approx(-1.0)
+    assert updated.series == ("french:25_Portfolios_5x5",)
+    assert updated.evidence_sentence.startswith("the price-updated spread moved -1.0000")
+
+
+def test_years_since_as_wide_dates_the_precedent_as_the_row_says(spreads):
+    months = pd.period_range("2000-01", "2003-12", freq="M")
+    spread = pd.Series(0.1, index=months)
+    spread[pd.Period("2001-03", "M")] = 0.9
+    spread[pd.Period("2003-12", "M")] = 0.8
+    spreads["frame"] = pd.DataFrame({valuation.FIXED_DECEMBER: spread})
+    rule = {"skip_current_stretch": True, "dated_by": "price_month"}
+    measured = measures.years_since_spread_as_wide(_reading(rule, "2003-12-31"))
+    assert measured.value == pytest.approx(3.0)
+    assert measured.details["last_as_wide"] == pd.Period("2001-03", "M")
+    assert "was last as wide in 2001-03" in measured.evidence_sentence
+
+
+def test_implied_discount_reads_its_inputs_from_the_rows_ratio_of_names():
+    def multiple(claim_id: str, value: float):
+        return make_row({}, {"value": value, "unit": "ratio"}, id=claim_id)
+
+    rows = {"small": multiple("small", 15.6), "large": multiple("large", 22.6)}
+
+    def reading(rule: dict) -> Reading:
+        return Reading(make_row(rule, {"value": 31, "unit": "percent"}), rows=rows)
+
+    found = measures.implied_discount(reading({"series": [], "ratio_of": ["small", "large"]}))
+    assert found.value == 30.97 and found.series == ()
+    assert found.details == {"small_multiple": 15.6, "large_multiple": 22.6}
+    swapped = reading({"ratio_of": ["large", "small"]})
+    assert measures.implied_discount(swapped).value < 0
+    with pytest.raises(LedgerError, match="ratio_of"):
+        measures.implied_discount(reading({}))
