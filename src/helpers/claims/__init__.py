@@ -31,7 +31,7 @@ from helpers.claims.recording import (
     record,
     record_readings,
 )
-from helpers.claims.schema import checked_ledger, validate_ledger
+from helpers.claims.schema import checked_ledger, session_problems, validate_ledger
 from helpers.config import LEDGER_ENV, NOTEBOOK_ENV, RESULTS_ENV
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "readings_table",
     "record",
     "record_readings",
+    "session_problems",
     "shared_rule",
     "shared_window",
     "validate_ledger",

@@ -24,7 +24,7 @@ import pandas.core.arrays.arrow.extension_types  # noqa: F401
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from helpers.config import PINNED_VERDICTS, repo_root
+from helpers.config import PINNED_VERDICTS, shown_path
 from helpers.data import provenance
 from helpers.data.freshness import files_signature, stat_signature
 from helpers.data.keys import CORE_SERIES, Fetched, kind_of, name_of
@@ -152,16 +152,8 @@ def restore_fix(folder: Path, files: list[str] | None) -> str:
     the manifest, so a file and its listed sha256 come back together; the whole folder for
     None), or rebuilding them."""
     names = [folder] if files is None else [folder / n for n in sorted({MANIFEST, *files})]
-    listed = " ".join(shlex.quote(_shown_path(path)) for path in names)
+    listed = " ".join(shlex.quote(shown_path(path)) for path in names)
     return f"restore from git: git checkout -- {listed} (or {BUILD_FIX})"
-
-
-def _shown_path(path: Path) -> str:
-    """A vintage file as a command run from the repository root names it."""
-    try:
-        return path.relative_to(repo_root()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @cache
@@ -268,7 +260,7 @@ def verify(folder: Path) -> None:
         found for key in read_manifest(folder)["series"] for found in part_problems(folder, key)
     ]
     if problems:
-        listed = "; ".join(f"{_shown_path(folder / name)} {what}" for name, what in problems)
+        listed = "; ".join(f"{shown_path(folder / name)} {what}" for name, what in problems)
         raise ChecksumError(
             f"{len(problems)} file(s) of the pinned data vintage are damaged: {listed}",
             restore_fix(folder, [name for name, _ in problems]),
@@ -284,7 +276,7 @@ def read_vintage(folder: Path, key: str) -> Fetched:
     if problems:
         name, what = problems[0]
         raise ChecksumError(
-            f"vintage file {_shown_path(folder / name)} {what}", restore_fix(folder, [name])
+            f"vintage file {shown_path(folder / name)} {what}", restore_fix(folder, [name])
         )
     parts = {
         part: pq.read_table(folder / stored["file"]).to_pandas()
@@ -296,7 +288,7 @@ def read_vintage(folder: Path, key: str) -> Fetched:
     listed = {field: found[field] for field in held}
     if held != listed:
         raise ChecksumError(
-            f"vintage file {_shown_path(folder / first_file)} holds {_coverage(held)}, but "
+            f"vintage file {shown_path(folder / first_file)} holds {_coverage(held)}, but "
             f"{MANIFEST} lists {_coverage(listed)}",
             restore_fix(folder, [first_file]),
         )
