@@ -55,6 +55,12 @@ def to_csv(rows: list[dict]) -> str:
     return out.getvalue()
 
 
+def read_of(vintage: Path) -> dict[str, dict]:
+    """The pinned verdicts of a vintage folder: required beside its manifest, and nothing
+    (none pinned) where there is no vintage at all."""
+    return read(vintage / PINNED_FILE, required=(vintage / "manifest.json").is_file())
+
+
 def read(path: Path, required: bool = True) -> dict[str, dict]:
     """claim id -> {"measured": value, "verdict": text}.
 

@@ -107,8 +107,7 @@ def run_check(args: argparse.Namespace) -> int:
             f"current {_current_vintage()}",
             "rebuild them: make reports (a data change reruns every notebook)",
         )
-    expected = pinned.read(vintage_dir() / pinned.PINNED_FILE)
-    differences = pinned.differences(expected, results)
+    differences = pinned.differences(pinned.read_of(vintage_dir()), results)
     if not differences:
         print(f"vintage check: {len(results)} results match {pinned.PINNED_FILE}")
         return 0

@@ -615,8 +615,7 @@ def pinned_view(recorded: Mapping[str, dict]) -> dict:
         current = f"vintage {vintage.read_manifest(folder)['vintage']}"
     except MissingSnapshotFileError:
         current = None
-    expected = pinned.read(folder / pinned.PINNED_FILE, required=current is not None)
-    return pinned.scorecard_view(recorded, expected, current)
+    return pinned.scorecard_view(recorded, pinned.read_of(folder), current)
 
 
 def build_scorecard(
