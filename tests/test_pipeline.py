@@ -15,7 +15,7 @@ from jupyter_client import AsyncKernelManager
 
 from helpers.cli import build_parser, main
 from helpers.config import LEDGER_ENV, repo_root
-from helpers.errors import NotebookRunError
+from helpers.errors import NotebookRunError, StorageError
 from helpers.report import parameters, pipeline, promotion
 from helpers.report.conversion import notebook_outline
 from helpers.report.parameters import parse_value
@@ -551,3 +551,12 @@ def test_a_run_whose_verdicts_differ_from_the_pinned_ones_publishes_nothing(
     assert (reports / "failed" / "01_demo.ipynb").is_file()  # what it measured, to look at
     html = run_notebook(notebook, reports=reports, kernel=TEST_KERNEL, allow_changes=True)
     assert html.is_file() and json.loads(old.read_text())["measured"] == 9
+
+
+def test_a_full_disk_during_a_run_names_where_it_was_writing(tmp_path, reports, monkeypatch):
+    def full(task):
+        raise OSError(errno.ENOSPC, "No space left on device")  # as a write() raises it
+
+    monkeypatch.setattr(pipeline, "execute", full)
+    with pytest.raises(StorageError, match=r"cannot use \S*/reports/\.run-01_demo-\S*: No space"):
+        run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", "x = 1"), reports)

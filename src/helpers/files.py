@@ -48,7 +48,7 @@ def _temp_beside(path: Path, write: Callable[[str], object]) -> str:
             dir=path.parent, prefix=f".{path.name}.", suffix=f".{os.getpid()}.tmp"
         )
     except OSError as exc:
-        raise _naming(exc, path) from exc
+        raise with_filename(exc, path) from exc
     os.close(handle)
     try:
         write(tmp)
@@ -56,12 +56,12 @@ def _temp_beside(path: Path, write: Callable[[str], object]) -> str:
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise _naming(exc, path) from exc
+            raise with_filename(exc, path) from exc
         raise
     return tmp
 
 
-def _naming(exc: OSError, path: Path) -> OSError:
+def with_filename(exc: OSError, path: Path) -> OSError:
     """The same error, naming `path` when it named no file (write() on a full disk does not)."""
     if exc.filename or exc.errno is None:
         return exc
@@ -75,7 +75,7 @@ def atomic_write(path: Path, write: Callable[[str], object]) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise _naming(exc, path) from exc
+        raise with_filename(exc, path) from exc
 
 
 def _text_writer(text: str) -> Callable[[str], None]:

@@ -30,7 +30,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError, SmallcapError, storage_error
-from helpers.files import exclusive_lock
+from helpers.files import exclusive_lock, with_filename
 from helpers.report import kernels, pool, promotion
 from helpers.report.conversion import notebook_to_html
 from helpers.report.kernels import CELL_TIMEOUT_SECONDS, KERNEL_NAME
@@ -201,7 +201,8 @@ def stage(task: Task) -> Staged:
     except SmallcapError as exc:
         return Staged(time.perf_counter() - start, exc)
     except OSError as exc:  # a read-only reports/, a full disk
-        return Staged(time.perf_counter() - start, storage_error(exc))
+        error = storage_error(with_filename(exc, task.work))
+        return Staged(time.perf_counter() - start, error)
     return Staged(time.perf_counter() - start)
 
 
