@@ -4,6 +4,7 @@ serves exactly what the snapshot would, through the cache."""
 from __future__ import annotations
 
 import json
+import os
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -186,6 +187,15 @@ def test_a_vintage_part_edited_in_place_is_a_change(fake_vintage, capsys):
     assert main(["data", "refresh", *FAKE_CORE_SERIES]) == 0
     assert "changed: ^RUT" in capsys.readouterr().out  # so make reruns every notebook
     assert data.prices("^RUT")["^RUT"].iloc[-5] == pytest.approx(before * 1.01)
+
+
+def test_a_load_that_reads_an_edited_part_marks_the_cache_changed(fake_vintage, capsys):
+    assert main(["data", "refresh", *FAKE_CORE_SERIES]) == 0
+    stamp = cache.cache_dir() / cache.STAMP
+    os.utime(stamp, ns=(0, 0))
+    edit_part(fake_vintage, "^RUT", one_close_changed)
+    data.prices("^RUT")  # a notebook or `streak` reads it first, not `data refresh`
+    assert stamp.stat().st_mtime_ns > 0  # so make still reruns the reports
 
 
 def test_a_manifest_listing_another_sha256_is_refused_naming_the_part(fake_vintage):

@@ -80,9 +80,7 @@ def _refresh(args: argparse.Namespace) -> int:
     if failures:
         print(failure_report(failures), file=sys.stderr)
     changed = outcomes.get("new", []) + outcomes.get("updated", [])
-    if changed:
-        cache.touch_stamp()
-    else:
+    if not changed:  # (a change touched it when it was stored)
         cache.restore_stamp()
     summary = ", ".join(f"{len(v)} {k}" for k, v in sorted(outcomes.items()))
     failed = f", {len(failures)} failed ({', '.join(failures)})" if failures else ""

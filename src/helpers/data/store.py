@@ -109,7 +109,9 @@ def _missing(root: Path, key: str) -> Exception:
 def store(
     key: str, fetched: Fetched, previous: dict | None = None, accept_shorter: bool = False
 ) -> Entry:
-    """Validate freshly read parts and write them to the cache as one entry.
+    """Validate freshly read parts and write them to the cache as one entry; touch STAMP
+    when what it was read from differs from the `previous` entry's, whoever read it (a
+    notebook or `streak` loading a changed vintage part is a change make must see too).
 
     A series that covers less than the `previous` entry of the same source said (or, read
     from a snapshot with nothing cached, less than the vintage lists) is refused unless
@@ -131,7 +133,10 @@ def store(
         **coverage,
         "columns": [str(c) for c in first.columns],
     }
-    return Entry(cache.write_entry(key, fetched.parts, manifest))
+    written = cache.write_entry(key, fetched.parts, manifest)
+    if freshness.outcome(previous, written) != "unchanged":
+        cache.touch_stamp()
+    return Entry(written)
 
 
 def _coverage_before(key: str, fetched: Fetched, previous: dict | None) -> tuple[str, dict] | None:
@@ -218,8 +223,8 @@ def refresh_one(key: str, force: bool = False, accept_shorter: bool = False) -> 
 
     Vintage and snapshot entries are re-read only when `freshness.entry_is_current` says
     their source moved (or with force); live ones are always downloaded again. "updated"
-    means the sha256 of what was read changed (for the vintage: of its parts), which is what
-    `data refresh` uses to decide whether to touch STAMP. `accept_shorter` lets a series
+    means the sha256 of what was read changed (for the vintage: of its parts); `store` has
+    then touched STAMP. `accept_shorter` lets a series
     cover less than before (see `store`).
     """
     where = read_from(key)
