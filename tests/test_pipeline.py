@@ -190,7 +190,7 @@ def test_publishing_replaces_results_and_drops_stale_ones_of_the_same_notebook(t
     work = staged_run(reports, "01_a")
     write_result(work / "results", "kept-claim", "01_a", value=2.0)
 
-    assert promotion.publish(reports, work, "01_a") == reports / "01_a.html"
+    assert promotion.publish(reports, [(work, "01_a")]) == [reports / "01_a.html"]
 
     assert sorted(p.name for p in results.glob("*.json")) == [
         "broken.json",
@@ -200,7 +200,7 @@ def test_publishing_replaces_results_and_drops_stale_ones_of_the_same_notebook(t
     assert json.loads((results / "kept-claim.json").read_text())["value"] == 2.0
     assert (results / RESULTS_STAMP).is_file()  # what the Makefile's scorecard rule watches
     assert (reports / "01_a.html").read_text() == "new page"
-    assert not list((work / "results").iterdir()) and not (work / promotion.JOURNAL).exists()
+    assert not list((work / "results").iterdir()) and not (reports / promotion.JOURNAL).exists()
 
 
 def test_a_publication_a_kill_cut_short_is_finished_by_the_next_run(tmp_path):
@@ -222,7 +222,7 @@ def test_a_publication_a_kill_cut_short_is_finished_by_the_next_run(tmp_path):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(promotion, "replace", killed_before_the_page)
         with pytest.raises(SystemExit):
-            promotion.publish(reports, work, "01_a")
+            promotion.publish(reports, [(work, "01_a")])
     assert json.loads((reports / "results" / "c.json").read_text())["value"] == 2.0
     assert (reports / "01_a.html").read_text() == "old page"  # new results, old page
 
@@ -543,7 +543,9 @@ def test_a_run_whose_verdicts_differ_from_the_pinned_ones_publishes_nothing(
     old = write_result(reports / "results", "d-one", "01_demo", value=8)
     before = old.read_bytes()
     notebook = write_notebook(tmp_path / "nb" / "01_demo.ipynb", JUDGED)
-    with pytest.raises(NotebookRunError, match="1 claim.* differ from .*verdicts.csv") as caught:
+    with pytest.raises(
+        NotebookRunError, match="1 claim.* of 01_demo differ from .*verdicts.csv"
+    ) as caught:
         run(notebook, reports)
     assert "supported: 8" in caught.value.cause and "supported: 9" in caught.value.cause
     assert "make accept-verdicts" in caught.value.fix
@@ -560,3 +562,17 @@ def test_a_full_disk_during_a_run_names_where_it_was_writing(tmp_path, reports, 
     monkeypatch.setattr(pipeline, "execute", full)
     with pytest.raises(StorageError, match=r"cannot use \S*/reports/\.run-01_demo-\S*: No space"):
         run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", "x = 1"), reports)
+
+
+def test_one_changed_verdict_keeps_the_whole_run_from_publishing(
+    tmp_path, reports, pinned_to_eight, capsys
+):
+    changed = write_notebook(tmp_path / "nb" / "01_demo.ipynb", JUDGED)
+    unchanged = write_notebook(tmp_path / "nb" / "02_other.ipynb", "x = 1")
+    argv = ["run-notebook", str(changed), str(unchanged), "--kernel", TEST_KERNEL]
+    assert main([*argv, "--reports-dir", str(reports)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("differ from") == 1  # one table, said once for the run
+    assert "2 of 2 notebooks failed: 01_demo, 02_other" in err
+    assert not list(reports.glob("*.html")) and not list(reports.glob("results/*.json"))
+    assert [p.name for p in (reports / "failed").iterdir()] == ["01_demo.ipynb"]

@@ -87,16 +87,18 @@ def _run(args: argparse.Namespace) -> int:
         allow_changes=args.allow_changed_verdicts,
     )
     failed = [outcome for outcome in outcomes if not outcome.ok]
-    for outcome in failed:
-        print(f"error: {outcome.error}", file=sys.stderr)
+    for error in dict.fromkeys(str(outcome.error) for outcome in failed):  # each one once
+        print(f"error: {error}", file=sys.stderr)
     if failed and len(outcomes) > 1:
         names = ", ".join(outcome.notebook.stem for outcome in failed)
         print(f"{len(failed)} of {len(outcomes)} notebooks failed: {names}", file=sys.stderr)
+    published = [outcome.html for outcome in outcomes if outcome.ok]
+    if published:
+        print(f"published {', '.join(map(str, published))}")
     return 2 if failed else 0
 
 
 def _say_done(outcome) -> None:
-    if outcome.ok:
-        print(f"{outcome.notebook} -> {outcome.html} ({outcome.seconds:.1f} s)", flush=True)
-    else:
-        print(f"{outcome.notebook}: failed ({outcome.seconds:.1f} s)", flush=True)
+    """As each notebook's run ends (publishing waits for them all)."""
+    state = "ran" if outcome.ok else "failed"
+    print(f"{outcome.notebook}: {state} ({outcome.seconds:.1f} s)", flush=True)

@@ -2,10 +2,11 @@
 
 A batch holds the build lock (two `make reports` take turns), finishes what a killed run left
 (`promotion.recover`), then runs each notebook in a private folder under reports/ (`pool`: one
-forked worker per notebook, several kernels at once). As each notebook ends, this process,
-and only it, publishes it (`promotion.publish`): when the notebook and its HTML conversion
-succeeded and, on the vintage, its verdicts are the pinned ones. A failure leaves every
-previous output untouched and keeps the failed notebook in reports/failed/ for inspection.
+forked worker per notebook, several kernels at once). When all have ended, this process, and
+only it, publishes the notebooks whose run and HTML conversion succeeded, together
+(`promotion.publish`), once the pinned verdicts allow it (on the vintage: every verdict of
+the run as pinned). A failure leaves every previous output untouched and keeps the failed
+notebook in reports/failed/ for inspection.
 
 The jobs live in their own modules: `parameters` (what a run is given), `kernels` (the kernel
 manager), `pool` (workers and interrupts), `conversion` (the page), `promotion` (publishing).
@@ -120,10 +121,12 @@ def run_notebooks(
     """Run several notebooks, up to `jobs` kernels at once (default one per core), each all or
     nothing as in `run_notebook`; return one outcome per notebook, in the order given.
 
-    A failing notebook does not stop the others; `on_done(outcome)` is called as each one
-    finishes. A stop signal (Ctrl-C) stops them all and raises `pool.Interrupted`; what was
-    published before it stays, nothing is published half way. `allow_changes` publishes
-    results that differ from the pinned verdicts (what `make accept-verdicts` needs).
+    A failing notebook does not stop the others; `on_done(outcome)` is called as each run
+    ends. When all have ended, the ones that succeeded are published together, unless (on
+    the vintage) their verdicts differ from the pinned ones: then none is, and each outcome
+    carries the one table. A stop signal (Ctrl-C) stops them all and raises
+    `pool.Interrupted`: nothing of the batch is published. `allow_changes` publishes results
+    that differ from the pinned verdicts (what `make accept-verdicts` needs).
     """
     options = {"parameters": dict(parameters or {}), "kernel": kernel, "cell_timeout": cell_timeout}
     workers = max(1, min(jobs or pool.default_jobs(), len(notebooks)))
@@ -141,14 +144,14 @@ def _batch(
     paths = [existing_notebook(path) for path in notebooks]
     root = Path(reports) if reports else reports_dir()
     root.mkdir(parents=True, exist_ok=True)
-    done: dict[Path, RunOutcome] = {}
+    ran: dict[Path, RunOutcome] = {}
     with exclusive_lock(root / BUILD_LOCK, say=_say):
         promotion.recover(root, say=_say)
         gate = promotion.PinnedGate.for_run(allow_changes)
         tasks = [Task(p, promotion.new_run_folder(root, p.stem), root, options) for p in paths]
 
         def finish(task: Task, result: Any) -> None:
-            done[task.notebook] = outcome = _publish(task, result, gate)
+            ran[task.notebook] = outcome = _outcome(task, result)
             if on_done is not None:
                 on_done(outcome)
 
@@ -157,10 +160,11 @@ def _batch(
                 pool.run_here(tasks, stage, finish, name=_stem)
             else:
                 pool.run_all(tasks, stage, finish, jobs, name=_stem)
+            published = _publish([t for t in tasks if ran[t.notebook].ok], ran, gate, root)
         finally:
             for task in tasks:
                 shutil.rmtree(task.work, ignore_errors=True)
-    return [done[path] for path in paths]
+    return [published.get(path) or ran[path] for path in paths]
 
 
 def _stem(task: Task) -> str:
@@ -171,9 +175,9 @@ def _say(note: str) -> None:
     print(note, file=sys.stderr, flush=True)
 
 
-def _publish(task: Task, result: Any, gate: promotion.PinnedGate) -> RunOutcome:
-    """In the driver, as a notebook ends: publish it when it succeeded and its verdicts may
-    be published; else the outcome carries why not."""
+def _outcome(task: Task, result: Any) -> RunOutcome:
+    """How a notebook's run ended (in the driver; nothing is published yet). `html` names the
+    page a successful run will replace."""
     if not isinstance(result, Staged):  # the worker died or failed outside the run itself
         error = NotebookRunError(
             f"notebook {task.stem} did not finish: {result}",
@@ -182,14 +186,30 @@ def _publish(task: Task, result: Any, gate: promotion.PinnedGate) -> RunOutcome:
         return RunOutcome(task.notebook, 0.0, error=error)
     if result.error is not None:
         return RunOutcome(task.notebook, result.seconds, error=result.error)
+    return RunOutcome(task.notebook, result.seconds, html=task.reports / f"{task.stem}.html")
+
+
+def _publish(
+    succeeded: list[Task],
+    ran: Mapping[Path, RunOutcome],
+    gate: promotion.PinnedGate,
+    root: Path,
+) -> dict[Path, RunOutcome]:
+    """Publish every notebook whose run succeeded, as one unit, once the pinned verdicts
+    allow it; else each carries why it was not published."""
+    runs = [(task.work, task.stem) for task in succeeded]
     try:
-        gate.check(task.reports, task.work, task.stem)
-        html = promotion.publish(task.reports, task.work, task.stem)
+        gate.check(root, runs)
+        promotion.publish(root, runs)
     except SmallcapError as exc:
-        return RunOutcome(task.notebook, result.seconds, error=exc)
+        error = exc
     except OSError as exc:  # a read-only reports/, a full disk
-        return RunOutcome(task.notebook, result.seconds, error=storage_error(exc))
-    return RunOutcome(task.notebook, result.seconds, html=html)
+        error = storage_error(exc)
+    else:
+        return {}
+    return {
+        t.notebook: RunOutcome(t.notebook, ran[t.notebook].seconds, error=error) for t in succeeded
+    }
 
 
 def stage(task: Task) -> Staged:

@@ -1,9 +1,10 @@
-"""Publishing a run's outputs: each notebook runs in a private folder under reports/, and only a
-run that succeeded, and whose verdicts are the pinned ones (on the vintage), is swapped in.
+"""Publishing a run's outputs: each notebook runs in a private folder under reports/; when the
+run ends, the notebooks that succeeded are swapped in together, provided (on the vintage)
+their verdicts are the pinned ones.
 
-A publication is written to a journal in the run's folder before its first rename, so a run
-killed half way through one is finished by the next run (`recover`), never left with new
-results beside an old page. Run folders and temp files left by killed runs are removed.
+A publication is written to a journal (reports/.publishing.json) before its first rename,
+so a run killed half way through one is finished by the next run (`recover`), never left
+with new results beside an old page. Run folders and temp files killed runs left are removed.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from helpers import claims
 from helpers.claims import pinned
 from helpers.config import data_mode, shown_path, vintage_dir
 from helpers.errors import NotebookRunError
-from helpers.files import signals_deferred, sweep_tmp, write_json_atomic
+from helpers.files import signals_deferred, sweep_tmp, write_text_atomic
 
 # Touched on every promotion: what the Makefile's scorecard rule depends on (see there).
 RESULTS_STAMP = "STAMP"
 RUN_PREFIX = ".run-"
-JOURNAL = "PUBLISHING.json"
+JOURNAL = ".publishing.json"
 STAGED_RESULTS = "results"
 
 
@@ -64,38 +65,51 @@ def recover(reports: Path, say: Callable[[str], object]) -> None:
     """What runs killed before this one left: a publication begun is finished (`say` notes
     it), run folders are removed, and temp files of dead writers swept. Called under the
     build lock, so no live run owns any of them."""
-    for folder in sorted(p for p in reports.glob(f"{RUN_PREFIX}*") if p.is_dir()):
-        journal = folder / JOURNAL
-        if journal.is_file():
-            entry = json.loads(journal.read_text(encoding="utf-8"))
+    journal = reports / JOURNAL
+    if journal.is_file():
+        entries = json.loads(journal.read_text(encoding="utf-8"))
+        for entry in entries:
             _apply(reports, entry)
-            say(f"note: finished publishing {entry['stem']}, which a killed run had begun")
+        journal.unlink()
+        stems = ", ".join(entry["stem"] for entry in entries)
+        say(f"note: finished publishing {stems}, which a killed run had begun")
+    for folder in sorted(p for p in reports.glob(f"{RUN_PREFIX}*") if p.is_dir()):
         shutil.rmtree(folder, ignore_errors=True)
     for folder in (reports, reports / "results", reports / "executed", reports / "failed"):
         if folder.is_dir():
             sweep_tmp(folder)
 
 
-def publish(reports: Path, work: Path, stem: str) -> Path:
-    """Swap a successful run's outputs in: this notebook's results (dropping the ones it no
-    longer makes), its executed notebook, then its page; clear an old failure. Interrupts
-    wait until it is done; a kill is finished by the next run (`recover`). Returns the page."""
+def publish(reports: Path, runs: list[tuple[Path, str]]) -> list[Path]:
+    """Swap the outputs of successful runs, (run folder, notebook stem), in as one unit: each
+    notebook's results (dropping those it no longer makes), its executed notebook, then its
+    page; an old failure of it is cleared. Interrupts wait until it is done; a kill half way
+    is finished by the next run (`recover`), from the journal written first. Returns the
+    pages."""
+    entries = [_entry(reports, work, stem) for work, stem in runs]
+    journal = reports / JOURNAL
+    with signals_deferred():
+        write_text_atomic(journal, json.dumps(entries, indent=1) + "\n")
+        for entry in entries:
+            _apply(reports, entry)
+        journal.unlink()
+    return [ReportPaths.for_stem(reports, stem).html for _, stem in runs]
+
+
+def _entry(reports: Path, work: Path, stem: str) -> dict:
+    """One notebook's publication as the journal records it: moves and removals, relative to
+    the reports folder."""
     paths = ReportPaths.for_stem(reports, stem)
     produced = sorted((work / STAGED_RESULTS).glob("*.json"))
     names = {path.name for path in produced}
     stale = [p for p in _results_of(paths.results, stem) if p.name not in names]
     moves = [(p, paths.results / p.name) for p in produced]
     moves += [(work / f"{stem}.ipynb", paths.executed), (work / f"{stem}.html", paths.html)]
-    entry = {
+    return {
         "stem": stem,
         "moves": [[_inside(reports, a), _inside(reports, b)] for a, b in moves],
         "removes": [_inside(reports, p) for p in [*stale, paths.failed, paths.kernel_log]],
     }
-    with signals_deferred():
-        write_json_atomic(work / JOURNAL, entry)
-        _apply(reports, entry)
-        (work / JOURNAL).unlink()
-    return paths.html
 
 
 def _apply(reports: Path, entry: dict) -> None:
@@ -152,8 +166,8 @@ def keep_failed(executed: Path, paths: ReportPaths, kernel_log: Path) -> Path | 
 
 @dataclass(frozen=True)
 class PinnedGate:
-    """On the vintage, a notebook whose results differ from data/vintage/verdicts.csv is not
-    published: the vintage check runs before anything is replaced, not after. `expected` is
+    """On the vintage, a run whose results differ from data/vintage/verdicts.csv publishes
+    nothing: the vintage check runs before anything is replaced, not after. `expected` is
     None where nothing is pinned (other data, or differences allowed on purpose)."""
 
     expected: dict[str, dict] | None
@@ -165,24 +179,30 @@ class PinnedGate:
             return cls(None)
         return cls(pinned.read_of(folder))
 
-    def check(self, reports: Path, work: Path, stem: str) -> None:
-        """Raise NotebookRunError with the table when the run's results differ from the
-        pinned ones: every claim it recorded, and every pinned claim the ledger gives it."""
-        if self.expected is None:
+    def check(self, reports: Path, runs: list[tuple[Path, str]]) -> None:
+        """Raise one NotebookRunError with the table when the runs' results differ from the
+        pinned ones (every claim they recorded, and every pinned claim the ledger gives their
+        notebooks); the run of each notebook with a difference is kept in reports/failed/."""
+        if self.expected is None or not runs:
             return
-        staged = claims.read_results(work / STAGED_RESULTS)
-        own = {row.id for row in claims.load_ledger() if row.notebook == stem}
-        wanted = set(staged) | (own & set(self.expected))
+        staged = {stem: claims.read_results(work / STAGED_RESULTS) for work, stem in runs}
+        owner = {row.id: row.notebook for row in claims.load_ledger()}
+        owner |= {cid: stem for stem, results in staged.items() for cid in results}
+        recorded = {cid: result for results in staged.values() for cid, result in results.items()}
+        wanted = set(recorded) | {cid for cid in self.expected if owner.get(cid) in staged}
         expected = {cid: self.expected[cid] for cid in wanted if cid in self.expected}
-        differences = pinned.differences(expected, staged)
+        differences = pinned.differences(expected, recorded)
         if not differences:
             return
-        kept = ReportPaths.for_stem(reports, stem).failed
-        replace(work / f"{stem}.ipynb", kept)
+        differing = sorted({owner[row["claim_id"]] for row in differences})
+        for work, stem in runs:
+            if stem in differing:
+                replace(work / f"{stem}.ipynb", ReportPaths.for_stem(reports, stem).failed)
         raise NotebookRunError(
-            f"notebook {stem}: {len(differences)} claim(s) differ from "
-            f"{shown_path(vintage_dir() / pinned.PINNED_FILE)}, so nothing of it was published "
-            f"(its run is in {shown_path(kept)}):\n{pinned.format_table(differences)}",
+            f"{len(differences)} claim(s) of {', '.join(differing)} differ from "
+            f"{shown_path(vintage_dir() / pinned.PINNED_FILE)}, so nothing of this run was "
+            f"published (what they measured is in {shown_path(reports / 'failed')}):\n"
+            f"{pinned.format_table(differences)}",
             f"{pinned.CHANGED_FIX}; to publish without pinning, run-notebook "
             "--allow-changed-verdicts",
         )
