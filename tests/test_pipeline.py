@@ -573,6 +573,6 @@ def test_one_changed_verdict_keeps_the_whole_run_from_publishing(
     assert main([*argv, "--reports-dir", str(reports)]) == 2
     err = capsys.readouterr().err
     assert err.count("differ from") == 1  # one table, said once for the run
-    assert "2 of 2 notebooks failed: 01_demo, 02_other" in err
+    assert "2 of 2 notebooks not published: 01_demo, 02_other" in err
     assert not list(reports.glob("*.html")) and not list(reports.glob("results/*.json"))
     assert [p.name for p in (reports / "failed").iterdir()] == ["01_demo.ipynb"]

@@ -42,7 +42,7 @@ def test_the_command_names_every_failed_notebook_and_exits_non_zero(tmp_path, ca
     argv = ["run-notebook", *map(str, bad), "--kernel", TEST_KERNEL]
     assert main([*argv, "--reports-dir", str(tmp_path / "reports")]) == 2
     err = capsys.readouterr().err
-    assert "ZeroDivisionError" in err and "2 of 2 notebooks failed: 60_bad, 61_bad" in err
+    assert "ZeroDivisionError" in err and "2 of 2 notebooks not published: 60_bad, 61_bad" in err
     assert "Traceback" not in err
 
 

@@ -91,7 +91,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
     if failed and len(outcomes) > 1:
         names = ", ".join(outcome.notebook.stem for outcome in failed)
-        print(f"{len(failed)} of {len(outcomes)} notebooks failed: {names}", file=sys.stderr)
+        print(f"{len(failed)} of {len(outcomes)} notebooks not published: {names}", file=sys.stderr)
     published = [outcome.html for outcome in outcomes if outcome.ok]
     if published:
         print(f"published {', '.join(map(str, published))}")
