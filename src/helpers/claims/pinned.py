@@ -67,10 +67,7 @@ def read(path: Path, required: bool = True) -> dict[str, dict]:
     A missing file is an error (said once, with how to restore it) unless not `required`
     (then {}: nothing pinned yet); a row that cannot be read names its line.
     """
-    fix = (
-        f"restore it: git checkout -- {shown_path(path)} (or, to pin the current build's "
-        "verdicts, make accept-verdicts)"
-    )
+    fix = f"restore it: git checkout -- {shown_path(path)}"
     if not path.is_file():
         if required:
             raise LedgerError(f"{path} is missing, so no verdict can be checked against it", fix)
