@@ -61,3 +61,15 @@ def test_the_notebook_rules_in_a_read_only_checkout_are_one_message(tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith("error: cannot write ") and "writable checkout" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_package_missing_when_the_command_is_loaded_is_one_message(monkeypatch, capsys):
+    import helpers.cli
+
+    def missing(argv):
+        raise ModuleNotFoundError("No module named 'yaml'", name="yaml")
+
+    monkeypatch.setattr(helpers.cli, "build_parser", missing)
+    assert main(["claims", "check"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the package 'yaml' is not installed") and "make setup -B" in err

@@ -63,8 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv or os.environ.get(DEBUG_ENV, "") not in ("", "0")
     argv = [arg for arg in argv if arg != "--debug"]
-    args = build_parser(argv).parse_args(argv)
-    try:
+    command = next((arg for arg in argv if not arg.startswith("-")), "helpers")
+    try:  # the command's module is imported here: a missing package shows already
+        args = build_parser(argv).parse_args(argv)
         return int(args.func(args) or 0)
     except SmallcapError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -90,9 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         print(
-            f"error: unexpected {type(exc).__name__} in `{args.command}`: {first_line(exc)}\n"
+            f"error: unexpected {type(exc).__name__} in `{command}`: {first_line(exc)}\n"
             "  -> fix: this is a bug; run it again with --debug (python -m helpers --debug "
-            f"{args.command} ...) for the traceback, and report it",
+            f"{command} ...) for the traceback, and report it",
             file=sys.stderr,
         )
         return 3
