@@ -99,6 +99,9 @@ endif
 reports: reports/index.html ## run changed notebooks into reports/*.html, build the scorecard, check pinned verdicts
 	$(PY) -m helpers vintage check
 
+# On the vintage, run-notebook publishes no notebook whose verdicts differ from the pinned ones;
+# here, where they are about to be pinned, it does.
+accept-verdicts: RUN_ARGS += --allow-changed-verdicts
 accept-verdicts: reports/index.html ## pin the vintage build's verdicts in data/vintage/verdicts.csv (review the diff)
 	$(PY) -m helpers vintage accept
 
@@ -116,11 +119,12 @@ $(DATA_STAMP): FORCE | $(SETUP_STAMP)
 
 # The ledger's schema check runs before any notebook or the scorecard; order-only, so it never
 # makes a report stale by itself, and a broken ledger stops `make reports` before anything runs.
-# It reruns when the ledger, the claims code or the set of notebooks (the folder's time)
-# changed; a failed check writes no stamp, so it runs again next time.
+# It reruns when the ledger, the claims code, the set of notebooks (the folder's time) or the
+# data (every as_of must be one of its trading days) changed; a failed check writes no stamp,
+# so it runs again next time.
 LEDGER_STAMP := $(STAMPS)/ledger-check.stamp
 ledger-check: $(LEDGER_STAMP)
-$(LEDGER_STAMP): $(LEDGER) $(wildcard src/helpers/claims/*.py) notebooks | $(SETUP_STAMP)
+$(LEDGER_STAMP): $(LEDGER) $(wildcard src/helpers/claims/*.py) notebooks $(DATA_STAMP) | $(SETUP_STAMP)
 	$(PY) -m helpers claims check
 	@mkdir -p $(STAMPS) && touch $@
 

@@ -3,7 +3,7 @@
 For every notebooks/NN_x.ipynb, the `helpers` modules its code cells import, followed
 transitively through every import inside src/helpers (imports inside functions too, and the
 packages' __init__ files, which Python runs on the way), plus what renders every page (the
-pipeline module and the report template). Editing the scorecard or the command line then
+HTML conversion and the report template). Editing the scorecard or the command line then
 reruns no notebook, and editing one analysis module reruns only the notebooks that reach it.
 
 Usage: python scripts/notebook_deps.py OUTPUT NOTEBOOK... (the Makefile's .make/deps.mk).
@@ -20,7 +20,7 @@ from pathlib import Path
 SRC = Path("src")
 PACKAGE = "helpers"
 # What shapes every report page whatever the notebook imports.
-PAGE_FILES = ["src/helpers/report/pipeline.py", "src/helpers/report/templates/report.html.j2"]
+PAGE_FILES = ["src/helpers/report/conversion.py", "src/helpers/report/templates/report.html.j2"]
 
 
 def module_file(name: str) -> Path | None:
@@ -103,10 +103,26 @@ def rules(notebooks: list[Path]) -> str:
 
 def main(argv: list[str]) -> int:
     output, notebooks = Path(argv[0]), [Path(arg) for arg in argv[1:]]
-    output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_suffix(".tmp")
-    temporary.write_text(rules(notebooks), encoding="utf-8")
-    temporary.replace(output)
+    try:
+        text = rules(notebooks)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(output)
+    except OSError as exc:  # a read-only checkout, a notebook that cannot be read
+        print(
+            f"error: cannot write {exc.filename or output}: {exc.strerror or exc}\n"
+            "  -> fix: run make in a writable checkout (make writes .make/ and reports/ there)",
+            file=sys.stderr,
+        )
+        return 2
+    except (ValueError, KeyError, SyntaxError) as exc:  # a notebook that does not parse
+        print(
+            f"error: cannot read the imports of the notebooks: {exc}\n"
+            "  -> fix: restore the file it names (git checkout -- <file>), then run make again",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

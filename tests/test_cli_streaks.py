@@ -95,6 +95,15 @@ def test_records_lists_runs_oldest_first(fake_snapshot, capsys):
         (["records", "--min-length", "3", "--leader", "SPY"], "neither"),
         (["records", "--min-length", "0"], "min-length"),
         (["records", "--min-length", "3", "--start", "2031-01-01"], "misses"),
+        (
+            ["records", "--min-length", "1", "--start", "2024-01-10", "--end", "2024-01-02"],
+            "--start 2024-01-10 is after --end 2024-01-02",
+        ),
+        (["streak", "--as-of", "2024-01-05", "--b", "fred:DFF"], "--b fred:DFF is a FRED series"),
+        (
+            ["records", "--min-length", "3", "--a", "french:25_Portfolios_5x5"],
+            "--a french:25_Portfolios_5x5 is a Ken French file",
+        ),
     ],
 )
 def test_errors_are_messages_with_exit_code_2(fake_snapshot, capsys, argv, words):
@@ -103,8 +112,9 @@ def test_errors_are_messages_with_exit_code_2(fake_snapshot, capsys, argv, words
     assert words in err and "fix" in err
 
 
-def test_a_malformed_date_is_a_usage_error(fake_snapshot, capsys):
+@pytest.mark.parametrize("text", ["15/01/2026x", "", "2026", "20240105", "2024-02-30"])
+def test_a_date_that_is_not_a_real_yyyy_mm_dd_is_a_usage_error(fake_snapshot, capsys, text):
     with pytest.raises(SystemExit) as exit_info:
-        main(["streak", "--as-of", "15/01/2026x"])
+        main(["streak", "--as-of", text])
     assert exit_info.value.code == 2
-    assert "not a date" in capsys.readouterr().err
+    assert f"{text!r} is not a date" in capsys.readouterr().err

@@ -13,8 +13,9 @@ import pytest
 from conftest import FAKE_DAYS, write_checksums, yahoo_frame
 
 from helpers import data, files
+from helpers.cli import data as cli_data
 from helpers.cli import main
-from helpers.data import cache, keys, snapshot, store
+from helpers.data import cache, freshness, keys, snapshot, store
 from helpers.errors import ChecksumError, CorruptCacheError, DateRangeError
 
 
@@ -125,7 +126,7 @@ def test_a_rewritten_part_is_validated_on_read(fake_snapshot):
     frame = cache.read_part(manifest, "data")
     frame.iloc[3, frame.columns.get_loc("Close")] = np.nan  # a blank close inside the column
     feather.write_feather(frame, part)  # a readable part, but no longer the validated file
-    assert not cache.part_as_written(manifest, "data")
+    assert not freshness.part_as_written(manifest, "data", part)
     with pytest.raises(ValidationError, match="Close"):
         data.prices("^RUT")
 
@@ -207,7 +208,9 @@ def test_refresh_touches_stamp_only_when_content_changed(fake_snapshot, capsys):
     _bump_mtime(fake_snapshot.path("fred/DFF.csv"))
     assert main(["data", "refresh"]) == 0  # touched but same bytes: not a change
     assert stamp.stat().st_mtime_ns == first - 10**10
-    fake_snapshot.write_text("fred/DFF.csv", "DATE,DFF\n2025-09-01,4.00\n")
+    fake_snapshot.write_text(
+        "fred/DFF.csv", "DATE,DFF\n2025-09-01,4.00\n2025-09-02,.\n2025-09-03,4.33\n"
+    )
     assert main(["data", "refresh", "fred:DFF"]) == 0
     assert stamp.stat().st_mtime_ns > first - 10**10
     assert "changed: fred:DFF" in capsys.readouterr().out
@@ -339,7 +342,8 @@ def test_a_same_length_rewrite_with_its_mtime_put_back_is_noticed(fake_snapshot)
     path = fake_snapshot.path("yahoo/^GSPC.csv")
     before = path.stat()
     text = path.read_text()
-    path.write_text(text.replace("\n2024-09-03,", "\n2024-09-03,1", 1)[: len(text)])
+    at = text.index("\n2024-09-03,") + len("\n2024-09-03,")
+    path.write_text(text[:at] + ("1" if text[at] != "1" else "2") + text[at + 1 :])
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert path.stat().st_size == before.st_size
     with pytest.raises(ChecksumError):  # re-read (ctime moved), then refused by SHA256SUMS
@@ -363,6 +367,40 @@ def test_an_entry_of_an_older_cache_format_is_rebuilt_and_its_parquet_parts_remo
     files.write_json_atomic(cache.manifest_path("^RUT"), old)
     assert len(data.prices("^RUT")) == len(FAKE_DAYS)
     rebuilt = cache.read_manifest("^RUT")
-    assert rebuilt["format"] == cache.CACHE_FORMAT
+    assert rebuilt["format"] == freshness.CACHE_FORMAT
     assert rebuilt["parts"]["data"].endswith(cache.PART_SUFFIX)
     assert not old_part.exists()
+
+
+# ------------------------------------------------------------------ coverage never shrinks silently
+
+
+def test_a_file_cut_inside_its_last_field_is_truncated_not_shorter(fake_snapshot, capsys):
+    path = fake_snapshot.path("yahoo/^RUT.csv")
+    text = path.read_text()
+    fake_snapshot.write_text("yahoo/^RUT.csv", text[: len(text) - 4])  # inside the last Volume
+    assert main(["data", "refresh", "^RUT"]) == 1
+    err = capsys.readouterr().err
+    assert "^RUT.csv: ends without a final newline, inside line 251" in err
+
+
+def test_a_snapshot_series_that_lost_rows_is_refused_unless_accepted(fake_snapshot, capsys):
+    assert main(["data", "refresh", "^RUT"]) == 0
+    path = fake_snapshot.path("yahoo/^RUT.csv")
+    lines = path.read_text().splitlines(keepends=True)
+    fake_snapshot.write_text("yahoo/^RUT.csv", "".join(lines[:101]))  # cut at a line's end
+    capsys.readouterr()
+    assert main(["data", "refresh", "^RUT"]) == 1
+    err = capsys.readouterr().err
+    assert "^RUT from yahoo/^RUT.csv now has 100 rows to 2025-01-17" in err
+    assert "the cache has 250 rows" in err and "--accept-shorter ^RUT" in err
+    assert cache.read_manifest("^RUT")["rows"] == 250  # the good entry is kept
+    assert main(["data", "refresh", "--accept-shorter", "^RUT"]) == 0
+    assert len(data.prices("^RUT")) == 100
+
+
+def test_one_cause_of_many_failures_is_said_once(fake_snapshot, capsys):
+    error = ChecksumError("the vintage manifest is damaged", "git checkout -- x")
+    report = cli_data.failure_report({"^RUT": error, "^GSPC": error, "SPY": error})
+    assert report.count("the vintage manifest is damaged") == 1
+    assert report.startswith("3 series (^RUT, ^GSPC, SPY) failed:")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -13,11 +14,13 @@ import pytest
 from jupyter_client import AsyncKernelManager
 
 from helpers.cli import build_parser, main
-from helpers.cli.pipeline import parse_value
 from helpers.config import LEDGER_ENV, repo_root
-from helpers.errors import NotebookRunError
-from helpers.report import pipeline
-from helpers.report.pipeline import RESULTS_STAMP, notebook_outline, promote_results, run_notebook
+from helpers.errors import NotebookRunError, StorageError
+from helpers.report import parameters, pipeline, promotion
+from helpers.report.conversion import notebook_outline
+from helpers.report.parameters import parse_value
+from helpers.report.pipeline import run_notebook
+from helpers.report.promotion import RESULTS_STAMP
 
 # The interpreter running the tests is the kernel: jupyter_client maps "python3" to it, so the
 # tests do not depend on `make setup` having registered the project kernel.
@@ -169,34 +172,66 @@ def write_result(folder: Path, claim: str, notebook: str, value: float = 1.0) ->
     return path
 
 
-def test_promotion_replaces_results_and_drops_stale_ones_of_the_same_notebook(tmp_path):
-    staging, results = tmp_path / "staging", tmp_path / "results"
+def staged_run(reports: Path, stem: str) -> Path:
+    """A run folder as a finished run leaves it: its page, executed notebook and results."""
+    work = promotion.new_run_folder(reports, stem)
+    (work / f"{stem}.html").write_text("new page")
+    (work / f"{stem}.ipynb").write_text("{}")
+    return work
+
+
+def test_publishing_replaces_results_and_drops_stale_ones_of_the_same_notebook(tmp_path):
+    reports = tmp_path / "reports"
+    results = reports / "results"
     write_result(results, "kept-claim", "01_a", value=1.0)
     write_result(results, "dropped-claim", "01_a")
     write_result(results, "other-notebook", "02_b")
-    write_result(staging, "kept-claim", "01_a", value=2.0)
+    (results / "broken.json").write_text("{not json")  # left for the scorecard to name
+    work = staged_run(reports, "01_a")
+    write_result(work / "results", "kept-claim", "01_a", value=2.0)
 
-    promoted = promote_results(staging, results, "01_a")
+    assert promotion.publish(reports, [(work, "01_a")]) == [reports / "01_a.html"]
 
-    assert promoted == [results / "kept-claim.json"]
     assert sorted(p.name for p in results.glob("*.json")) == [
+        "broken.json",
         "kept-claim.json",
         "other-notebook.json",
     ]
     assert json.loads((results / "kept-claim.json").read_text())["value"] == 2.0
     assert (results / RESULTS_STAMP).is_file()  # what the Makefile's scorecard rule watches
-    assert not list(staging.iterdir())
+    assert (reports / "01_a.html").read_text() == "new page"
+    assert not list((work / "results").iterdir()) and not (reports / promotion.JOURNAL).exists()
 
 
-def test_promotion_leaves_unreadable_results_alone(tmp_path):
-    staging, results = tmp_path / "staging", tmp_path / "results"
-    staging.mkdir()
-    results.mkdir()
-    (results / "broken.json").write_text("{not json")
+def test_a_publication_a_kill_cut_short_is_finished_by_the_next_run(tmp_path):
+    reports = tmp_path / "reports"
+    (reports / "01_a.html").parent.mkdir(parents=True)
+    (reports / "01_a.html").write_text("old page")
+    write_result(reports / "results", "c", "01_a", value=1.0)
+    work = staged_run(reports, "01_a")
+    write_result(work / "results", "c", "01_a", value=2.0)
+    moved = []
+    real = promotion.replace
 
-    promote_results(staging, results, "01_a")
+    def killed_before_the_page(source: Path, target: Path) -> None:
+        if target.suffix == ".html":
+            raise SystemExit("killed")  # as a kill -9 just before the final rename
+        moved.append(target)
+        real(source, target)
 
-    assert (results / "broken.json").exists()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(promotion, "replace", killed_before_the_page)
+        with pytest.raises(SystemExit):
+            promotion.publish(reports, [(work, "01_a")])
+    assert json.loads((reports / "results" / "c.json").read_text())["value"] == 2.0
+    assert (reports / "01_a.html").read_text() == "old page"  # new results, old page
+
+    notes = []
+    promotion.recover(reports, say=notes.append)
+
+    assert (reports / "01_a.html").read_text() == "new page"
+    assert notes == ["note: finished publishing 01_a, which a killed run had begun"]
+    assert not list(reports.glob(".run-*"))
 
 
 @pytest.mark.parametrize(
@@ -252,30 +287,30 @@ def test_a_dead_kernel_keeps_the_cells_run_so_far_where_the_message_says(tmp_pat
 
 
 def test_a_failure_that_saved_nothing_says_so_and_leaves_no_older_copy(tmp_path, reports):
-    failed = reports / "failed" / "49_x.ipynb"
-    failed.parent.mkdir(parents=True)
-    failed.write_text("{}")  # from an earlier failure
-    error = pipeline._run_error(
+    paths = promotion.ReportPaths.for_stem(reports, "49_x")
+    paths.failed.parent.mkdir(parents=True)
+    paths.failed.write_text("{}")  # from an earlier failure
+    error = pipeline.run_error(
         "49_x",
         TimeoutError("stopped"),
-        pipeline._keep_failed(tmp_path / "never-written.ipynb", failed),
+        promotion.keep_failed(tmp_path / "never-written.ipynb", paths, tmp_path / "no.log"),
     )
-    assert "no partial notebook was saved" in error.fix and not failed.exists()
+    assert "no partial notebook was saved" in error.fix and not paths.failed.exists()
 
 
-def test_a_killed_runners_work_folder_is_removed_by_the_next_run(tmp_path, reports):
+def test_a_killed_runners_work_folder_and_temp_files_are_removed_by_the_next_run(tmp_path, reports):
     stale = reports / ".run-01_demo-killed"
     (stale / "results").mkdir(parents=True)
     (stale / "results" / "half.json").write_text("{}")
-    live = reports / ".run-02_other-running"
-    live.mkdir()
-    hold = pipeline._try_lock(live)  # a run in progress holds its folder
-    try:
-        run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", "x = 1"), reports)
-        assert not stale.exists() and live.exists()
-    finally:
-        os.close(hold)
-    assert not [p for p in reports.glob(".run-*") if p.is_dir() and p != live]
+    (reports / "results").mkdir()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], stdout=subprocess.PIPE
+    )
+    left = reports / "results" / f".a-claim.json.x1y2z3w4.{int(dead.stdout)}.tmp"
+    left.write_text("{")
+    run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", "x = 1"), reports)
+    assert not stale.exists() and not left.exists()
+    assert not list(reports.glob(".run-*"))
 
 
 # ------------------------------------------------------------------ parameters, before a kernel
@@ -296,7 +331,7 @@ def test_notebook_parameters_are_the_names_the_tagged_cell_assigns(tmp_path):
     nb = nbformat.read(notebook, as_version=4)
     nb.cells[1].source = 'as_of = "2026-01-02"  # note\nsmall, large = "IWM", "SPY"\nn: int = 3'
     nbformat.write(nb, notebook)
-    assert pipeline.notebook_parameters(notebook) == {
+    assert parameters.notebook_parameters(notebook) == {
         "as_of": '"2026-01-02"',
         "small": '"IWM", "SPY"',
         "large": '"IWM", "SPY"',
@@ -317,7 +352,10 @@ def test_an_unknown_parameter_is_an_error_listing_the_notebooks_parameters(
     ("as_of", "message"),
     [
         ("2024-13-45", "as_of '2024-13-45' is not a date"),
-        ("1999-01-04", "as_of 1999-01-04 is outside the data: closes run 2024-09-02.."),
+        (
+            "1999-01-04",
+            "as_of 1999-01-04 is outside the data: the closes this notebook reads run 2024-09-02..",
+        ),
         ("2030-01-02", "as_of 2030-01-02 is outside the data"),
     ],
 )
@@ -332,12 +370,12 @@ def test_an_as_of_that_does_not_parse_or_lies_outside_the_data_is_refused(
 
 def test_a_non_trading_as_of_names_the_session_it_resolves_to(tmp_path, fake_snapshot):
     notebook = write_notebook(tmp_path / "01_demo.ipynb")
-    checked = pipeline.check_parameters(notebook, {"as_of": "2024-09-07"})  # a Saturday
+    checked = parameters.check_parameters(notebook, {"as_of": "2024-09-07"})  # a Saturday
     assert checked.values == {"as_of": "2024-09-06"}
     assert checked.notes == [
         "as_of 2024-09-07 is not a trading day: using 2024-09-06, the last close on or before it"
     ]
-    assert pipeline.check_parameters(notebook, {"as_of": "2024-09-06"}).notes == []
+    assert parameters.check_parameters(notebook, {"as_of": "2024-09-06"}).notes == []
 
 
 def test_an_as_of_before_the_notebooks_claims_is_refused(
@@ -351,7 +389,7 @@ def test_an_as_of_before_the_notebooks_claims_is_refused(
     assert main(["run-notebook", str(notebook), "-p", "as_of", "2024-11-01"]) == 2
     err = capsys.readouterr().err
     assert "01_demo: as_of 2024-11-01 ends before 2024-12-02, the date of claim d-late" in err
-    assert pipeline.check_parameters(notebook, {"as_of": "2024-12-02"}).notes == []
+    assert parameters.check_parameters(notebook, {"as_of": "2024-12-02"}).notes == []
 
 
 LEDGER_FIELDS = {
@@ -382,7 +420,7 @@ def test_an_os_error_is_one_message_with_cause_and_fix(
     def fail(*args, **kwargs):
         raise OSError(code, strerror, str(target))
 
-    monkeypatch.setattr(pipeline, "run_notebook", fail)
+    monkeypatch.setattr(pipeline, "execute", fail)
     notebook = write_notebook(tmp_path / "nb" / "01_demo.ipynb")
     assert main(["run-notebook", str(notebook)]) == 2
     err = capsys.readouterr().err
@@ -420,3 +458,121 @@ def test_a_failed_run_keeps_the_kernel_processs_stderr_beside_its_notebook(tmp_p
         run(notebook, reports)
     log = reports / "failed" / "01_demo.kernel.log"
     assert "kernel process noise" in log.read_text()
+
+
+# ------------------------------------------------------------------ inputs, where they enter
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--jobs", "-3", "JOBS must be a whole number of 1 or more, not '-3'"),
+        ("--jobs", "0", "JOBS must be a whole number of 1 or more, not '0'"),
+        ("--timeout", "-1", "CELL_TIMEOUT must be a whole number of 1 or more, not '-1'"),
+        ("--timeout", "0", "CELL_TIMEOUT must be a whole number of 1 or more, not '0'"),
+    ],
+)
+def test_jobs_and_the_cell_limit_must_be_positive(
+    tmp_path, no_kernel, capsys, flag, value, message
+):
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    with pytest.raises(SystemExit) as caught:
+        main(["run-notebook", str(notebook), flag, value])
+    assert caught.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_a_notebook_is_refused_by_name(tmp_path, no_kernel, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text("# not a notebook\n")
+    broken = tmp_path / "02_broken.ipynb"
+    broken.write_text("{ half a notebook")
+    assert main(["run-notebook", str(readme)]) == 2
+    assert "README.md is not a notebook" in capsys.readouterr().err
+    assert main(["run-notebook", str(broken), "-p", "as_of", "2026-01-02"]) == 2
+    err = capsys.readouterr().err
+    assert "02_broken.ipynb cannot be read as a notebook" in err and "git checkout --" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("as_of", ["2026", "20240906", "", "2024-9-6"])
+def test_an_as_of_must_be_written_yyyy_mm_dd(tmp_path, fake_snapshot, no_kernel, capsys, as_of):
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    assert main(["run-notebook", str(notebook), "-p", "as_of", as_of]) == 2
+    assert f"01_demo: as_of {as_of!r} is not a date" in capsys.readouterr().err
+
+
+def test_an_as_of_after_the_last_close_of_a_series_the_notebook_reads_is_refused(
+    tmp_path, fake_snapshot, monkeypatch
+):
+    from conftest import FAKE_DAYS, yahoo_frame
+
+    fake_snapshot.write_yahoo("^RUT", yahoo_frame(fake_snapshot.rut_final[:-3], FAKE_DAYS[:-3]))
+    notebook = write_notebook(tmp_path / "01_demo.ipynb")
+    last_gspc = f"{FAKE_DAYS[-1]:%Y-%m-%d}"  # ^GSPC has it, ^RUT does not
+    with pytest.raises(NotebookRunError, match=f"as_of {last_gspc} is outside the data"):
+        parameters.check_parameters(notebook, {"as_of": last_gspc})
+
+
+# ------------------------------------------------------------------ the pinned verdicts, first
+
+
+JUDGED = """\
+import json, os, pathlib
+out = pathlib.Path(os.environ["SMALLCAP_RESULTS_DIR"]) / "d-one.json"
+payload = {"claim_id": "d-one", "notebook": os.environ["SMALLCAP_NOTEBOOK"], "measured": 9,
+           "verdict": "supported"}
+out.write_text(json.dumps(payload))
+"""
+
+
+@pytest.fixture
+def pinned_to_eight(tmp_path, fake_vintage, monkeypatch):
+    """The fake vintage pins d-one (of notebook 01_demo) at 8: a run that measures 9 differs."""
+    (fake_vintage / "verdicts.csv").write_text("claim_id,measured,verdict\nd-one,8,supported\n")
+    ledger = tmp_path / "claims.yaml"
+    ledger.write_text(json.dumps({"claims": [{**LEDGER_FIELDS, "id": "d-one",
+                                              "as_of": "2024-12-02", "notebook": "01_demo",
+                                              "claimed": {"value": 9}}]}))  # fmt: skip
+    monkeypatch.setenv(LEDGER_ENV, str(ledger))
+
+
+def test_a_run_whose_verdicts_differ_from_the_pinned_ones_publishes_nothing(
+    tmp_path, reports, pinned_to_eight
+):
+    (reports / "results").mkdir(parents=True)
+    old = write_result(reports / "results", "d-one", "01_demo", value=8)
+    before = old.read_bytes()
+    notebook = write_notebook(tmp_path / "nb" / "01_demo.ipynb", JUDGED)
+    with pytest.raises(
+        NotebookRunError, match="1 claim.* of 01_demo differ from .*verdicts.csv"
+    ) as caught:
+        run(notebook, reports)
+    assert "supported: 8" in caught.value.cause and "supported: 9" in caught.value.cause
+    assert "make accept-verdicts" in caught.value.fix
+    assert old.read_bytes() == before and not (reports / "01_demo.html").exists()
+    assert (reports / "failed" / "01_demo.ipynb").is_file()  # what it measured, to look at
+    html = run_notebook(notebook, reports=reports, kernel=TEST_KERNEL, allow_changes=True)
+    assert html.is_file() and json.loads(old.read_text())["measured"] == 9
+
+
+def test_a_full_disk_during_a_run_names_where_it_was_writing(tmp_path, reports, monkeypatch):
+    def full(task):
+        raise OSError(errno.ENOSPC, "No space left on device")  # as a write() raises it
+
+    monkeypatch.setattr(pipeline, "execute", full)
+    with pytest.raises(StorageError, match=r"cannot use \S*/reports/\.run-01_demo-\S*: No space"):
+        run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", "x = 1"), reports)
+
+
+def test_one_changed_verdict_keeps_the_whole_run_from_publishing(
+    tmp_path, reports, pinned_to_eight, capsys
+):
+    changed = write_notebook(tmp_path / "nb" / "01_demo.ipynb", JUDGED)
+    unchanged = write_notebook(tmp_path / "nb" / "02_other.ipynb", "x = 1")
+    argv = ["run-notebook", str(changed), str(unchanged), "--kernel", TEST_KERNEL]
+    assert main([*argv, "--reports-dir", str(reports)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("differ from") == 1  # one table, said once for the run
+    assert "2 of 2 notebooks not published: 01_demo, 02_other" in err
+    assert not list(reports.glob("*.html")) and not list(reports.glob("results/*.json"))
+    assert [p.name for p in (reports / "failed").iterdir()] == ["01_demo.ipynb"]

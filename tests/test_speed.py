@@ -16,9 +16,9 @@ from test_pipeline import TEST_KERNEL, WRITE_RESULT, write_notebook
 
 from helpers.analysis import streak_odds
 from helpers.claims import ledger
-from helpers.cli import data as cli_data
 from helpers.cli import main
 from helpers.config import LEDGER_ENV, cache_dir, repo_root
+from helpers.data import freshness
 from helpers.report import pipeline
 
 
@@ -42,7 +42,7 @@ def test_the_command_names_every_failed_notebook_and_exits_non_zero(tmp_path, ca
     argv = ["run-notebook", *map(str, bad), "--kernel", TEST_KERNEL]
     assert main([*argv, "--reports-dir", str(tmp_path / "reports")]) == 2
     err = capsys.readouterr().err
-    assert "ZeroDivisionError" in err and "2 of 2 notebooks failed: 60_bad, 61_bad" in err
+    assert "ZeroDivisionError" in err and "2 of 2 notebooks not published: 60_bad, 61_bad" in err
     assert "Traceback" not in err
 
 
@@ -93,8 +93,8 @@ def test_each_report_depends_on_the_modules_its_notebook_reaches(monkeypatch):
 
 def test_a_refresh_with_nothing_moved_stops_before_the_data_layer(vintage_mode, monkeypatch):
     assert main(["data", "refresh"]) == 0
-    token = cli_data.read_token()
-    assert token == cli_data.files_token()
+    token = (cache_dir() / freshness.TOKEN).read_text().strip()
+    assert token == freshness.files_token()
     check = "from helpers.cli import main; import sys; main(); print('pandas' in sys.modules)"
     done = subprocess.run(
         [sys.executable, "-c", check, "data", "refresh"], capture_output=True, text=True
@@ -102,7 +102,7 @@ def test_a_refresh_with_nothing_moved_stops_before_the_data_layer(vintage_mode, 
     assert done.returncode == 0, done.stderr
     assert "nothing changed" in done.stdout and done.stdout.split()[-1] == "False"
     (cache_dir() / "STAMP").unlink()
-    assert cli_data.files_token() != token  # a deleted stamp takes the full path
+    assert freshness.files_token() != token  # a deleted stamp takes the full path
     assert main(["data", "refresh"]) == 0 and (cache_dir() / "STAMP").exists()
 
 

@@ -4,14 +4,18 @@ serves exactly what the snapshot would, through the cache."""
 from __future__ import annotations
 
 import json
+import os
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from conftest import FAKE_CORE_SERIES
 
 from helpers import data
+from helpers.cli import main
 from helpers.config import DATA_ENV, SNAPSHOT_ENV
 from helpers.data import cache, vintage
+from helpers.data.parsers import frame_coverage
 from helpers.data.snapshot import sha256_file
 from helpers.errors import ChecksumError, MissingSnapshotFileError, UnknownTickerError
 
@@ -103,12 +107,12 @@ def test_a_warm_load_is_served_from_the_cache(fake_vintage, monkeypatch):
 def test_a_damaged_vintage_file_is_a_checksum_error_with_the_fix(fake_vintage):
     stored = fake_vintage / "yahoo" / "^RUT.0.parquet"
     stored.write_bytes(stored.read_bytes()[:-10] + b"0123456789")
-    with pytest.raises(ChecksumError, match="git checkout -- data/vintage"):
+    with pytest.raises(ChecksumError, match=r"git checkout -- \S*manifest.json \S*\^RUT.0.parquet"):
         data.prices("^RUT")
 
 
 def test_a_missing_vintage_says_how_to_restore_it():
-    with pytest.raises(MissingSnapshotFileError, match="git checkout -- data/vintage"):
+    with pytest.raises(MissingSnapshotFileError, match=r"git checkout -- \S*no-vintage "):
         data.prices("^RUT")
 
 
@@ -149,3 +153,107 @@ def test_an_unknown_data_mode_is_refused(monkeypatch):
     monkeypatch.setenv(DATA_ENV, "offline")
     with pytest.raises(Exception, match="not a data mode"):
         data.prices("^RUT")
+
+
+# ------------------------------------------------------------------ the cache follows the parts
+
+
+def edit_part(folder, key, change, *, listed=True):
+    """Rewrite part 0 of `key` with `change(frame)`; with `listed`, put its new sha256 (and
+    coverage) in the manifest, as someone editing the vintage on purpose would."""
+    relative = vintage.part_file(key, 0)
+    frame = pq.read_table(folder / relative).to_pandas()
+    vintage.write_part(change(frame), folder / relative)
+    if listed:
+        manifest = json.loads((folder / vintage.MANIFEST).read_text())
+        entry = manifest["series"][key]
+        next(iter(entry["parts"].values()))["sha256"] = sha256_file(folder / relative)
+        entry.update(frame_coverage(change(frame)))
+        (folder / vintage.MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    return folder / relative
+
+
+def one_close_changed(frame):
+    frame = frame.copy()
+    frame.iloc[-5, frame.columns.get_loc("Close")] *= 1.01
+    return frame
+
+
+def test_a_vintage_part_edited_in_place_is_a_change(fake_vintage, capsys):
+    assert main(["data", "refresh", *FAKE_CORE_SERIES]) == 0
+    before = data.prices("^RUT")["^RUT"].iloc[-5]
+    edit_part(fake_vintage, "^RUT", one_close_changed)
+    capsys.readouterr()
+    assert main(["data", "refresh", *FAKE_CORE_SERIES]) == 0
+    assert "changed: ^RUT" in capsys.readouterr().out  # so make reruns every notebook
+    assert data.prices("^RUT")["^RUT"].iloc[-5] == pytest.approx(before * 1.01)
+
+
+def test_a_load_that_reads_an_edited_part_marks_the_cache_changed(fake_vintage, capsys):
+    assert main(["data", "refresh", *FAKE_CORE_SERIES]) == 0
+    stamp = cache.cache_dir() / cache.STAMP
+    os.utime(stamp, ns=(0, 0))
+    edit_part(fake_vintage, "^RUT", one_close_changed)
+    data.prices("^RUT")  # a notebook or `streak` reads it first, not `data refresh`
+    assert stamp.stat().st_mtime_ns > 0  # so make still reruns the reports
+
+
+def test_a_manifest_listing_another_sha256_is_refused_naming_the_part(fake_vintage):
+    data.refresh_one("^RUT")
+    manifest = json.loads((fake_vintage / vintage.MANIFEST).read_text())
+    manifest["series"]["^RUT"]["parts"]["data"]["sha256"] = "0" * 64
+    (fake_vintage / vintage.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(ChecksumError, match=r"\^RUT.0.parquet does not match the sha256"):
+        data.prices("^RUT")
+
+
+def test_a_damaged_vintage_is_one_error_naming_every_bad_part(fake_vintage, capsys):
+    (fake_vintage / vintage.part_file("^RUT", 0)).unlink()
+    edit_part(fake_vintage, "SPY", one_close_changed, listed=False)
+    assert main(["data", "refresh", *FAKE_CORE_SERIES]) == 2
+    err = capsys.readouterr().err
+    assert "2 file(s) of the pinned data vintage are damaged" in err
+    assert "^RUT.0.parquet is missing" in err and "SPY.0.parquet does not match" in err
+    assert "git checkout -- " in err and "run from the repository root" not in err
+    assert len(err.splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("[]", "holds a list"), ('{"series": {}}', "lacks 'vintage'"), ("{", "is not valid JSON")],
+)
+def test_a_broken_manifest_is_said_once_with_the_git_fix(fake_vintage, capsys, text, problem):
+    (fake_vintage / vintage.MANIFEST).write_text(text)
+    assert main(["data", "refresh", *FAKE_CORE_SERIES]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and "git checkout -- " in err and "manifest.json" in err
+    assert len(err.splitlines()) == 2 and "Traceback" not in err
+
+
+def test_a_manifest_without_a_core_series_says_it_was_damaged(fake_vintage):
+    manifest = json.loads((fake_vintage / vintage.MANIFEST).read_text())
+    del manifest["series"]["^RUT"]
+    (fake_vintage / vintage.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(UnknownTickerError, match="edited or damaged") as caught:
+        data.prices("^RUT")
+    assert "git checkout -- " in caught.value.fix and "CORE_SERIES" not in caught.value.fix
+
+
+def test_a_vintage_part_that_holds_other_rows_than_listed_is_refused(fake_vintage):
+    path = edit_part(fake_vintage, "^RUT", lambda f: f.iloc[:-20], listed=False)
+    manifest = json.loads((fake_vintage / vintage.MANIFEST).read_text())
+    manifest["series"]["^RUT"]["parts"]["data"]["sha256"] = sha256_file(path)
+    (fake_vintage / vintage.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(ChecksumError, match=r"holds 230 rows .* lists 250 rows"):
+        data.prices("^RUT")
+
+
+def test_a_vintage_series_that_shrinks_is_refused_unless_accepted(fake_vintage, capsys):
+    assert main(["data", "refresh", *FAKE_CORE_SERIES]) == 0
+    edit_part(fake_vintage, "^RUT", lambda f: f.iloc[:-20])
+    assert main(["data", "refresh", *FAKE_CORE_SERIES]) == 1
+    err = capsys.readouterr().err
+    assert "^RUT from yahoo/^RUT.csv now has 230 rows" in err and "has 250 rows" in err
+    assert "--accept-shorter ^RUT" in err
+    assert main(["data", "refresh", "--accept-shorter", "^RUT"]) == 0
+    assert len(data.prices("^RUT")) == 230

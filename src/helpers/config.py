@@ -51,6 +51,14 @@ def _installed_root() -> Path:
     return Path.cwd()
 
 
+def shown_path(path: Path) -> str:
+    """A path as a command run from the repository root names it (absolute when outside)."""
+    try:
+        return Path(path).resolve().relative_to(repo_root()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def cache_dir() -> Path:
     """The cache (Arrow IPC parts, JSON manifests); `SMALLCAP_CACHE_DIR` overrides it."""
     override = os.environ.get(CACHE_ENV)

@@ -12,12 +12,20 @@ def first_line(exc: BaseException, width: int = 200) -> str:
 
 
 class SmallcapError(Exception):
-    """Base class: every message states the cause and the fix."""
+    """Base class: every message states the cause and the fix.
+
+    Pickles as (class, cause, fix), so a worker process can hand the error itself back to
+    the process that reports it (Exception's default pickling would call it with the joined
+    message alone).
+    """
 
     def __init__(self, cause: str, fix: str):
         self.cause = cause
         self.fix = fix
         super().__init__(f"{cause}\n  -> fix: {fix}")
+
+    def __reduce__(self) -> tuple[type[SmallcapError], tuple[str, str]]:
+        return type(self), (self.cause, self.fix)
 
 
 class DataError(SmallcapError):

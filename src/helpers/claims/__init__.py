@@ -34,7 +34,7 @@ from helpers.claims.recording import (
     record,
     record_measurements,
 )
-from helpers.claims.schema import checked_ledger, validate_ledger
+from helpers.claims.schema import checked_ledger, session_problems, validate_ledger
 from helpers.config import LEDGER_ENV, NOTEBOOK_ENV, RESULTS_ENV
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "readings_table",
     "record",
     "record_measurements",
+    "session_problems",
     "shared_rule",
     "shared_series",
     "shared_window",

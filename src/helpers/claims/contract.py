@@ -154,14 +154,24 @@ def _consistency() -> dict:
     }
 
 
+# A claim id names its result file (reports/results/<id>.json) and its anchor in the pages:
+# letters, digits and '-' only, so no id can name a path outside the results folder.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*$"
+
+
 def _claim() -> dict:
-    text_fields = ("id", "group", "article", "as_of_basis", "claim", "notebook")
+    text_fields = ("group", "article", "as_of_basis", "claim", "notebook")
     return {
         "type": "object",
         "additionalProperties": False,
         "required": list(REQUIRED_FIELDS),
         "description": "as_of and as_of_basis default to the article's (`articles:`)",
         "properties": {
+            "id": {
+                "type": "string",
+                "pattern": ID_PATTERN,
+                "description": "letters, digits and '-' (it names the result file)",
+            },
             **{name: _TEXT for name in text_fields},
             "as_of": _DATE,
             "family": {"enum": list(FAMILIES)},
@@ -298,6 +308,8 @@ def _explain(error: Any, raw: Any) -> str:
     if error.validator == "additionalProperties":
         extra = sorted(set(value) - set(error.schema.get("properties", {})))
         return f"{prefix}{key + ': ' if key else ''}unknown key(s) {extra}"
+    if error.validator == "pattern" and keys == ["id"]:
+        return f"{prefix}id {value!r} may hold only letters, digits and '-' (it names files)"
     if error.validator == "required":
         return f"{prefix}{key + ': ' if key else ''}{error.message}"
     return f"{prefix}{key + ' ' if key else ''}{value!r}: {error.message}"

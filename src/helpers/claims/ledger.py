@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import yaml
 from helpers.claims import robustness, rules, verdicts
 from helpers.config import LEDGER_ENV, RESULTS_ENV, repo_root, reports_dir
 from helpers.errors import DataError, LedgerError, RuleError
+from helpers.files import read_utf8
 
 # libyaml's safe loader when PyYAML was built with it: the ledger parses ~10x faster, and
 # every record() reads it.
@@ -387,7 +389,7 @@ def read_ledger(path: Path | None = None) -> Ledger:
     """Parse the ledger file into terms and Row rows (structure only; see validate_ledger)."""
     path = Path(path) if path else ledger_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_utf8(path, LedgerError, "save the ledger as UTF-8 (retype that character)")
     except OSError as exc:
         raise LedgerError(f"cannot read the ledger {path}: {exc}", "check the path") from None
     raw = _parsed_yaml(path, text)
@@ -438,7 +440,22 @@ def _parsed_yaml(path: Path, text: str) -> Any:
             _PARSED[key] = yaml.load(text, Loader=SAFE_LOADER)
         except yaml.YAMLError as exc:
             raise LedgerError(f"{path} is not valid YAML: {exc}", "fix the YAML syntax") from None
+        except ValueError as exc:  # a date YAML reads but the calendar lacks (2026-02-30)
+            raise LedgerError(
+                f"{path}{_line_of_impossible_date(text)}: {exc}", "write a date that exists"
+            ) from None
     return _PARSED[key]
+
+
+def _line_of_impossible_date(text: str) -> str:
+    """' line N' of the first YYYY-MM-DD in the text that names no real day ('' if none)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        for day in re.findall(r"\b\d{4}-\d{2}-\d{2}\b", line):
+            try:
+                dt.date.fromisoformat(day)
+            except ValueError:
+                return f" line {number} ({day})"
+    return ""
 
 
 def _articles_from(raw: Any, path: Path) -> dict[str, Article]:

@@ -16,10 +16,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from helpers.config import PINNED_VERDICTS
+from helpers.config import PINNED_VERDICTS, shown_path
+from helpers.errors import LedgerError, first_line
+from helpers.files import read_utf8
 
 PINNED_FILE = PINNED_VERDICTS
 COLUMNS = ("claim_id", "measured", "verdict")
+# What to do about results that differ from the pinned ones (the vintage check and the
+# pipeline, which publishes no such result, both say it).
+CHANGED_FIX = (
+    "if the change is intended, run `make accept-verdicts` and commit "
+    "data/vintage/verdicts.csv; otherwise find what moved the values (git status: a changed "
+    "vintage file comes back with git checkout -- data/vintage)"
+)
 # Float noise: last-bit differences between machines or library builds are not a change.
 REL_TOL = 1e-9
 ABS_TOL = 1e-12
@@ -46,15 +55,44 @@ def to_csv(rows: list[dict]) -> str:
     return out.getvalue()
 
 
-def read(path: Path) -> dict[str, dict]:
-    """claim id -> {"measured": value, "verdict": text}; {} when the file does not exist."""
+def read_of(vintage: Path) -> dict[str, dict]:
+    """The pinned verdicts of a vintage folder: required beside its manifest, and nothing
+    (none pinned) where there is no vintage at all."""
+    return read(vintage / PINNED_FILE, required=(vintage / "manifest.json").is_file())
+
+
+def read(path: Path, required: bool = True) -> dict[str, dict]:
+    """claim id -> {"measured": value, "verdict": text}.
+
+    A missing file is an error (said once, with how to restore it) unless not `required`
+    (then {}: nothing pinned yet); a row that cannot be read names its line.
+    """
+    fix = f"restore it: git checkout -- {shown_path(path)}"
     if not path.is_file():
+        if required:
+            raise LedgerError(f"{path} is missing, so no verdict can be checked against it", fix)
         return {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {
-            row["claim_id"]: {"measured": json.loads(row["measured"]), "verdict": row["verdict"]}
-            for row in csv.DictReader(handle)
-        }
+    reader = csv.DictReader(io.StringIO(read_utf8(path, LedgerError, fix), newline=""))
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        raise LedgerError(f"{path} line 1: the header is not {','.join(COLUMNS)}", fix)
+    pinned = {}
+    try:
+        for row in reader:
+            pinned[row["claim_id"]] = {
+                "measured": json.loads(row["measured"]),
+                "verdict": _text(row["verdict"]),
+            }
+    except (ValueError, TypeError, csv.Error) as exc:
+        raise LedgerError(
+            f"{path} line {reader.line_num}: cannot read the row ({first_line(exc)})", fix
+        ) from None
+    return pinned
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("a field is missing")
+    return value
 
 
 def same_value(a: Any, b: Any) -> bool:

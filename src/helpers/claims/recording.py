@@ -28,7 +28,7 @@ from helpers.claims.ledger import (
 )
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV
 from helpers.errors import DataError, LedgerError, RuleError
-from helpers.files import write_json_atomic
+from helpers.files import child_path, write_json_atomic
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,9 @@ def _write_result(result: dict) -> None:
     target = results_dir()
     if RESULTS_ENV not in os.environ:
         _say_scratch_once(target)
-    write_json_atomic(target / f"{result['claim_id']}.json", result)
+    name = f"{result['claim_id']}.json"
+    fix = "give the row an id of letters, digits and '-' in data/claims.yaml (claims check)"
+    write_json_atomic(child_path(target, name, fix), result)
 
 
 def record(
@@ -353,15 +355,28 @@ def _is_midnight(value: dt.datetime) -> bool:
 
 
 def read_results(directory: Path | None = None) -> dict[str, dict]:
-    """Result jsons by claim id; unreadable files raise a LedgerError naming the file."""
+    """Result jsons by claim id; an unreadable file raises a LedgerError naming the file and
+    the rerun that rewrites it."""
     directory = Path(directory) if directory else published_results_dir()
     results = {}
     for path in sorted(directory.glob("*.json")):
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise LedgerError(
-                f"result {path} is unreadable: {exc}", "re-run its notebook (make reports)"
-            ) from None
+            raise LedgerError(f"result {path} is unreadable: {exc}", _rewrite_fix(path)) from None
+        if not isinstance(payload, dict):
+            raise LedgerError(f"result {path} is not a result object", _rewrite_fix(path))
         results[str(payload.get("claim_id", path.stem))] = payload
     return results
+
+
+def _rewrite_fix(path: Path) -> str:
+    """How to get a damaged result file written again: rerun the notebook the ledger says
+    judges it (make would not: its report is up to date), or remove a file no row makes."""
+    try:
+        row = read_ledger().by_id().get(path.stem)
+    except LedgerError:
+        row = None
+    if row is None:
+        return f"no ledger row makes it: remove it (rm {path}), then run make reports"
+    return f"rerun its notebook: make reports -W notebooks/{row.notebook}.ipynb"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ def checked_ledger(
         + _written_out_problems(ledger)
         + _unused_reading_problems(ledger)
     )
+    problems += _as_of_problems(ledger)
     existing_notebooks = {p.stem for p in notebooks_home(notebooks_dir).glob("*.ipynb")}
     for row in ledger.rows:
         problems += [f"{row.id}: {p}" for p in _row_problems(ledger, row, existing_notebooks)]
@@ -174,6 +176,61 @@ def _row_problems(ledger: Ledger, row: Row, existing_notebooks: set[str]) -> lis
 
 
 _DATE_OR_MONTH = re.compile(r"\d{4}-\d{2}(-\d{2})?")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_day(value: Any) -> bool:
+    """'YYYY-MM-DD' naming a real day (strictly: not '2026', not '20260114', not 2026-02-30)."""
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _dated(ledger: Ledger) -> list[tuple[str, str]]:
+    """(where, as_of) of every date the ledger pins a claim to: rows, articles, consistency."""
+    found = [(row.id, row.as_of) for row in ledger.rows]
+    found += [(f"article {name}", entry.as_of) for name, entry in ledger.articles.items()]
+    found += [
+        (f"consistency {check.get('id', n)}", str(check.get("as_of", "")))
+        for n, check in enumerate(ledger.consistency)
+        if isinstance(check, Mapping)
+    ]
+    return found
+
+
+def _as_of_problems(ledger: Ledger) -> list[str]:
+    """An as_of the contract's pattern lets through (a month, 2026-02-30) is no day."""
+    return [
+        f"{where}: as_of {day!r} is not a real date written YYYY-MM-DD"
+        for where, day in _dated(ledger)
+        if _DATE_OR_MONTH.fullmatch(day) and not is_day(day)
+    ]
+
+
+def session_problems(ledger: Ledger, sessions: Sequence[str]) -> list[str]:
+    """Every as_of of the ledger that is not one of `sessions` (the market's trading days in
+    the data, ISO dates in order): a weekend, a holiday, or a day outside the data. A row's
+    as_of is the close its claim is judged at; on any other day a notebook fails deep inside
+    a cell instead."""
+    known = set(sessions)
+    problems = []
+    for where, day in _dated(ledger):
+        if not is_day(day) or day in known:
+            continue
+        if not sessions or not sessions[0] <= day <= sessions[-1]:
+            span = f"{sessions[0]}..{sessions[-1]}" if sessions else "nothing"
+            problems.append(f"{where}: as_of {day} is outside the data (closes {span})")
+            continue
+        after = bisect.bisect(sessions, day)
+        problems.append(
+            f"{where}: as_of {day} ({dt.date.fromisoformat(day):%A}) is not a trading day; "
+            f"the closes around it are {sessions[after - 1]} and {sessions[after]}"
+        )
+    return problems
 
 
 def _is_date_or_month(value: Any) -> bool:

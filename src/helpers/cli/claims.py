@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from helpers import claims
+from helpers.errors import LedgerError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +30,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "then prints one line per claim; `show ID` prints one row and its recorded result.",
     )
     actions = ledger.add_subparsers(dest="action", metavar="ACTION", required=True)
-    check = actions.add_parser("check", help="validate the ledger (what `make reports` runs first)")
+    check = actions.add_parser(
+        "check",
+        help="validate the ledger: its schema, and every as_of a trading day of the data "
+        "(what `make reports` runs first)",
+    )
     check.set_defaults(func=run_check)
     listing = actions.add_parser("list", help="validate the ledger and list its claims")
     listing.add_argument("--family", choices=claims.FAMILIES, help="only this family")
@@ -58,8 +63,20 @@ def run_scorecard(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    rows = claims.validate_ledger()
-    print(f"{claims.ledger_path()}: {len(rows)} claim(s), schema ok")
+    from helpers import data  # the dates are checked against the data's trading days
+
+    ledger = claims.checked_ledger()
+    sessions = [f"{day:%Y-%m-%d}" for day in data.sessions()]
+    problems = claims.session_problems(ledger, sessions)
+    if problems:
+        raise LedgerError(
+            f"{len(problems)} problem(s) in the ledger:\n    " + "\n    ".join(problems),
+            "give each as_of the trading day its figure refers to, in data/claims.yaml",
+        )
+    print(
+        f"{claims.ledger_path()}: {len(ledger.rows)} claim(s), schema ok, every as_of a "
+        "trading day of the data"
+    )
     return 0
 
 

@@ -1,20 +1,20 @@
 """Commands `data refresh` and `data status`: fill the cache, and show what is in it.
 
-`data refresh` touches ``<cache_dir>/STAMP`` only when some entry's content changed (its
-sha256), so the Makefile rebuilds reports after a real data change and never after a no-op.
+`data refresh` touches ``<cache_dir>/STAMP`` only when some entry's content changed (the
+sha256 of what it was read from), so the Makefile rebuilds reports after a real data change
+and never after a no-op; on the vintage, when nothing it depends on moved, it stops before
+loading pandas (`helpers.data.freshness`).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
-from pathlib import Path
 
 from helpers.config import SNAPSHOT_ENV, cache_dir, data_mode, vintage_dir
+from helpers.data import freshness
 from helpers.errors import DataError, NoNetworkError, first_line
-from helpers.files import write_text_atomic
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,81 +36,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     refresh.add_argument(
         "--force", action="store_true", help="re-read every file even if size and mtime match"
     )
+    refresh.add_argument(
+        "--accept-shorter",
+        action="store_true",
+        help="accept series that now cover less than the cache (or the vintage) said",
+    )
     refresh.set_defaults(func=run_refresh)
     status = commands.add_parser("status", help="table of cached series, coverage and age")
     status.set_defaults(func=run_status)
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    quick = not (args.series or args.snapshot or args.force) and data_mode() == "vintage"
-    if quick and read_token() == files_token():
+    quick = not (args.series or args.snapshot or args.force or args.accept_shorter)
+    quick = quick and data_mode() == "vintage"
+    if quick and freshness.token_matches():
         print("data refresh: nothing changed since the last refresh")
         return 0
     code = _refresh(args)
     if quick and code == 0:
-        write_token()
+        freshness.write_token()
     return code
-
-
-# ---------------------------------------------------------------- the no-op shortcut
-#
-# `make reports` runs `data refresh` every time. On the vintage, a refresh that succeeded
-# records the stat (size, mtime, ctime, inode) of every file it depends on: the vintage, the
-# cache (manifests and parts), the STAMP and the data layer's code. When none has moved, the
-# refresh would find every entry current again (it trusts the same stats), so it stops before
-# importing pandas. Any change, a deleted STAMP included, takes the full path.
-
-TOKEN = ".refresh-token"
-STAMP = "STAMP"  # helpers.data.cache.STAMP (not imported: it loads pandas)
-
-
-def files_token() -> str:
-    """A digest of the stats of every file a vintage refresh depends on."""
-    rows: list[str] = [data_mode(), str(cache_dir()), str(vintage_dir())]
-    package = Path(__file__).resolve().parents[1] / "data"
-    for root in (vintage_dir(), cache_dir(), package):
-        for folder, dirs, files in os.walk(root):
-            dirs.sort()
-            for name in sorted(files):
-                if name == TOKEN or name.endswith(".lock"):
-                    continue
-                path = os.path.join(folder, name)
-                try:
-                    stat = os.stat(path)
-                except FileNotFoundError:
-                    continue
-                rows.append(
-                    f"{path} {stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns} {stat.st_ino}"
-                )
-    if not (cache_dir() / STAMP).exists():
-        rows.append("no stamp")
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
-
-
-def read_token() -> str | None:
-    try:
-        return (cache_dir() / TOKEN).read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-
-
-def write_token() -> None:
-    write_text_atomic(cache_dir() / TOKEN, files_token() + "\n")
 
 
 def _refresh(args: argparse.Namespace) -> int:
     from helpers import data
-    from helpers.data import cache
+    from helpers.data import cache, vintage
 
     if args.snapshot:
         os.environ[SNAPSHOT_ENV] = args.snapshot
+    if data_mode() == "vintage":  # a damaged vintage is one failure naming every bad file
+        vintage.verify(vintage_dir())
     keys = args.series or data.refresh_keys()
     cache.remove_orphan_parts()
     outcomes: dict[str, list[str]] = {}
     failures: dict[str, DataError] = {}
     for key in keys:
         try:
-            outcome = data.refresh_one(key, force=args.force)
+            outcome = data.refresh_one(key, force=args.force, accept_shorter=args.accept_shorter)
         except (DataError, *UNREADABLE) as exc:
             failures[key] = as_data_error(key, exc)
             continue
@@ -118,9 +80,7 @@ def _refresh(args: argparse.Namespace) -> int:
     if failures:
         print(failure_report(failures), file=sys.stderr)
     changed = outcomes.get("new", []) + outcomes.get("updated", [])
-    if changed:
-        cache.touch_stamp()
-    else:
+    if not changed:  # (a change touched it when it was stored)
         cache.restore_stamp()
     summary = ", ".join(f"{len(v)} {k}" for k, v in sorted(outcomes.items()))
     failed = f", {len(failures)} failed ({', '.join(failures)})" if failures else ""
@@ -136,9 +96,19 @@ UNREADABLE = (ValueError, KeyError)
 
 
 def failure_report(failures: dict[str, DataError]) -> str:
-    """Each failed key once; unreachable live sources as one line, not one per series."""
+    """Each distinct failure once, with the keys it hit: unreachable live sources as one line,
+    and one cause shared by several series said once for all of them."""
     offline = [key for key, exc in failures.items() if isinstance(exc, NoNetworkError)]
-    lines = [f"{key}: failed: {exc}" for key, exc in failures.items() if key not in offline]
+    by_message: dict[str, list[str]] = {}
+    for key, exc in failures.items():
+        if key not in offline:
+            by_message.setdefault(str(exc), []).append(key)
+    lines = [
+        f"{keys[0]}: failed: {message}"
+        if len(keys) == 1
+        else f"{len(keys)} series ({', '.join(keys)}) failed: {message}"
+        for message, keys in by_message.items()
+    ]
     if offline:
         first = failures[offline[0]]
         lines.append(

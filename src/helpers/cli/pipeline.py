@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from helpers.cli import positive_int
 from helpers.config import reports_dir
 
 
@@ -17,7 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Execute notebooks headlessly (cwd notebooks/), several kernels at once, convert "
             "each to a self-contained HTML page and promote its claim results. A notebook "
             "that fails keeps its previous report and is saved in reports/failed/; the others "
-            "still run."
+            "still run. On the pinned vintage, a notebook whose verdicts differ from "
+            "data/vintage/verdicts.csv is not published. Ctrl-C stops every kernel and "
+            "publishes nothing half done."
         ),
     )
     parser.add_argument(
@@ -26,10 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "-j",
         "--jobs",
-        type=int,
+        type=positive_int("JOBS"),
         default=None,
         metavar="N",
-        help="kernels at once (default: one per core)",
+        help="kernels at once, 1 or more (default: one per core)",
     )
     parser.add_argument(
         "-p",
@@ -42,37 +45,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--kernel", default=None, help="Jupyter kernel (default smallcap-claims)")
     parser.add_argument(
-        "--timeout", type=int, default=None, metavar="SECONDS", help="per-cell limit (600)"
+        "--timeout",
+        type=positive_int("CELL_TIMEOUT"),
+        default=None,
+        metavar="SECONDS",
+        help="per-cell limit, 1 or more (600)",
     )
     parser.add_argument(
         "--reports-dir", type=Path, default=None, help=f"output folder (default {reports_dir()})"
     )
+    parser.add_argument(
+        "--allow-changed-verdicts",
+        action="store_true",
+        help="on the vintage, publish results that differ from data/vintage/verdicts.csv "
+        "(make accept-verdicts passes it before pinning them)",
+    )
     parser.set_defaults(func=_run)
-
-
-def parse_value(text: str) -> int | float | bool | str:
-    """Read a command-line parameter as a number or boolean when it is one, else keep the text.
-
-    Dates stay strings on purpose: notebooks take `as_of` as an ISO string.
-    """
-    if text in ("True", "False"):
-        return text == "True"
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            continue
-    return text
 
 
 def _run(args: argparse.Namespace) -> int:
     # Imported here: papermill and nbconvert load slowly and only this command needs them.
     from helpers.report import pipeline
+    from helpers.report.parameters import check_parameters, parse_value
 
     given = {key: parse_value(value) for key, value in args.parameter}
     values: dict[str, dict] = {}
     for notebook in args.notebook:  # every notebook's parameters checked before any kernel
-        checked = pipeline.check_parameters(notebook, given) if given else None
+        checked = check_parameters(notebook, given) if given else None
         for note in checked.notes if checked else []:
             print(f"{notebook.stem}: {note}")
         values[str(notebook)] = checked.values if checked else {}
@@ -85,18 +84,21 @@ def _run(args: argparse.Namespace) -> int:
         kernel=args.kernel or pipeline.KERNEL_NAME,
         cell_timeout=args.timeout or pipeline.CELL_TIMEOUT_SECONDS,
         on_done=_say_done,
+        allow_changes=args.allow_changed_verdicts,
     )
     failed = [outcome for outcome in outcomes if not outcome.ok]
-    for outcome in failed:
-        print(f"error: {outcome.cause}\n  -> fix: {outcome.fix}", file=sys.stderr)
+    for error in dict.fromkeys(str(outcome.error) for outcome in failed):  # each one once
+        print(f"error: {error}", file=sys.stderr)
     if failed and len(outcomes) > 1:
         names = ", ".join(outcome.notebook.stem for outcome in failed)
-        print(f"{len(failed)} of {len(outcomes)} notebooks failed: {names}", file=sys.stderr)
+        print(f"{len(failed)} of {len(outcomes)} notebooks not published: {names}", file=sys.stderr)
+    published = [outcome.html for outcome in outcomes if outcome.ok]
+    if published:
+        print(f"published {', '.join(map(str, published))}")
     return 2 if failed else 0
 
 
 def _say_done(outcome) -> None:
-    if outcome.ok:
-        print(f"{outcome.notebook} -> {outcome.html} ({outcome.seconds:.1f} s)", flush=True)
-    else:
-        print(f"{outcome.notebook}: failed ({outcome.seconds:.1f} s)", flush=True)
+    """As each notebook's run ends (publishing waits for them all)."""
+    state = "ran" if outcome.ok else "failed"
+    print(f"{outcome.notebook}: {state} ({outcome.seconds:.1f} s)", flush=True)

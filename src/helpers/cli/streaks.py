@@ -58,13 +58,32 @@ def _add_pair_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def iso_date(text: str) -> pd.Timestamp:
-    """argparse type: a calendar date, so a typo is a usage error rather than a traceback."""
+    """argparse type: a real day written YYYY-MM-DD, so a typo (or '2026', or '') is a usage
+    error rather than a guess or a traceback."""
     import pandas as pd
 
-    try:
-        return pd.Timestamp(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-15") from exc
+    from helpers.claims.schema import is_day
+
+    if not is_day(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-15")
+    return pd.Timestamp(text)
+
+
+def price_series(option: str, key: str) -> None:
+    """The pair commands compare daily closes: a FRED or French key (or a table) is refused by
+    name, not by a KeyError deep in the frame."""
+    from helpers.data.keys import kind_of
+
+    kind = kind_of(key)
+    if kind != "yahoo":
+        raise ValidationError(
+            f"{option} {key} is a {KIND_NAMES.get(kind, kind)}, not a price series with closes",
+            "pass a Yahoo ticker of the data, e.g. --a ^RUT --b ^GSPC (python -m helpers "
+            "vintage list shows them)",
+        )
+
+
+KIND_NAMES = {"fred": "FRED series", "french": "Ken French file", "file": "table"}
 
 
 def check_window_overlaps(
@@ -89,6 +108,8 @@ def pair_margin(a: str, b: str) -> pd.Series:
             f"--a and --b are both {a}; a series cannot beat itself",
             "pass two different tickers, e.g. --a ^RUT --b ^GSPC",
         )
+    price_series("--a", a)
+    price_series("--b", b)
     closes = data.prices([a, b])
     return streaks.return_margin(closes[a], closes[b])
 
@@ -114,6 +135,11 @@ def run_records(args: argparse.Namespace) -> int:
         raise ValidationError(
             f"--min-length {args.min_length} is not a number of sessions",
             "pass a whole number of 1 or more",
+        )
+    if args.start is not None and args.end is not None and args.start > args.end:
+        raise DateRangeError(
+            f"--start {args.start:%Y-%m-%d} is after --end {args.end:%Y-%m-%d}",
+            "pass a --start on or before --end",
         )
     margin = pair_margin(args.a, args.b)
     check_window_overlaps(margin.index, args.start, args.end)

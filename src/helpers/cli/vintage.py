@@ -99,8 +99,6 @@ def _current_vintage() -> str:
 
 def run_check(args: argparse.Namespace) -> int:
     results = _results(args)
-    expected = pinned.read(vintage_dir() / pinned.PINNED_FILE)
-    differences = pinned.differences(expected, results)
     on = pinned.built_on(results) - {"none"}
     on_vintage = data_mode() == "vintage"
     if on_vintage and on != {_current_vintage()}:
@@ -109,6 +107,7 @@ def run_check(args: argparse.Namespace) -> int:
             f"current {_current_vintage()}",
             "rebuild them: make reports (a data change reruns every notebook)",
         )
+    differences = pinned.differences(pinned.read_of(vintage_dir()), results)
     if not differences:
         print(f"vintage check: {len(results)} results match {pinned.PINNED_FILE}")
         return 0
@@ -117,8 +116,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(
             f"vintage check: {len(differences)} claim(s) differ from "
             f"data/vintage/{pinned.PINNED_FILE}"
-            f":\n{table}\n  -> fix: if the change is intended, run `make accept-verdicts` and "
-            "commit data/vintage/verdicts.csv; otherwise find what moved the values",
+            f":\n{table}\n  -> fix: {pinned.CHANGED_FIX}",
             file=sys.stderr,
         )
         return 1
@@ -139,7 +137,7 @@ def run_accept(args: argparse.Namespace) -> int:
             "build on the vintage first (make reports, with SNAPSHOT_DIR and DATA unset)",
         )
     path = vintage_dir() / pinned.PINNED_FILE
-    changed = pinned.differences(pinned.read(path), results)
+    changed = pinned.differences(pinned.read(path, required=False), results)
     write_text_atomic(path, pinned.to_csv(pinned.rows_from_results(results)))
     print(f"wrote {path}: {len(results)} claims, {len(changed)} changed; review with git diff")
     return 0

@@ -35,9 +35,10 @@ import pyarrow as pa
 from pyarrow import ArrowException
 
 from helpers.config import cache_dir
+from helpers.data.freshness import CACHE_FORMAT, part_stat
 from helpers.data.keys import kind_of, name_of
 from helpers.errors import CorruptCacheError, first_line
-from helpers.files import atomic_write, exclusive_lock, write_json_atomic
+from helpers.files import atomic_write, exclusive_lock, sweep_tmp, write_json_atomic
 
 MANIFEST_FIELDS = (
     "series",
@@ -51,10 +52,6 @@ MANIFEST_FIELDS = (
     "parts",
 )
 STAMP = "STAMP"
-# Bumped when the stored layout or what a reader produces changes (a parser or validation fix):
-# entries written under another format are rebuilt instead of serving the old parse.
-# 2: blank prices inside a column and non-numeric cells are errors; 3: Arrow IPC parts.
-CACHE_FORMAT = 3
 PART_SUFFIX = ".arrow"
 
 
@@ -106,7 +103,7 @@ def read_part(manifest: dict, part: str, columns: list[str] | None = None) -> pd
     read, the part named by the manifest now on disk is read instead (once).
     """
     key = manifest["series"]
-    path = manifest_path(key).with_name(manifest["parts"][part])
+    path = part_path(manifest, part)
     try:
         return _read_ipc(path, columns)
     except FileNotFoundError:
@@ -160,22 +157,9 @@ def write_entry(key: str, parts: dict[str, pd.DataFrame], manifest: dict) -> dic
     return manifest
 
 
-def part_stat(path: Path) -> list[int]:
-    """What a part file looked like when it was written: size, mtime and inode."""
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-
-
-def part_as_written(manifest: dict, part: str) -> bool:
-    """Whether a part is still the file its writer validated and stored (same size, mtime and
-    inode as the manifest records): a read may then skip validating it again. Any rewrite,
-    copy or touch of the file makes this False, so a changed part is validated."""
-    written = (manifest.get("written") or {}).get(part)
-    path = manifest_path(manifest["series"]).with_name(manifest["parts"][part])
-    try:
-        return written is not None and part_stat(path) == list(written)
-    except OSError:
-        return False
+def part_path(manifest: dict, part: str) -> Path:
+    """The file of one part an entry's manifest names."""
+    return manifest_path(manifest["series"]).with_name(manifest["parts"][part])
 
 
 def parts_readable(manifest: dict) -> bool:
@@ -200,19 +184,22 @@ _PART = re.compile(r"(?P<stem>.+)" + _PART_NAME)
 
 
 def remove_orphan_parts() -> list[Path]:
-    """Remove parts no manifest names (left by a writer that was killed); return them.
+    """Remove what killed writers left: parts no manifest names, and temp files; return them.
 
     Each entry is swept under its lock, so the parts a running writer has written but not yet
-    named in its manifest are never taken.
+    named in its manifest are never taken; a temp file is taken only when its writer is gone.
     """
-    removed = []
+    removed = sweep_tmp(cache_dir()) if cache_dir().is_dir() else []
     for folder in sorted(p for p in cache_dir().glob("*") if p.is_dir()):
+        removed += sweep_tmp(folder)
         stems = {m["stem"] for m in map(_PART.fullmatch, (p.name for p in folder.iterdir())) if m}
+        orphans: list[Path] = []
         for stem in sorted(stems):
             with exclusive_lock(folder / f"{stem}.lock"):
-                removed += _unlisted_parts(folder, stem, _listed_parts(folder / f"{stem}.json"))
-    for path in removed:
-        path.unlink(missing_ok=True)
+                orphans += _unlisted_parts(folder, stem, _listed_parts(folder / f"{stem}.json"))
+        for path in orphans:
+            path.unlink(missing_ok=True)
+        removed += orphans
     return removed
 
 

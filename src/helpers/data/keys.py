@@ -39,6 +39,59 @@ FOMC = "fomc"
 FRED_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv?id={series}"
 FRENCH_URL = "https://mba.tuck.dartmouth.edu/pages/faculty/ken.french/ftp/{dataset}_CSV.zip"
 FRENCH_MISSING = (-99.99, -999.0)
+
+# The series the notebooks read: what the pinned vintage holds, what `load_core()` loads, and
+# what `data refresh` in live mode fetches where a live source exists.
+CORE_SERIES: list[str] = [
+    "^RUT",
+    "^RUT.alt",
+    "^RUT.alt2",
+    "^RUT.alt3",
+    "^GSPC",
+    "^GSPC.alt",
+    "^GSPC.alt2",
+    "^GSPC.alt3",
+    "IWM",
+    "IWM.alt",
+    "IWM.alt2",
+    "IWM.alt3",
+    "SPY",
+    "SPY.alt",
+    "SPY.alt2",
+    "SPY.alt3",
+    "^NDX",
+    "^NDX.alt",
+    "^IXIC",
+    "^VIX",
+    "^VIX.alt",
+    "^VIX.alt2",
+    "RSP",
+    "IJR",
+    "VB",
+    "VBR",
+    "AAPL",
+    "NVDA",
+    "HBAN",
+    "RF",
+    "KTOS",
+    "fred:DFF",
+    "fred:DFEDTARU",
+    "fred:DFEDTARL",
+    "fred:DGS2",
+    "fred:DGS10",
+    "french:25_Portfolios_5x5",
+    "french:Portfolios_Formed_on_ME",
+    "french:F-F_Research_Data_Factors_daily",
+    FOMC,
+    "file:fomc/fomc_statements_clean_2021_2025_HuseynliGulara.csv",
+    SP500_PRICES,
+    SP500_MEMBERS,
+    SP500_HOLDINGS,
+    "file:sp500/benchmarks/IWM.csv",
+    "file:sp500/benchmarks/SPY.csv",
+    "file:sp500/benchmarks/RSP.csv",
+]
+
 SNAPSHOT_FIX = "set SNAPSHOT_DIR=../shared/market-data to work from the offline snapshot"
 HTTP_TIMEOUT_S = 30
 

@@ -61,7 +61,8 @@ def read_table_text(source: Path | io.StringIO, missing: Iterable[str] = ("",)) 
     Only `missing` cells are NaN (not pandas' default "n/a", "null", ...), so any other text
     in a numeric column stays text for `numeric_column` to name. Line numbers in errors count
     the header as line 1. pandas pads a short row with NaN, so a file cut off mid-line would
-    otherwise read as a row of blanks.
+    otherwise read as a row of blanks; a file whose last line has every field but no final
+    newline was cut inside its last field (a shorter number is still a number).
     """
     label = _label(source)
     try:
@@ -78,6 +79,11 @@ def read_table_text(source: Path | io.StringIO, missing: Iterable[str] = ("",)) 
             label,
             f"line {_shown(short)} has not the header's {width + 1} fields "
             "(the file is truncated or damaged)",
+        )
+    if isinstance(source, Path) and not text.endswith("\n"):
+        raise _damaged(
+            label,
+            f"ends without a final newline, inside line {len(lines)} (the file was cut short)",
         )
     try:
         return pd.read_csv(

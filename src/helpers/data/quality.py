@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.data.keys import PRICE_FIELDS, kind_of
+from helpers.data.keys import PRICE_FIELDS, Fetched, kind_of
 from helpers.data.parsers import interior_gaps
 from helpers.errors import ValidationError
 
@@ -99,6 +99,33 @@ def validate(frame: pd.DataFrame, series: str) -> pd.DataFrame:
         if bad.any():
             raise _fail(series, "zero or negative prices", index[bad])
     return frame
+
+
+def check_coverage(
+    series: str, fetched: Fetched, now: dict, before: tuple[str, dict] | None
+) -> None:
+    """Refuse a read that covers less than `before` = (who says so, its first/last/rows): a
+    series that ends earlier or has fewer rows lost data (a file cut short, a download that
+    stopped), and every result built on it would quietly change."""
+    if before is None:
+        return
+    who, then = before
+    ends_earlier = _comparable(now["last"], then.get("last")) and now["last"] < then["last"]
+    if not (ends_earlier or now["rows"] < then.get("rows", 0)):
+        return
+    origin = fetched.origin
+    where = origin.get("file") or origin.get("url") or origin.get("path") or fetched.source
+    raise ValidationError(
+        f"{series} from {where} now has {now['rows']} rows to {now['last']}, but {who} has "
+        f"{then.get('rows')} rows to {then.get('last')}: the source lost data (a file cut short?)",
+        "restore the file from an intact copy (check it against its SHA256SUMS); if the shorter "
+        f"series is right, accept it: python -m helpers data refresh --accept-shorter {series}",
+    )
+
+
+def _comparable(a: object, b: object) -> bool:
+    """Two coverage dates of one format ('YYYY-MM-DD', 'YYYY-MM' or 'YYYY')."""
+    return isinstance(a, str) and isinstance(b, str) and len(a) == len(b)
 
 
 def _must_be_positive(series: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,21 +10,25 @@ import pandas as pd
 
 from helpers.data import quality
 from helpers.data.keys import (
+    CORE_SERIES,
     FOMC,
     OHLCV_COLUMNS,
     SP500_HOLDINGS,
     SP500_MEMBERS,
     SP500_PRICES,
+    kind_of,
 )
 from helpers.data.parsers import membership_window, panel_field
-from helpers.data.store import CORE_SERIES, EDGE_SLACK, entry, load
+from helpers.data.store import EDGE_SLACK, entry, load
 from helpers.errors import (
     DataError,
     DateRangeError,
     ValidationError,
 )
 
-# The series the notebooks read: what the pinned vintage holds, what `load_core()` loads, and
+# The market calendar is the S&P 500's trading days (^GSPC's closes), where the small-vs-large
+# comparisons have both series.
+CALENDAR_SERIES = ("^RUT", "^GSPC")
 
 
 def _as_timestamp(value: str | pd.Timestamp | None) -> pd.Timestamp | None:
@@ -188,6 +193,18 @@ def ivv_holdings(source: str | None = None) -> Holdings:
 def snapshot_table(relative_path: str, source: str | None = None) -> pd.DataFrame:
     """Any other CSV of the snapshot (e.g. "valuation/cape_SecondOrderEdge.csv"), as it is."""
     return load(f"file:{relative_path}", source=source)
+
+
+def sessions(keys: Iterable[str] = ()) -> pd.DatetimeIndex:
+    """The trading days a date handed to the package (a notebook's `as_of`, a ledger row's)
+    must be one of: ^GSPC's closes from the first day ^RUT has one too, up to the last day
+    ^RUT, ^GSPC and every Yahoo series in `keys` all have a row."""
+    closes = prices(list(CALENDAR_SERIES), join="outer")
+    market = closes[CALENDAR_SERIES[-1]].dropna().index
+    both = closes.dropna().index
+    yahoo = [key for key in keys if kind_of(key) == "yahoo"]
+    last = min([both[-1], *(load(key).dropna(how="all").index[-1] for key in yahoo)])
+    return market[(market >= both[0]) & (market <= last)]
 
 
 def load_core() -> dict[str, pd.DataFrame]:

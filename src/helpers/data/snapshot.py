@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import os
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from helpers.config import snapshot_dir
+from helpers.data.freshness import stat_signature
 from helpers.data.keys import (
     CHECKSUMS,
     DEFAULT_PART,
@@ -39,6 +40,17 @@ from helpers.errors import (
     MissingSnapshotFileError,
     UnknownTickerError,
 )
+
+
+def chosen_snapshot() -> Path:
+    """The snapshot folder, where the data mode has chosen the snapshot (`store.read_from`
+    refuses snapshot mode without SNAPSHOT_DIR, so this raises only on a misuse)."""
+    root = snapshot_dir()
+    if root is None:
+        raise MissingSnapshotFileError(
+            "the snapshot is not set", "set SNAPSHOT_DIR=../shared/market-data"
+        )
+    return root
 
 
 def snapshot_path(root: Path, key: str) -> Path:
@@ -124,38 +136,6 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def stat_signature(path: Path) -> dict:
-    """Size, mtime, ctime and inode of a file, or of a folder's CSV files taken together.
-
-    This is what a warm load compares with the manifest: cheap (one stat per file, no
-    hashing, os.scandir rather than pathlib because the sp500 folder has 500+ files). ctime
-    and inode catch what size and mtime miss: a same-length rewrite whose mtime was put back
-    (`cp -p`, `touch -r`) still moves the ctime, and a file replaced by another has a new inode.
-    """
-    if not path.is_dir():
-        stat = path.stat()
-        return {
-            "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns,
-            "ctime_ns": stat.st_ctime_ns,
-            "inode": stat.st_ino,
-        }
-    with os.scandir(path) as entries:
-        stats = [e.stat() for e in entries if e.name.endswith(".csv") and e.is_file()]
-    return files_signature(stats)
-
-
-def files_signature(stats: list[os.stat_result]) -> dict:
-    """Several files' stats as one signature (count, total size, newest times, inode sum)."""
-    return {
-        "size": sum(s.st_size for s in stats),
-        "mtime_ns": max((s.st_mtime_ns for s in stats), default=0),
-        "ctime_ns": max((s.st_ctime_ns for s in stats), default=0),
-        "inodes": sum(s.st_ino for s in stats),
-        "files": len(stats),
-    }
 
 
 def snapshot_origin(root: Path, path: Path) -> dict:

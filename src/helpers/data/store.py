@@ -8,13 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.config import data_mode, snapshot_dir, vintage_dir
-from helpers.data import cache, quality, vintage
+from helpers.data import cache, freshness, quality, vintage
 from helpers.data.keys import (
+    CORE_SERIES,
     DEFAULT_PART,
-    FOMC,
     PRICE_FIELDS,
-    SP500_HOLDINGS,
-    SP500_MEMBERS,
     SP500_PRICES,
     Fetched,
     is_variant,
@@ -23,10 +21,10 @@ from helpers.data.keys import (
 from helpers.data.live import fetch_live, retrieved_now
 from helpers.data.parsers import frame_coverage, panel_field
 from helpers.data.snapshot import (
+    chosen_snapshot,
     read_snapshot,
     snapshot_keys,
     snapshot_path,
-    stat_signature,
     unknown_series_error,
 )
 from helpers.errors import (
@@ -35,59 +33,6 @@ from helpers.errors import (
     MissingSnapshotFileError,
 )
 
-# The series the notebooks read: what the pinned vintage holds, what `load_core()` loads, and
-
-# what `data refresh` in live mode fetches where a live source exists.
-CORE_SERIES: list[str] = [
-    "^RUT",
-    "^RUT.alt",
-    "^RUT.alt2",
-    "^RUT.alt3",
-    "^GSPC",
-    "^GSPC.alt",
-    "^GSPC.alt2",
-    "^GSPC.alt3",
-    "IWM",
-    "IWM.alt",
-    "IWM.alt2",
-    "IWM.alt3",
-    "SPY",
-    "SPY.alt",
-    "SPY.alt2",
-    "SPY.alt3",
-    "^NDX",
-    "^NDX.alt",
-    "^IXIC",
-    "^VIX",
-    "^VIX.alt",
-    "^VIX.alt2",
-    "RSP",
-    "IJR",
-    "VB",
-    "VBR",
-    "AAPL",
-    "NVDA",
-    "HBAN",
-    "RF",
-    "KTOS",
-    "fred:DFF",
-    "fred:DFEDTARU",
-    "fred:DFEDTARL",
-    "fred:DGS2",
-    "fred:DGS10",
-    "french:25_Portfolios_5x5",
-    "french:Portfolios_Formed_on_ME",
-    "french:F-F_Research_Data_Factors_daily",
-    FOMC,
-    "file:fomc/fomc_statements_clean_2021_2025_HuseynliGulara.csv",
-    SP500_PRICES,
-    SP500_MEMBERS,
-    SP500_HOLDINGS,
-    "file:sp500/benchmarks/IWM.csv",
-    "file:sp500/benchmarks/SPY.csv",
-    "file:sp500/benchmarks/RSP.csv",
-]
-LIVE_SOURCES = ("yfinance", "fred", "french")
 # A window edge may fall on a weekend or holiday next to the data's first or last row.
 EDGE_SLACK = pd.Timedelta(days=4)
 
@@ -106,10 +51,10 @@ class Entry:
 
     def part(self, name: str | None = None, columns: list[str] | None = None) -> pd.DataFrame:
         """One part (default: the first), validated as it is read unless it is still the very
-        file `store` validated before writing it (`cache.part_as_written`)."""
+        file `store` validated before writing it (`freshness.part_as_written`)."""
         name = name or next(iter(self.manifest["parts"]))
         frame = cache.read_part(self.manifest, name, columns)
-        if cache.part_as_written(self.manifest, name):
+        if freshness.part_as_written(self.manifest, name, cache.part_path(self.manifest, name)):
             return frame
         return quality.validate(frame, self.key)
 
@@ -140,51 +85,13 @@ def has_live_source(key: str) -> bool:
     return kind_of(key) in ("fred", "french") or _plain_ticker(key)
 
 
-def _is_current(manifest: dict | None, key: str, where: str) -> bool:
-    """Whether the cached entry may be served for a read from `where` without re-reading.
-
-    Live: any live entry of this cache format (reused until `data refresh`). Snapshot and
-    vintage: an entry read from the very same files, whose size and mtime have not moved.
-    """
-    if manifest is None or manifest.get("format") != cache.CACHE_FORMAT:
-        return False
-    if where == "live":
-        return manifest["source"] in LIVE_SOURCES
-    if manifest["source"] != where:
-        return False
-    origin = manifest["origin"]
-    if where == "vintage":
-        current = vintage.read_manifest(vintage_dir())["vintage"]
-        expected = vintage.signature(vintage_dir(), key)
-        return origin.get("vintage") == current and _same_signature(origin, expected)
-    path = snapshot_path(_snapshot(), key)
-    if origin.get("path") != str(path) or not path.exists():  # a gone file: read it, and fail
-        return False
-    return _same_signature(origin, stat_signature(path))
-
-
-def _snapshot() -> Path:
-    """The snapshot folder, where `read_from` has chosen the snapshot (it refuses snapshot
-    mode without SNAPSHOT_DIR, so this is never None here)."""
-    root = snapshot_dir()
-    if root is None:
-        raise MissingSnapshotFileError(
-            "the snapshot is not set", "set SNAPSHOT_DIR=../shared/market-data"
-        )
-    return root
-
-
-def _same_signature(origin: dict, signature: dict) -> bool:
-    return all(origin.get(field) == value for field, value in signature.items())
-
-
 def _fetch(key: str, where: str) -> Fetched:
     """Read `key` from `where` (the cache is not consulted)."""
     if where == "live":
         return fetch_live(key)
     if where == "vintage":
         return vintage.read_vintage(vintage_dir(), key)
-    root = _snapshot()
+    root = chosen_snapshot()
     if not snapshot_path(root, key).exists():
         raise _missing(root, key)
     return read_snapshot(root, key)
@@ -199,30 +106,69 @@ def _missing(root: Path, key: str) -> Exception:
     return unknown_series_error(root, key)
 
 
-def store(key: str, fetched: Fetched) -> Entry:
-    """Validate freshly read parts and write them to the cache as one entry."""
+def store(
+    key: str, fetched: Fetched, previous: dict | None = None, accept_shorter: bool = False
+) -> Entry:
+    """Validate freshly read parts and write them to the cache as one entry; touch STAMP
+    when what it was read from differs from the `previous` entry's, whoever read it (a
+    notebook or `streak` loading a changed vintage part is a change make must see too).
+
+    A series that covers less than the `previous` entry of the same source said (or, read
+    from a snapshot with nothing cached, less than the vintage lists) is refused unless
+    `accept_shorter`: a file cut short must not quietly shorten every result built on it.
+    """
     for frame in fetched.parts.values():
         quality.validate(frame, key)
     if key == SP500_PRICES:
         for field in PRICE_FIELDS:
             quality.validate_panel(panel_field(fetched.parts[DEFAULT_PART], field), key, field)
     first = next(iter(fetched.parts.values()))
+    coverage = frame_coverage(first)
+    if not accept_shorter:
+        quality.check_coverage(key, fetched, coverage, _coverage_before(key, fetched, previous))
     manifest = {
         "source": fetched.source,
         "origin": fetched.origin,
         "retrieved_at": retrieved_now(),
-        **frame_coverage(first),
+        **coverage,
         "columns": [str(c) for c in first.columns],
     }
-    return Entry(cache.write_entry(key, fetched.parts, manifest))
+    written = cache.write_entry(key, fetched.parts, manifest)
+    if freshness.outcome(previous, written) != "unchanged":
+        cache.touch_stamp()
+    return Entry(written)
+
+
+def _coverage_before(key: str, fetched: Fetched, previous: dict | None) -> tuple[str, dict] | None:
+    """What a fresh read of `key` must cover at least, and who says so: the previous entry
+    read from the same kind of source, else, for a snapshot file, the vintage's listing."""
+    if previous is not None and _source_kind(previous["source"]) == _source_kind(fetched.source):
+        return "the cache", previous
+    if fetched.source == "snapshot" and has_vintage_entry(key):
+        return "the pinned vintage", vintage.series_entry(vintage_dir(), key)
+    return None
+
+
+def _source_kind(source: str) -> str:
+    return "live" if source in freshness.LIVE_SOURCES else source
+
+
+def has_vintage_entry(key: str) -> bool:
+    """Whether the vintage (when there is one) lists `key`."""
+    try:
+        return key in vintage.read_manifest(vintage_dir())["series"]
+    except MissingSnapshotFileError:  # no vintage: a load from it says how to restore it
+        return False
 
 
 def entry(key: str, source: str | None = None) -> Entry:
     """The cache entry for a key, (re)reading its source when the cache cannot serve it."""
     where = read_from(key, source)
     manifest = cache.read_manifest(key)
-    current = _is_current(manifest, key, where)
-    result = Entry(manifest) if current and manifest else store(key, _fetch(key, where))
+    if manifest is not None and freshness.entry_is_current(manifest, key, where):
+        result = Entry(manifest)
+    else:
+        result = store(key, _fetch(key, where), previous=manifest)
     _record_use(result.manifest)
     return result
 
@@ -241,12 +187,9 @@ def has_series(key: str) -> bool:
     """
     where = read_from(key)
     if where == "snapshot":
-        return snapshot_path(_snapshot(), key).exists()
+        return snapshot_path(chosen_snapshot(), key).exists()
     if where == "vintage":
-        try:
-            return key in vintage.read_manifest(vintage_dir())["series"]
-        except MissingSnapshotFileError:  # no vintage: the load itself says how to restore it
-            return False
+        return has_vintage_entry(key)
     return True
 
 
@@ -275,21 +218,21 @@ def _readable_manifest(key: str) -> dict | None:
     return manifest
 
 
-def refresh_one(key: str, force: bool = False) -> str:
+def refresh_one(key: str, force: bool = False, accept_shorter: bool = False) -> str:
     """Bring one cache entry up to date; return "unchanged", "updated" or "new".
 
-    Vintage and snapshot entries are re-read only when their files' size or mtime moved (or
-    with force); live ones are always downloaded again. "updated" means the content's
-    sha256 changed, which is what `data refresh` uses to decide whether to touch STAMP.
+    Vintage and snapshot entries are re-read only when `freshness.entry_is_current` says
+    their source moved (or with force); live ones are always downloaded again. "updated"
+    means the sha256 of what was read changed (for the vintage: of its parts); `store` has
+    then touched STAMP. `accept_shorter` lets a series
+    cover less than before (see `store`).
     """
     where = read_from(key)
     before = _readable_manifest(key)
-    if where != "live" and not force and _is_current(before, key, where):
+    if where != "live" and not force and freshness.entry_is_current(before, key, where):
         return "unchanged"
-    after = store(key, _fetch(key, where)).manifest
-    if before is None or before["source"] != after["source"]:
-        return "new"
-    return "unchanged" if before["origin"]["sha256"] == after["origin"]["sha256"] else "updated"
+    after = store(key, _fetch(key, where), before, accept_shorter).manifest
+    return freshness.outcome(before, after)
 
 
 def refresh_keys() -> list[str]:
@@ -302,7 +245,7 @@ def refresh_keys() -> list[str]:
     """
     if data_mode() != "snapshot":
         return list(CORE_SERIES)
-    present = snapshot_keys(_snapshot())
+    present = snapshot_keys(chosen_snapshot())
     cached = [m["series"] for _, m in cache.all_manifests() if m and m.get("source") == "snapshot"]
     return present + sorted(set(cached) - set(present))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shlex
 from functools import cache
 from pathlib import Path
 
@@ -23,20 +24,19 @@ import pandas.core.arrays.arrow.extension_types  # noqa: F401
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from helpers.config import PINNED_VERDICTS
+from helpers.config import PINNED_VERDICTS, shown_path
 from helpers.data import provenance
-from helpers.data.keys import Fetched, kind_of, name_of
+from helpers.data.freshness import files_signature, stat_signature
+from helpers.data.keys import CORE_SERIES, Fetched, kind_of, name_of
 from helpers.data.parsers import frame_coverage
 from helpers.data.snapshot import (
     check_against_sums,
     files_of,
-    files_signature,
     folder_sha256,
     read_checksums,
     read_snapshot,
     sha256_file,
     snapshot_path,
-    stat_signature,
 )
 from helpers.errors import ChecksumError, MissingSnapshotFileError, UnknownTickerError
 from helpers.files import atomic_write, write_text_atomic
@@ -147,13 +147,47 @@ def _remove_stale(out: Path, written: set[str]) -> None:
 # ---------------------------------------------------------------------------- reading
 
 
+def restore_fix(folder: Path, files: list[str] | None) -> str:
+    """How to put vintage files back as committed: `git checkout --` naming each of them (with
+    the manifest, so a file and its listed sha256 come back together; the whole folder for
+    None), or rebuilding them."""
+    names = [folder] if files is None else [folder / n for n in sorted({MANIFEST, *files})]
+    listed = " ".join(shlex.quote(shown_path(path)) for path in names)
+    return f"restore from git: git checkout -- {listed} (or {BUILD_FIX})"
+
+
 @cache
 def _manifest_cached(path: str, size: int, mtime_ns: int) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    manifest = json.loads(Path(path).read_text(encoding="utf-8"))
+    problem = manifest_problem(manifest)
+    if problem:
+        raise ChecksumError(f"{path} {problem}", restore_fix(Path(path).parent, []))
+    return manifest
+
+
+def manifest_problem(manifest: object) -> str | None:
+    """What makes a parsed manifest.json unusable (None when it has the shape readers need)."""
+    if not isinstance(manifest, dict):
+        return f"holds a {type(manifest).__name__}, not the vintage's manifest object"
+    missing = [field for field in ("vintage", "series") if field not in manifest]
+    if missing:
+        return f"lacks {' and '.join(map(repr, missing))}"
+    if not isinstance(manifest["series"], dict) or not manifest["series"]:
+        return "lists no series"
+    for key, entry in manifest["series"].items():
+        parts = entry.get("parts") if isinstance(entry, dict) else None
+        if not isinstance(parts, dict) or not parts:
+            return f"lists no parts for {key!r}"
+        if not all(isinstance(p, dict) and {"file", "sha256"} <= p.keys() for p in parts.values()):
+            return f"lists a part of {key!r} without its file and sha256"
+        if not {"rows", "first", "last", "origin"} <= entry.keys():
+            return f"lacks the rows, dates or origin of {key!r}"
+    return None
 
 
 def read_manifest(folder: Path) -> dict:
-    """The vintage manifest (parsed once per process while the file is unchanged)."""
+    """The vintage manifest (parsed once per process while the file is unchanged); a missing,
+    unparsable or misshapen one is an error saying how to restore it."""
     path = folder / MANIFEST
     try:
         signature = stat_signature(path)
@@ -161,54 +195,113 @@ def read_manifest(folder: Path) -> dict:
     except FileNotFoundError:
         raise MissingSnapshotFileError(
             f"the pinned data vintage is missing ({path} does not exist)",
-            f"restore data/vintage from git (git checkout -- data/vintage), or {BUILD_FIX}",
+            restore_fix(folder, None),
         ) from None
-    except ValueError as exc:
-        raise ChecksumError(f"{path} is not valid JSON ({exc})", BUILD_FIX) from None
+    except ValueError as exc:  # UnicodeDecodeError included
+        raise ChecksumError(f"{path} is not valid JSON ({exc})", restore_fix(folder, [])) from None
     return manifest
 
 
 def series_entry(folder: Path, key: str) -> dict:
-    """The manifest entry of one key; an unknown key lists what the vintage holds."""
+    """The manifest entry of one key; an unknown key lists what the vintage holds, and a core
+    series (which every vintage holds) says the manifest is damaged."""
     series = read_manifest(folder)["series"]
-    if key not in series:
+    if key in series:
+        return series[key]
+    if key in CORE_SERIES:
         raise UnknownTickerError(
-            f"{key!r} is not in the pinned data vintage ({folder})",
-            "use a series the vintage holds (python -m helpers vintage list), add it to "
-            "data.CORE_SERIES and rebuild the vintage, or set SNAPSHOT_DIR for the full snapshot",
+            f"{key!r} is not in the pinned data vintage: {folder / MANIFEST} lists no entry for "
+            "it, though every vintage holds the core series (the manifest was edited or damaged)",
+            restore_fix(folder, []),
         )
-    return series[key]
+    raise UnknownTickerError(
+        f"{key!r} is not in the pinned data vintage ({folder})",
+        "use a series the vintage holds (python -m helpers vintage list), add it to "
+        "data.CORE_SERIES and rebuild the vintage, or set SNAPSHOT_DIR for the full snapshot",
+    )
 
 
 def part_paths(folder: Path, key: str) -> list[Path]:
     return [folder / part["file"] for part in series_entry(folder, key)["parts"].values()]
 
 
-def signature(folder: Path, key: str) -> dict:
-    """The stat signature of a key's stored files together: what a warm load compares."""
-    return files_signature([path.stat() for path in part_paths(folder, key)])
+def signature(folder: Path, key: str) -> dict | None:
+    """The stat signature of a key's stored files together: what a warm load compares
+    (None when one of them is gone: the entry must be read again, which says so)."""
+    try:
+        return files_signature([path.stat() for path in part_paths(folder, key)])
+    except FileNotFoundError:
+        return None
+
+
+def parts_digest(folder: Path, key: str) -> str:
+    """One sha256 over the sha256 the manifest lists for each part of `key`: what a cache
+    entry read from the vintage records, so a part edited in place is a change."""
+    parts = series_entry(folder, key)["parts"]
+    return folder_sha256({part["file"]: part["sha256"] for part in parts.values()})
+
+
+def part_problems(folder: Path, key: str) -> list[tuple[str, str]]:
+    """(file, problem) for each part of `key` that is missing or is not the file whose
+    sha256 the manifest lists."""
+    problems = []
+    for part in series_entry(folder, key)["parts"].values():
+        path = folder / part["file"]
+        if not path.is_file():
+            problems.append((part["file"], "is missing"))
+        elif sha256_file(path) != part["sha256"]:
+            problems.append((part["file"], f"does not match the sha256 in {MANIFEST}"))
+    return problems
+
+
+def verify(folder: Path) -> None:
+    """Refuse a vintage whose parts do not match its manifest, naming every such part at once."""
+    problems = [
+        found for key in read_manifest(folder)["series"] for found in part_problems(folder, key)
+    ]
+    if problems:
+        listed = "; ".join(f"{shown_path(folder / name)} {what}" for name, what in problems)
+        raise ChecksumError(
+            f"{len(problems)} file(s) of the pinned data vintage are damaged: {listed}",
+            restore_fix(folder, [name for name, _ in problems]),
+        )
 
 
 def read_vintage(folder: Path, key: str) -> Fetched:
-    """Read one key from the vintage, checking each stored file against its manifest sha256."""
+    """Read one key from the vintage: each stored file must be the one whose sha256 the
+    manifest lists, and what it holds the rows and dates the manifest lists."""
     manifest = read_manifest(folder)
     found = series_entry(folder, key)
-    parts = {}
-    for part, stored in found["parts"].items():
-        path = folder / stored["file"]
-        if not path.is_file():
-            raise MissingSnapshotFileError(f"vintage file {path} is missing", BUILD_FIX)
-        if sha256_file(path) != stored["sha256"]:
-            raise ChecksumError(
-                f"vintage file {path} does not match the sha256 in {folder / MANIFEST}",
-                f"restore it from git (git checkout -- data/vintage), or {BUILD_FIX}",
-            )
-        parts[part] = pq.read_table(path).to_pandas()
+    problems = part_problems(folder, key)
+    if problems:
+        name, what = problems[0]
+        raise ChecksumError(
+            f"vintage file {shown_path(folder / name)} {what}", restore_fix(folder, [name])
+        )
+    parts = {
+        part: pq.read_table(folder / stored["file"]).to_pandas()
+        for part, stored in found["parts"].items()
+    }
+    first_file = part_file(key, 0)  # the part the listed rows and dates describe
+    by_file = {stored["file"]: part for part, stored in found["parts"].items()}
+    held = frame_coverage(parts[by_file[first_file]])
+    listed = {field: found[field] for field in held}
+    if held != listed:
+        raise ChecksumError(
+            f"vintage file {shown_path(folder / first_file)} holds {_coverage(held)}, but "
+            f"{MANIFEST} lists {_coverage(listed)}",
+            restore_fix(folder, [first_file]),
+        )
     origin = {
         "vintage": manifest["vintage"],
         "path": str(folder / next(iter(found["parts"].values()))["file"]),
         "file": found["origin"]["file"],
         "sha256": found["origin"]["sha256"],
-        **signature(folder, key),
+        "read_sha256": parts_digest(folder, key),
+        **(signature(folder, key) or {}),
     }
     return Fetched(parts, "vintage", origin)
+
+
+def _coverage(coverage: dict) -> str:
+    return f"{coverage['rows']} rows {coverage['first']}..{coverage['last']}"

@@ -1,233 +1,89 @@
-"""Run one notebook headlessly into a self-contained HTML report, all or nothing.
+"""Run notebooks headlessly into self-contained HTML reports, each all or nothing.
 
-A run executes in a private work directory under reports/ (so parallel `make -j` runs share
-nothing and the final moves are same-filesystem renames). Only after the notebook and its HTML
-conversion both succeed are reports/<stem>.html, reports/executed/<stem>.ipynb and the staged
-claim results swapped in; a failure leaves every previous output untouched and keeps the failed
+A batch holds the build lock (two `make reports` take turns), finishes what a killed run left
+(`promotion.recover`), then runs each notebook in a private folder under reports/ (`pool`: one
+forked worker per notebook, several kernels at once). When all have ended, this process, and
+only it, publishes the notebooks whose run and HTML conversion succeeded, together
+(`promotion.publish`), once the pinned verdicts allow it (on the vintage: every verdict of
+the run as pinned). A failure leaves every previous output untouched and keeps the failed
 notebook in reports/failed/ for inspection.
+
+The jobs live in their own modules: `parameters` (what a run is given), `kernels` (the kernel
+manager), `pool` (workers and interrupts), `conversion` (the page), `promotion` (publishing).
 """
 
 from __future__ import annotations
 
-import ast
-import datetime as dt
-import html
-import json
-import multiprocessing
 import os
-import re
 import shutil
-import tempfile
+import sys
 import time
-from collections.abc import Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import nbformat
-import pandas as pd
 import papermill
-from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import NoSuchKernel
 from nbclient.exceptions import DeadKernelError
-from nbconvert import HTMLExporter
-from nbconvert.filters import markdown2html_mistune
 from papermill.exceptions import PapermillExecutionError
-from traitlets import Unicode
-from traitlets.config import Config
 
-from helpers.analysis.returns import session_on_or_before
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError, SmallcapError, storage_error
-from helpers.files import exclusive_lock
+from helpers.files import exclusive_lock, with_filename
+from helpers.report import kernels, pool, promotion
+from helpers.report.conversion import notebook_to_html
+from helpers.report.kernels import CELL_TIMEOUT_SECONDS, KERNEL_NAME
+from helpers.report.parameters import existing_notebook
 
-try:  # POSIX; elsewhere stale run folders are not swept
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
-
-KERNEL_NAME = "smallcap-claims"
-CELL_TIMEOUT_SECONDS = 600
-# Touched on every promotion: what the Makefile's scorecard rule depends on (see there).
-RESULTS_STAMP = "STAMP"
-# Encrypt kernel traffic when the kernelspec supports it; also silences ipykernel's warning
-# about plain-text TCP on every run.
-_KERNEL_CONFIG = Config({"KernelManager": {"transport_encryption": "auto"}})
-
-# The report page (templates/report.html.j2) extends nbconvert's lab template.
-REPORT_TEMPLATE = "report.html.j2"
-_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.S)
-_TAG = re.compile(r"<[^>]+>")
-
-
-class QuietShutdownKernelManager(AsyncKernelManager):
-    """A kernel manager that stops a finished kernel with a shutdown request alone, and sends
-    the kernel process's own stderr (ipykernel's log, not cell output) to a file.
-
-    jupyter_client interrupts (SIGINT) a kernel before asking it to shut down; a kernel still
-    handling a late message then logs "KeyboardInterrupt caught in kernel" into the output of
-    a run that succeeded. Interrupts outside a shutdown are left as they are. After a timeout
-    ipykernel logs a traceback about its closed sockets: it goes to `stderr_log`, which a
-    failed run keeps beside its notebook.
-    """
-
-    stderr_log = Unicode("", config=True, help="file for the kernel's stderr ('' = inherit)")
-
-    async def _async_interrupt_kernel(self) -> None:
-        if not self.shutting_down:
-            await super()._async_interrupt_kernel()
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        if not self.stderr_log:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-            return
-        with open(self.stderr_log, "ab") as log:  # the child keeps its own copy of the fd
-            await super()._async_launch_kernel(kernel_cmd, **{**kw, "stderr": log})
-
-
-# `as_of` is checked against the market calendar (the S&P 500's trading days), from the first
-# close the small-vs-large comparisons share (^RUT with ^GSPC) to the last close there is.
-CALENDAR_SERIES = ("^RUT", "^GSPC")
+# Held for a whole batch, so two `make reports` started at once take turns instead of
+# executing the same notebooks side by side.
+BUILD_LOCK = ".build.lock"
 
 
 @dataclass(frozen=True)
-class CheckedParameters:
-    """Parameters a run may pass, and what was adjusted on the way (said once to the user)."""
+class RunOutcome:
+    """How one notebook of a batch ended: its published report, or the error (cause, fix)."""
 
-    values: dict[str, Any]
-    notes: list[str]
+    notebook: Path
+    seconds: float
+    html: Path | None = None
+    error: SmallcapError | None = None
 
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
-def existing_notebook(notebook: Path) -> Path:
-    """The notebook's absolute path; a missing file is a NotebookRunError."""
-    notebook = Path(notebook).resolve()
-    if not notebook.is_file():
-        raise NotebookRunError(
-            f"notebook {notebook} does not exist",
-            "pass a path like notebooks/00_data_overview.ipynb",
-        )
-    return notebook
+    @property
+    def cause(self) -> str | None:
+        return self.error.cause if self.error else None
 
-
-def notebook_parameters(notebook: Path) -> dict[str, str]:
-    """The names the `parameters`-tagged cell assigns, each with its source text (its default)."""
-    nb = nbformat.read(existing_notebook(notebook), as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not cells:
-        return {}
-    source = cells[0].source
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise NotebookRunError(
-            f"{notebook.name}: its parameters cell is not valid Python ({exc.msg}, line "
-            f"{exc.lineno})",
-            "fix the cell tagged `parameters` in the notebook",
-        ) from None
-    found: dict[str, str] = {}
-    for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-        for target in targets:
-            names = target.elts if isinstance(target, ast.Tuple) else [target]
-            for name in names:
-                if isinstance(name, ast.Name):
-                    found[name.id] = ast.get_source_segment(source, node.value) or ""
-    return found
-
-
-def check_parameters(notebook: Path, given: Mapping[str, Any]) -> CheckedParameters:
-    """Refuse unknown names and an `as_of` outside the data before a kernel starts.
-
-    papermill only warns about a name the notebook does not have, and the report is then
-    republished with the defaults; a bad `as_of` would fail deep inside a cell, or not at all.
-    """
-    known = notebook_parameters(notebook)
-    unknown = sorted(set(given) - set(known))
-    if unknown:
-        listed = ", ".join(f"{name} (default {value})" for name, value in known.items())
-        raise NotebookRunError(
-            f"{notebook.stem} has no parameter {', '.join(map(repr, unknown))}",
-            f"use one of its parameters: {listed or 'none'}",
-        )
-    values, notes = dict(given), []
-    if "as_of" in given:
-        try:
-            session = as_of_session(str(given["as_of"]), _calendar())
-            check_covers_claims(session, notebook.stem)
-        except NotebookRunError as exc:
-            raise NotebookRunError(f"{notebook.stem}: {exc.cause}", exc.fix) from None
-        if session != pd.Timestamp(str(given["as_of"])):
-            notes.append(
-                f"as_of {given['as_of']} is not a trading day: using {session:%Y-%m-%d}, "
-                "the last close on or before it"
-            )
-        values["as_of"] = f"{session:%Y-%m-%d}"
-    return CheckedParameters(values, notes)
-
-
-def check_covers_claims(session: pd.Timestamp, stem: str) -> None:
-    """An `as_of` is the last close a notebook loads: it must not end before the dates of the
-    claims the notebook judges, or the run fails deep inside a cell about a ledger date."""
-    from helpers import claims  # the ledger is read only when an as_of needs checking
-
-    dated = [c for c in claims.load_ledger() if c.notebook == stem and not c.is_pending]
-    latest = max(dated, key=lambda c: c.as_of, default=None)
-    if latest is not None and session < pd.Timestamp(latest.as_of):
-        raise NotebookRunError(
-            f"as_of {session:%Y-%m-%d} ends before {latest.as_of}, the date of claim "
-            f"{latest.id} this notebook judges",
-            f"pass an as_of on or after {latest.as_of}",
-        )
-
-
-def _calendar() -> pd.DatetimeIndex:
-    from helpers import data  # the data layer is loaded only when an as_of needs checking
-
-    closes = data.prices(list(CALENDAR_SERIES), join="outer")
-    market = closes[CALENDAR_SERIES[-1]].dropna().index
-    return market[market >= closes.dropna().index[0]]
-
-
-def as_of_session(text: str, sessions: pd.DatetimeIndex) -> pd.Timestamp:
-    """The session an `as_of` names: itself when it is one, else the last one before it (as
-    the `streak` command reads a date); a date that does not parse or lies outside the
-    sessions is a NotebookRunError."""
-    try:
-        day = pd.Timestamp(dt.date.fromisoformat(text))
-    except ValueError:
-        raise NotebookRunError(
-            f"as_of {text!r} is not a date", "pass an ISO date, e.g. -p as_of 2026-01-30"
-        ) from None
-    first, last = sessions[0], sessions[-1]
-    if not first <= day <= last:
-        raise NotebookRunError(
-            f"as_of {text} is outside the data: closes run {first:%Y-%m-%d}..{last:%Y-%m-%d} "
-            f"({' and '.join(CALENDAR_SERIES)})",
-            f"pass a date between {first:%Y-%m-%d} and {last:%Y-%m-%d}",
-        )
-    return session_on_or_before(sessions, day)
+    @property
+    def fix(self) -> str | None:
+        return self.error.fix if self.error else None
 
 
 @dataclass(frozen=True)
-class ReportPaths:
-    """Where one notebook's outputs live under a reports directory."""
+class Task:
+    """One notebook to run, the private folder it runs in, and how it runs."""
 
-    html: Path
-    executed: Path
-    failed: Path
-    results: Path
+    notebook: Path
+    work: Path
+    reports: Path
+    options: dict[str, Any] = field(default_factory=dict)
 
-    @classmethod
-    def for_stem(cls, reports: Path, stem: str) -> ReportPaths:
-        return cls(
-            html=reports / f"{stem}.html",
-            executed=reports / "executed" / f"{stem}.ipynb",
-            failed=reports / "failed" / f"{stem}.ipynb",
-            results=reports / "results",
-        )
+    @property
+    def stem(self) -> str:
+        return self.notebook.stem
+
+
+@dataclass(frozen=True)
+class Staged:
+    """What a worker hands back: how long the run took, and its error if it failed."""
+
+    seconds: float
+    error: SmallcapError | None = None
 
 
 def run_notebook(
@@ -237,72 +93,18 @@ def run_notebook(
     reports: Path | None = None,
     kernel: str = KERNEL_NAME,
     cell_timeout: int = CELL_TIMEOUT_SECONDS,
+    allow_changes: bool = False,
 ) -> Path:
-    """Execute `notebook` with papermill and publish its HTML report; return the HTML path.
+    """Execute `notebook` in this process and publish its HTML report; return the HTML path.
 
-    Raises NotebookRunError (previous outputs untouched) when the notebook fails.
+    Raises the run's error (previous outputs untouched) when the notebook fails.
     """
-    notebook = existing_notebook(notebook)
-    stem = notebook.stem
-    paths = ReportPaths.for_stem(Path(reports) if reports else reports_dir(), stem)
-    paths.html.parent.mkdir(parents=True, exist_ok=True)
-    with run_folder(paths.html.parent, stem) as work_dir:
-        staging = work_dir / "results"
-        staging.mkdir()
-        executed = work_dir / f"{stem}.ipynb"
-        env = {NOTEBOOK_ENV: stem, RESULTS_ENV: str(staging)}
-        try:
-            with _environ(env):
-                papermill.execute_notebook(
-                    str(notebook),
-                    str(executed),
-                    parameters=dict(parameters or {}),
-                    kernel_name=kernel,
-                    cwd=str(notebook.parent),
-                    execution_timeout=cell_timeout,
-                    progress_bar=False,
-                    # Saved after each cell, so a timeout or a dead kernel leaves the cells
-                    # run so far for reports/failed/ (papermill saves nothing else then).
-                    request_save_on_cell_execute=True,
-                    config=_kernel_config(work_dir / KERNEL_LOG),
-                    kernel_manager_class=QuietShutdownKernelManager,
-                )
-        except (PapermillExecutionError, NoSuchKernel, TimeoutError, DeadKernelError) as exc:
-            _keep_kernel_log(work_dir / KERNEL_LOG, paths.failed)
-            raise _run_error(stem, exc, _keep_failed(executed, paths.failed)) from exc
-        html = work_dir / f"{stem}.html"
-        html.write_text(notebook_to_html(executed), encoding="utf-8")
-        promote_results(staging, paths.results, stem)
-        _replace(executed, paths.executed)
-        _replace(html, paths.html)
-    paths.failed.unlink(missing_ok=True)
-    return paths.html
-
-
-@dataclass(frozen=True)
-class RunOutcome:
-    """How one notebook of a `run_notebooks` batch ended: its report, or the error's cause and
-    fix (kept as text: a worker process hands it back to the driver)."""
-
-    notebook: Path
-    seconds: float
-    html: Path | None = None
-    cause: str | None = None
-    fix: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.html is not None
-
-
-# Held for a whole batch, so two `make reports` started at once take turns instead of
-# executing the same notebooks side by side.
-BUILD_LOCK = ".build.lock"
-
-
-def default_jobs() -> int:
-    """Kernels run at once: one per core."""
-    return max(1, os.cpu_count() or 1)
+    options = {"parameters": dict(parameters or {}), "kernel": kernel, "cell_timeout": cell_timeout}
+    [outcome] = _batch([notebook], options, reports, None, allow_changes, jobs=None)
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.html is not None
+    return outcome.html
 
 
 def run_notebooks(
@@ -313,202 +115,147 @@ def run_notebooks(
     reports: Path | None = None,
     kernel: str = KERNEL_NAME,
     cell_timeout: int = CELL_TIMEOUT_SECONDS,
-    on_done: Any = None,
+    on_done: Callable[[RunOutcome], object] | None = None,
+    allow_changes: bool = False,
 ) -> list[RunOutcome]:
-    """Run several notebooks, up to `jobs` kernels at once, each all or nothing as in
-    `run_notebook`; return one outcome per notebook, in the order given.
+    """Run several notebooks, up to `jobs` kernels at once (default one per core), each all or
+    nothing as in `run_notebook`; return one outcome per notebook, in the order given.
 
-    One process imports papermill and nbconvert; each notebook runs in a worker forked from
-    it (so the imports are paid once and each run keeps its own environment variables for its
-    kernel). A failing notebook does not stop the others. `on_done(outcome)` is called as
-    each one finishes.
+    A failing notebook does not stop the others; `on_done(outcome)` is called as each run
+    ends. When all have ended, the ones that succeeded are published together, unless (on
+    the vintage) their verdicts differ from the pinned ones: then none is, and each outcome
+    carries the one table. A stop signal (Ctrl-C) stops them all and raises
+    `pool.Interrupted`: nothing of the batch is published. `allow_changes` publishes results
+    that differ from the pinned verdicts (what `make accept-verdicts` needs).
     """
+    options = {"parameters": dict(parameters or {}), "kernel": kernel, "cell_timeout": cell_timeout}
+    workers = max(1, min(jobs or pool.default_jobs(), len(notebooks)))
+    return _batch(notebooks, options, reports, on_done, allow_changes, jobs=workers)
+
+
+def _batch(
+    notebooks: list[Path],
+    options: dict[str, Any],
+    reports: Path | None,
+    on_done: Callable[[RunOutcome], object] | None,
+    allow_changes: bool,
+    jobs: int | None,
+) -> list[RunOutcome]:
     paths = [existing_notebook(path) for path in notebooks]
     root = Path(reports) if reports else reports_dir()
     root.mkdir(parents=True, exist_ok=True)
-    options = {
-        "parameters": dict(parameters or {}),
-        "reports": root,
-        "kernel": kernel,
-        "cell_timeout": cell_timeout,
-    }
-    workers = max(1, min(jobs or default_jobs(), len(paths)))
-    done: dict[Path, RunOutcome] = {}
+    ran: dict[Path, RunOutcome] = {}
+    with exclusive_lock(root / BUILD_LOCK, say=_say):
+        promotion.recover(root, say=_say)
+        gate = promotion.PinnedGate.for_run(allow_changes)
+        tasks = [Task(p, promotion.new_run_folder(root, p.stem), root, options) for p in paths]
 
-    def finish(outcome: RunOutcome) -> None:
-        done[outcome.notebook] = outcome
-        if on_done is not None:
-            on_done(outcome)
+        def finish(task: Task, result: Any) -> None:
+            ran[task.notebook] = outcome = _outcome(task, result)
+            if on_done is not None:
+                on_done(outcome)
 
-    with exclusive_lock(root / BUILD_LOCK):
-        if workers == 1 or not hasattr(os, "fork"):
-            for path in paths:
-                finish(_run_one(path, options))
-        else:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = [pool.submit(_run_one, path, options) for path in paths]
-                for future in as_completed(futures):
-                    finish(future.result())
-    return [done[path] for path in paths]
+        try:
+            if jobs is None:
+                pool.run_here(tasks, stage, finish, name=_stem)
+            else:
+                pool.run_all(tasks, stage, finish, jobs, name=_stem)
+            published = _publish([t for t in tasks if ran[t.notebook].ok], ran, gate, root)
+        finally:
+            for task in tasks:
+                shutil.rmtree(task.work, ignore_errors=True)
+    return [published.get(path) or ran[path] for path in paths]
 
 
-def _run_one(notebook: Path, options: Mapping[str, Any]) -> RunOutcome:
-    """`run_notebook`, its error turned into text (SmallcapError does not pickle)."""
-    start = time.perf_counter()
+def _stem(task: Task) -> str:
+    return task.stem
+
+
+def _say(note: str) -> None:
+    print(note, file=sys.stderr, flush=True)
+
+
+def _outcome(task: Task, result: Any) -> RunOutcome:
+    """How a notebook's run ended (in the driver; nothing is published yet). `html` names the
+    page a successful run will replace."""
+    if not isinstance(result, Staged):  # the worker died or failed outside the run itself
+        error = NotebookRunError(
+            f"notebook {task.stem} did not finish: {result}",
+            f"run it alone to see why: python -m helpers run-notebook {task.notebook} --jobs 1",
+        )
+        return RunOutcome(task.notebook, 0.0, error=error)
+    if result.error is not None:
+        return RunOutcome(task.notebook, result.seconds, error=result.error)
+    return RunOutcome(task.notebook, result.seconds, html=task.reports / f"{task.stem}.html")
+
+
+def _publish(
+    succeeded: list[Task],
+    ran: Mapping[Path, RunOutcome],
+    gate: promotion.PinnedGate,
+    root: Path,
+) -> dict[Path, RunOutcome]:
+    """Publish every notebook whose run succeeded, as one unit, once the pinned verdicts
+    allow it; else each carries why it was not published."""
+    runs = [(task.work, task.stem) for task in succeeded]
     try:
-        html = run_notebook(notebook, **options)
+        gate.check(root, runs)
+        promotion.publish(root, runs)
     except SmallcapError as exc:
-        return RunOutcome(notebook, time.perf_counter() - start, cause=exc.cause, fix=exc.fix)
+        error = exc
     except OSError as exc:  # a read-only reports/, a full disk
         error = storage_error(exc)
-        return RunOutcome(notebook, time.perf_counter() - start, cause=error.cause, fix=error.fix)
-    return RunOutcome(notebook, time.perf_counter() - start, html=html)
-
-
-KERNEL_LOG = "kernel.log"
-
-
-def _kernel_config(stderr_log: Path) -> Config:
-    config = Config(_KERNEL_CONFIG)
-    config.QuietShutdownKernelManager.stderr_log = str(stderr_log)
-    return config
-
-
-def _keep_kernel_log(log: Path, failed: Path) -> None:
-    """A failed run's kernel log, when the kernel wrote one, goes beside its notebook."""
-    kept = failed.with_suffix(".kernel.log")
-    if log.exists() and log.stat().st_size:
-        _replace(log, kept)
     else:
-        kept.unlink(missing_ok=True)
-
-
-def _keep_failed(executed: Path, failed: Path) -> Path | None:
-    """Move what a failed run saved to reports/failed/; None (and no older copy left there to
-    be mistaken for it) when the run saved nothing."""
-    if executed.exists():
-        _replace(executed, failed)
-        return failed
-    failed.unlink(missing_ok=True)
-    return None
-
-
-RUN_PREFIX = ".run-"
-
-
-@contextmanager
-def run_folder(reports: Path, stem: str) -> Iterator[Path]:
-    """A private work folder under reports/ for one run, removed afterwards.
-
-    Each run holds a lock on its folder; a folder nobody holds is left by a killed runner and
-    is removed here. Creating and sweeping happen under one lock, so a sweep never takes a
-    folder whose run has not locked it yet (two notebooks under `make -j2`).
-    """
-    with exclusive_lock(reports / ".runs.lock"):
-        remove_stale_run_folders(reports)
-        work = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{stem}-", dir=reports))
-        hold = _try_lock(work)
-    try:
-        yield work
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        if hold is not None:
-            os.close(hold)
-
-
-def remove_stale_run_folders(reports: Path) -> list[Path]:
-    """Remove the `.run-*` folders no live run holds; return them."""
-    removed = []
-    for folder in sorted(p for p in reports.glob(f"{RUN_PREFIX}*") if p.is_dir()):
-        hold = _try_lock(folder)
-        if hold is None:
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-        os.close(hold)
-        removed.append(folder)
-    return removed
-
-
-def _try_lock(folder: Path) -> int | None:
-    """A descriptor holding an exclusive lock on `folder`, or None when another run holds it
-    (or locks are unavailable: then nothing is ever swept)."""
-    if fcntl is None:
-        return None
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(handle)
-        return None
-    return handle
-
-
-def notebook_to_html(executed: Path) -> str:
-    """Render an executed notebook as one page: figures inline, code folded, HTML outputs kept,
-    titled by the notebook's first heading, with a contents list of its sections."""
-    exporter = HTMLExporter(
-        extra_loaders=[jinja2.PackageLoader("helpers.report", "templates")],
-        template_file=REPORT_TEMPLATE,
-    )
-    nb = nbformat.read(executed, as_version=4)
-    outline = notebook_outline(nb)
-    nb.metadata["title"] = outline["title"] or executed.stem
-    resources = {"metadata": {"name": executed.stem}, "outline": outline}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
-
-
-def notebook_outline(nb: nbformat.NotebookNode) -> dict[str, Any]:
-    """The first heading's text (the page title) and each level-2 heading's text and anchor,
-    the anchors made by the same markdown renderer that writes the page."""
-    headings = [
-        (int(level), html.unescape(anchor), html.unescape(_TAG.sub("", text)).strip("¶ \n"))
-        for cell in nb.cells
-        if cell.cell_type == "markdown"
-        for level, anchor, text in _HEADING.findall(markdown2html_mistune(cell.source))
-    ]
+        return {}
     return {
-        "title": next((text for _, _, text in headings), ""),
-        "sections": [
-            {"id": anchor, "text": text} for level, anchor, text in headings if level == 2
-        ],
+        t.notebook: RunOutcome(t.notebook, ran[t.notebook].seconds, error=error) for t in succeeded
     }
 
 
-def promote_results(staging: Path, results: Path, stem: str) -> list[Path]:
-    """Move staged claim results into `results`; drop this notebook's results it no longer makes.
-
-    A result belongs to the notebook named in its "notebook" field, so a claim moved to
-    another notebook or removed from this one stops showing a stale verdict.
-    """
-    results.mkdir(parents=True, exist_ok=True)
-    produced = sorted(staging.glob("*.json"))
-    names = {path.name for path in produced}
-    for old in results.glob("*.json"):
-        if old.name not in names and _result_notebook(old) == stem:
-            old.unlink()
-    promoted = []
-    for new in produced:
-        target = results / new.name
-        _replace(new, target)
-        promoted.append(target)
-    (results / RESULTS_STAMP).touch()
-    return promoted
-
-
-def _result_notebook(path: Path) -> str | None:
-    """The notebook a result file names; None when unreadable (left for the scorecard to flag)."""
+def stage(task: Task) -> Staged:
+    """Run one notebook into its folder (in a worker): its executed notebook and page, or
+    the error that stopped it (its cells so far kept in reports/failed/)."""
+    start = time.perf_counter()
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get("notebook")
-    except (OSError, ValueError, AttributeError):
-        return None
+        execute(task)
+    except SmallcapError as exc:
+        return Staged(time.perf_counter() - start, exc)
+    except OSError as exc:  # a read-only reports/, a full disk
+        error = storage_error(with_filename(exc, task.work))
+        return Staged(time.perf_counter() - start, error)
+    return Staged(time.perf_counter() - start)
 
 
-def _replace(source: Path, target: Path) -> None:
-    """Atomically put `source` at `target` (same filesystem), creating parent folders."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(source, target)
+def execute(task: Task) -> None:
+    """papermill, then the HTML conversion, inside the task's folder; NotebookRunError when a
+    cell fails, times out, or the kernel dies or is missing."""
+    work, stem = task.work, task.stem
+    executed = work / f"{stem}.ipynb"
+    env = {NOTEBOOK_ENV: stem, RESULTS_ENV: str(work / promotion.STAGED_RESULTS)}
+    try:
+        with _environ(env):
+            papermill.execute_notebook(
+                str(task.notebook),
+                str(executed),
+                parameters=task.options["parameters"],
+                kernel_name=task.options["kernel"],
+                cwd=str(task.notebook.parent),
+                execution_timeout=task.options["cell_timeout"],
+                progress_bar=False,
+                # Saved after each cell, so a timeout or a dead kernel leaves the cells
+                # run so far for reports/failed/ (papermill saves nothing else then).
+                request_save_on_cell_execute=True,
+                config=kernels.kernel_config(work / kernels.KERNEL_LOG),
+                kernel_manager_class=kernels.QuietShutdownKernelManager,
+            )
+    except (PapermillExecutionError, NoSuchKernel, TimeoutError, DeadKernelError) as exc:
+        paths = promotion.ReportPaths.for_stem(task.reports, stem)
+        failed = promotion.keep_failed(executed, paths, work / kernels.KERNEL_LOG)
+        raise run_error(stem, exc, failed) from exc
+    except BaseException:  # an interrupt: the kernel goes with the run
+        kernels.kill_all()
+        raise
+    (work / f"{stem}.html").write_text(notebook_to_html(executed), encoding="utf-8")
 
 
 @contextmanager
@@ -526,14 +273,18 @@ def _environ(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[key] = old
 
 
-def _run_error(stem: str, exc: Exception, failed: Path | None) -> NotebookRunError:
+# The repair of a missing kernel or package: -B remakes the setup stamp, which a plain
+# `make setup` leaves alone when the lock has not changed.
+SETUP_REPAIR = "make setup -B (reinstalls requirements.lock and registers the kernel again)"
+
+
+def run_error(stem: str, exc: Exception, failed: Path | None) -> NotebookRunError:
     """Say which notebook, which cell and which exception, and where to look (if anywhere)."""
     kept = "the previous report and results were left unchanged"
     saved = f"the cells run so far are in {failed}" if failed else "no partial notebook was saved"
     if isinstance(exc, NoSuchKernel):
         return NotebookRunError(
-            f"notebook {stem}: Jupyter kernel {exc.name!r} is not installed",
-            "run `make setup` (it registers the smallcap-claims kernel in .venv)",
+            f"notebook {stem}: Jupyter kernel {exc.name!r} is not installed", SETUP_REPAIR
         )
     if isinstance(exc, TimeoutError):
         return NotebookRunError(
@@ -544,6 +295,11 @@ def _run_error(stem: str, exc: Exception, failed: Path | None) -> NotebookRunErr
     if isinstance(exc, PapermillExecutionError):
         where = f"cell In [{exc.exec_count}] (cell index {exc.cell_index})"
         what = f"{exc.ename}: {exc.evalue}"
+        if exc.ename == "ModuleNotFoundError":
+            return NotebookRunError(
+                f"notebook {stem} failed in {where}: {what} (a package is not installed)",
+                f"{SETUP_REPAIR}; {kept}",
+            )
     else:
         where, what = "a cell", f"{type(exc).__name__}: {exc}"
     look = f"read the traceback in {failed}" if failed else saved

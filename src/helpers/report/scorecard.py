@@ -30,7 +30,7 @@ from helpers.claims import consistency as consistency_checks
 from helpers.config import reports_dir, vintage_dir
 from helpers.data import vintage
 from helpers.errors import MissingSnapshotFileError
-from helpers.files import write_text_atomic
+from helpers.files import sweep_tmp, write_texts_atomic
 from helpers.report import tables
 
 # claims.csv, column by column: the codebook shown on the page and written beside the CSV.
@@ -243,23 +243,22 @@ def _file_label(source: Mapping[str, Any]) -> str:
     return f"{name} (sha256 {tables.short_hash(sha)})" if sha else name
 
 
-def write_csv(scored: Iterable[ScoredClaim], path: Path) -> Path:
+def csv_text(scored: Iterable[ScoredClaim]) -> str:
+    """claims.csv: one row per claim."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     writer.writerows(csv_record(s) for s in scored)
-    write_text_atomic(path, buffer.getvalue())
-    return path
+    return buffer.getvalue()
 
 
-def write_codebook(path: Path) -> Path:
+def codebook_text() -> str:
     """claims_codebook.csv: one row per claims.csv column and what it holds."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["column", "meaning"])
     writer.writerows(CODEBOOK.items())
-    write_text_atomic(path, buffer.getvalue())
-    return path
+    return buffer.getvalue()
 
 
 # ------------------------------------------------------------------ derived tables
@@ -616,7 +615,7 @@ def pinned_view(recorded: Mapping[str, dict]) -> dict:
         current = f"vintage {vintage.read_manifest(folder)['vintage']}"
     except MissingSnapshotFileError:
         current = None
-    return pinned.scorecard_view(recorded, pinned.read(folder / pinned.PINNED_FILE), current)
+    return pinned.scorecard_view(recorded, pinned.read_of(folder), current)
 
 
 def build_scorecard(
@@ -629,6 +628,8 @@ def build_scorecard(
 
     The ledger is schema-checked first: a broken row stops the build (the previous page
     stays) instead of showing a duplicate's verdict under another row or a result as pending.
+    Everything is computed before anything is written, and the three files are written as
+    one unit: a failure (a malformed verdicts.csv, a full disk) leaves all of them as they were.
     """
     reports = Path(reports) if reports else reports_dir()
     results_path = Path(results) if results else reports / "results"
@@ -637,13 +638,19 @@ def build_scorecard(
     scored = score_claims(book, recorded, reports)
     orphans = sorted(set(recorded) - set(book.by_id()))
     stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
-    csv_path = write_csv(scored, reports / "claims.csv")
-    write_codebook(reports / "claims_codebook.csv")
-    html_path = reports / "index.html"
+    csv_path, html_path = reports / "claims.csv", reports / "index.html"
     context = index_context(book, scored, report_pages(reports), stamp, orphans)
     context["vintage_diff"] = pinned_view(recorded)
     context["build_info"] = buildinfo.summarize(
         [r["build"] for r in recorded.values() if "build" in r]
     )
-    write_text_atomic(html_path, render_index(context))
+    if reports.is_dir():  # what a scorecard killed before its renames left
+        sweep_tmp(reports)
+    write_texts_atomic(
+        {
+            csv_path: csv_text(scored),
+            reports / "claims_codebook.csv": codebook_text(),
+            html_path: render_index(context),
+        }
+    )
     return csv_path, html_path

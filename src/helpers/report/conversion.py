@@ -1,0 +1,51 @@
+"""An executed notebook as one self-contained page: figures inline, code folded, titled by its
+first heading, with a contents list of its sections (templates/report.html.j2)."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.filters import markdown2html_mistune
+
+# The report page extends nbconvert's lab template.
+REPORT_TEMPLATE = "report.html.j2"
+_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def notebook_to_html(executed: Path) -> str:
+    """Render an executed notebook as one page: figures inline, code folded, HTML outputs kept,
+    titled by the notebook's first heading, with a contents list of its sections."""
+    exporter = HTMLExporter(
+        extra_loaders=[jinja2.PackageLoader("helpers.report", "templates")],
+        template_file=REPORT_TEMPLATE,
+    )
+    nb = nbformat.read(executed, as_version=4)
+    outline = notebook_outline(nb)
+    nb.metadata["title"] = outline["title"] or executed.stem
+    resources = {"metadata": {"name": executed.stem}, "outline": outline}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def notebook_outline(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """The first heading's text (the page title) and each level-2 heading's text and anchor,
+    the anchors made by the same markdown renderer that writes the page."""
+    headings = [
+        (int(level), html.unescape(anchor), html.unescape(_TAG.sub("", text)).strip("¶ \n"))
+        for cell in nb.cells
+        if cell.cell_type == "markdown"
+        for level, anchor, text in _HEADING.findall(markdown2html_mistune(cell.source))
+    ]
+    return {
+        "title": next((text for _, _, text in headings), ""),
+        "sections": [
+            {"id": anchor, "text": text} for level, anchor, text in headings if level == 2
+        ],
+    }
