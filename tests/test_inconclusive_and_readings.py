@@ -208,7 +208,8 @@ def test_record_readings_stores_each_reading_and_the_label(recording_tested):
     # only the files the readings read, once each, not every loaded file
     assert sorted(f["series"] for f in payload["data_files"]) == ["^RUT", "^RUT.alt", "fred:DGS2"]
     assert payload["caveat"] == "index returns stand in for balance sheets"
-    assert "robustness: depends on source" in verdict._repr_html_()
+    box = verdict._repr_html_()
+    assert '<span class="vb-label">robustness</span> depends on source' in box
     assert "caveat: index returns" in verdict._repr_html_()
 
 

@@ -323,8 +323,8 @@ def test_record_uses_the_pipeline_notebook_name_and_plain_json_types(recording, 
 
 def test_verdict_renders_a_box_with_the_claim_anchor(recording):
     box = claims.record("a000-streak-9", 9)._repr_html_()
-    assert '<a id="claim-a000-streak-9"></a>' in box
-    assert "SUPPORTED" in box
+    assert 'class="verdict-box v-supported" id="claim-a000-streak-9"' in box
+    assert "✓ supported" in box
 
 
 @pytest.mark.parametrize(
