@@ -360,14 +360,20 @@ def test_the_real_ledger_every_family_and_article_is_covered():
     assert set(ledger.articles) == {r.article for r in ledger.claims}
 
 
-DESCRIBED = {ARTICLE: {"as_of": "2026-01-14", "description": "Argues something, in our words."}}
+DESCRIBED = {
+    ARTICLE: {
+        "as_of": "2026-01-14",
+        "title": "A short title",
+        "description": "Argues something, in our words.",
+    }
+}
 
 
 def test_described_articles_validate_and_are_read(ledger):
     ledger.write([GOOD_ROW], articles=DESCRIBED)
     claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
     article = claims.read_ledger(ledger.path).articles[ARTICLE]
-    assert (article.as_of, article.label) == ("2026-01-14", "000")
+    assert (article.as_of, article.label, article.title) == ("2026-01-14", "000", "A short title")
 
 
 @pytest.mark.parametrize(
@@ -376,12 +382,21 @@ def test_described_articles_validate_and_are_read(ledger):
         ({"999_other.txt": DESCRIBED[ARTICLE]}, "missing from `articles:`"),
         ({**DESCRIBED, "999_other.txt": DESCRIBED[ARTICLE]}, "no claim cites it"),
         ({ARTICLE: {**DESCRIBED[ARTICLE], "as_of": "2026-01-15"}}, "none of its rows'"),
-        ({ARTICLE: {"as_of": "2026-01-14"}}, "no `description`"),
+        ({ARTICLE: {"as_of": "2026-01-14", "title": "T"}}, "no `description`"),
+        ({ARTICLE: {"as_of": "2026-01-14", "description": "d"}}, "'title' is a required"),
     ],
 )
 def test_article_entries_are_checked(ledger, articles, message):
     ledger.write([GOOD_ROW], articles=articles)
     with pytest.raises(LedgerError, match=re.escape(message)):
+        claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+
+
+def test_a_group_heading_needs_rows(ledger):
+    path = ledger.write([GOOD_ROW])
+    doc = yaml.safe_load(path.read_text())
+    path.write_text(yaml.safe_dump({**doc, "groups": {"no-such-group": {"heading": "None"}}}))
+    with pytest.raises(LedgerError, match="no-such-group: has a heading .* but no row uses it"):
         claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
 
 

@@ -189,6 +189,7 @@ def ledger_schema() -> dict:
             "articles": {"type": "object", "additionalProperties": {"$ref": "#/$defs/article"}},
             "claims": {"type": "array", "items": {"$ref": "#/$defs/claim"}},
             "consistency": {"type": "array", "items": {"$ref": "#/$defs/consistency"}},
+            "groups": {"type": "object", "additionalProperties": {"$ref": "#/$defs/group"}},
         },
         "$defs": {
             "band": _band(),
@@ -217,8 +218,20 @@ def ledger_schema() -> dict:
             "article": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["as_of", "description"],
-                "properties": {"as_of": _DATE, "description": {"type": "string"}},
+                "required": ["as_of", "title", "description"],
+                "properties": {
+                    "as_of": _DATE,
+                    "title": {**_TEXT, "description": "a short title in our words"},
+                    "description": {"type": "string"},
+                },
+            },
+            "group": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["heading"],
+                "properties": {
+                    "heading": {**_TEXT, "description": "what every row of the group is about"}
+                },
             },
         },
     }

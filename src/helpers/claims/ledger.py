@@ -290,12 +290,13 @@ class Claim:
 
 @dataclass(frozen=True)
 class Article:
-    """One article the ledger checks: the close its numbers refer to and what it argues, in
-    our words, so the scorecard can name it for a reader instead of showing a hash."""
+    """One article the ledger checks: the close its numbers refer to, a short title and what
+    it argues, in our words, so pages name it for a reader instead of showing a hash."""
 
     file: str
     as_of: str
     description: str
+    title: str = ""
 
     @property
     def label(self) -> str:
@@ -316,6 +317,8 @@ class Ledger:
     document: dict = field(default_factory=dict, repr=False, compare=False)
     # `consistency:` entries (helpers.claims.consistency), checked by validate_ledger
     consistency: list = field(default_factory=list)
+    # `groups:` group -> the heading a reader sees over the group's rows (every article's)
+    groups: dict[str, str] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Claim]:
         return {c.id: c for c in self.claims}
@@ -382,6 +385,7 @@ def read_ledger(path: Path | None = None) -> Ledger:
         articles=_articles_from(raw.get("articles") or {}, path),
         document=_normalize_dates(raw),
         consistency=checks,
+        groups=_groups_from(raw.get("groups") or {}, path),
     )
 
 
@@ -415,8 +419,22 @@ def _articles_from(raw: Any, path: Path) -> dict[str, Article]:
             file=str(name),
             as_of=_iso(entry.get("as_of", "")),
             description=" ".join(str(entry.get("description") or "").split()),
+            title=" ".join(str(entry.get("title") or "").split()),
         )
         for name, entry in raw.items()
+    }
+
+
+def _groups_from(raw: Any, path: Path) -> dict[str, str]:
+    """The `groups:` mapping (group -> {heading}); which groups need one is checked later by
+    validate_ledger."""
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise LedgerError(
+            f"{path}: `groups:` must map each group to {{heading}}",
+            "write `jan2026-streak-length: {heading: How long the run was}`",
+        )
+    return {
+        str(name): " ".join(str(entry.get("heading") or "").split()) for name, entry in raw.items()
     }
 
 

@@ -48,6 +48,7 @@ def checked_ledger(
     default_articles = repo_root().parent / "shared" / "articles"
     articles_dir = Path(articles_dir) if articles_dir else default_articles
     problems = contract_problems(ledger.document) + _article_problems(ledger)
+    problems += _group_problems(ledger)
     existing_notebooks = {p.stem for p in notebooks_home(notebooks_dir).glob("*.ipynb")}
     for item in ledger.claims:
         problems += [f"{item.id}: {p}" for p in _row_problems(ledger, item, existing_notebooks)]
@@ -85,6 +86,16 @@ def _article_problems(ledger: Ledger) -> list[str]:
         if not entry.description:
             problems.append(f"article {name}: no `description` (what it argues, in our words)")
     return problems
+
+
+def _group_problems(ledger: Ledger) -> list[str]:
+    """Every heading under `groups:` heads rows (tests/test_scorecard.py asks the real ledger
+    for a heading over each group that several articles share)."""
+    used = {item.group for item in ledger.claims}
+    return [
+        f"group {group}: has a heading under `groups:` but no row uses it"
+        for group in sorted(set(ledger.groups) - used)
+    ]
 
 
 def _row_problems(ledger: Ledger, item: Claim, existing_notebooks: set[str]) -> list[str]:
