@@ -43,6 +43,7 @@ from helpers.analysis.returns import session_on_or_before
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError, SmallcapError, storage_error
 from helpers.files import exclusive_lock
+from helpers.report import stylesheet
 
 try:  # POSIX; elsewhere stale run folders are not swept
     import fcntl
@@ -274,6 +275,7 @@ def run_notebook(
         html.write_text(notebook_to_html(executed), encoding="utf-8")
         promote_results(staging, paths.results, stem)
         _replace(executed, paths.executed)
+        stylesheet.write(paths.html.parent)  # the page links it
         _replace(html, paths.html)
     paths.failed.unlink(missing_ok=True)
     return paths.html

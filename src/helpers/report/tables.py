@@ -20,11 +20,32 @@ from helpers import data
 MISSING = "–"
 HASH_CHARS = 12
 # Cells this short (dates, numbers, names) never wrap, so a narrow column cannot split a date
-# at its hyphens; longer text still wraps.
+# at its hyphens; longer text still wraps, and very long text (a file path) breaks anywhere.
 SHORT = 24
-_NOWRAP = "white-space: nowrap"
+LONG = 48
+# Each cell's kind is a class (short, long; text reads from the left), styled once per table
+# here, for JupyterLab, and by the reports' stylesheet: per-cell inline rules and cell ids
+# would weigh more than the table.
+TABLE_STYLES = [
+    {"selector": "td.short, th.row_heading", "props": "white-space: nowrap"},
+    {"selector": "td.long", "props": "min-width: 12em; overflow-wrap: anywhere"},
+    {"selector": "td.text", "props": "text-align: left"},
+]
 # Columns of the provenance table every notebook ends with, in reading order.
 PROVENANCE_COLUMNS = ("series", "source", "file", "first", "last", "rows", "sha256")
+# Who published a data file, by where it sits in the data (its relative name): readers know
+# institutions; the repositories the snapshot copied them from are provenance, in the
+# snapshot's PROVENANCE files.
+INSTITUTIONS = (
+    ("yahoo/", "Yahoo Finance"),
+    ("fred/", "FRED (Federal Reserve Bank of St. Louis)"),
+    ("french/", "Ken French data library"),
+    ("shiller/", "Robert Shiller's data"),
+    ("fomc", "Federal Reserve (FOMC decisions)"),
+    ("sp500/weights/", "iShares (IVV fund holdings)"),
+    ("sp500/constituents/", "S&P 500 membership (reconstructed from public lists)"),
+    ("sp500/", "Yahoo Finance"),
+)
 
 
 def file_name(entry: Mapping[str, Any]) -> str:
@@ -36,6 +57,13 @@ def file_name(entry: Mapping[str, Any]) -> str:
     return origin if "://" in origin or origin.startswith("yfinance:") else PurePath(origin).name
 
 
+def institution(entry: Mapping[str, Any]) -> str:
+    """The institution that published a data file, by its relative name ("other" if none
+    matches, the file name then says where it came from)."""
+    name = file_name(entry)
+    return next((who for prefix, who in INSTITUTIONS if name.startswith(prefix)), "other")
+
+
 def short_hash(sha: Any) -> str:
     """The first 12 hex digits of a sha256: enough to tell files apart, short enough to read."""
     return str(sha)[:HASH_CHARS] if sha else MISSING
@@ -43,11 +71,11 @@ def short_hash(sha: Any) -> str:
 
 def provenance(entries: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """The files behind a notebook's numbers (helpers.data.used_sources() entries), one row
-    each: relative name, short hash, coverage and row count."""
+    each: who published it, relative name, short hash, coverage and row count."""
     rows = [
         {
             "series": e.get("series"),
-            "source": e.get("source"),
+            "source": institution(e),
             "file": file_name(e),
             "first": e.get("first"),
             "last": e.get("last"),
@@ -103,7 +131,7 @@ def for_people(
     every column) where a column needs its own. Use it instead of `.round()`, which warns on
     date columns and leaves 00:00:00."""
     frame = table.to_frame() if isinstance(table, pd.Series) else table
-    styler = frame.style.format(lambda v: cell(v, decimals), na_rep=MISSING)
+    styler = Styler(frame, cell_ids=False).format(lambda v: cell(v, decimals), na_rep=MISSING)
     fractional = [c for c in frame.columns if _is_fractional(frame[c])]
     if fractional:
         styler = styler.format(f"{{:.{decimals}f}}", subset=fractional, na_rep=MISSING)
@@ -114,19 +142,21 @@ def for_people(
     styler = styler.format_index(lambda v: cell(v, decimals), axis=0)
     styler = styler.format_index(lambda v: cell(v, decimals), axis=1)
     if frame.index.is_unique and frame.columns.is_unique:
-        styler = styler.map(lambda v: _cell_style(v, decimals))
-    styler = styler.map_index(lambda v: _NOWRAP, axis=0)
+        styler = styler.set_td_classes(frame.map(lambda v: _cell_class(v, decimals)))
+    styler = styler.set_table_styles(TABLE_STYLES, overwrite=False)
     if isinstance(frame.index, pd.RangeIndex):
         styler = styler.hide(axis="index")
     return styler.set_caption(caption) if caption else styler
 
 
-def _cell_style(value: Any, decimals: int) -> str:
-    """Short cells do not wrap; text reads from the left (JupyterLab right-aligns every cell)."""
-    styles = [_NOWRAP] if len(cell(value, decimals)) <= SHORT else []
+def _cell_class(value: Any, decimals: int) -> str:
+    """A cell's kind: short (never wraps) or long (breaks anywhere), and text (reads from the
+    left; JupyterLab right-aligns every cell)."""
+    size = len(cell(value, decimals))
+    kinds = ["short" if size <= SHORT else "long" if size > LONG else ""]
     if isinstance(value, str):
-        styles.append("text-align: left")
-    return "; ".join(styles)
+        kinds.append("text")
+    return " ".join(k for k in kinds if k)
 
 
 def _is_fractional(values: Any) -> bool:
