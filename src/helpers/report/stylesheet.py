@@ -13,7 +13,7 @@ from helpers.files import write_text_atomic
 
 FILE = "smallcap.css"
 # In cascade order: the page basics, the verdict box, then each kind of page.
-PARTS = ("page.css", verdict_box.STYLESHEET, "notebook.css")
+PARTS = ("page.css", verdict_box.STYLESHEET, "scorecard.css", "notebook.css")
 
 
 def text() -> str:
