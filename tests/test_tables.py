@@ -91,3 +91,12 @@ def test_provenance_shows_relative_names_and_short_hashes():
     table = tables.provenance(entries)
     assert list(table["file"]) == ["^RUT.csv", "yahoo/x.csv"]
     assert list(table["sha256"]) == ["a" * 12, "–"]
+
+
+def test_a_range_index_that_is_data_stays_and_names_read_as_words():
+    """Lengths 7..16 as the index (pandas stores them as a range) are the table's first
+    column, not row numbers; column and index names lose their underscores."""
+    frame = pd.DataFrame({"reached_on": ["2022-09-15", "2019-01-11"]}, index=pd.RangeIndex(7, 9))
+    frame.index.name = "at_least"
+    text = [w for w in shown(tables.for_people(frame)) if w != "&nbsp;"]
+    assert text == ["reached", "on", "at", "least", "7", "2022-09-15", "8", "2019-01-11"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
@@ -119,6 +120,28 @@ def _is_midnight(value: dt.datetime) -> bool:
     return (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
 
 
+class PeopleStyler(Styler):
+    """A Styler whose notebook output drops what only pandas' own styling would use: cell ids,
+    the row and column classes on every cell and the indentation (a page weighs less than
+    its tables otherwise would)."""
+
+    def _repr_html_(self) -> str:
+        return compact_html(super()._repr_html_() or "")
+
+
+_POSITION_CLASSES = re.compile(
+    r'(class=")(?:data |blank |index_name )?(?:level\d+ ?)?(?:row\d+ ?)?(?:col\d+ ?)?'
+)
+_INDENT = re.compile(r">\s*\n\s*<")
+
+
+def compact_html(table: str) -> str:
+    """`table` without pandas' positional classes (data, row<i>, col<j>, level<k>) and the
+    whitespace between tags; the short/long/text classes and any style rules stay."""
+    table = _POSITION_CLASSES.sub(r"\1", table)
+    return _INDENT.sub("><", table.replace(' class=""', "").replace('" >', '">'))
+
+
 def for_people(
     table: pd.DataFrame | pd.Series,
     decimals: int = 2,
@@ -131,7 +154,8 @@ def for_people(
     every column) where a column needs its own. Use it instead of `.round()`, which warns on
     date columns and leaves 00:00:00."""
     frame = table.to_frame() if isinstance(table, pd.Series) else table
-    styler = Styler(frame, cell_ids=False).format(lambda v: cell(v, decimals), na_rep=MISSING)
+    frame = frame.rename_axis(index=_label_names(frame.index), columns=_label_names(frame.columns))
+    styler = PeopleStyler(frame, cell_ids=False).format(lambda v: cell(v, decimals), na_rep=MISSING)
     fractional = [c for c in frame.columns if _is_fractional(frame[c])]
     if fractional:
         styler = styler.format(f"{{:.{decimals}f}}", subset=fractional, na_rep=MISSING)
@@ -140,13 +164,33 @@ def for_people(
     elif formats:
         styler = styler.format(dict(formats), subset=list(formats), na_rep=MISSING)
     styler = styler.format_index(lambda v: cell(v, decimals), axis=0)
-    styler = styler.format_index(lambda v: cell(v, decimals), axis=1)
+    styler = styler.format_index(lambda v: label(cell(v, decimals)), axis=1)
     if frame.index.is_unique and frame.columns.is_unique:
         styler = styler.set_td_classes(frame.map(lambda v: _cell_class(v, decimals)))
     styler = styler.set_table_styles(TABLE_STYLES, overwrite=False)
-    if isinstance(frame.index, pd.RangeIndex):
+    if _is_row_number(frame.index):
         styler = styler.hide(axis="index")
     return styler.set_caption(caption) if caption else styler
+
+
+def label(text: str) -> str:
+    """A column or index name as words: "reached_on" -> "reached on"."""
+    return text.replace("_", " ")
+
+
+def _label_names(index: pd.Index) -> list:
+    return [label(n) if isinstance(n, str) else n for n in index.names]
+
+
+def _is_row_number(index: pd.Index) -> bool:
+    """The default 0, 1, 2... index, which says nothing; a named or shifted range (lengths
+    7 to 16) is data and stays."""
+    return (
+        isinstance(index, pd.RangeIndex)
+        and index.name is None
+        and index.start == 0
+        and index.step == 1
+    )
 
 
 def _cell_class(value: Any, decimals: int) -> str:
