@@ -155,6 +155,21 @@ def test_no_built_page_scrolls_sideways_and_wide_tables_scroll_in_a_box(chromium
     page.close()
 
 
+COVERAGE_PAGE = reports_dir() / "00_data_overview.html"
+
+
+@pytest.mark.skipif(not COVERAGE_PAGE.is_file(), reason="no generated pages: run `make reports`")
+def test_notebook_00s_tables_fit_a_wide_screen_without_scrolling(chromium):
+    """Its coverage table (long file keys and names) was cut at 1400 px."""
+    page = open_page(chromium, COVERAGE_PAGE, WIDE)
+    wider = page.evaluate(
+        """() => [...document.querySelectorAll('table')]
+              .filter(table => table.scrollWidth > table.parentElement.clientWidth + 1).length"""
+    )
+    assert wider == 0
+    page.close()
+
+
 @pytest.mark.skipif(not BUILT_INDEX.is_file(), reason="no generated pages: run `make reports`")
 def test_the_last_claim_of_the_built_scorecard_has_a_permalink_that_lands(chromium):
     page = open_page(chromium, BUILT_INDEX, PHONE)

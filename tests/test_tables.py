@@ -44,7 +44,6 @@ def test_short_cells_do_not_wrap_long_ones_break_and_text_reads_from_the_left():
     cells = re.findall(r'<td class="data row0 col\d ?([^"]*)" >', text)
     assert cells == ["short text", "text", "long text"]
     # Styled once per table (JupyterLab has no page stylesheet), never per cell by id.
-    assert "td.short, th.row_heading" not in text  # pandas writes one rule per selector
     assert "td.short {\n  white-space: nowrap;" in text and "_row0_col0" not in text
 
 
@@ -91,6 +90,13 @@ def test_provenance_shows_relative_names_and_short_hashes():
     table = tables.provenance(entries)
     assert list(table["file"]) == ["^RUT.csv", "yahoo/x.csv"]
     assert list(table["sha256"]) == ["a" * 12, "–"]
+
+
+def test_a_long_row_label_may_wrap_and_a_short_one_may_not():
+    frame = pd.DataFrame({"rows": [1, 2]}, index=["^RUT", "file:fomc/" + "x" * 60])
+    text = tables.for_people(frame)._repr_html_()
+    assert text.count("overflow-wrap: anywhere") == 2  # td.long's rule, and the long label's
+    assert re.search(r"_level0_row0 \{\n  white-space: nowrap;", text)
 
 
 def test_a_range_index_that_is_data_stays_and_names_read_as_words():

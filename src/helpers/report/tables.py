@@ -28,12 +28,14 @@ LONG = 48
 # here, for JupyterLab, and by the reports' stylesheet: per-cell inline rules and cell ids
 # would weigh more than the table.
 TABLE_STYLES = [
-    {"selector": "td.short, th.row_heading", "props": "white-space: nowrap"},
+    {"selector": "td.short", "props": "white-space: nowrap"},
     {"selector": "td.long", "props": "min-width: 12em; overflow-wrap: anywhere"},
     {"selector": "td.text", "props": "text-align: left"},
 ]
 # Columns of the provenance table every notebook ends with, in reading order.
 PROVENANCE_COLUMNS = ("series", "source", "file", "first", "last", "rows", "sha256")
+LONG_LABEL = "white-space: normal; overflow-wrap: anywhere; min-width: 12em"
+_NOWRAP = "white-space: nowrap"
 # Who published a data file, by where it sits in the data (its relative name): readers know
 # institutions; the repositories the snapshot copied them from are provenance, in the
 # snapshot's PROVENANCE files.
@@ -168,6 +170,9 @@ def for_people(
     if frame.index.is_unique and frame.columns.is_unique:
         styler = styler.set_td_classes(frame.map(lambda v: _cell_class(v, decimals)))
     styler = styler.set_table_styles(TABLE_STYLES, overwrite=False)
+    # Row labels do not wrap, except a long one (a file key), whose column would push the
+    # table off the screen.
+    styler = styler.map_index(lambda v: LONG_LABEL if len(cell(v, decimals)) > LONG else _NOWRAP)
     if _is_row_number(frame.index):
         styler = styler.hide(axis="index")
     return styler.set_caption(caption) if caption else styler
