@@ -19,8 +19,13 @@ from pathlib import Path
 
 SRC = Path("src")
 PACKAGE = "helpers"
-# What shapes every report page whatever the notebook imports.
-PAGE_FILES = ["src/helpers/report/conversion.py", "src/helpers/report/templates/report.html.j2"]
+# What shapes every report page whatever the notebook imports (the verdict box's template is
+# read by helpers.verdict_box, which a notebook imports through the claims room).
+PAGE_FILES = [
+    "src/helpers/report/conversion.py",
+    "src/helpers/report/templates/report.html.j2",
+    "src/helpers/templates/verdict.html.j2",
+]
 
 
 def module_file(name: str) -> Path | None:

@@ -2,50 +2,28 @@
 
 Run with `make screenshots` after `make reports`: writes reports/screenshots/<page>-<width>.png
 for reports/index.html and every reports/NN_*.html, at 1400 px and 390 px wide, plus
-<page>-<width>-first-screen.png (what a reader sees before scrolling), and says for each page
-and width whether the page scrolls sideways (measured by a probe page that frames it). A
-screenshot cannot measure the page (the pages load no script), so the window is
-SCREENSHOT_HEIGHT tall (longer pages are cut) and the blank below a shorter page is trimmed.
-Needs Debian's `chromium` on PATH (or CHROMIUM).
+<page>-<width>-first-screen.png (what a reader sees before scrolling), and prints for each
+page and width its height, its size and whether it scrolls sideways. Pages taller than
+SCREENSHOT_HEIGHT (default 16000 px) are cut there in the picture, never in the figures.
+Drives Debian's `chromium` (on PATH, or CHROMIUM) through Playwright, from the dev extra.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageChops
-
 from helpers.config import reports_dir
+from helpers.report import browser
 
 WIDTHS = (1400, 390)
 HEIGHT = int(os.environ.get("SCREENSHOT_HEIGHT", "16000"))
 # Height of the first screen: a laptop window, a phone.
 FIRST_SCREEN = {1400: 900, 390: 844}
-# Offline, quiet, and no profile left behind: nothing here should touch the network.
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-)
-
-
-def chromium() -> str:
-    found = os.environ.get("CHROMIUM") or shutil.which("chromium")
-    if not found:
-        sys.exit("chromium not found: apt-get install -y chromium (or set CHROMIUM)")
-    return found
+# Figures are data: URIs inside the page; what a page weighs beyond them is its own text.
+_DATA_URI = re.compile(rb"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 
 
 def pages(reports: Path) -> list[Path]:
@@ -53,89 +31,53 @@ def pages(reports: Path) -> list[Path]:
     return [reports / "index.html", *sorted(reports.glob("[0-9][0-9]_*.html"))]
 
 
-def screenshot(browser: str, page: Path, width: int, target: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
-        subprocess.run(
-            [
-                browser,
-                *FLAGS,
-                f"--user-data-dir={profile}",
-                f"--window-size={width},{HEIGHT}",
-                f"--screenshot={target}",
-                page.resolve().as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
+def weight(page: Path) -> str:
+    """The page's size, and its size beyond its embedded figures."""
+    raw = page.read_bytes()
+    return f"{len(raw) / 1024:.0f} KB, {len(_DATA_URI.sub(b'', raw)) / 1024:.0f} KB beyond figures"
+
+
+def shoot(chromium, page: Path, width: int, out: Path) -> str:
+    """Both screenshots of `page` at `width`; a line saying its height and sideways scroll."""
+    view = chromium.new_page(viewport={"width": width, "height": FIRST_SCREEN[width]})
+    try:
+        view.goto(page.resolve().as_uri())
+        height = view.evaluate("document.documentElement.scrollHeight")
+        sideways = view.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
-
-
-# A harness page (not a report): frames one report at a width and writes how far its content
-# reaches beyond the frame, which --dump-dom then prints.
-PROBE = """<!DOCTYPE html><html><body><iframe id="f" src="{src}"
-style="width:{width}px;height:800px;border:0"></iframe><pre id="out">no result</pre><script>
-document.getElementById("f").onload = function () {{
-  var root = this.contentDocument.documentElement;
-  document.getElementById("out").textContent = "overflow=" + (root.scrollWidth - root.clientWidth);
-}};
-</script></body></html>"""
-_OVERFLOW = re.compile(r"overflow=(-?\d+)")
-
-
-def sideways_overflow(browser: str, page: Path, width: int) -> int | None:
-    """How many px the page is wider than a `width` px screen (0: no sideways scrolling)."""
-    with tempfile.TemporaryDirectory(prefix="probe-") as folder:
-        probe = Path(folder) / "probe.html"
-        probe.write_text(PROBE.format(src=page.resolve().as_uri(), width=width), encoding="utf-8")
-        result = subprocess.run(
-            [
-                browser,
-                *FLAGS,
-                "--allow-file-access-from-files",
-                f"--user-data-dir={folder}",
-                "--virtual-time-budget=5000",
-                "--dump-dom",
-                probe.as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
+        target = out / f"{page.stem}-{width}.png"
+        view.screenshot(path=target.with_name(f"{target.stem}-first-screen.png"))
+        view.screenshot(
+            path=target,
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": width, "height": min(height, HEIGHT)},
         )
-    found = _OVERFLOW.search(result.stdout)
-    return int(found.group(1)) if found else None
-
-
-def trim_and_first_screen(target: Path, width: int) -> None:
-    """Cut the blank window below the page's end; save the top as the first screen."""
-    with Image.open(target) as image:
-        page = image.convert("RGB")
-    background = Image.new("RGB", page.size, page.getpixel((page.width - 1, page.height - 1)))
-    box = ImageChops.difference(page, background).getbbox()
-    if box:
-        page = page.crop((0, 0, page.width, min(page.height, box[3] + 24)))
-    page.save(target)
-    first = target.with_name(f"{target.stem}-first-screen.png")
-    page.crop((0, 0, page.width, min(page.height, FIRST_SCREEN[width]))).save(first)
+    finally:
+        view.close()
+    scroll = "no sideways scroll" if sideways <= 0 else f"SCROLLS SIDEWAYS by {sideways} px"
+    cut = f", picture cut at {HEIGHT} px" if height > HEIGHT else ""
+    return f"{target.name}: {height} px tall{cut}, {scroll}"
 
 
 def main() -> int:
+    if browser.chromium() is None:
+        sys.exit(f"chromium not found: {browser.INSTALL}")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        sys.exit("Playwright not installed: pip install -e '.[dev]' (make setup does)")
     reports = reports_dir()
     present = [p for p in pages(reports) if p.is_file()]
     if not present:
         sys.exit(f"no report pages in {reports}: run `make reports` first")
     out = reports / "screenshots"
     out.mkdir(exist_ok=True)
-    browser = chromium()
-    for page in present:
-        for width in WIDTHS:
-            target = out / f"{page.stem}-{width}.png"
-            screenshot(browser, page, width, target)
-            trim_and_first_screen(target, width)
-            overflow = sideways_overflow(browser, page, width)
-            sideways = {None: "not measured", 0: "no sideways scroll"}.get(
-                overflow, f"SCROLLS SIDEWAYS by {overflow} px"
-            )
-            print(f"wrote {target.relative_to(reports.parent)} ({sideways})")
+    with browser.launched() as chromium:
+        for page in present:
+            print(f"{page.name} ({weight(page)})")
+            for width in WIDTHS:
+                print("  " + shoot(chromium, page, width, out))
     return 0
 
 

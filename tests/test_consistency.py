@@ -212,7 +212,9 @@ def test_claims_csv_shows_the_check_on_its_rows_and_the_scorecard_names_it(
     assert "robustness: robust" in table["b-pe"]["consistency_detail"]
     assert table["e-pe-later"]["consistency"] == ""
     page = html_path.read_text(encoding="utf-8")
-    assert scorecard.CHECKED_CLASH in page and "{c-pe, d-pe} at 17.5–18.5" in page
+    section = page.split('id="disagree"')[1].split("</section>")[0]
+    assert "The figures contradict each other: they form 2 groups" in section
+    assert 'Group 2, right only if the value is 17.5 to 18.5: <a href="#c-pe">' in section
 
 
 def test_the_real_ledger_checks_the_forward_pe_figures():

@@ -13,7 +13,7 @@ from test_ledger import GOOD_ROW, LedgerFixture  # noqa: F401  (fixtures' helper
 from helpers import claims
 from helpers.claims import recording, robustness, significance, verdicts
 from helpers.errors import LedgerError, RuleError
-from helpers.report import scorecard
+from helpers.report import claims_csv, scorecard_page, scored
 
 TEST = {"method": "hac_ols", "alpha": 0.05, "controls": ["^GSPC return"]}
 NEGATIVE = {"comparator": "at_most", "strict": True}
@@ -220,7 +220,8 @@ def test_record_measurements_stores_each_reading_and_the_label(recording_tested)
     # only the files the readings read, once each, not every loaded file
     assert sorted(f["series"] for f in payload["data_files"]) == ["^RUT", "^RUT.alt", "fred:DGS2"]
     assert payload["caveat"] == "index returns stand in for balance sheets"
-    assert "robustness: depends on source" in verdict._repr_html_()
+    box = verdict._repr_html_()
+    assert '<span class="vb-label">robustness</span> depends on source' in box
     assert "caveat: index returns" in verdict._repr_html_()
 
 
@@ -239,37 +240,32 @@ def test_verdict_from_worst_shows_the_least_favourable_reading(recording_tested,
 # ------------------------------------------------------------------ the scorecard
 
 
-def scored(verdict: str, article: str = "a", robustness: str = "") -> scorecard.ScoredClaim:
+def scored_row(verdict: str, article: str = "a", robustness: str = "") -> scored.ScoredClaim:
     item = claims.Row(
         "x", "g", article, "d", "", "rates", "c", {"value": 1}, {}, "n", "data", "", caveat="cv"
     )
-    return scorecard.ScoredClaim(
-        item, "", None, verdict, "", 0.3, "n", (), None, robustness=robustness
-    )
+    return scored.ScoredClaim(item, {}, "", verdict, "", 0.3, "n", (), None, robustness=robustness)
 
 
 def test_inconclusive_has_a_style_a_tile_and_counts_as_tested():
     style = claims.VERDICT_STYLES[verdicts.INCONCLUSIVE]
     assert style["mark"] and style["bg"] != claims.VERDICT_STYLES[verdicts.REFUTED]["bg"]
-    rows = [scored(verdicts.INCONCLUSIVE), scored(verdicts.SUPPORTED), scored("not testable")]
-    bottom = scorecard.bottom_line(rows)
+    rows = [
+        scored_row(verdicts.INCONCLUSIVE),
+        scored_row(verdicts.SUPPORTED),
+        scored_row("not testable"),
+    ]
+    bottom = scorecard_page.bottom_line(claims.Ledger(terms={}), rows)
     assert bottom["counts"][verdicts.INCONCLUSIVE] == 1 and bottom["n_tested"] == 2
-    assert verdicts.INCONCLUSIVE in scorecard.tiles(scorecard.verdict_counts(rows))
-    assert verdicts.INCONCLUSIVE in scorecard.CODEBOOK["verdict"]
-
-
-def test_inconclusive_never_splits_or_all_refutes_a_group():
-    pair = [scored(verdicts.SUPPORTED, "a"), scored(verdicts.INCONCLUSIVE, "b")]
-    assert scorecard.group_status(pair) == scorecard.NO_CONFLICT
-    pair = [scored(verdicts.REFUTED, "a"), scored(verdicts.INCONCLUSIVE, "b")]
-    assert scorecard.group_status(pair) == scorecard.NO_CONFLICT
+    assert verdicts.INCONCLUSIVE in scorecard_page.tiles(scored.verdict_counts(rows))
+    assert verdicts.INCONCLUSIVE in claims_csv.CODEBOOK["verdict"]
 
 
 def test_csv_carries_robustness_and_caveat():
-    record = scorecard.csv_record(scored(verdicts.INCONCLUSIVE, robustness="robust"))
+    row = scored_row(verdicts.INCONCLUSIVE, robustness="robust")
+    record = claims_csv.csv_record(claims.Ledger(terms={}), row, None)
     assert record["robustness"] == "robust" and record["caveat"] == "cv"
-    assert {"robustness", "robustness_detail", "caveat"} <= set(scorecard.CSV_COLUMNS)
-    assert "at most one can hold" in scorecard.SAME_DATE_CLASH
+    assert {"robustness", "robustness_detail", "caveat"} <= set(claims_csv.CSV_COLUMNS)
 
 
 def test_a_reading_may_read_the_claimed_figure_another_way(fixture):

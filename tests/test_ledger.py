@@ -329,8 +329,8 @@ def test_record_uses_the_pipeline_notebook_name_and_plain_json_types(recording, 
 
 def test_verdict_renders_a_box_with_the_claim_anchor(recording):
     box = claims.record("a000-streak-9", 9)._repr_html_()
-    assert '<a id="claim-a000-streak-9"></a>' in box
-    assert "SUPPORTED" in box
+    assert 'class="verdict-box v-supported" id="claim-a000-streak-9"' in box
+    assert "✓ supported" in box
 
 
 @pytest.mark.parametrize(
@@ -366,14 +366,20 @@ def test_the_real_ledger_every_family_and_article_is_covered():
     assert set(ledger.articles) == {r.article for r in ledger.rows}
 
 
-DESCRIBED = {ARTICLE: {"as_of": "2026-01-14", "description": "Argues something, in our words."}}
+DESCRIBED = {
+    ARTICLE: {
+        "as_of": "2026-01-14",
+        "title": "A short title",
+        "description": "Argues something, in our words.",
+    }
+}
 
 
 def test_described_articles_validate_and_are_read(ledger):
     ledger.write([GOOD_ROW], articles=DESCRIBED)
     claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
     article = claims.read_ledger(ledger.path).articles[ARTICLE]
-    assert (article.as_of, article.label) == ("2026-01-14", "000")
+    assert (article.as_of, article.label, article.title) == ("2026-01-14", "000", "A short title")
 
 
 @pytest.mark.parametrize(
@@ -382,12 +388,21 @@ def test_described_articles_validate_and_are_read(ledger):
         ({"999_other.txt": DESCRIBED[ARTICLE]}, "missing from `articles:`"),
         ({**DESCRIBED, "999_other.txt": DESCRIBED[ARTICLE]}, "no claim cites it"),
         ({ARTICLE: {**DESCRIBED[ARTICLE], "as_of": "2026-01-15"}}, "none of its rows'"),
-        ({ARTICLE: {"as_of": "2026-01-14"}}, "no `description`"),
+        ({ARTICLE: {"as_of": "2026-01-14", "title": "T"}}, "no `description`"),
+        ({ARTICLE: {"as_of": "2026-01-14", "description": "d"}}, "'title' is a required"),
     ],
 )
 def test_article_entries_are_checked(ledger, articles, message):
     ledger.write([GOOD_ROW], articles=articles)
     with pytest.raises(LedgerError, match=re.escape(message)):
+        claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+
+
+def test_a_group_heading_needs_rows(ledger):
+    path = ledger.write([GOOD_ROW])
+    doc = yaml.safe_load(path.read_text())
+    path.write_text(yaml.safe_dump({**doc, "groups": {"no-such-group": {"heading": "None"}}}))
+    with pytest.raises(LedgerError, match="no-such-group: has a heading .* but no row uses it"):
         claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
 
 
@@ -515,7 +530,7 @@ def test_a_rule_choice_at_its_default_is_not_written_out(ledger, keys, message):
 
 
 def test_a_row_takes_its_date_from_its_article_unless_it_states_its_own(ledger):
-    entry = {"as_of": "2026-01-14", "as_of_basis": "Stated.", "description": "d"}
+    entry = {"as_of": "2026-01-14", "as_of_basis": "Stated.", "title": "T", "description": "d"}
     row = {k: v for k, v in GOOD_ROW.items() if k not in ("as_of", "as_of_basis")}
     ledger.write([row], articles={ARTICLE: entry})
     (read,) = claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)

@@ -59,6 +59,7 @@ def made_up_ledger(streak: int, ytd_pct: float, high: bool) -> dict:
             ARTICLE: {
                 "as_of": AS_OF,
                 "as_of_basis": "Stated in the made-up article.",
+                "title": "A made-up small-cap note",
                 "description": "A made-up note that small caps are on a run and rates held.",
             }
         },

@@ -1,5 +1,6 @@
 """Every generated page checked as a reader's browser would load it: nothing fetched from the
-internet, every internal link and anchor resolves, no machine paths, no 00:00:00 in a table.
+internet, every local file it loads (the shared stylesheet) exists, every internal link and
+anchor resolves, no CSS mangled by HTML escaping, no machine paths, no 00:00:00 in a table.
 
 The checker runs on a tiny fixture page (so it is itself tested) and on every page under
 reports/ when `make reports` has built them.
@@ -22,6 +23,8 @@ LOADING = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src
            ("object", "data")}  # fmt: skip
 MACHINE_PATH = re.compile(r"/(?:work|home|tmp)/")
 CSS_URL = re.compile(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)")
+# What autoescaping makes of a quote: a <style> holding it lost the rule it was in.
+ESCAPED_QUOTE = re.compile(r"&(?:#34|#39|quot|#x27);")
 DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 
 
@@ -35,6 +38,7 @@ class Page(HTMLParser):
         self.ids: set[str] = set()
         self.cells: list[str] = []
         self.styles: list[str] = []
+        self.style_elements: list[str] = []
         self._cell: list[str] | None = None
         self._in_style = False
 
@@ -66,6 +70,7 @@ class Page(HTMLParser):
             self._cell.append(data)
         if self._in_style:
             self.styles.append(data)
+            self.style_elements.append(data)
 
 
 def parse(path: Path) -> Page:
@@ -85,7 +90,19 @@ def page_problems(path: Path) -> list[str]:
     page = parse(path)
     ids = {path: page.ids}
     problems = [f"loads {url}" for url in page.loads if is_external(url)]
+    problems += [
+        f"loads {url}: no file {urlsplit(url).path}"
+        for url in page.loads
+        if not is_external(url)
+        and not url.startswith("data:")
+        and not (path.parent / unquote(urlsplit(url).path)).is_file()
+    ]
     problems += [f"style loads {m}" for s in page.styles for m in CSS_URL.findall(s)]
+    problems += [
+        f"escaped quote {m!r} in a <style>"
+        for s in page.style_elements
+        for m in ESCAPED_QUOTE.findall(s)
+    ]
     for href in page.links:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc:
@@ -105,13 +122,16 @@ def page_problems(path: Path) -> list[str]:
 
 # ------------------------------------------------------------------ the checker itself
 
-GOOD = """<html><head><style>body { color: red }</style></head><body>
+GOOD = """<html><head><link rel="stylesheet" href="shared.css">
+<style>body { font-family: "Segoe UI", sans-serif }</style></head><body>
 <h2 id="top">Top</h2><a href="#top">up</a> <a href="other.html#there">other</a>
 <a href="https://example.org/">a link out is fine</a>
 <img src="data:image/png;base64,AAAA" alt="x"><table><tr><td>2026-01-02</td></tr></table>
 </body></html>"""
 BAD = """<html><head><script src="https://cdn.example/mathjax.js"></script>
-<style>@font-face { src: url(https://fonts.example/f.woff) }</style></head><body>
+<link rel="stylesheet" href="gone.css">
+<style>@font-face { src: url(https://fonts.example/f.woff) }
+body { font-family: system-ui, &#34;Segoe UI&#34;, sans-serif }</style></head><body>
 <a href="#nowhere">x</a> <a href="missing.html">y</a> <a href="other.html#gone">z</a>
 <p>/work/wt/reports/x.csv</p><table><tr><td>2026-01-02 00:00:00</td></tr></table>
 </body></html>"""
@@ -119,12 +139,16 @@ BAD = """<html><head><script src="https://cdn.example/mathjax.js"></script>
 
 def test_the_checker_passes_a_clean_page_and_names_every_problem(tmp_path):
     (tmp_path / "other.html").write_text('<p id="there">here</p>')
+    (tmp_path / "shared.css").write_text("body { color: red }")
     (tmp_path / "good.html").write_text(GOOD)
     (tmp_path / "bad.html").write_text(BAD)
     assert page_problems(tmp_path / "good.html") == []
     assert page_problems(tmp_path / "bad.html") == [
         "loads https://cdn.example/mathjax.js",
+        "loads gone.css: no file gone.css",
         "style loads https://fonts.example/f.woff",
+        "escaped quote '&#34;' in a <style>",
+        "escaped quote '&#34;' in a <style>",
         "link #nowhere: no anchor #nowhere in bad.html",
         "link missing.html: no file missing.html",
         "link other.html#gone: no anchor #gone in other.html",

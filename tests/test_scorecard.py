@@ -1,9 +1,11 @@
-"""Scorecard on fixture reports: claims.csv round trip, links that resolve, consistency."""
+"""Scorecard on fixture reports: claims.csv round trip, links that resolve, the verdict box,
+the bottom line by ledger group, and contradictions only from the ledger's checks."""
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -18,7 +20,7 @@ from helpers.cli import main
 from helpers.config import ROOT_ENV
 from helpers.errors import LedgerError
 from helpers.files import write_json_atomic
-from helpers.report import scorecard
+from helpers.report import claims_csv, scorecard, scorecard_page, scored, stylesheet
 
 EXACT = {"comparator": "equal", "tolerance": {"abs": 0}}
 ABOUT = {"comparator": "equal", "tolerance": {"abs": 0.5, "rel": 0.1}}
@@ -79,6 +81,14 @@ ROWS = [
 ]
 
 
+# Groups that rows of two articles share need a reader heading (what every row is about).
+GROUPS = {
+    "streak-length": {"heading": "How long the run was"},
+    "ytd": {"heading": "The year-to-date gain"},
+}
+LEDGER = {"terms": {"exact": EXACT, "about": ABOUT}, "groups": GROUPS}
+
+
 class Reports:
     """A reports/ folder whose results come from real record() calls on a fixture ledger."""
 
@@ -86,9 +96,7 @@ class Reports:
         self.root = root / "reports"
         self.results = self.root / "results"
         self.ledger = root / "claims.yaml"
-        self.ledger.write_text(
-            yaml.safe_dump({"terms": {"exact": EXACT, "about": ABOUT}, "claims": ROWS})
-        )
+        self.ledger.write_text(yaml.safe_dump({**LEDGER, "claims": ROWS}))
         monkeypatch.setenv(claims.LEDGER_ENV, str(self.ledger))
         monkeypatch.setenv(claims.RESULTS_ENV, str(self.results))
         # The ledger is schema-checked on load: the rows' notebooks exist in this tree.
@@ -133,9 +141,9 @@ def read_csv(path: Path) -> dict[str, dict]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for r in rows:
-        for column in scorecard.JSON_COLUMNS:
+        for column in claims_csv.JSON_COLUMNS:
             r[column] = json.loads(r[column])
-        for column in scorecard.VALUE_COLUMNS:
+        for column in claims_csv.VALUE_COLUMNS:
             r[column] = plain(r[column])
     return {r["claim_id"]: r for r in rows}
 
@@ -147,7 +155,7 @@ def test_csv_round_trips_the_result_jsons(reports):
     csv_path, _ = reports.build()
     table = read_csv(csv_path)
     assert set(table) == {r["id"] for r in ROWS}
-    assert set(next(iter(table.values()))) == set(scorecard.CSV_COLUMNS)
+    assert set(next(iter(table.values()))) == set(claims_csv.CSV_COLUMNS)
     for result_path in reports.results.glob("*.json"):
         result = json.loads(result_path.read_text())
         line = table[result["claim_id"]]
@@ -207,8 +215,8 @@ def test_every_local_link_resolves_and_every_claim_fragment_exists(reports):
 def test_index_shows_totals_and_lists_reports(reports):
     _, index = reports.build()
     text = index.read_text(encoding="utf-8")
-    counts = scorecard.verdict_counts(
-        scorecard.score_claims(
+    counts = scored.verdict_counts(
+        scored.score_claims(
             claims.read_ledger(reports.ledger), claims.read_results(reports.results), reports.root
         )
     )
@@ -220,9 +228,9 @@ def test_index_shows_totals_and_lists_reports(reports):
         verdicts.PENDING: 2,
         verdicts.NOT_TESTABLE: 1,
     }
-    assert '<div class="n">2</div>' in text
+    assert '<span class="n">2</span>' in text
     assert 'href="01_demo.html"' in text
-    assert "http://" not in text and "https://" not in text and "<script" not in text
+    assert "http://" not in text and "https://" not in text and "<script src" not in text
 
 
 def test_scalars_are_plain_and_every_column_has_a_codebook_entry(reports):
@@ -234,36 +242,98 @@ def test_scalars_are_plain_and_every_column_has_a_codebook_entry(reports):
     assert rows["a-streak-9"]["judged_against"] == "supported at 9 sessions"
     with (reports.root / "claims_codebook.csv").open(encoding="utf-8", newline="") as handle:
         codebook = {r["column"]: r["meaning"] for r in csv.DictReader(handle)}
-    assert list(codebook) == list(scorecard.CSV_COLUMNS) and all(codebook.values())
+    assert list(codebook) == list(claims_csv.CSV_COLUMNS) and all(codebook.values())
     text = index.read_text(encoding="utf-8")
     assert 'href="claims.csv"' in text and 'href="claims_codebook.csv"' in text
 
 
-def test_the_bottom_line_counts_and_names_the_repeated_error(reports):
+def test_the_bottom_line_heads_each_repeated_error_by_its_group(reports):
     _, index = reports.build()
     text = index.read_text(encoding="utf-8")
     assert "2 of the 3 claims the data can test hold" in text
-    assert "paraphrase of b-streak-10</b> Refuted in 1 article" in text
-    assert '<a href="01_demo.html#claim-b-streak-10">article 001</a>' in text
+    # The ledger's heading for the group, then the article's own claim under it.
+    assert "<h4>How long the run was</h4>" in text
+    member = '<a href="#b-streak-10">001_b.txt</a> (as of 2026-01-15): paraphrase of b-streak-10'
+    assert member in text
+    assert "Claimed 10 sessions; the data show 9 sessions." in text
+
+
+def test_every_claim_is_a_verdict_box_with_a_permalink_and_the_notebook_box_is_the_same(reports):
+    _, index = reports.build()
+    text = index.read_text(encoding="utf-8")
+    page = parse(index)
+    assert {r["id"] for r in ROWS} <= page.ids  # index.html#<claim id>
+    assert 'class="verdict-box v-refuted" id="b-streak-10"' in text
+    assert '<a class="vb-source" href="01_demo.html#claim-b-streak-10">' in text
+    # The notebook's box comes from the same template (helpers.verdict_box).
+    notebook_box = reports.boxes[1]._repr_html_()
+    assert 'class="verdict-box v-refuted" id="claim-b-streak-10"' in notebook_box
+    for part in ('class="vb-head"', 'class="vb-figures"', "paraphrase of b-streak-10"):
+        assert part in text and part in notebook_box
+
+
+def test_the_evidence_sentence_and_measured_label_show_beside_the_verdict(reports):
+    result_path = reports.results / "a-months.json"
+    result = json.loads(result_path.read_text())
+    sentence = "The two cuts were announced on 2025-09-17 and 2025-12-10, at scheduled meetings."
+    result |= {"evidence_sentence": sentence, "measured_label": "announcement dates"}
+    write_json_atomic(result_path, result)
+    csv_path, index = reports.build()
+    row = read_csv(csv_path)["a-months"]
+    assert (row["evidence_sentence"], row["measured_label"]) == (sentence, "announcement dates")
+    text = index.read_text(encoding="utf-8")
+    assert f'<p class="vb-evidence">{sentence}</p>' in text
+    assert '<span class="vb-what">(announcement dates)</span>' in text
+    # Empty keys show nothing extra.
+    assert text.count('class="vb-evidence"') == 1 and text.count('class="vb-what"') == 1
+    box = claims.Verdict("x", "supported", "e", "c", 1, 1, "", evidence_sentence=sentence)
+    assert sentence in box._repr_html_()
+
+
+def test_the_finder_lists_every_choice_and_works_without_its_script(reports):
+    _, index = reports.build()
+    text = index.read_text(encoding="utf-8")
+    assert '<form id="finder" class="finder" role="search" hidden>' in text  # the script shows it
+    for name in ("q", "article", "verdict", "family", "robustness", "sort"):
+        assert f'name="{name}"' in text
+    assert '<option value="000">000_a.txt (4)</option>' in text
+    assert '<a class="tile" href="#claims" data-filter-verdict="refuted"' in text
+    boxes = re.findall(r'<div class="verdict-box [^"]+" id="([^"]+)" data-verdict', text)
+    assert sorted(boxes) == sorted(r["id"] for r in ROWS)  # all shown, none hidden
+
+
+def test_the_page_links_the_shared_stylesheet_written_verbatim(reports):
+    """The font rule once went through autoescaping ({{ css }}: quotes became &#34; and the
+    browser dropped the rule); the stylesheet is now a file, byte for byte its sources."""
+    _, index = reports.build()
+    text = index.read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="smallcap.css">' in text and "<style" not in text
+    css = (reports.root / stylesheet.FILE).read_text(encoding="utf-8")
+    assert css == stylesheet.text()
+    assert '"Segoe UI"' in css and "&#34;" not in css and "&quot;" not in css
+    assert ".v-refuted { --vb-bg: #fde2e2;" in css
 
 
 def test_pending_tile_shows_only_when_something_is_pending():
-    counts = dict.fromkeys(scorecard.VERDICT_ORDER, 1)
-    assert verdicts.PENDING in scorecard.tiles(counts)
-    assert verdicts.PENDING not in scorecard.tiles({**counts, verdicts.PENDING: 0})
+    counts = dict.fromkeys(scored.VERDICT_ORDER, 1)
+    assert verdicts.PENDING in scorecard_page.tiles(counts)
+    assert verdicts.PENDING not in scorecard_page.tiles({**counts, verdicts.PENDING: 0})
 
 
-def test_ledger_text_is_escaped_and_articles_are_described(reports):
+def test_ledger_text_is_escaped_and_articles_are_named_by_title(reports):
     ledger = yaml.safe_load(reports.ledger.read_text())
     ledger["claims"][0]["claim"] = "<script>alert(1)</script>"
     ledger["articles"] = {
-        name: {"as_of": as_of, "description": f"argues {name}"}
+        name: {"as_of": as_of, "title": f"Title of {name[:3]}", "description": f"argues {name}"}
         for name, as_of in {r["article"]: r["as_of"] for r in ROWS}.items()
     }
     reports.ledger.write_text(yaml.safe_dump(ledger))
-    text = reports.build()[1].read_text(encoding="utf-8")
-    assert "<script>" not in text and "&lt;script&gt;" in text
-    assert "argues 000_a.txt" in text
+    csv_path, index = reports.build()
+    text = index.read_text(encoding="utf-8")
+    assert "<script>alert" not in text and "&lt;script&gt;" in text
+    assert "argues 000_a.txt" in text and "<h3>Title of 000</h3>" in text
+    assert "Title of 001 · 2026-01-15" in text  # a claim's article, by title
+    assert read_csv(csv_path)["a-streak-9"]["article_title"] == "Title of 000"
 
 
 def test_contrast_example_pairs_one_measurement_with_two_verdicts():
@@ -272,10 +342,11 @@ def test_contrast_example_pairs_one_measurement_with_two_verdicts():
             claim_id, "ytd", "a", "d", "", "return", "c", {"value": 1}, {"term": term}, "n",
             "data", "",
         )  # fmt: skip
-        return scorecard.ScoredClaim(item, "", None, verdict, "", 6.84, "n", (), None)
+        return scored.ScoredClaim(item, {}, "", verdict, "", 6.84, "n", (), None)
 
     rows = [judged("x", "approximately", verdicts.PARTLY), judged("y", "as_stated", "refuted")]
-    assert [r["id"] for r in scorecard.contrast_example(rows)] == ["y", "x"]
+    ledger = claims.Ledger(terms={})
+    assert [r["id"] for r in scorecard_page.contrast_example(ledger, rows)] == ["y", "x"]
 
 
 def test_index_names_results_without_a_ledger_row(reports):
@@ -292,66 +363,23 @@ def test_cli_builds_the_scorecard(reports, capsys, monkeypatch):
     assert "verdict: supported" in capsys.readouterr().out
 
 
-# ------------------------------------------------------------------ consistency
+# ------------------------------------------------------------------ disagreements
 
 
-def scored_row(article: str, as_of: str, interval, verdict: str) -> scorecard.ScoredClaim:
-    item = claims.Row(
-        "x", "g", article, as_of, "", "return", "c", {"value": 1}, {}, "n", "data", ""
-    )
-    return scorecard.ScoredClaim(item, "", interval, verdict, "", None, "n", (), None)
-
-
-@pytest.mark.parametrize(
-    ("members", "status"),
-    [
-        (
-            [
-                ("a", "d1", (7.2, 8.8), verdicts.SUPPORTED),
-                ("b", "d1", (5.7, 5.9), verdicts.REFUTED),
-            ],
-            scorecard.DATA_SPLITS,
-        ),
-        (
-            [("a", "d1", (7.2, 8.8), verdicts.PENDING), ("b", "d1", (5.7, 5.9), verdicts.PENDING)],
-            scorecard.SAME_DATE_CLASH,
-        ),
-        (
-            [("a", "d1", (7.2, 8.8), verdicts.PENDING), ("b", "d2", (5.7, 5.9), verdicts.PENDING)],
-            scorecard.NO_CONFLICT,
-        ),
-        (
-            [("a", "d1", (24, 28), verdicts.PENDING), ("b", "d1", (23, 27), verdicts.PENDING)],
-            scorecard.NO_CONFLICT,
-        ),
-        (
-            [("a", "d1", None, verdicts.REFUTED), ("b", "d2", None, verdicts.REFUTED)],
-            scorecard.ALL_REFUTED,
-        ),
-    ],
-)
-def test_group_status(members, status):
-    assert scorecard.group_status([scored_row(*m) for m in members]) == status
-
-
-def test_consistency_lists_only_groups_spanning_articles(reports):
-    ledger = claims.read_ledger(reports.ledger)
-    groups = scorecard.consistency(
-        scorecard.score_claims(ledger, claims.read_results(reports.results), reports.root)
-    )
-    assert {g.group: g.status for g in groups} == {
-        "streak-length": scorecard.DATA_SPLITS,
-        "ytd": scorecard.SAME_DATE_CLASH,
-    }
+def test_a_contradiction_comes_only_from_the_ledgers_consistency_checks(reports):
+    """streak-length is supported in one article and refuted in another, and the ytd figures
+    8 and 5.8 cannot both hold, but the ledger checks neither: the page claims no conflict."""
+    _, index = reports.build()
+    text = index.read_text(encoding="utf-8")
+    assert "The ledger compares no articles' figures." in text
+    assert "contradict" not in text.split('id="disagree"')[1].split("</section>")[0]
 
 
 # ------------------------------------------------------------------ a broken ledger
 
 
 def _rewrite_rows(reports: Reports, rows: list[dict]) -> None:
-    reports.ledger.write_text(
-        yaml.safe_dump({"terms": {"exact": EXACT, "about": ABOUT}, "claims": rows})
-    )
+    reports.ledger.write_text(yaml.safe_dump({**LEDGER, "claims": rows}))
 
 
 @pytest.mark.parametrize(
@@ -369,3 +397,23 @@ def test_a_broken_ledger_stops_the_build_and_keeps_the_previous_page(reports, ro
         reports.build()
     assert index.read_text(encoding="utf-8") == before
     assert main(["scorecard", "--reports", str(reports.root)]) == 2
+
+
+# ------------------------------------------------------------------ the real ledger
+
+
+def test_every_group_several_articles_share_has_a_reader_heading():
+    """The bottom line heads each group by the ledger's words for what all its rows are about;
+    a group without them would show its rows under no heading."""
+    ledger = claims.checked_ledger()
+    articles: dict[str, set[str]] = {}
+    for item in ledger.rows:
+        articles.setdefault(item.group, set()).add(item.article)
+    shared = {group for group, names in articles.items() if len(names) > 1}
+    assert shared and not sorted(g for g in shared if not ledger.groups.get(g))
+
+
+def test_every_article_has_a_title_of_our_own():
+    ledger = claims.checked_ledger()
+    titles = [a.title for a in ledger.articles.values()]
+    assert len(set(titles)) == len(titles) == 5 and all(len(t) <= 40 for t in titles)

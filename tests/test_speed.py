@@ -83,6 +83,7 @@ def test_each_report_depends_on_the_modules_its_notebook_reaches(monkeypatch):
     for files in rules.values():
         assert not any("/cli/" in f or f.endswith("scorecard.py") for f in files)
         assert "src/helpers/report/templates/report.html.j2" in files
+        assert "src/helpers/templates/verdict.html.j2" in files  # the boxes a notebook shows
         assert "src/helpers/claims/ledger.py" in files
     with_odds = [t for t, files in rules.items() if any("streak_odds" in f for f in files)]
     assert with_odds == ["reports/02_streak_records.html"]

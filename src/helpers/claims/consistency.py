@@ -116,6 +116,11 @@ def compatible_sets(figures: Sequence[Figure]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(sorted(s)) for s in largest)
 
 
+def common_values(figures: Sequence[Figure]) -> tuple[float, float]:
+    """The values under which every one of `figures` holds: (low, high)."""
+    return max(f.low for f in figures), min(f.high for f in figures)
+
+
 def judge_figures(figures: Sequence[Figure], name: str, term: str) -> CheckReading:
     """The verdict of one reading: consistent when one set holds every figure."""
     if len(figures) < 2:
@@ -123,8 +128,7 @@ def judge_figures(figures: Sequence[Figure], name: str, term: str) -> CheckReadi
     sets = compatible_sets(figures)
     by_id = {f.claim_id: f for f in figures}
     if len(sets) == 1:
-        low = max(f.low for f in figures)
-        high = min(f.high for f in figures)
+        low, high = common_values(figures)
         text = (
             f"consistent: all {len(figures)} figures can hold together (common values "
             f"{values.fmt_number(low)}–{values.fmt_number(high)}; band: term {term})"
@@ -132,8 +136,7 @@ def judge_figures(figures: Sequence[Figure], name: str, term: str) -> CheckReadi
         return CheckReading(name, term, CONSISTENT, sets, tuple(figures), text)
     parts = []
     for members in sets:
-        low = max(by_id[i].low for i in members)
-        high = min(by_id[i].high for i in members)
+        low, high = common_values([by_id[i] for i in members])
         parts.append(
             "{" + ", ".join(members) + f"}} at {values.fmt_number(low)}–{values.fmt_number(high)}"
         )

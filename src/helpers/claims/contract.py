@@ -209,6 +209,7 @@ def ledger_schema() -> dict:
             "readings": {"type": "object", "additionalProperties": {"$ref": "#/$defs/reading"}},
             "claims": {"type": "array", "items": {"$ref": "#/$defs/claim"}},
             "consistency": {"type": "array", "items": {"$ref": "#/$defs/consistency"}},
+            "groups": {"type": "object", "additionalProperties": {"$ref": "#/$defs/group"}},
         },
         "$defs": {
             "band": _band(),
@@ -244,11 +245,20 @@ def ledger_schema() -> dict:
             "article": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["as_of", "description"],
+                "required": ["as_of", "title", "description"],
                 "properties": {
                     "as_of": _DATE,
                     "as_of_basis": _TEXT,
+                    "title": {**_TEXT, "description": "a short title in our words"},
                     "description": {"type": "string"},
+                },
+            },
+            "group": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["heading"],
+                "properties": {
+                    "heading": {**_TEXT, "description": "what every row of the group is about"}
                 },
             },
         },

@@ -318,7 +318,7 @@ class Row:
 @dataclass(frozen=True)
 class Article:
     """One article the ledger checks: the close its numbers refer to, how that close was
-    found, and what it argues in our words, so the scorecard can name it for a reader
+    found, a short title and what it argues, in our words, so pages name it for a reader
     instead of showing a hash. A row takes `as_of` and `as_of_basis` from here unless it
     states its own."""
 
@@ -326,6 +326,7 @@ class Article:
     as_of: str
     description: str
     as_of_basis: str = ""
+    title: str = ""
 
     @property
     def label(self) -> str:
@@ -348,6 +349,8 @@ class Ledger:
     consistency: list = field(default_factory=list)
     # the named readings (`readings:`) rows and consistency checks list by name
     readings: dict = field(default_factory=dict)
+    # `groups:` group -> the heading a reader sees over the group's rows (every article's)
+    groups: dict[str, str] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Row]:
         return {row.id: row for row in self.rows}
@@ -423,6 +426,7 @@ def read_ledger(path: Path | None = None) -> Ledger:
         document=_normalize_dates(raw),
         consistency=[_check_with_readings(check, named) for check in checks],
         readings=named,
+        groups=_groups_from(raw.get("groups") or {}, path),
     )
 
 
@@ -472,8 +476,22 @@ def _articles_from(raw: Any, path: Path) -> dict[str, Article]:
             as_of=_iso(entry.get("as_of", "")),
             description=" ".join(str(entry.get("description") or "").split()),
             as_of_basis=str(entry.get("as_of_basis") or "").strip(),
+            title=" ".join(str(entry.get("title") or "").split()),
         )
         for name, entry in raw.items()
+    }
+
+
+def _groups_from(raw: Any, path: Path) -> dict[str, str]:
+    """The `groups:` mapping (group -> {heading}); which groups need one is checked later by
+    validate_ledger."""
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise LedgerError(
+            f"{path}: `groups:` must map each group to {{heading}}",
+            "write `jan2026-streak-length: {heading: How long the run was}`",
+        )
+    return {
+        str(name): " ".join(str(entry.get("heading") or "").split()) for name, entry in raw.items()
     }
 
 

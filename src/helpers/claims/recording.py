@@ -4,7 +4,6 @@ row's result json that the scorecard reads."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import math
 import os
@@ -13,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers import buildinfo
+from helpers import buildinfo, verdict_box
 from helpers.analysis.measurement import Measurement
-from helpers.claims import robustness, significance, verdicts
+from helpers.claims import bands, robustness, significance, values, verdicts
 from helpers.claims.ledger import (
     VERDICT_STYLES,
     Ledger,
@@ -47,34 +46,29 @@ class Verdict:
     caveat: str = ""
     # what the reading the verdict came from measured (its details, evidence), for narration
     measurement: Measurement | None = None
+    claimed_text: str = ""
+    judged_against: str = ""
+    evidence_sentence: str = ""
+    measured_label: str = ""
 
     def __str__(self) -> str:
         return f"{self.claim_id}: {self.verdict} - {self.explanation}"
 
-    def _extra_html(self) -> str:
-        """Robustness and caveat lines beside the verdict (empty for a plain record)."""
-        lines = []
-        if self.robustness:
-            detail = f": {self.robustness_detail}" if self.robustness_detail else ""
-            lines.append(f"robustness: {self.robustness}{detail}")
-        if self.caveat:
-            lines.append(f"caveat: {self.caveat}")
-        return "".join(
-            f'<br><span style="font-size:0.85em">{html.escape(line)}</span>' for line in lines
-        )
+    def box(self) -> dict[str, Any]:
+        """The fields helpers.verdict_box shows: the one box every page uses."""
+        return verdict_box.box(
+            anchor=f"claim-{self.claim_id}", claim_id=self.claim_id, verdict=self.verdict,
+            style=VERDICT_STYLES[self.verdict], claim=self.claim,
+            claimed=self.claimed_text or values.fmt_value(self.claimed, self.unit),
+            judged_against=self.judged_against,
+            measured="—" if self.measured is None else values.fmt_value(self.measured, self.unit),
+            measured_label=self.measured_label, evidence_sentence=self.evidence_sentence,
+            explanation=self.explanation, robustness=self.robustness,
+            robustness_detail=self.robustness_detail, caveat=self.caveat,
+        )  # fmt: skip
 
     def _repr_html_(self) -> str:
-        style = VERDICT_STYLES[self.verdict]
-        return (
-            f'<div style="border-left:6px solid {style["edge"]};background:{style["bg"]};'
-            f"color:{style['fg']};padding:8px 12px;margin:8px 0;border-radius:4px;"
-            f'font-family:system-ui,sans-serif"><a id="claim-{html.escape(self.claim_id)}"></a>'
-            f"<strong>{style['mark']} {html.escape(self.verdict.upper())}</strong> "
-            f"<code>{html.escape(self.claim_id)}</code><br>"
-            f"{html.escape(self.claim)}<br>"
-            f'<span style="font-size:0.9em">{html.escape(self.explanation)}</span>'
-            f"{self._extra_html()}</div>"
-        )
+        return verdict_box.render(self.box())
 
 
 def _testable_row(ledger: Ledger, claim_id: str) -> Row:
@@ -238,12 +232,18 @@ def _result(
 
 
 def _verdict(row: Row, result: Mapping[str, Any], measurement: Measurement) -> Verdict:
-    """What a notebook shows of a written result (the caveat beside the verdict)."""
+    """What a notebook shows of a written result: the verdict, the figures as the rule
+    reads them, the evidence sentence and the caveat beside it."""
+    rule = result["rule"]
     return Verdict(
         row.id, result["verdict"], result["explanation"], row.claim, result["measured"],
         row.claimed_value, row.unit, robustness=result.get("robustness", ""),
         robustness_detail=result.get("robustness_detail", ""), caveat=row.caveat,
         measurement=measurement,
+        claimed_text=bands.describe_claimed(rule, row.claimed_value, row.unit),
+        judged_against=bands.describe_bands(rule, row.claimed_value, row.unit),
+        evidence_sentence=result.get("evidence_sentence", ""),
+        measured_label=result.get("measured_label", ""),
     )  # fmt: skip
 
 

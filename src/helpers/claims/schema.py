@@ -53,6 +53,7 @@ def checked_ledger(
     problems = (
         contract_problems(ledger.document)
         + _article_problems(ledger)
+        + _group_problems(ledger)
         + _written_out_problems(ledger)
         + _unused_reading_problems(ledger)
     )
@@ -94,6 +95,16 @@ def _article_problems(ledger: Ledger) -> list[str]:
         if not entry.description:
             problems.append(f"article {name}: no `description` (what it argues, in our words)")
     return problems
+
+
+def _group_problems(ledger: Ledger) -> list[str]:
+    """Every heading under `groups:` heads rows (tests/test_scorecard.py asks the real ledger
+    for a heading over each group that several articles share)."""
+    used = {row.group for row in ledger.rows}
+    return [
+        f"group {group}: has a heading under `groups:` but no row uses it"
+        for group in sorted(set(ledger.groups) - used)
+    ]
 
 
 def _written_out_problems(ledger: Ledger) -> list[str]:

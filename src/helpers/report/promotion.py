@@ -22,6 +22,7 @@ from helpers.claims import pinned
 from helpers.config import data_mode, shown_path, vintage_dir
 from helpers.errors import NotebookRunError
 from helpers.files import signals_deferred, sweep_tmp, write_text_atomic
+from helpers.report import stylesheet
 
 # Touched on every promotion: what the Makefile's scorecard rule depends on (see there).
 RESULTS_STAMP = "STAMP"
@@ -87,6 +88,7 @@ def publish(reports: Path, runs: list[tuple[Path, str]]) -> list[Path]:
     is finished by the next run (`recover`), from the journal written first. Returns the
     pages."""
     entries = [_entry(reports, work, stem) for work, stem in runs]
+    stylesheet.write(reports)  # every page links it
     journal = reports / JOURNAL
     with signals_deferred():
         write_text_atomic(journal, json.dumps(entries, indent=1) + "\n")

@@ -1,0 +1,69 @@
+"""One renderer for a verdict beside its evidence: the box a notebook shows under a recorded
+claim and the scorecard's claims are the same template (templates/verdict.html.j2), so the
+two cannot drift apart. It sits at the foundation because the claims room (which records
+verdicts) may not import the report room (which lays out pages); both import this."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+TEMPLATE = "verdict.html.j2"
+STYLESHEET = "verdict.css"
+# What a box may say; the optional fields default to nothing shown.
+REQUIRED = ("claim_id", "verdict", "style", "claim", "claimed", "measured")
+OPTIONAL: dict[str, Any] = {
+    "anchor": "",
+    "judged_against": "",
+    "measured_label": "",
+    "evidence_sentence": "",
+    "explanation": "",
+    "robustness": "",
+    "robustness_detail": "",
+    "caveat": "",
+    "meta": (),
+    "href": "",
+    "href_text": "",
+    "data": {},
+    "fold": False,
+    "inline": True,
+}
+
+
+@cache
+def loader() -> Any:
+    """The templates beside this module, for any environment that imports the macros."""
+    import jinja2  # here, not at import: recording a verdict should not pay for it
+
+    return jinja2.PackageLoader("helpers", "templates")
+
+
+@cache
+def _macros() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(loader=loader(), autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.get_template(TEMPLATE).module
+
+
+def box(**fields: Any) -> dict[str, Any]:
+    """A complete box: the required fields, every optional one defaulted (the template is
+    strict, so a misspelt key is an error here, not a blank on a page)."""
+    missing = [k for k in REQUIRED if k not in fields]
+    unknown = sorted(set(fields) - set(REQUIRED) - set(OPTIONAL))
+    if missing or unknown:
+        raise TypeError(f"verdict box: missing {missing}, unknown {unknown}")
+    return {**OPTIONAL, **fields}
+
+
+def render(fields: Mapping[str, Any]) -> str:
+    """The verdict box as HTML (every text escaped); `fields` as box() returns them."""
+    return str(_macros().box(fields))
+
+
+def stylesheet() -> str:
+    """The box's and chip's CSS, which every page's stylesheet includes."""
+    from importlib.resources import files
+
+    return (files("helpers") / "templates" / STYLESHEET).read_text(encoding="utf-8")
