@@ -64,7 +64,8 @@ class Project:
         (root / "src" / "helpers").mkdir(parents=True)
         (root / "src" / "helpers" / "__init__.py").write_text("")  # what HELPERS_SRC tracks
         (root / "scripts").mkdir()
-        shutil.copy(repo_root() / "scripts" / "notebook_deps.py", root / "scripts")
+        for script in ("notebook_deps.py", "install_lock.sh"):  # what the Makefile's rules name
+            shutil.copy(repo_root() / "scripts" / script, root / "scripts")
         self.write_ledger(["d-one", "d-two"])
         self.write_notebook()
         (root / ".make").mkdir()
