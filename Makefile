@@ -24,6 +24,8 @@ endif
 KERNEL := smallcap-claims
 STAMPS := .make
 SETUP_STAMP := $(STAMPS)/setup.stamp
+# Written once the git filter that keeps notebook outputs out of git is set (see there).
+FILTER_STAMP := $(STAMPS)/git-filter.stamp
 # Touched by `helpers data refresh` only when the cache content changed.
 DATA_STAMP := data/cache/STAMP
 # Touched by `helpers run-notebook` whenever it promotes results, removals included: the
@@ -70,7 +72,7 @@ help: ## list targets and the variables they take
 	@echo "variables (make TARGET NAME=value), each with an example:"
 	@sed -n 's/^#: //p' Makefile | awk -F' [|] ' '{printf "  %-15s %s\n  %-15s   e.g. %s\n", $$1, $$2, "", $$3}'
 
-setup: $(SETUP_STAMP) ## create .venv from the lock (uv, else pip), the package (editable) and the Jupyter kernel
+setup: $(SETUP_STAMP) $(FILTER_STAMP) ## create .venv from the lock (uv, else pip), the package (editable) and the Jupyter kernel
 	@test -e .git/hooks/pre-commit -o ! -d .git || \
 		echo "hint: \`make hooks\` installs git hooks (ruff, nbstripout, check-yaml, ledger check)"
 
@@ -108,7 +110,26 @@ $(SETUP_STAMP): $(LOCK) pyproject.toml $(VENV)/pyvenv.cfg scripts/install_lock.s
 	@mkdir -p $(STAMPS) && touch "$@"
 endif
 
-reports: reports/index.html ## run changed notebooks into reports/*.html, build the scorecard, check pinned verdicts
+# Notebook outputs never reach git: .gitattributes sends *.ipynb through the nbstripout filter
+# (outputs, execution counts and the kernel details a session adds removed: see
+# src/helpers/notebooks.py), defined here in the clone's git config. A linked worktree shares
+# its config with the main checkout, so there it is only suggested; outside git there is
+# nothing to do.
+$(FILTER_STAMP): $(wildcard .gitattributes) | $(SETUP_STAMP)
+	@if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" != "$$(pwd -P)" ]; then :; \
+	elif [ "$$(git rev-parse --path-format=absolute --git-dir)" != "$$(git rev-parse --path-format=absolute --git-common-dir)" ]; then \
+		echo "note: this linked git worktree shares the main checkout's git config: the nbstripout filter is not set from here"; \
+		echo "  -> run \`make setup\` in the main checkout; its filter (.venv/bin/python, relative) then serves every worktree"; \
+	else \
+		git config filter.nbstripout.clean '"$(PY)" -m nbstripout' && \
+		git config filter.nbstripout.smudge cat && \
+		git config filter.nbstripout.extrakeys "$$("$(PY)" -c 'from helpers.notebooks import SESSION_KEYS; print(*SESSION_KEYS)')" && \
+		git config diff.ipynb.textconv '"$(PY)" -m nbstripout -t' && \
+		echo "setup: git filter nbstripout set: notebook outputs stay out of git (.gitattributes)"; \
+	fi
+	@mkdir -p $(STAMPS) && touch "$@"
+
+reports: reports/index.html | $(FILTER_STAMP) ## run changed notebooks into reports/*.html, build the scorecard, check pinned verdicts
 	"$(PY)" -m helpers vintage check
 
 accept-verdicts: reports/index.html ## pin the vintage build's verdicts in data/vintage/verdicts.csv (review the diff)
@@ -182,9 +203,12 @@ lint: $(SETUP_STAMP) ## ruff (lint and format check) over src, tests, notebooks 
 	"$(PY)" -m ruff format --check src tests notebooks scripts
 	"$(PY)" -m mypy
 
-# The environment's own JupyterLab (.venv's, or the conda environment's), rooted at notebooks/.
-lab: $(SETUP_STAMP) ## open JupyterLab on notebooks/ with the project kernel
-	"$(PY)" -m jupyterlab --ServerApp.root_dir=notebooks $(LAB_ARGS)
+# The environment's own JupyterLab (.venv's, or the conda environment's), rooted at notebooks/;
+# it saves notebooks without their outputs (helpers.notebooks.strip_outputs), so a session
+# leaves git clean.
+lab: $(SETUP_STAMP) $(FILTER_STAMP) ## open JupyterLab on notebooks/ with the project kernel (saves leave git clean)
+	"$(PY)" -m jupyterlab --ServerApp.root_dir=notebooks \
+		--ContentsManager.pre_save_hook=helpers.notebooks.strip_outputs $(LAB_ARGS)
 
 bench: $(SETUP_STAMP) ## time data loading, a full and a no-op `make reports`, and the floor
 	"$(PY)" scripts/bench.py

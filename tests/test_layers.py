@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "helpers"
-FOUNDATION = {"helpers", "helpers.errors", "helpers.config", "helpers.files", "helpers.buildinfo"}
+FOUNDATION = {
+    "helpers",
+    "helpers.errors",
+    "helpers.config",
+    "helpers.files",
+    "helpers.buildinfo",
+    "helpers.notebooks",
+}
 # What each room may import besides the foundation and its own modules.
 ALLOWED: dict[str, set[str]] = {
     "data": set(),

@@ -24,6 +24,7 @@ import nbformat
 import pytest
 import yaml
 from conftest import FakeSnapshot, ledger_row
+from test_buildinfo import git, save_as_a_session_would
 
 from helpers.config import CACHE_ENV, ROOT_ENV, SNAPSHOT_ENV, repo_root
 from helpers.files import exclusive_lock
@@ -96,6 +97,7 @@ class Project:
         params.metadata["tags"] = ["parameters"]
         nb.cells = [params, nbformat.v4.new_code_cell(NOTEBOOK_CODE)]
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        nb.metadata["language_info"] = {"name": "python"}  # as the repository's notebooks
         (self.root / "notebooks").mkdir(exist_ok=True)
         nbformat.write(nb, self.root / "notebooks" / "01_demo.ipynb")
 
@@ -275,3 +277,23 @@ def test_help_lists_every_variable_with_an_example():
         assert at, f"make help does not list {name}"
         example = lines[at[0] + 1].strip()
         assert example.startswith("e.g. ") and f"{name}=" in example, example
+
+
+def test_setup_sets_the_git_filter_so_outputs_never_reach_git(tmp_path):
+    """A notebook written with outputs outside `make lab` (plain `jupyter lab`, `jupyter
+    execute --inplace`): git diffs and commits it without them. (`git status` may still list
+    it until it is staged: git trusts a changed file size before asking the filter.)"""
+    clone = Project(tmp_path / "a clone", tmp_path / "no snapshot").create()
+    for name in (".gitattributes", ".gitignore"):
+        shutil.copy(repo_root() / name, clone.root / name)
+    git(clone.root, "init", "--quiet")
+    setup = succeeded(clone.make("setup"))
+    assert "git filter nbstripout set" in setup.stdout
+    git(clone.root, "add", ".")  # committed through the filter, as the repository's notebooks
+    git(clone.root, "commit", "--quiet", "-m", "start")
+    notebook = clone.root / "notebooks" / "01_demo.ipynb"
+    save_as_a_session_would(notebook)
+    assert nbformat.read(notebook, as_version=4).cells[1].outputs  # the file has outputs ...
+    assert git(clone.root, "diff", "HEAD") == ""  # ... git has nothing to show
+    git(clone.root, "add", "--all")
+    assert git(clone.root, "status", "--porcelain") == ""  # ... nor to commit
