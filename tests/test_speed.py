@@ -129,3 +129,15 @@ def vintage_mode(monkeypatch):
     monkeypatch.delenv("SNAPSHOT_DIR", raising=False)
     monkeypatch.setenv("SMALLCAP_DATA", "vintage")
     monkeypatch.setenv("SMALLCAP_VINTAGE_DIR", str(repo_root() / "data" / "vintage"))
+
+
+def test_reading_notebooks_skips_jsonschemas_slow_iri_checker():
+    """nbformat's jsonschema would import rfc3987_syntax (~1.5 s of parser building) in the
+    run-notebook driver, the scorecard and the claims check; the package keeps it out."""
+    check = (
+        "import sys; import helpers.report.pipeline, jsonschema; "
+        "print(sys.modules.get('rfc3987_syntax'))"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["None"]
