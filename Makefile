@@ -41,7 +41,7 @@ export SMALLCAP_DATA := $(DATA)
 # Per-cell timeout in seconds, extra papermill parameters, `jupyter lab` options and the
 # kernels `make reports` runs at once (default: one per core).
 #: NOTEBOOK_ARGS | papermill parameters for the notebooks run | make reports NOTEBOOK_ARGS="-p as_of 2026-01-30" -W notebooks/01_january_2026_streak.ipynb
-#: JOBS | kernels at once (default: one per core) | make reports JOBS=1
+#: JOBS | kernels (make reports) or test workers (make test) at once; default: one per core | make reports JOBS=1
 #: CELL_TIMEOUT | seconds a cell may run (default 600) | make reports CELL_TIMEOUT=1200
 #: LAB_ARGS | options for `jupyter lab` | make lab LAB_ARGS="--no-browser --port 8899"
 CELL_TIMEOUT ?= 600
@@ -195,8 +195,10 @@ reports/index.html: $(RUN_STAMP) $(REPORTS) $(LEDGER) $(HELPERS_SRC) $(wildcard 
 screenshots: $(SETUP_STAMP) ## render every report page in headless Chromium (1400 and 390 px) into reports/screenshots/
 	"$(PY)" scripts/screenshots.py
 
-test: $(SETUP_STAMP) ## run the test suite (set SNAPSHOT_DIR to include snapshot tests)
-	"$(PY)" -m pytest
+# One pytest worker per core (JOBS=1: one at a time); an idle worker takes tests queued for a
+# busy one, so the slow make-driving tests (collected first) spread over the workers.
+test: $(SETUP_STAMP) ## run the test suite in parallel (set SNAPSHOT_DIR to include snapshot tests)
+	"$(PY)" -m pytest --numprocesses $(or $(JOBS),auto) --dist worksteal
 
 lint: $(SETUP_STAMP) ## ruff (lint and format check) over src, tests, notebooks and scripts; mypy over src
 	"$(PY)" -m ruff check src tests notebooks scripts
