@@ -5,7 +5,8 @@ for reports/index.html and every reports/NN_*.html, at 1400 px and 390 px wide, 
 <page>-<width>-first-screen.png (what a reader sees before scrolling), and says for each page
 and width whether the page scrolls sideways (measured by a probe page that frames it). A
 screenshot cannot measure the page (the pages load no script), so the window is
-SCREENSHOT_HEIGHT tall (longer pages are cut) and the blank below a shorter page is trimmed.
+SCREENSHOT_HEIGHT tall (a longer page is cut, and the output says so, with the page's height
+measured by the probe) and the blank below a shorter page is trimmed.
 Needs Debian's `chromium` on PATH (or CHROMIUM).
 """
 
@@ -71,19 +72,21 @@ def screenshot(browser: str, page: Path, width: int, target: Path) -> None:
 
 
 # A harness page (not a report): frames one report at a width and writes how far its content
-# reaches beyond the frame, which --dump-dom then prints.
+# reaches beyond the frame sideways, and how tall it is, which --dump-dom then prints.
 PROBE = """<!DOCTYPE html><html><body><iframe id="f" src="{src}"
 style="width:{width}px;height:800px;border:0"></iframe><pre id="out">no result</pre><script>
 document.getElementById("f").onload = function () {{
   var root = this.contentDocument.documentElement;
-  document.getElementById("out").textContent = "overflow=" + (root.scrollWidth - root.clientWidth);
+  document.getElementById("out").textContent =
+    "overflow=" + (root.scrollWidth - root.clientWidth) + " height=" + root.scrollHeight;
 }};
 </script></body></html>"""
-_OVERFLOW = re.compile(r"overflow=(-?\d+)")
+_MEASURED = re.compile(r"overflow=(-?\d+) height=(\d+)")
 
 
-def sideways_overflow(browser: str, page: Path, width: int) -> int | None:
-    """How many px the page is wider than a `width` px screen (0: no sideways scrolling)."""
+def measure(browser: str, page: Path, width: int) -> tuple[int, int] | None:
+    """How many px the page is wider than a `width` px screen (0: no sideways scrolling), and
+    how tall it is there; None when the probe could not tell."""
     with tempfile.TemporaryDirectory(prefix="probe-") as folder:
         probe = Path(folder) / "probe.html"
         probe.write_text(PROBE.format(src=page.resolve().as_uri(), width=width), encoding="utf-8")
@@ -101,8 +104,8 @@ def sideways_overflow(browser: str, page: Path, width: int) -> int | None:
             text=True,
             timeout=120,
         )
-    found = _OVERFLOW.search(result.stdout)
-    return int(found.group(1)) if found else None
+    found = _MEASURED.search(result.stdout)
+    return (int(found.group(1)), int(found.group(2))) if found else None
 
 
 def trim_and_first_screen(target: Path, width: int) -> None:
@@ -131,11 +134,17 @@ def main() -> int:
             target = out / f"{page.stem}-{width}.png"
             screenshot(browser, page, width, target)
             trim_and_first_screen(target, width)
-            overflow = sideways_overflow(browser, page, width)
-            sideways = {None: "not measured", 0: "no sideways scroll"}.get(
+            measured = measure(browser, page, width)
+            overflow, height = measured or (None, 0)
+            said = {None: "not measured", 0: "no sideways scroll"}.get(
                 overflow, f"SCROLLS SIDEWAYS by {overflow} px"
             )
-            print(f"wrote {target.relative_to(reports.parent)} ({sideways})")
+            if height > HEIGHT:
+                said += (
+                    f"; CUT at {HEIGHT} of its {height} px: SCREENSHOT_HEIGHT={height} "
+                    "make screenshots shows it all"
+                )
+            print(f"wrote {target.relative_to(reports.parent)} ({said})", flush=True)
     return 0
 
 
