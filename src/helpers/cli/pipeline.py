@@ -76,6 +76,7 @@ def _run(args: argparse.Namespace) -> int:
         for note in checked.notes if checked else []:
             print(f"{notebook.stem}: {note}")
         values[str(notebook)] = checked.values if checked else {}
+    progress = Progress(len(args.notebook))
     outcomes = pipeline.run_notebooks(
         args.notebook,
         jobs=args.jobs,
@@ -84,7 +85,8 @@ def _run(args: argparse.Namespace) -> int:
         reports=args.reports_dir,
         kernel=args.kernel or pipeline.KERNEL_NAME,
         cell_timeout=args.timeout or pipeline.CELL_TIMEOUT_SECONDS,
-        on_done=_say_done,
+        on_start=say_started,
+        on_done=progress.done,
     )
     failed = [outcome for outcome in outcomes if not outcome.ok]
     for outcome in failed:
@@ -95,8 +97,20 @@ def _run(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def _say_done(outcome) -> None:
-    if outcome.ok:
-        print(f"{outcome.notebook} -> {outcome.html} ({outcome.seconds:.1f} s)", flush=True)
-    else:
-        print(f"{outcome.notebook}: failed ({outcome.seconds:.1f} s)", flush=True)
+def say_started(notebook: Path) -> None:
+    """A line as a notebook's kernel starts (called in the worker running it)."""
+    print(f"      {notebook.stem} started", flush=True)
+
+
+class Progress:
+    """`[k/n] NN_name done in 4.1 s` as each of n notebooks finishes, in finishing order."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.finished = 0
+
+    def done(self, outcome) -> None:
+        self.finished += 1
+        how = "done in" if outcome.ok else "FAILED after"
+        count = f"[{self.finished}/{self.total}]"
+        print(f"{count} {outcome.notebook.stem} {how} {outcome.seconds:.1f} s", flush=True)

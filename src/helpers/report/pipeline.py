@@ -313,6 +313,7 @@ def run_notebooks(
     reports: Path | None = None,
     kernel: str = KERNEL_NAME,
     cell_timeout: int = CELL_TIMEOUT_SECONDS,
+    on_start: Any = None,
     on_done: Any = None,
 ) -> list[RunOutcome]:
     """Run several notebooks, up to `jobs` kernels at once, each all or nothing as in
@@ -320,8 +321,9 @@ def run_notebooks(
 
     One process imports papermill and nbconvert; each notebook runs in a worker forked from
     it (so the imports are paid once and each run keeps its own environment variables for its
-    kernel). A failing notebook does not stop the others. `on_done(outcome)` is called as
-    each one finishes.
+    kernel). A failing notebook does not stop the others. `on_start(notebook)` is called as
+    each one starts (in its worker: a module-level function), `on_done(outcome)` as each one
+    finishes.
     """
     paths = [existing_notebook(path) for path in notebooks]
     root = Path(reports) if reports else reports_dir()
@@ -343,18 +345,20 @@ def run_notebooks(
     with exclusive_lock(root / BUILD_LOCK):
         if workers == 1 or not hasattr(os, "fork"):
             for path in paths:
-                finish(_run_one(path, options))
+                finish(_run_one(path, options, on_start))
         else:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = [pool.submit(_run_one, path, options) for path in paths]
+                futures = [pool.submit(_run_one, path, options, on_start) for path in paths]
                 for future in as_completed(futures):
                     finish(future.result())
     return [done[path] for path in paths]
 
 
-def _run_one(notebook: Path, options: Mapping[str, Any]) -> RunOutcome:
+def _run_one(notebook: Path, options: Mapping[str, Any], on_start: Any = None) -> RunOutcome:
     """`run_notebook`, its error turned into text (SmallcapError does not pickle)."""
+    if on_start is not None:
+        on_start(notebook)
     start = time.perf_counter()
     try:
         html = run_notebook(notebook, **options)
