@@ -43,6 +43,7 @@ from helpers.analysis.returns import session_on_or_before
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError, SmallcapError, storage_error
 from helpers.files import exclusive_lock
+from helpers.report import run_parameters
 
 try:  # POSIX; elsewhere stale run folders are not swept
     import fcntl
@@ -245,6 +246,7 @@ def run_notebook(
     notebook = existing_notebook(notebook)
     stem = notebook.stem
     paths = ReportPaths.for_stem(Path(reports) if reports else reports_dir(), stem)
+    record = run_parameters.parameters_record(notebook_parameters(notebook), parameters or {})
     paths.html.parent.mkdir(parents=True, exist_ok=True)
     with run_folder(paths.html.parent, stem) as work_dir:
         staging = work_dir / "results"
@@ -271,10 +273,12 @@ def run_notebook(
             _keep_kernel_log(work_dir / KERNEL_LOG, paths.failed)
             raise _run_error(stem, exc, _keep_failed(executed, paths.failed)) from exc
         html = work_dir / f"{stem}.html"
-        html.write_text(notebook_to_html(executed), encoding="utf-8")
+        html.write_text(notebook_to_html(executed, record), encoding="utf-8")
+        run_parameters.stamp_results(staging, record)
         promote_results(staging, paths.results, stem)
         _replace(executed, paths.executed)
         _replace(html, paths.html)
+        run_parameters.remember(paths.html.parent, stem, record)
     paths.failed.unlink(missing_ok=True)
     return paths.html
 
@@ -448,9 +452,10 @@ def _try_lock(folder: Path) -> int | None:
     return handle
 
 
-def notebook_to_html(executed: Path) -> str:
+def notebook_to_html(executed: Path, parameters: Mapping[str, dict] | None = None) -> str:
     """Render an executed notebook as one page: figures inline, code folded, HTML outputs kept,
-    titled by the notebook's first heading, with a contents list of its sections."""
+    titled by the notebook's first heading, with a contents list of its sections and the
+    parameters it ran with (`run_parameters.parameters_record`)."""
     exporter = HTMLExporter(
         extra_loaders=[jinja2.PackageLoader("helpers.report", "templates")],
         template_file=REPORT_TEMPLATE,
@@ -458,7 +463,11 @@ def notebook_to_html(executed: Path) -> str:
     nb = nbformat.read(executed, as_version=4)
     outline = notebook_outline(nb)
     nb.metadata["title"] = outline["title"] or executed.stem
-    resources = {"metadata": {"name": executed.stem}, "outline": outline}
+    resources = {
+        "metadata": {"name": executed.stem},
+        "outline": outline,
+        "parameters": run_parameters.page_context(parameters or {}),
+    }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 

@@ -31,7 +31,7 @@ from helpers.config import reports_dir, vintage_dir
 from helpers.data import vintage
 from helpers.errors import MissingSnapshotFileError
 from helpers.files import write_text_atomic
-from helpers.report import tables
+from helpers.report import run_parameters, tables
 
 # claims.csv, column by column: the codebook shown on the page and written beside the CSV.
 CODEBOOK = {
@@ -642,6 +642,7 @@ def build_scorecard(
     html_path = reports / "index.html"
     context = index_context(book, scored, report_pages(reports), stamp, orphans)
     context["vintage_diff"] = pinned_view(recorded)
+    context["non_default_runs"] = run_parameters.non_default_runs(reports)
     context["build_info"] = buildinfo.summarize(
         [r["build"] for r in recorded.values() if "build" in r]
     )
