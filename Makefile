@@ -40,7 +40,7 @@ export SMALLCAP_DATA := $(DATA)
 
 # Per-cell timeout in seconds, extra papermill parameters, `jupyter lab` options and the
 # kernels `make reports` runs at once (default: one per core).
-#: NOTEBOOK_ARGS | papermill parameters for the notebooks run | make reports NOTEBOOK_ARGS="-p as_of 2026-01-30" -W notebooks/01_january_2026_streak.ipynb
+#: NOTEBOOK_ARGS | papermill parameters for the notebooks run (-W names them; a plain make reports restores the defaults) | make reports NOTEBOOK_ARGS="-p as_of 2026-01-30" -W notebooks/01_january_2026_streak.ipynb
 #: JOBS | kernels (make reports) or test workers (make test) at once; default: one per core | make reports JOBS=1
 #: CELL_TIMEOUT | seconds a cell may run (default 600) | make reports CELL_TIMEOUT=1200
 #: LAB_ARGS | options for `jupyter lab` | make lab LAB_ARGS="--no-browser --port 8899"
@@ -163,6 +163,13 @@ $(NOTEBOOK_DEPS): $(NOTEBOOKS) $(filter %.py,$(HELPERS_SRC)) scripts/notebook_de
 ifeq ($(filter-out help clean clean-data lint lock test,$(or $(MAKECMDGOALS),help)),)
 else
 -include $(NOTEBOOK_DEPS)
+endif
+
+# A `make reports` that passes no parameters (no -p in NOTEBOOK_ARGS) runs again every notebook
+# whose last run used other values than its defaults (run-notebook leaves a note for it in
+# reports/non-default/), so the default build comes back.
+ifeq ($(filter -p --parameter,$(NOTEBOOK_ARGS)),)
+$(filter $(REPORTS),$(patsubst reports/non-default/%.json,reports/%.html,$(wildcard reports/non-default/*.json))): FORCE
 endif
 
 # More prerequisites per report (its modules) come from $(NOTEBOOK_DEPS).

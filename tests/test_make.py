@@ -12,6 +12,7 @@ and copied for each test. A failed make shows as its error lines, not its whole 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -101,18 +102,19 @@ class Project:
         (self.root / "notebooks").mkdir(exist_ok=True)
         nbformat.write(nb, self.root / "notebooks" / "01_demo.ipynb")
 
-    def make(self, target: str = "reports", *flags: str) -> Made:
-        return self.start(target, *flags).wait_done()
+    def make(self, target: str = "reports", *flags: str, parameters: str = "") -> Made:
+        return self.start(target, *flags, parameters=parameters).wait_done()
 
-    def start(self, target: str = "reports", *flags: str) -> Running:
-        """Start `make target` without waiting (two may run at once)."""
+    def start(self, target: str = "reports", *flags: str, parameters: str = "") -> Running:
+        """Start `make target` without waiting (two may run at once); `parameters` are
+        papermill's, e.g. "-p as_of 2025-02-03"."""
         env = {k: v for k, v in os.environ.items() if k != CACHE_ENV}
         env.update({ROOT_ENV: str(self.root), SNAPSHOT_ENV: str(self.snapshot)})
         interpreters = [f"PY={self.python}", f"PYTHON={self.python}"]
         command = ["make", "--no-print-directory", target, *flags, *interpreters]
         return Running(
             subprocess.Popen(
-                [*command, "NOTEBOOK_ARGS=--kernel python3"],
+                [*command, f"NOTEBOOK_ARGS=--kernel python3 {parameters}".strip()],
                 cwd=self.root,
                 env=env,
                 stdout=subprocess.PIPE,
@@ -255,6 +257,21 @@ def test_an_edited_notebook_alone_reruns_and_republishes(project):
     result = succeeded(project.make())
     assert ran(result, "run-notebook notebooks/01_demo.ipynb") and ran(result, "scorecard")
     assert index.stat().st_mtime_ns > before
+    assert not ran(project.make(), "run-notebook")
+
+
+def test_a_plain_make_reports_reruns_a_notebook_last_run_with_other_parameters(project):
+    rerun = ["-W", "notebooks/01_demo.ipynb"]
+    succeeded(project.make("reports", *rerun, parameters="-p as_of 2025-02-03"))
+    result = json.loads((project.results / "d-one.json").read_text())
+    assert result["parameters"]["as_of"] == {"value": "2025-02-03", "default": "2025-01-02"}
+    assert "Not the default build" in (project.root / "reports" / "index.html").read_text()
+    assert not ran(project.make("reports", parameters="-p as_of 2025-02-03"), "run-notebook")
+    plain = succeeded(project.make())
+    assert ran(plain, "run-notebook notebooks/01_demo.ipynb") and ran(plain, "scorecard")
+    result = json.loads((project.results / "d-one.json").read_text())
+    assert result["parameters"]["as_of"] == {"value": "2025-01-02", "default": "2025-01-02"}
+    assert "Not the default build" not in (project.root / "reports" / "index.html").read_text()
     assert not ran(project.make(), "run-notebook")
 
 
