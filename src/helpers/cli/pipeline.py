@@ -98,8 +98,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def say_started(notebook: Path) -> None:
-    """A line as a notebook's kernel starts (called in the worker running it)."""
-    print(f"      {notebook.stem} started", flush=True)
+    """A line as a notebook's kernel starts (called in the worker running it): one write, so
+    two workers starting at once cannot interleave their lines."""
+    sys.stdout.write(f"      {notebook.stem} started\n")
+    sys.stdout.flush()
 
 
 class Progress:
