@@ -96,9 +96,9 @@ $(VENV)/pyvenv.cfg:
 		{ echo "error: requirements.lock needs Python >= $(LOCK_PYTHON); $(PYTHON) is $$("$(PYTHON)" -V 2>&1)" >&2; \
 		  echo "  -> fix: run with a newer interpreter, e.g. make reports PYTHON=python3.12" >&2; exit 2; }
 	@echo "setup: creating $(VENV) with $$("$(PYTHON)" -V 2>&1) (seconds with uv, about 10 s without)"
-	@if command -v uv >/dev/null; then \
-		uv venv --quiet --seed --allow-existing --no-python-downloads --python "$$(command -v "$(PYTHON)")" "$(VENV)"; \
-	else "$(PYTHON)" -m venv "$(VENV)"; fi
+	@command -v uv >/dev/null && \
+		uv venv --quiet --seed --allow-existing --no-python-downloads --python "$$(command -v "$(PYTHON)")" "$(VENV)" || \
+		"$(PYTHON)" -m venv "$(VENV)"
 
 # Reinstalls only when the lock or pyproject.toml changes or the venv was recreated. The lock
 # pins every package; the project itself is installed on top of it without resolving again

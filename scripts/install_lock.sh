@@ -19,7 +19,9 @@ install_with_uv() {
     local uv=$1
     local compile=()
     [[ -n ${PYTHONDONTWRITEBYTECODE:-} ]] && compile=(--compile-bytecode)
-    echo "setup: installing the $packages packages of $lock with $("$uv" --version | cut -d" " -f1-2)" \
+    local name
+    name=$("$uv" --version 2>/dev/null | cut -d" " -f1-2) || true
+    echo "setup: installing the $packages packages of $lock with ${name:-uv}" \
         "(seconds; a minute with nothing cached${compile:+, plus about 20 s compiling bytecode})"
     "$uv" pip install --quiet --python "$py" "${compile[@]}" -r "$lock" &&
         "$uv" pip install --quiet --python "$py" --no-deps -e .
