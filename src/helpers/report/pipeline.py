@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -456,10 +457,7 @@ def notebook_to_html(executed: Path, parameters: Mapping[str, dict] | None = Non
     """Render an executed notebook as one page: figures inline, code folded, HTML outputs kept,
     titled by the notebook's first heading, with a contents list of its sections and the
     parameters it ran with (`run_parameters.parameters_record`)."""
-    exporter = HTMLExporter(
-        extra_loaders=[jinja2.PackageLoader("helpers.report", "templates")],
-        template_file=REPORT_TEMPLATE,
-    )
+    exporter = _html_exporter()
     nb = nbformat.read(executed, as_version=4)
     outline = notebook_outline(nb)
     nb.metadata["title"] = outline["title"] or executed.stem
@@ -470,6 +468,15 @@ def notebook_to_html(executed: Path, parameters: Mapping[str, dict] | None = Non
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
+
+
+@cache
+def _html_exporter() -> HTMLExporter:
+    """One exporter per process: compiling its templates costs more than a conversion."""
+    return HTMLExporter(
+        extra_loaders=[jinja2.PackageLoader("helpers.report", "templates")],
+        template_file=REPORT_TEMPLATE,
+    )
 
 
 def notebook_outline(nb: nbformat.NotebookNode) -> dict[str, Any]:
