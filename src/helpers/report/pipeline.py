@@ -269,6 +269,10 @@ def run_notebook(
                     request_save_on_cell_execute=True,
                     config=_kernel_config(work_dir / KERNEL_LOG),
                     kernel_manager_class=QuietShutdownKernelManager,
+                    # Once the last cell's outputs are in (nbclient waits for each cell's idle
+                    # status), the kernel has nothing left to say: stopped at once, not after
+                    # its ~0.5 s graceful shutdown.
+                    shutdown_kernel="immediate",
                 )
         except (PapermillExecutionError, NoSuchKernel, TimeoutError, DeadKernelError) as exc:
             _keep_kernel_log(work_dir / KERNEL_LOG, paths.failed)
