@@ -3,9 +3,10 @@
 # environment of the interpreter PY, saying what it does and roughly how long it takes.
 #
 # uv installs the lock in seconds where pip takes minutes: the uv on PATH, else the lock's own
-# uv put into the environment by pip; pip alone when neither works. uv writes no bytecode, and
-# Python writes none either when PYTHONDONTWRITEBYTECODE is set: then every process would
-# compile every module it imports, so uv compiles them once here instead.
+# uv put into the environment by pip; pip alone when neither works. Like pip, it compiles the
+# bytecode at install (--compile-bytecode; uv does not by default): left to the first
+# `make reports`, eight kernels compile the same modules at once (a fresh clone took 99 s
+# instead of 62 s), and with PYTHONDONTWRITEBYTECODE set every process would compile them.
 #
 # Usage: scripts/install_lock.sh PY LOCK
 set -euo pipefail
@@ -17,13 +18,11 @@ packages=$(grep -c '^[A-Za-z0-9]' "$lock")
 
 install_with_uv() {
     local uv=$1
-    local compile=()
-    [[ -n ${PYTHONDONTWRITEBYTECODE:-} ]] && compile=(--compile-bytecode)
     local name
     name=$("$uv" --version 2>/dev/null | cut -d" " -f1-2) || true
     echo "setup: installing the $packages packages of $lock with ${name:-uv}" \
-        "(seconds; a minute with nothing cached${compile:+, plus about 20 s compiling bytecode})"
-    "$uv" pip install --quiet --python "$py" "${compile[@]}" -r "$lock" &&
+        "(a few seconds, a minute with nothing cached, then about 20 s compiling bytecode)"
+    "$uv" pip install --quiet --compile-bytecode --python "$py" -r "$lock" &&
         "$uv" pip install --quiet --python "$py" --no-deps -e .
 }
 
