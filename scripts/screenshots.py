@@ -56,7 +56,11 @@ def shoot(chromium, page: Path, width: int, out: Path) -> str:
     finally:
         view.close()
     scroll = "no sideways scroll" if sideways <= 0 else f"SCROLLS SIDEWAYS by {sideways} px"
-    cut = f", picture cut at {HEIGHT} px" if height > HEIGHT else ""
+    cut = (
+        f", picture CUT at {HEIGHT} px (SCREENSHOT_HEIGHT={height} make screenshots shows it all)"
+        if height > HEIGHT
+        else ""
+    )
     return f"{target.name}: {height} px tall{cut}, {scroll}"
 
 

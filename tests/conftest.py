@@ -345,3 +345,9 @@ def fake_vintage(fake_snapshot, tmp_path, monkeypatch) -> Path:
 def real_snapshot() -> Path:
     """The real snapshot folder (use in tests marked `snapshot`)."""
     return Path(os.environ[SNAPSHOT_ENV]).resolve()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that drive `make` first: they take seconds each, so under `make test`
+    (pytest-xdist, work stealing) they start at once and the quick ones fill in around them."""
+    items.sort(key=lambda item: item.get_closest_marker("make") is None)

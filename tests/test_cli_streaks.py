@@ -47,10 +47,14 @@ def fake_snapshot(tmp_path, monkeypatch):
 
 
 def run_json(capsys, *argv: str):
+    return json.loads(run_text(capsys, *argv, "--json"))
+
+
+def run_text(capsys, *argv: str) -> str:
     code = main(list(argv))
     out = capsys.readouterr().out
     assert code == 0
-    return json.loads(out)
+    return out
 
 
 def test_streak_on_a_trading_day(fake_snapshot, capsys):
@@ -83,6 +87,25 @@ def test_records_lists_runs_oldest_first(fake_snapshot, capsys):
     assert [r["length"] for r in ours] == [2]
     late = run_json(capsys, "records", "--min-length", "1", "--start", "2024-01-10")
     assert [r["start"] for r in late] == ["2024-01-09"]
+
+
+def test_streak_prints_a_table_for_people_by_default(fake_snapshot, capsys):
+    assert run_text(capsys, "streak", "--as-of", "2024-01-07").splitlines() == [
+        "close     2024-01-05 (the last close on or before 2024-01-07)",
+        "leader    ^GSPC (beat ^RUT)",
+        "sessions  1",
+        "since     2024-01-05",
+    ]
+
+
+def test_records_prints_a_table_for_people_by_default(fake_snapshot, capsys):
+    assert run_text(capsys, "records", "--min-length", "3").splitlines() == [
+        "2 runs of 3 sessions or more:",
+        "     start        end  sessions leader",
+        "2024-01-02 2024-01-04         3   ^RUT",
+        "2024-01-09 2024-01-12         4   ^RUT",
+    ]
+    assert run_text(capsys, "records", "--min-length", "5") == "no run of 5 sessions or more\n"
 
 
 @pytest.mark.parametrize(

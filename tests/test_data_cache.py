@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 
 import numpy as np
@@ -214,6 +215,12 @@ def test_refresh_touches_stamp_only_when_content_changed(fake_snapshot, capsys):
     assert main(["data", "refresh", "fred:DFF"]) == 0
     assert stamp.stat().st_mtime_ns > first - 10**10
     assert "changed: fred:DFF" in capsys.readouterr().out
+
+
+def test_a_first_refresh_says_so_in_one_line(fake_snapshot, capsys):
+    assert main(["data", "refresh"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and re.fullmatch(r"data refresh: \d+ new", out[0]), out
 
 
 def test_refresh_covers_every_data_file_of_the_snapshot(fake_snapshot):

@@ -93,7 +93,12 @@ def test_successful_run_publishes_html_executed_notebook_and_results(tmp_path, r
     assert "mathjax" not in page.lower() and "<script src=" not in page
     assert (reports / "executed" / "42_demo.ipynb").is_file()
     result = json.loads((reports / "results" / "demo-claim.json").read_text())
-    assert result == {"claim": "demo-claim", "notebook": "42_demo", "as_of": "2026-01-30"}
+    assert result == {
+        "claim": "demo-claim",
+        "notebook": "42_demo",
+        "as_of": "2026-01-30",
+        "parameters": {"as_of": {"value": "2026-01-30", "default": "2026-01-02"}},
+    }
     assert not list(reports.glob(".run-*")), "work directory left behind"
 
 

@@ -5,6 +5,7 @@ no-op refresh shortcut and notebook 02's remembered simulations."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,22 @@ def test_the_command_names_every_failed_notebook_and_exits_non_zero(tmp_path, ca
     err = capsys.readouterr().err
     assert "ZeroDivisionError" in err and "2 of 2 notebooks not published: 60_bad, 61_bad" in err
     assert "Traceback" not in err
+
+
+def test_the_command_says_when_each_notebook_starts_and_counts_them_as_they_finish(tmp_path, capfd):
+    good = write_notebook(tmp_path / "nb" / "52_good.ipynb", "print(as_of)")
+    bad = write_notebook(tmp_path / "nb" / "53_bad.ipynb", "1 / 0")
+    argv = ["run-notebook", str(good), str(bad), "--kernel", TEST_KERNEL, "--jobs", "2"]
+    assert main([*argv, "--reports-dir", str(tmp_path / "reports")]) == 2
+    lines = capfd.readouterr().out.splitlines()
+    assert sorted(line.strip() for line in lines if line.endswith("started")) == [
+        "52_good started",
+        "53_bad started",
+    ]
+    finished = [line for line in lines if line.startswith("[")]
+    assert [line[:6] for line in finished] == ["[1/2] ", "[2/2] "]
+    assert any(re.fullmatch(r"\[\d/2\] 52_good done in \d+\.\d s", line) for line in finished)
+    assert any(re.fullmatch(r"\[\d/2\] 53_bad FAILED after \d+\.\d s", line) for line in finished)
 
 
 def test_the_ledger_is_parsed_once_per_text_and_an_edit_is_always_seen(tmp_path, monkeypatch):
@@ -130,3 +147,15 @@ def vintage_mode(monkeypatch):
     monkeypatch.delenv("SNAPSHOT_DIR", raising=False)
     monkeypatch.setenv("SMALLCAP_DATA", "vintage")
     monkeypatch.setenv("SMALLCAP_VINTAGE_DIR", str(repo_root() / "data" / "vintage"))
+
+
+def test_reading_notebooks_skips_jsonschemas_slow_iri_checker():
+    """nbformat's jsonschema would import rfc3987_syntax (~1.5 s of parser building) in the
+    run-notebook driver, the scorecard and the claims check; the package keeps it out."""
+    check = (
+        "import sys; import helpers.report.pipeline, jsonschema; "
+        "print(sys.modules.get('rfc3987_syntax'))"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["None"]

@@ -12,6 +12,7 @@ from functools import cache
 from importlib import metadata
 
 from helpers.config import repo_root
+from helpers.notebooks import notebook_code
 
 VERSIONED = ("pandas", "numpy", "statsmodels", "yfinance")
 LIVE = ("yfinance", "fred", "french")
@@ -19,7 +20,12 @@ LIVE = ("yfinance", "fred", "french")
 
 @cache
 def git_state() -> dict:
-    """The checkout's commit and whether tracked files differ from it (None outside git)."""
+    """The checkout's commit and whether tracked files differ from it (None outside git).
+
+    A notebook whose cells differ from the commit only in outputs, execution counts or
+    metadata (a JupyterLab session saved it) does not make the checkout dirty: the code that
+    ran is the committed code.
+    """
 
     def git(*args: str) -> str | None:
         try:
@@ -31,8 +37,23 @@ def git_state() -> dict:
         return done.stdout.strip() if done.returncode == 0 else None
 
     commit = git("rev-parse", "HEAD")
-    dirty = git("status", "--porcelain", "--untracked-files=no")
-    return {"commit": commit, "dirty": None if commit is None else bool(dirty)}
+    if commit is None:
+        return {"commit": None, "dirty": None}
+    changed = (git("diff", "--name-only", "HEAD") or "").splitlines()
+    dirty = [path for path in changed if not _same_code(git("show", f"HEAD:{path}"), path)]
+    return {"commit": commit, "dirty": bool(dirty)}
+
+
+def _same_code(committed: str | None, path: str) -> bool:
+    """Whether the notebook at `path` runs the same cells as its committed text."""
+    if committed is None or not path.endswith(".ipynb"):
+        return False
+    try:
+        current = (repo_root() / path).read_text(encoding="utf-8")
+    except OSError:  # deleted or unreadable: a real change
+        return False
+    code = notebook_code(committed)
+    return code is not None and code == notebook_code(current)
 
 
 @cache

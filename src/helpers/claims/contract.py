@@ -13,7 +13,6 @@ regenerates it.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -276,11 +275,7 @@ def schema_text() -> str:
 
 @cache
 def _validator():
-    # jsonschema imports its optional `format` checkers eagerly, and one of them
-    # (rfc3987_syntax) compiles a grammar that takes ~7 s to import; the contract uses no
-    # `format`, so that module is marked absent unless something imported it already.
-    sys.modules.setdefault("rfc3987_syntax", None)
-    import jsonschema
+    import jsonschema  # without its slow IRI checker (see helpers/__init__.py)
 
     return jsonschema.Draft202012Validator(ledger_schema())
 

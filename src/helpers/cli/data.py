@@ -84,10 +84,16 @@ def _refresh(args: argparse.Namespace) -> int:
         cache.restore_stamp()
     summary = ", ".join(f"{len(v)} {k}" for k, v in sorted(outcomes.items()))
     failed = f", {len(failures)} failed ({', '.join(failures)})" if failures else ""
-    print(f"data refresh: {summary or 'nothing done'}{failed}")
-    for key in changed:
-        print(f"  changed: {key}")
+    print(f"data refresh: {summary or 'nothing done'}{failed}{_named(changed)}")
     return 1 if failures else 0
+
+
+# Changed series are named on the summary line up to this many (a first fill changes all).
+NAMED_CHANGES = 8
+
+
+def _named(changed: list[str]) -> str:
+    return f" (changed: {', '.join(changed)})" if 0 < len(changed) <= NAMED_CHANGES else ""
 
 
 # What a reader of a damaged table raises when no parser check caught it first (pandas'

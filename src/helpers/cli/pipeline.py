@@ -75,6 +75,7 @@ def _run(args: argparse.Namespace) -> int:
         for note in checked.notes if checked else []:
             print(f"{notebook.stem}: {note}")
         values[str(notebook)] = checked.values if checked else {}
+    progress = Progress(len(args.notebook))
     outcomes = pipeline.run_notebooks(
         args.notebook,
         jobs=args.jobs,
@@ -83,7 +84,8 @@ def _run(args: argparse.Namespace) -> int:
         reports=args.reports_dir,
         kernel=args.kernel or pipeline.KERNEL_NAME,
         cell_timeout=args.timeout or pipeline.CELL_TIMEOUT_SECONDS,
-        on_done=_say_done,
+        on_start=say_started,
+        on_done=progress.done,
         allow_changes=args.allow_changed_verdicts,
     )
     failed = [outcome for outcome in outcomes if not outcome.ok]
@@ -98,7 +100,23 @@ def _run(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def _say_done(outcome) -> None:
-    """As each notebook's run ends (publishing waits for them all)."""
-    state = "ran" if outcome.ok else "failed"
-    print(f"{outcome.notebook}: {state} ({outcome.seconds:.1f} s)", flush=True)
+def say_started(notebook: Path) -> None:
+    """A line as a notebook's kernel starts (called in the worker running it): one write, so
+    two workers starting at once cannot interleave their lines."""
+    sys.stdout.write(f"      {notebook.stem} started\n")
+    sys.stdout.flush()
+
+
+class Progress:
+    """`[k/n] NN_name done in 4.1 s` as each of n notebooks' runs ends, in finishing order
+    (publishing waits for them all: the `published` line says what was)."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.finished = 0
+
+    def done(self, outcome) -> None:
+        self.finished += 1
+        how = "done in" if outcome.ok else "FAILED after"
+        count = f"[{self.finished}/{self.total}]"
+        print(f"{count} {outcome.notebook.stem} {how} {outcome.seconds:.1f} s", flush=True)

@@ -1,7 +1,8 @@
 """Commands `streak` and `records`: the streak functions over prices from `helpers.data`.
 
-Both print JSON on stdout. A date that is not a trading day is read as the last trading day on
-or before it (the close in force then), and the JSON says which day was used ("as_of_used").
+Both print a table for people, or JSON with `--json` (for scripts). A date that is not a
+trading day is read as the last trading day on or before it (the close in force then), and the
+output says which day was used ("as_of_used").
 """
 
 from __future__ import annotations
@@ -24,19 +25,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     streak = subparsers.add_parser(
         "streak",
         help="the streak in force on a date: who has beaten whom, for how many sessions",
-        description="Print the streak in force at the close of --as-of as JSON "
-        '{"as_of", "as_of_used", "leader", "length", "start"}. A non-trading date is read '
-        "as the last trading day on or before it.",
+        description="Print the streak in force at the close of --as-of: who leads, for how many "
+        'sessions, since when (--json: {"as_of", "as_of_used", "leader", "length", "start"}). '
+        "A non-trading date is read as the last trading day on or before it.",
     )
     streak.add_argument("--as-of", required=True, type=iso_date, help="ISO date, e.g. 2026-01-15")
     _add_pair_arguments(streak)
+    _add_json_argument(streak)
     streak.set_defaults(func=run_streak)
 
     records = subparsers.add_parser(
         "records",
         help="every run of at least N sessions, oldest first",
-        description='Print a JSON list of {"start", "end", "length", "leader"} for every run of '
-        "--min-length sessions or more that overlaps [--start, --end] (runs reported whole).",
+        description="Print a table of every run of --min-length sessions or more that overlaps "
+        '[--start, --end] (runs reported whole; --json: a list of {"start", "end", "length", '
+        '"leader"}).',
     )
     records.add_argument("--min-length", type=int, required=True, help="sessions, e.g. 7")
     records.add_argument(
@@ -49,12 +52,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--end", type=iso_date, help="ISO date; runs starting after it are left out"
     )
     _add_pair_arguments(records)
+    _add_json_argument(records)
     records.set_defaults(func=run_records)
 
 
 def _add_pair_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--a", default=DEFAULT_A, help=f"series A (default {DEFAULT_A})")
     parser.add_argument("--b", default=DEFAULT_B, help=f"series B (default {DEFAULT_B})")
+
+
+def _add_json_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help="print JSON for scripts instead of a table"
+    )
 
 
 def iso_date(text: str) -> pd.Timestamp:
@@ -118,9 +128,24 @@ def run_streak(args: argparse.Namespace) -> int:
     from helpers.analysis import streaks
 
     margin = pair_margin(args.a, args.b)
-    streak = streaks.streak_on(margin, args.as_of, args.a, args.b)
-    print(json.dumps(streak.to_dict()))
+    streak = streaks.streak_on(margin, args.as_of, args.a, args.b).to_dict()
+    print(json.dumps(streak) if args.json else streak_table(streak, args.a, args.b))
     return 0
+
+
+def streak_table(streak: dict, a: str, b: str) -> str:
+    """The streak as labelled lines: who leads, for how long, since when, on which close."""
+    trailer = b if streak["leader"] == a else a
+    close = streak["as_of_used"]
+    if close != streak["as_of"]:
+        close += f" (the last close on or before {streak['as_of']})"
+    rows = [
+        ("close", close),
+        ("leader", f"{streak['leader']} (beat {trailer})"),
+        ("sessions", str(streak["length"])),
+        ("since", streak["start"]),
+    ]
+    return "\n".join(f"{label:<9} {value}" for label, value in rows)
 
 
 def run_records(args: argparse.Namespace) -> int:
@@ -155,5 +180,16 @@ def run_records(args: argparse.Namespace) -> int:
         }
         for run in found.itertuples(index=False)
     ]
-    print(json.dumps(rows, indent=1))
+    print(json.dumps(rows, indent=1) if args.json else records_table(rows, args.min_length))
     return 0
+
+
+def records_table(rows: list[dict], min_length: int) -> str:
+    """The runs as aligned columns, oldest first, under a line saying how many there are."""
+    import pandas as pd
+
+    if not rows:
+        return f"no run of {min_length} sessions or more"
+    found = f"{len(rows)} run{'s' if len(rows) > 1 else ''} of {min_length} sessions or more:"
+    table = pd.DataFrame(rows).rename(columns={"length": "sessions"})
+    return f"{found}\n{table.to_string(index=False)}"

@@ -1,10 +1,13 @@
 """An executed notebook as one self-contained page: figures inline, code folded, titled by its
-first heading, with a contents list of its sections (templates/report.html.j2)."""
+first heading, with a contents list of its sections and the parameters it ran with
+(templates/report.html.j2)."""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -13,25 +16,38 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html_mistune
 
+from helpers.report import run_parameters
+
 # The report page extends nbconvert's lab template.
 REPORT_TEMPLATE = "report.html.j2"
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def notebook_to_html(executed: Path) -> str:
+def notebook_to_html(executed: Path, parameters: Mapping[str, dict] | None = None) -> str:
     """Render an executed notebook as one page: figures inline, code folded, HTML outputs kept,
-    titled by the notebook's first heading, with a contents list of its sections."""
-    exporter = HTMLExporter(
-        extra_loaders=[jinja2.PackageLoader("helpers.report", "templates")],
-        template_file=REPORT_TEMPLATE,
-    )
+    titled by the notebook's first heading, with a contents list of its sections and the
+    parameters it ran with (`run_parameters.parameters_record`)."""
     nb = nbformat.read(executed, as_version=4)
     outline = notebook_outline(nb)
     nb.metadata["title"] = outline["title"] or executed.stem
-    resources = {"metadata": {"name": executed.stem}, "outline": outline}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    resources = {
+        "metadata": {"name": executed.stem},
+        "outline": outline,
+        "parameters": run_parameters.page_context(parameters or {}),
+    }
+    body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
     return body
+
+
+@cache
+def _html_exporter() -> HTMLExporter:
+    """One exporter per process (each worker's, or the driver's before it forks them):
+    compiling its templates costs more than a conversion."""
+    return HTMLExporter(
+        extra_loaders=[jinja2.PackageLoader("helpers.report", "templates")],
+        template_file=REPORT_TEMPLATE,
+    )
 
 
 def notebook_outline(nb: nbformat.NotebookNode) -> dict[str, Any]:

@@ -32,10 +32,10 @@ from papermill.exceptions import PapermillExecutionError
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError, SmallcapError, storage_error
 from helpers.files import exclusive_lock, with_filename
-from helpers.report import kernels, pool, promotion
+from helpers.report import kernels, pool, promotion, run_parameters
 from helpers.report.conversion import notebook_to_html
 from helpers.report.kernels import CELL_TIMEOUT_SECONDS, KERNEL_NAME
-from helpers.report.parameters import existing_notebook
+from helpers.report.parameters import existing_notebook, notebook_parameters
 
 # Held for a whole batch, so two `make reports` started at once take turns instead of
 # executing the same notebooks side by side.
@@ -66,12 +66,14 @@ class RunOutcome:
 
 @dataclass(frozen=True)
 class Task:
-    """One notebook to run, the private folder it runs in, and how it runs."""
+    """One notebook to run, the private folder it runs in, how it runs, and what to call as
+    it starts (in the worker running it)."""
 
     notebook: Path
     work: Path
     reports: Path
     options: dict[str, Any] = field(default_factory=dict)
+    on_start: Callable[[Path], object] | None = None
 
     @property
     def stem(self) -> str:
@@ -100,7 +102,7 @@ def run_notebook(
     Raises the run's error (previous outputs untouched) when the notebook fails.
     """
     options = {"parameters": dict(parameters or {}), "kernel": kernel, "cell_timeout": cell_timeout}
-    [outcome] = _batch([notebook], options, reports, None, allow_changes, jobs=None)
+    [outcome] = _batch([notebook], options, reports, None, None, allow_changes, jobs=None)
     if outcome.error is not None:
         raise outcome.error
     assert outcome.html is not None
@@ -115,28 +117,32 @@ def run_notebooks(
     reports: Path | None = None,
     kernel: str = KERNEL_NAME,
     cell_timeout: int = CELL_TIMEOUT_SECONDS,
+    on_start: Callable[[Path], object] | None = None,
     on_done: Callable[[RunOutcome], object] | None = None,
     allow_changes: bool = False,
 ) -> list[RunOutcome]:
     """Run several notebooks, up to `jobs` kernels at once (default one per core), each all or
     nothing as in `run_notebook`; return one outcome per notebook, in the order given.
 
-    A failing notebook does not stop the others; `on_done(outcome)` is called as each run
-    ends. When all have ended, the ones that succeeded are published together, unless (on
-    the vintage) their verdicts differ from the pinned ones: then none is, and each outcome
-    carries the one table. A stop signal (Ctrl-C) stops them all and raises
-    `pool.Interrupted`: nothing of the batch is published. `allow_changes` publishes results
-    that differ from the pinned verdicts (what `make accept-verdicts` needs).
+    A failing notebook does not stop the others. `on_start(notebook)` is called as each run
+    starts, in the worker running it (workers share the terminal: one write per line), and
+    `on_done(outcome)` in this process as each run ends. When all have ended, the ones that
+    succeeded are published together, unless (on the vintage) their verdicts differ from the
+    pinned ones: then none is, and each outcome carries the one table. A stop signal
+    (Ctrl-C) stops them all and raises `pool.Interrupted`: nothing of the batch is published.
+    `allow_changes` publishes results that differ from the pinned verdicts (what `make
+    accept-verdicts` needs).
     """
     options = {"parameters": dict(parameters or {}), "kernel": kernel, "cell_timeout": cell_timeout}
     workers = max(1, min(jobs or pool.default_jobs(), len(notebooks)))
-    return _batch(notebooks, options, reports, on_done, allow_changes, jobs=workers)
+    return _batch(notebooks, options, reports, on_start, on_done, allow_changes, jobs=workers)
 
 
 def _batch(
     notebooks: list[Path],
     options: dict[str, Any],
     reports: Path | None,
+    on_start: Callable[[Path], object] | None,
     on_done: Callable[[RunOutcome], object] | None,
     allow_changes: bool,
     jobs: int | None,
@@ -148,7 +154,9 @@ def _batch(
     with exclusive_lock(root / BUILD_LOCK, say=_say):
         promotion.recover(root, say=_say)
         gate = promotion.PinnedGate.for_run(allow_changes)
-        tasks = [Task(p, promotion.new_run_folder(root, p.stem), root, options) for p in paths]
+        tasks = [
+            Task(p, promotion.new_run_folder(root, p.stem), root, options, on_start) for p in paths
+        ]
 
         def finish(task: Task, result: Any) -> None:
             ran[task.notebook] = outcome = _outcome(task, result)
@@ -215,6 +223,8 @@ def _publish(
 def stage(task: Task) -> Staged:
     """Run one notebook into its folder (in a worker): its executed notebook and page, or
     the error that stopped it (its cells so far kept in reports/failed/)."""
+    if task.on_start is not None:
+        task.on_start(task.notebook)
     start = time.perf_counter()
     try:
         execute(task)
@@ -228,16 +238,20 @@ def stage(task: Task) -> Staged:
 
 def execute(task: Task) -> None:
     """papermill, then the HTML conversion, inside the task's folder; NotebookRunError when a
-    cell fails, times out, or the kernel dies or is missing."""
+    cell fails, times out, or the kernel dies or is missing. The parameters the run used go
+    into its page and each result it staged, and (when they are not the defaults) into a
+    note `promotion.publish` puts in reports/non-default/ with the rest."""
     work, stem = task.work, task.stem
     executed = work / f"{stem}.ipynb"
+    given = task.options["parameters"]
+    record = run_parameters.parameters_record(notebook_parameters(task.notebook), given)
     env = {NOTEBOOK_ENV: stem, RESULTS_ENV: str(work / promotion.STAGED_RESULTS)}
     try:
         with _environ(env):
             papermill.execute_notebook(
                 str(task.notebook),
                 str(executed),
-                parameters=task.options["parameters"],
+                parameters=given,
                 kernel_name=task.options["kernel"],
                 cwd=str(task.notebook.parent),
                 execution_timeout=task.options["cell_timeout"],
@@ -247,6 +261,10 @@ def execute(task: Task) -> None:
                 request_save_on_cell_execute=True,
                 config=kernels.kernel_config(work / kernels.KERNEL_LOG),
                 kernel_manager_class=kernels.QuietShutdownKernelManager,
+                # Once the last cell's outputs are in (nbclient waits for each cell's idle
+                # status), the kernel has nothing left to say: stopped at once, not after
+                # its ~0.5 s graceful shutdown.
+                shutdown_kernel="immediate",
             )
     except (PapermillExecutionError, NoSuchKernel, TimeoutError, DeadKernelError) as exc:
         paths = promotion.ReportPaths.for_stem(task.reports, stem)
@@ -255,7 +273,9 @@ def execute(task: Task) -> None:
     except BaseException:  # an interrupt: the kernel goes with the run
         kernels.kill_all()
         raise
-    (work / f"{stem}.html").write_text(notebook_to_html(executed), encoding="utf-8")
+    (work / f"{stem}.html").write_text(notebook_to_html(executed, record), encoding="utf-8")
+    run_parameters.stamp_results(work / promotion.STAGED_RESULTS, record)
+    run_parameters.remember(work, stem, record)
 
 
 @contextmanager

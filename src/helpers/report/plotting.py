@@ -13,13 +13,12 @@ from contextlib import contextmanager
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from helpers import data
-from helpers.report import tables
+from helpers.report import tables, theme
 
 # Shared look: colour-blind-safe palette, light grid, left-aligned titles, room for a source
 # line; saved at 160 dpi so charts stay sharp on high-density screens.
@@ -55,7 +54,7 @@ _SOURCE_NOTE = "_smallcap_source"
 
 def use_style() -> None:
     """Apply the project style; call once at the top of a notebook so all figures match."""
-    sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", rc=_RC)
+    theme.apply()  # seaborn's theme, without importing seaborn
     mpl.rcParams.update(_RC)  # type: ignore[arg-type]
     _shown.clear()
 

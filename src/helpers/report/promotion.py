@@ -22,7 +22,7 @@ from helpers.claims import pinned
 from helpers.config import data_mode, shown_path, vintage_dir
 from helpers.errors import NotebookRunError
 from helpers.files import signals_deferred, sweep_tmp, write_text_atomic
-from helpers.report import stylesheet
+from helpers.report import run_parameters, stylesheet
 
 # Touched on every promotion: what the Makefile's scorecard rule depends on (see there).
 RESULTS_STAMP = "STAMP"
@@ -83,8 +83,9 @@ def recover(reports: Path, say: Callable[[str], object]) -> None:
 
 def publish(reports: Path, runs: list[tuple[Path, str]]) -> list[Path]:
     """Swap the outputs of successful runs, (run folder, notebook stem), in as one unit: each
-    notebook's results (dropping those it no longer makes), its executed notebook, then its
-    page; an old failure of it is cleared. Interrupts wait until it is done; a kill half way
+    notebook's results (dropping those it no longer makes), its non-default note (or the
+    removal of an old one), its executed notebook, then its page; an old failure of it is
+    cleared. Interrupts wait until it is done; a kill half way
     is finished by the next run (`recover`), from the journal written first. Returns the
     pages."""
     entries = [_entry(reports, work, stem) for work, stem in runs]
@@ -106,11 +107,17 @@ def _entry(reports: Path, work: Path, stem: str) -> dict:
     names = {path.name for path in produced}
     stale = [p for p in _results_of(paths.results, stem) if p.name not in names]
     moves = [(p, paths.results / p.name) for p in produced]
+    removes = [*stale, paths.failed, paths.kernel_log]
+    note = run_parameters.note_path(work, stem)
+    if note.is_file():
+        moves.append((note, run_parameters.note_path(reports, stem)))
+    else:
+        removes.append(run_parameters.note_path(reports, stem))
     moves += [(work / f"{stem}.ipynb", paths.executed), (work / f"{stem}.html", paths.html)]
     return {
         "stem": stem,
         "moves": [[_inside(reports, a), _inside(reports, b)] for a, b in moves],
-        "removes": [_inside(reports, p) for p in [*stale, paths.failed, paths.kernel_log]],
+        "removes": [_inside(reports, p) for p in removes],
     }
 
 

@@ -21,7 +21,7 @@ from helpers.config import reports_dir, vintage_dir
 from helpers.data import vintage
 from helpers.errors import MissingSnapshotFileError
 from helpers.files import sweep_tmp, write_texts_atomic
-from helpers.report import claims_csv, disagreements, scorecard_page, stylesheet
+from helpers.report import claims_csv, disagreements, run_parameters, scorecard_page, stylesheet
 from helpers.report.scored import score_claims
 
 
@@ -67,6 +67,7 @@ def build_scorecard(
         book, scored, checks, report_pages(reports), stamp, orphans
     )
     context["vintage_diff"] = pinned_view(recorded)
+    context["non_default_runs"] = run_parameters.non_default_runs(reports)
     context["build_info"] = scorecard_page.build_footer(
         buildinfo.summarize([r["build"] for r in recorded.values() if "build" in r])
     )
