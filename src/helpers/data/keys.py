@@ -70,7 +70,12 @@ CORE_SERIES: list[str] = [
     "VB",
     "VBR",
     "AAPL",
+    "MSFT",
+    "AMZN",
+    "GOOG",
+    "META",
     "NVDA",
+    "TSLA",
     "HBAN",
     "RF",
     "KTOS",
@@ -90,6 +95,12 @@ CORE_SERIES: list[str] = [
     "file:sp500/benchmarks/IWM.csv",
     "file:sp500/benchmarks/SPY.csv",
     "file:sp500/benchmarks/RSP.csv",
+    "file:sp500/benchmarks/IVV.csv",
+    "file:sp500/benchmarks/VOO.csv",
+    "file:sp500/constituents/sp500_members_2026-01_RECONSTRUCTED.csv",
+    "file:sp500/constituents/datasets_constituents_2025-08-12.csv",
+    "file:sp500/constituents/fja05680_sp500_changes_since_2019_asof_2025-11-16.csv",
+    "file:shiller/ie_data_Data_sheet_export.csv",
 ]
 
 SNAPSHOT_FIX = "set SNAPSHOT_DIR=../shared/market-data to work from the offline snapshot"
