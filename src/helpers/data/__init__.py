@@ -21,6 +21,7 @@ from helpers.data.agreement import (
     source_agreement,
 )
 from helpers.data.keys import FOMC, SP500_HOLDINGS, SP500_MEMBERS, SP500_PRICES
+from helpers.data.reference import fomc_scheduled, nber_cycles
 from helpers.data.series import (
     Holdings,
     fomc_decisions,
@@ -64,6 +65,7 @@ __all__ = [
     "coverage",
     "entry",
     "fomc_decisions",
+    "fomc_scheduled",
     "french",
     "french_sections",
     "fred",
@@ -73,6 +75,7 @@ __all__ = [
     "keep_available",
     "load",
     "load_core",
+    "nber_cycles",
     "ohlcv",
     "prices",
     "quality_report",
