@@ -21,6 +21,7 @@ COMMAND_MODULES: list[str] = [
     "helpers.cli.data",
     "helpers.cli.pipeline",
     "helpers.cli.streaks",
+    "helpers.cli.aftermath",
     "helpers.cli.claims",
     "helpers.cli.vintage",
 ]
@@ -33,6 +34,7 @@ COMMAND_OWNERS: dict[str, str] = {
     "run-notebook": "helpers.cli.pipeline",
     "streak": "helpers.cli.streaks",
     "records": "helpers.cli.streaks",
+    "aftermath": "helpers.cli.aftermath",
     "scorecard": "helpers.cli.claims",
     "claims": "helpers.cli.claims",
     "vintage": "helpers.cli.vintage",

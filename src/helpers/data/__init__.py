@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         SP500_MEMBERS,
         SP500_PRICES,
     )
+    from helpers.data.reference import fomc_scheduled, nber_cycles
     from helpers.data.series import (
         Holdings,
         fomc_decisions,
@@ -78,6 +79,8 @@ _HOMES: dict[str, str] = {
     "SP500_HOLDINGS": "keys",
     "SP500_MEMBERS": "keys",
     "SP500_PRICES": "keys",
+    "fomc_scheduled": "reference",
+    "nber_cycles": "reference",
     "Holdings": "series",
     "fomc_decisions": "series",
     "fred": "series",
@@ -118,6 +121,7 @@ __all__ = [
     "coverage",
     "entry",
     "fomc_decisions",
+    "fomc_scheduled",
     "fred",
     "french",
     "french_sections",
@@ -127,6 +131,7 @@ __all__ = [
     "keep_available",
     "load",
     "load_core",
+    "nber_cycles",
     "ohlcv",
     "prices",
     "quality_report",
