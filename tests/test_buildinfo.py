@@ -99,3 +99,10 @@ def test_outside_git_there_is_no_commit_and_no_flag(tmp_path, monkeypatch):
     monkeypatch.setenv(ROOT_ENV, str(tmp_path))
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     assert state() == {"commit": None, "dirty": None}
+
+
+def test_committed_reference_tables_are_not_part_of_the_data_label():
+    vintage = {"source": "vintage v1-abc", "series": "^RUT"}
+    table = {"source": buildinfo.COMMITTED, "series": "reference:fomc_scheduled_meetings"}
+    assert buildinfo.data_label([vintage, table]) == "vintage v1-abc"
+    assert buildinfo.data_label([table]) == "none"

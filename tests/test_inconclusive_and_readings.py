@@ -70,21 +70,21 @@ def test_test_problems(test, problem):
     assert significance.test_block_problems(TEST) == []
 
 
-def reading(name, verdict, kind="reading", measured=1):
-    return robustness.ReadingVerdict(name, kind, verdict, measured, "")
+def reading(name, verdict, kind="reading", measured=1, about=""):
+    return robustness.ReadingVerdict(name, kind, verdict, measured, "", about or f"{name} words")
 
 
-def test_robustness_labels_name_the_flip():
+def test_robustness_labels_name_the_flip_by_what_it_means():
     same = [reading("headline", verdicts.SUPPORTED), reading("half", verdicts.SUPPORTED)]
     assert robustness.robustness(same, same[0])[0] == robustness.ROBUST
     flip = [reading("headline", verdicts.SUPPORTED), reading("half", verdicts.REFUTED, measured=3)]
     label, detail = robustness.robustness(flip, flip[0])
     assert label == robustness.DEPENDS_ON_READING
-    assert "'half' gives refuted" in detail and "3" in detail
-    source = [*flip, reading("rut_alt", verdicts.PARTLY, kind="source")]
+    assert detail == "half words: refuted (measured 3)"  # its `about`, never its ledger name
+    source = [*flip, reading("rut_alt", verdicts.PARTLY, kind="source", about="the alt file")]
     label, detail = robustness.robustness(source, source[0])
     assert label == robustness.DEPENDS_ON_SOURCE
-    assert detail.index("rut_alt") < detail.index("half")
+    assert detail.startswith("on the alt file: partly supported") and "rut_alt" not in detail
 
 
 def test_headline_rule_picks_the_row_rule_or_the_worst_reading():
@@ -215,8 +215,8 @@ def test_record_measurements_stores_each_reading_and_the_label(recording_tested)
     assert by_name["lags20"]["verdict"] == verdicts.INCONCLUSIVE
     assert by_name["alt"]["verdict"] == verdicts.SUPPORTED
     assert payload["robustness"] == robustness.DEPENDS_ON_SOURCE
-    assert "'alt' gives supported" in payload["robustness_detail"]
-    assert "'lags20' gives inconclusive" in payload["robustness_detail"]
+    assert "on the alternate file: supported" in payload["robustness_detail"]
+    assert "twenty HAC lags: inconclusive" in payload["robustness_detail"]
     # only the files the readings read, once each, not every loaded file
     assert sorted(f["series"] for f in payload["data_files"]) == ["^RUT", "^RUT.alt", "fred:DGS2"]
     assert payload["caveat"] == "index returns stand in for balance sheets"
@@ -233,8 +233,8 @@ def test_verdict_from_worst_shows_the_least_favourable_reading(recording_tested,
     row["rule"]["hac_lags"], row["rule"]["readings"]["lags20"]["rule"] = 20, {"hac_lags": 5}
     fixture.write([row])
     verdict = claims.record_measurements("a000-rates", measure_every_reading("a000-rates"))
-    assert verdict.verdict == verdicts.REFUTED  # now from the reading, which is named
-    assert verdict.explanation.startswith("lags20 reading")
+    assert verdict.verdict == verdicts.REFUTED  # now from the reading, named by its meaning
+    assert verdict.explanation.startswith("the least favourable reading, twenty HAC lags:")
 
 
 # ------------------------------------------------------------------ the scorecard

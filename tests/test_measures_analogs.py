@@ -106,15 +106,21 @@ def test_window_rows_cite_only_their_series(analog_prices):
         measures.window_figure(_reading({"series": ["A", "B"], "statistic": "spread_pp"}))
 
 
-def test_january_readings_measure_their_own_sample_and_window(monkeypatch):
+def french_januaries_won_before_1988(monkeypatch) -> dict:
+    """French size quintiles 1927-2025 in which the small one wins every January before 1988
+    (by 3 pp) and loses every one from 1988 (by 1 pp), patched in as the French file; the rule
+    of a row that counts them over the whole history."""
     months = pd.period_range("1927-01", "2025-12", freq="M")
-    # the small quintile wins every January before 1988 and loses every one from 1988
     small = [
         3.0 if (m.month == 1 and m.year < 1988) else -1.0 if m.month == 1 else 0 for m in months
     ]
     size = pd.DataFrame({"Lo 20": small, "Hi 20": 0.0}, index=months.to_timestamp())
     monkeypatch.setattr(data, "french", lambda *args, **kwargs: size)
-    rule = {"sample": "french_size", "window": ["1927-01", "2025-01"], "series": ["Lo 20", "Hi 20"]}
+    return {"sample": "french_size", "window": ["1927-01", "2025-01"], "series": ["Lo 20", "Hi 20"]}
+
+
+def test_january_readings_measure_their_own_sample_and_window(monkeypatch):
+    rule = french_januaries_won_before_1988(monkeypatch)
     base = make_row(rule, {"value": 50.0, "unit": "percent"}, "2026-01-14")
     whole = measures.share_of_januaries_won(Reading(base))
     assert whole.details["januaries"] == 99 and whole.details["won"] == 61
@@ -158,3 +164,28 @@ def test_runs_followed_by_a_lead_count_episodes_with_their_p_value(monkeypatch):
     assert measured.value == 0.0 and measured.details["episodes"] == 2
     assert measured.p_value == pytest.approx(0.5)
     assert measured.evidence_sentence.startswith("after 0 of 2 earlier episodes")
+
+
+def test_the_january_evidence_says_where_the_wins_fall_and_a_rank_may_use_french_januaries(
+    monkeypatch,
+):
+    rule = french_januaries_won_before_1988(monkeypatch)
+    whole = measures.share_of_januaries_won(
+        Reading(make_row(rule, {"value": 50.0, "unit": "percent"}, "2026-01-14"))
+    )
+    assert whole.evidence_sentence.endswith(": 61 of 61 before 1988, 0 of 38 since")
+    days = pd.bdate_range("2025-12-01", "2026-01-14")
+    closes = pd.DataFrame({"^RUT": 100.0, "^GSPC": 100.0}, index=days)
+    closes.loc["2026-01-14", "^RUT"] = 102.0  # +2 pp: above every French January but those at 3
+    monkeypatch.setattr(data, "prices", lambda names, end=None, **_: closes.loc[:end, list(names)])
+    rank_rule = {
+        "series": ["^RUT", "^GSPC"],
+        "sample": "french_size",
+        "window": ["1927-01", "2025-01"],
+    }
+    rank = measures.january_spread_percentile(
+        Reading(make_row(rank_rule, {"value": 50.0, "unit": "percentile"}, "2026-01-14"))
+    )
+    assert rank.value == pytest.approx(100 * 38 / 99, abs=0.1)  # the 38 losing Januaries
+    assert rank.series == ("^RUT", "^GSPC", measures.FRENCH_SIZE)
+    assert "(Ken French size quintiles Lo 20 vs Hi 20) were larger" in rank.evidence_sentence

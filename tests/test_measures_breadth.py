@@ -141,3 +141,16 @@ def test_breadth_lead_compares_with_every_earlier_session_of_known_membership(se
     measured = measures.breadth_lead_over_earlier_high(_reading({"sessions": 2}))
     assert measured.value == pytest.approx(0.0)  # all above their mean, as on earlier days
     assert measured.series == ("sp500:prices",)
+
+
+def test_top_weight_counts_lines_or_companies_as_the_rule_says(served, monkeypatch):
+    served["panel"] = panel(GOOGL=[1, 1, 1, 1, 1], GOOG=[1, 1, 1, 1, 1], X=[1, 1, 1, 1, 1])
+    monkeypatch.setattr(data, "sp500_members", lambda day=None: ["GOOGL", "GOOG", "X"])
+    holdings = pd.DataFrame({"market_value": [30.0, 30.0, 40.0]}, index=["GOOGL", "GOOG", "X"])
+    monkeypatch.setattr(data, "ivv_holdings", lambda: Holdings(pd.Timestamp(DAYS[1]), holdings))
+    as_listed = measures.top_weight(_reading({"top_n": 1}))
+    by_company = measures.top_weight(_reading({"top_n": 1, "lines": "by_company"}))
+    assert as_listed.value == pytest.approx(40.0)  # X is the largest line
+    assert by_company.value == pytest.approx(60.0)  # Alphabet's two classes as one company
+    assert by_company.details["as_listed_pct"] == pytest.approx(40.0)
+    assert "companies (share classes folded) weighed" in by_company.evidence_sentence

@@ -47,7 +47,7 @@ def test_cut_count_counts_as_the_rules_count_says(target_2025):
     measured = measures.cut_count(_reading(cuts, fred_rule, "2026-01-14", "2026-01-31"))
     assert measured.value == 2 and measured.series == ("fred:DFEDTARU",)
     assert measured.evidence_sentence == (
-        "fred:DFEDTARU fell 2 times from 2025-10-01 to 2025-12-31: 2025-10-30, 2025-12-11"
+        "FRED DFEDTARU fell 2 times from 2025-10-01 to 2025-12-31: 2025-10-30, 2025-12-11"
     )
     decisions_rule = {
         "series": ["FOMC decisions", "FRED DFEDTARU"],
@@ -105,7 +105,7 @@ def test_rate_change_reads_the_rate_the_rule_names(monkeypatch):
     change = measures.rate_change(_reading({"value": 0.0, "unit": "pp"}, rule))
     assert change.value == pytest.approx(2.0) and change.series == ("fred:DFF",)
     assert change.evidence_sentence == (
-        "fred:DFF went from 6.80 on 1987-12-31 to 8.80 on 1988-12-30 (+2.00 pp)"
+        "FRED DFF went from 6.80 on 1987-12-31 to 8.80 on 1988-12-30 (+2.00 pp)"
     )
 
 
@@ -130,3 +130,56 @@ def test_yield_sensitivity_fits_the_rules_method_and_reports_its_p_value(monkeyp
     assert measured.value == pytest.approx(-2.0, abs=0.3) and measured.p_value < 0.01
     assert measured.series == ("A", "B", "fred:DGS2")
     assert measured.details["method"] == "ols_margin"
+
+
+def test_the_event_study_reads_its_days_and_the_errors_its_test_states(monkeypatch):
+    """Scheduled days (the reference table) or every listed day, HC3 or HAC errors; SMB from
+    the French daily file as the margin under `margin: french_smb`."""
+    rng = np.random.default_rng(5)
+    days = pd.bdate_range("2020-01-01", periods=600)
+    dy = rng.normal(0, 0.05, len(days))
+    market = rng.normal(0, 1.0, len(days))
+    b = 100 * np.cumprod(1 + market / 100)
+    a = b * np.cumprod(1 + (-2.0 * dy + rng.normal(0, 0.2, len(days))) / 100)
+    closes = pd.DataFrame({"A": a, "B": b}, index=days)
+    monkeypatch.setattr(data, "prices", lambda names, end=None, **_: closes.loc[:end, names])
+    monkeypatch.setattr(data, "fred", lambda name, **_: pd.Series(2 + np.cumsum(dy), days))
+    scheduled, extra = days[5::30], days[20::30]
+    listed = pd.DataFrame({"listed_meeting": True}, index=scheduled.union(extra))
+    monkeypatch.setattr(data, "fomc_scheduled", lambda: scheduled)
+    monkeypatch.setattr(data, "fomc_decisions", lambda **_: listed)
+    test = {"method": "fomc_event_study", "alpha": 0.05, "controls": [], "cov": "HC3"}
+    rule = {
+        "series": ["A", "B", "FRED DGS2"],
+        "method": "fomc_event_study",
+        "hac_lags": 5,
+        "window": ["2020-01-01", "2022-12-31"],
+        "test": test,
+    }
+    on_scheduled = measures.yield_sensitivity(_reading({"value": 0.0, "unit": "pct"}, rule))
+    assert on_scheduled.details["observations"] == len(scheduled)
+    assert on_scheduled.details["cov"] == "HC3" and on_scheduled.series[-1] == (
+        "reference:fomc_scheduled_meetings"
+    )
+    assert f"{len(scheduled)} scheduled FOMC days" in on_scheduled.evidence_sentence
+    assert "HC3 p" in on_scheduled.evidence_sentence
+    every = measures.yield_sensitivity(
+        _reading({"value": 0.0, "unit": "pct"}, {**rule, "event_days": "all_listed"})
+    )
+    assert every.details["observations"] == len(scheduled) + len(extra)
+    assert every.series[-1] == data.FOMC
+    hac = measures.yield_sensitivity(
+        _reading({"value": 0.0, "unit": "pct"}, {**rule, "test": {**test, "cov": "HAC"}})
+    )
+    assert hac.value == on_scheduled.value and hac.p_value != on_scheduled.p_value
+    smb = pd.DataFrame({"SMB": closes["A"].pct_change() * 100}, index=days)
+    monkeypatch.setattr(data, "french", lambda name, section=None, **_: smb)
+    factor = {
+        **rule,
+        "method": "ols_market_control",
+        "margin": "french_smb",
+        "series": ["French F-F_Research_Data_Factors_daily", "B", "FRED DGS2"],
+    }
+    from_smb = measures.yield_sensitivity(_reading({"value": 0.0, "unit": "pct"}, factor))
+    assert from_smb.series[0] == "french:F-F_Research_Data_Factors_daily"
+    assert from_smb.evidence_sentence.startswith("SMB (")

@@ -218,4 +218,30 @@ def test_rsi_at_date_reads_the_rules_sessions_and_method(monkeypatch):
     rule = {"series": ["^RUT"], "sessions": 5, "method": "sma_rsi"}
     measured = measures.rsi_at_date(_reading(rule, days[-1].date().isoformat()))
     assert measured.value == 100.0 and measured.details["method"] == "sma_rsi"
-    assert measured.evidence_sentence.startswith("the 5-session RSI of ^RUT (sma_rsi) was 100.0")
+    assert measured.evidence_sentence.startswith(
+        "the 5-session RSI of ^RUT (simple averages) was 100.0"
+    )
+    falling = pd.Series([*range(100, 115), 110, 105, 100, 95, 90], index=days, dtype=float)
+    _serve(monkeypatch, {"^RUT": falling})
+    week = {**rule, "method": "wilder_rsi", "highest_within": 5}
+    peak = measures.rsi_at_date(_reading(week, days[-1].date().isoformat()))
+    at_close = measures.rsi_at_date(_reading({**week, "highest_within": 1}, days[-1].isoformat()))
+    assert peak.details["session"] == days[-5].date().isoformat()  # the week's first session
+    assert peak.value > at_close.value and "at its highest of the 5 sessions" in (
+        peak.evidence_sentence
+    )
+
+
+def test_first_back_to_back_losses_read_the_file_the_rule_names(monkeypatch):
+    """An ETF source reading (the sp500/benchmarks adjusted file) finds its own first pair
+    of losses; the evidence names both sessions and their changes."""
+    fund = pd.Series([100.0, 100, 100, 99.0, 98.5, 99.0], index=DAYS)
+    _serve(monkeypatch, {"^GSPC": CLOSES, "file:sp500/benchmarks/IVV.csv": fund})
+    index = measures.first_back_to_back_losses(_reading({"series": ["^GSPC"]}, "2026-01-06"))
+    ivv = measures.first_back_to_back_losses(
+        _reading({"series": ["IVV"], "etf_file": "sp500_benchmarks"}, "2026-01-06")
+    )
+    assert index.value == "2026-01-05" and ivv.value == "2026-01-05"
+    assert ivv.series == ("file:sp500/benchmarks/IVV.csv",)
+    assert "on 2026-01-02 (-1.00 %) and 2026-01-05 (-0.51 %)" in ivv.evidence_sentence
+    assert ivv.details["daily_change_pct"]["2026-01-06"] == pytest.approx(0.5076, abs=1e-4)

@@ -3,6 +3,7 @@ variant, window, dating and rows its ledger row states."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import make_row
@@ -101,3 +102,32 @@ def test_implied_discount_reads_its_inputs_from_the_rows_ratio_of_names():
     assert measures.implied_discount(swapped).value < 0
     with pytest.raises(LedgerError, match="ratio_of"):
         measures.implied_discount(reading({}))
+
+
+def test_widest_since_may_compare_the_same_calendar_month_only(spreads):
+    months = pd.period_range("1990-01", "2003-12", freq="M")
+    spread = pd.Series(0.5, index=months)
+    spread[pd.Period("1995-12", "M")] = 0.9  # a December as wide
+    spread[pd.Period("2002-06", "M")] = 0.95  # a later June, wider
+    spread[pd.Period("2003-12", "M")] = 0.9
+    spreads["frame"] = pd.DataFrame({valuation.PRICE_UPDATED: spread})
+    rule = {"spread": valuation.PRICE_UPDATED, "dated_by": "price_month"}
+    every = measures.years_since_spread_as_wide(_reading(rule, "2003-12-31"))
+    decembers = measures.years_since_spread_as_wide(
+        _reading({**rule, "compared_months": "same_month"}, "2003-12-31")
+    )
+    assert every.details["last_as_wide"] == pd.Period("2002-06", "M")
+    assert decembers.details["last_as_wide"] == pd.Period("1995-12", "M")
+    assert decembers.value == pytest.approx(8.0)
+    assert "comparing Decembers only" in decembers.evidence_sentence
+
+
+def test_the_small_leg_is_the_quintile_the_rule_names():
+    months = pd.period_range("2000-01", periods=2, freq="M")
+    columns = [f"ME{q} BM{b}" for q in range(1, 6) for b in range(1, 6)]
+    bm = pd.DataFrame([[4.0] * 5 + [2.0] * 5 + [1.0] * 15] * 2, index=months, columns=columns)
+    equity = pd.DataFrame(1.0, index=months, columns=columns)
+    smallest = valuation.size_valuation_spread(bm, equity)
+    second = valuation.size_valuation_spread(bm, equity, small_quintile=2)
+    assert smallest.iloc[0] == pytest.approx(np.log(4.0))
+    assert second.iloc[0] == pytest.approx(np.log(2.0))

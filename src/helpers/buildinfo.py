@@ -16,6 +16,9 @@ from helpers.notebooks import notebook_code
 
 VERSIONED = ("pandas", "numpy", "statsmodels", "yfinance")
 LIVE = ("yfinance", "fred", "french")
+# The source of the reference tables committed with the code (data/reference/): read the
+# same way in every data mode and identified by the commit, so never part of the data label.
+COMMITTED = "repository"
 
 
 @cache
@@ -74,7 +77,9 @@ def ledger_sha256(text: bytes) -> str:
 
 def data_label(used: list[dict]) -> str:
     """Where the data behind a result came from: "vintage <id>", "snapshot", or
-    "live (retrieved <latest>)", joined when a result mixes them ("none" when it read none)."""
+    "live (retrieved <latest>)", joined when a result mixes them ("none" when it read none).
+    Committed reference tables (COMMITTED) are the code's, not the data's: left out."""
+    used = [s for s in used if s["source"] != COMMITTED]
     labels = {s["source"] for s in used if s["source"] not in LIVE}
     live = [s.get("retrieved_at") or "" for s in used if s["source"] in LIVE]
     if live:

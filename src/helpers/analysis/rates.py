@@ -164,6 +164,22 @@ def daily_panel(a: pd.Series, b: pd.Series, yields: pd.Series) -> pd.DataFrame:
     return changes.assign(market_pct=growth["b"].reindex(changes.index))
 
 
+def factor_panel(margin_pct: pd.Series, market: pd.Series, yields: pd.Series) -> pd.DataFrame:
+    """The `daily_panel` columns with a given daily margin (percent; a factor such as the
+    Fama-French SMB, small minus big) in place of a price-return difference: the market's
+    return and the yield's change are taken as `daily_panel` takes them, on the days all
+    three have."""
+    levels = pd.concat({"b": market, "y": yields}, axis=1, join="inner").dropna().sort_index()
+    panel = pd.DataFrame(
+        {
+            "margin_pct": margin_pct.reindex(levels.index),
+            "yield_change_pp": levels["y"].diff(),
+            "market_pct": levels["b"].pct_change() * 100,
+        }
+    ).iloc[1:]
+    return panel.dropna()
+
+
 @dataclass(frozen=True)
 class TestedSensitivity:
     """The yield slope of the margin with its HAC test, and the market control's slope."""
@@ -181,16 +197,30 @@ class TestedSensitivity:
     first: str
     last: str
     hac_lags: int
+    cov: str = "HAC"  # the standard errors: HAC (Newey-West, `hac_lags` lags) or HC3
 
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @property
+    def errors(self) -> str:
+        """The standard errors in words: "HAC 5 lags" or "HC3"."""
+        return f"HAC {self.hac_lags} lags" if self.cov == "HAC" else self.cov
+
+
+# The standard errors a tested fit may use: Newey-West (HAC) for overlapping daily
+# information, HC3 (MacKinnon-White) for independent event days.
+COVARIANCES = ("HAC", "HC3")
+
 
 def fit_tested(
-    panel: pd.DataFrame, hac_lags: int, market_control: bool, method: str = ""
+    panel: pd.DataFrame, hac_lags: int, market_control: bool, method: str = "", cov: str = "HAC"
 ) -> TestedSensitivity:
     """OLS of `margin_pct` on `yield_change_pp` (and `market_pct` when `market_control`),
-    with a constant and Newey-West standard errors of `hac_lags` lags."""
+    with a constant and `cov` standard errors: Newey-West with `hac_lags` lags (HAC) or
+    heteroskedasticity-robust HC3."""
+    if cov not in COVARIANCES:
+        raise ValidationError(f"standard errors {cov!r} are not one of {COVARIANCES}", "fix cov")
     regressors = ["yield_change_pp"] + (["market_pct"] if market_control else [])
     sample = panel.dropna(subset=["margin_pct", *regressors])
     if len(sample) <= hac_lags + len(regressors) + 2:
@@ -199,7 +229,8 @@ def fit_tested(
             "widen the sample window",
         )
     design = sm.add_constant(sample[regressors])
-    fit = sm.OLS(sample["margin_pct"], design).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
+    errors = {"cov_type": "HAC", "cov_kwds": {"maxlags": hac_lags}} if cov == "HAC" else {}
+    fit = sm.OLS(sample["margin_pct"], design).fit(**{"cov_type": cov, **errors})
     return TestedSensitivity(
         method=method or ("ols_market_control" if market_control else "ols_margin"),
         slope=float(fit.params["yield_change_pp"]),
@@ -214,20 +245,27 @@ def fit_tested(
         first=f"{sample.index[0]:%Y-%m-%d}",
         last=f"{sample.index[-1]:%Y-%m-%d}",
         hac_lags=hac_lags,
+        cov=cov,
     )
 
 
 def fomc_days(decisions: pd.DataFrame) -> pd.DatetimeIndex:
-    """Announcement days of scheduled FOMC decisions (with or without a change): the event
-    days of the event study. Intermeeting moves are left out: they came on crisis days whose
-    margin says more about the crisis than about the rate move."""
+    """Every day the decisions file lists as a meeting (with or without a change): the
+    scheduled meetings, but also conference calls, intermeeting moves and the March-2020
+    emergency days, which the file does not tell apart (`helpers.data.fomc_scheduled` has
+    the scheduled announcement days alone)."""
     return pd.DatetimeIndex(decisions.index[decisions["listed_meeting"]], name="fomc_day")
 
 
 def event_study(
-    panel: pd.DataFrame, days: pd.DatetimeIndex, hac_lags: int, market_control: bool = True
+    panel: pd.DataFrame,
+    days: pd.DatetimeIndex,
+    hac_lags: int,
+    market_control: bool = True,
+    cov: str = "HAC",
 ) -> TestedSensitivity:
     """The same regression on FOMC decision days only: how the margin moves with the 2-year
-    yield's reaction to the decision (the policy surprise), the market return held fixed."""
+    yield's reaction to the decision (the policy surprise), the market return held fixed.
+    Event days six weeks apart do not overlap, so `cov` HC3 fits them better than HAC."""
     on_days = panel.loc[panel.index.intersection(days)]
-    return fit_tested(on_days, hac_lags, market_control, method="fomc_event_study")
+    return fit_tested(on_days, hac_lags, market_control, method="fomc_event_study", cov=cov)

@@ -59,13 +59,16 @@ def quintile_bm(bm: pd.DataFrame, market_equity: pd.DataFrame, quintile: int) ->
     return (bm[cells] * weights).sum(axis=1) / weights.sum(axis=1)
 
 
-def size_valuation_spread(bm: pd.DataFrame, market_equity: pd.DataFrame) -> pd.Series:
+def size_valuation_spread(
+    bm: pd.DataFrame, market_equity: pd.DataFrame, small_quintile: int = 1
+) -> pd.Series:
     """log(B/M of the SMALL quintile) - log(B/M of the BIG quintile), per month.
 
     Log points make the spread scale-free: 0.69 means small caps carry twice the book equity
-    per dollar of market value that big caps do.
+    per dollar of market value that big caps do. `small_quintile` picks another small leg
+    (2: the quintile nearest the Russell 2000's firm size, where 1 is mostly micro-caps).
     """
-    small = quintile_bm(bm, market_equity, 1)
+    small = quintile_bm(bm, market_equity, small_quintile)
     big = quintile_bm(bm, market_equity, SIZE_QUINTILES)
     if (small <= 0).any() or (big <= 0).any():
         raise ValidationError(
@@ -105,7 +108,10 @@ def price_updated_bm(bm: pd.DataFrame, returns_pct: pd.DataFrame) -> pd.DataFram
 
 
 def spread_variants(
-    bm: pd.DataFrame, market_equity: pd.DataFrame, returns_pct: pd.DataFrame
+    bm: pd.DataFrame,
+    market_equity: pd.DataFrame,
+    returns_pct: pd.DataFrame,
+    small_quintile: int = 1,
 ) -> pd.DataFrame:
     """Both size valuation spreads, one column per variant (FIXED_DECEMBER, PRICE_UPDATED).
 
@@ -113,12 +119,21 @@ def spread_variants(
     claim about a change within a year needs the price-updated one; months the update cannot
     reach (no base-December return) are NaN in its column.
     """
+    updated = price_updated_bm(bm, returns_pct)
     return pd.DataFrame(
         {
-            FIXED_DECEMBER: size_valuation_spread(bm, market_equity),
-            PRICE_UPDATED: size_valuation_spread(price_updated_bm(bm, returns_pct), market_equity),
+            FIXED_DECEMBER: size_valuation_spread(bm, market_equity, small_quintile),
+            PRICE_UPDATED: size_valuation_spread(updated, market_equity, small_quintile),
         }
     )
+
+
+def same_calendar_month(spread: pd.Series, month: str | pd.Period) -> pd.Series:
+    """The spread in the calendar month of `month` only, one value a year (every December,
+    say): months whose book equity is equally stale, for a "widest since" that compares like
+    with like (a price-updated June carries book equity six months older than a December)."""
+    month = pd.Period(month, freq="M")
+    return spread.loc[spread.index.month == month.month]
 
 
 def last_as_wide_before(

@@ -28,6 +28,9 @@ CONTRADICTORY = "contradictory"
 CHECK_VERDICTS = (CONSISTENT, CONTRADICTORY)
 CHECK_KEYS = ("id", "group", "as_of", "about", "rule")
 CHECK_RULE_KEYS = ("measure", "term", "verdict_from", "readings")
+# How a check picks the verdict it shows: its own term, or a contradictory reading (a
+# dispute between readings is a claim row's matter, not a check's).
+CHECK_VERDICT_FROM = (robustness.HEADLINE, robustness.WORST)
 _SLACK = 1e-9
 
 
@@ -176,7 +179,7 @@ def judge_check(
         ]
         readings.append(judge_figures(figures, name, term))
     chosen = _chosen(readings, rule.get("verdict_from", robustness.HEADLINE))
-    label, detail = _robustness(readings, chosen)
+    label, detail = _robustness(readings, chosen, rule.get("readings") or {})
     return CheckResult(
         id=str(check["id"]),
         group=str(check["group"]),
@@ -195,24 +198,28 @@ def judge_check(
 def _chosen(readings: Sequence[CheckReading], verdict_from: str) -> CheckReading:
     """The reading the check shows: its own term (`headline`), or a contradictory reading
     when any reading finds one (`worst`), the headline first among equals."""
-    if verdict_from not in robustness.VERDICT_FROM:
-        raise RuleError(f"verdict_from {verdict_from!r} is not one of {robustness.VERDICT_FROM}")
+    if verdict_from not in CHECK_VERDICT_FROM:
+        raise RuleError(f"verdict_from {verdict_from!r} is not one of {CHECK_VERDICT_FROM}")
     headline = readings[0]
     if verdict_from == robustness.HEADLINE or headline.verdict == CONTRADICTORY:
         return headline
     return next((r for r in readings if r.verdict == CONTRADICTORY), headline)
 
 
-def _robustness(readings: Sequence[CheckReading], chosen: CheckReading) -> tuple[str, str]:
+def _robustness(
+    readings: Sequence[CheckReading], chosen: CheckReading, named: Mapping[str, Any]
+) -> tuple[str, str]:
     """(label, detail) as for claim rows: `robust` when every reading gives the chosen
-    verdict, else `depends on reading` naming each flipping reading; ("", "") for one."""
+    verdict, else `depends on reading` naming each flipping reading by what it means (its
+    `about` in `named`); ("", "") for one."""
     if len(readings) <= 1:
         return "", ""
     flips = [r for r in readings if r.verdict != chosen.verdict]
     if not flips:
         return robustness.ROBUST, f"same verdict under all {len(readings) - 1} other reading(s)"
     detail = "; ".join(
-        f"reading {r.name!r} (term {r.term}) gives {r.verdict} ({len(r.sets)} compatible set(s))"
+        f"{(named.get(r.name) or {}).get('about') or r.name} (term {r.term}): {r.verdict} "
+        f"({len(r.sets)} compatible set(s))"
         for r in flips
     )
     return robustness.DEPENDS_ON_READING, detail
@@ -264,8 +271,8 @@ def _entry_problems(check: Mapping[str, Any], ledger: Any) -> list[str]:
         else:
             terms.append(spec["rule"]["term"])
     problems += [f"term {t!r} is not under `terms:`" for t in terms if t not in ledger.terms]
-    if rule.get("verdict_from", robustness.HEADLINE) not in robustness.VERDICT_FROM:
-        problems.append(f"verdict_from must be one of {robustness.VERDICT_FROM}")
+    if rule.get("verdict_from", robustness.HEADLINE) not in CHECK_VERDICT_FROM:
+        problems.append(f"verdict_from must be one of {CHECK_VERDICT_FROM}")
     rows = check_rows(check, ledger.rows)
     if len({row.article for row in rows}) < 2:
         problems.append(

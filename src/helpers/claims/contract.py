@@ -21,6 +21,7 @@ from typing import Any
 from helpers.claims import robustness, rules, significance, values
 from helpers.claims.consistency import CHECK_KEYS, CHECK_RULE_KEYS
 from helpers.claims.ledger import (
+    AS_OF_OFFSET,
     FAMILIES,
     REQUIRED_FIELDS,
     RULE_CHOICES,
@@ -65,6 +66,11 @@ def _test() -> dict:
             "method": {"enum": list(significance.TEST_METHODS)},
             "alpha": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
             "controls": {"type": "array", "items": {"type": "string"}},
+            "cov": {
+                "enum": list(significance.TEST_COVARIANCES),
+                "description": "the standard errors, chosen for the design (default "
+                f"{significance.DEFAULT_COVARIANCE})",
+            },
             "about": _TEXT,
         },
     }
@@ -102,6 +108,12 @@ def _rule_properties() -> dict[str, Any]:
             "description": "ids of the rows whose claimed multiples are compared (small, large)",
         },
         "skip_current_stretch": {"type": "boolean"},
+        AS_OF_OFFSET: {
+            "type": "integer",
+            "not": {"const": 0},
+            "description": "sessions the claim's date moves on the trading calendar (1: the "
+            "next session, -1: the one before)",
+        },
         "test": {"$ref": "#/$defs/test"},
         "readings": {"$ref": "#/$defs/reading_names"},
     }
@@ -178,6 +190,11 @@ def _claim() -> dict:
             "testability_note": {"type": "string"},
             "status": {"enum": list(STATUSES)},
             "caveat": {"type": "string"},
+            "no_alternative": {
+                **_TEXT,
+                "description": "why a testable row lists no other reading, window, date or "
+                "source (its robustness label is then 'headline only')",
+            },
             "claimed": {
                 "type": "object",
                 "required": ["value", "unit"],

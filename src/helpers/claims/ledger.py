@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from helpers.claims import robustness, rules, verdicts
+from helpers.claims import robustness, rules, significance, verdicts
 from helpers.config import LEDGER_ENV, RESULTS_ENV, repo_root, reports_dir
 from helpers.errors import DataError, LedgerError, RuleError
 from helpers.files import read_utf8
@@ -62,6 +62,20 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # (or, for an overbought row, how its RSI averages gains and losses: Wilder's smoothing
     # or a plain rolling mean)
     "method": ("ols_margin", "ols_market_control", "fomc_event_study", "wilder_rsi", "sma_rsi"),
+    # which days an FOMC event study takes: the announcement days of scheduled meetings
+    # (data/reference), or every day the decisions file lists (conference calls,
+    # intermeeting moves and the March-2020 emergency days too)
+    "event_days": ("scheduled", "all_listed"),
+    # what a rate-sensitivity row's daily small-minus-large margin is: the first series'
+    # price return minus the second's, or the Ken French SMB factor from the file the first
+    # series names (the second series stays the market control)
+    "margin": ("price_returns", "french_smb"),
+    # what a concentration sums: the fund's lines as listed (GOOG and GOOGL two holdings),
+    # or companies (share classes of one company folded)
+    "lines": ("holdings", "by_company"),
+    # which earlier months a "widest since" compares with: every month, or only the same
+    # calendar month of each year (book equity of equal staleness)
+    "compared_months": ("all", "same_month"),
     # which history a "historically" row counts: the index closes the row's `series` name, or
     # the Ken French size portfolios (smallest vs largest quintile, since 1926)
     "sample": ("index_closes", "french_size"),
@@ -78,6 +92,9 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # rule's `run_month` ('YYYY-MM', the month an article names), or of the most recent
     # earlier run of `length` sessions before the run in force on the claim's date
     "anchor": ("run_from_month", "precedent_run"),
+    # a proxy measuring another universe than the claim's (large-cap banks for small-cap
+    # banks): it can support the claim, never refute it (significance.proxy_limited)
+    "proxy_direction": significance.PROXY_DIRECTIONS,
 }
 # The choice a rule means when it does not name one (never written out in the ledger): the
 # one home of these defaults, which every measure reads through Row.choice.
@@ -88,6 +105,11 @@ RULE_CHOICE_DEFAULTS: dict[str, str] = {
     "dated_by": "file_month",
     "precedent": "equal_or_longer",
     "verdict_from": robustness.HEADLINE,
+    "event_days": "scheduled",
+    "margin": "price_returns",
+    "lines": "holdings",
+    "compared_months": "all",
+    "sample": "index_closes",
 }
 # Positive whole numbers a rule may carry (Row.number), so a quantity that is part of the
 # rule lives in the ledger, not in a notebook parameter a run could change.
@@ -102,7 +124,14 @@ RULE_NUMBERS: dict[str, str] = {
     "length": "the sessions a precedent (or an analog's `anchor`) run must reach (a reading's "
     "own `comparable` share)",
     "weight_pct": "the percent of a blended portfolio held in the rule's second series",
+    "small_quintile": "the Ken French size quintile a valuation spread's small leg is (1 = the "
+    "smallest; the largest quintile is always the big leg)",
+    "highest_within": "the sessions ending at the claim's date whose highest value is measured "
+    "(an indicator read as reached within that week, not only at the close)",
 }
+# A reading's move of the claim's date by whole sessions of the trading calendar (`1`: the
+# next session, `-1`: the one before): "as of +/- one session", a whole number other than 0.
+AS_OF_OFFSET = "as_of_offset"
 # Keys a reading may not override: what the row is, not how it is measured.
 READING_FIXED_KEYS = ("readings", "verdict_from", "measure", "measured_by", "term_meaning")
 REQUIRED_FIELDS = (
@@ -152,6 +181,9 @@ class Row:
     # what a reader must know beside the verdict: proxy limits, look-ahead, a file of lower
     # confidence (optional ledger field `caveat`; claims.csv column and verdict box line)
     caveat: str = ""
+    # why a testable row lists no other reading, window, date or source (optional ledger
+    # field `no_alternative`); its robustness label is then "headline only", with this reason
+    no_alternative: str = ""
 
     @property
     def claimed_value(self) -> Any:
@@ -300,9 +332,19 @@ class Row:
             return "reading"
         return str((self.rule.get("readings") or {}).get(name, {}).get("kind", "reading"))
 
+    def moved_to(self, as_of: str) -> Row:
+        """This row judged at another close (a reading's `as_of_offset`, resolved by the
+        measures room on the trading calendar); a `window` the rule ends at the claim's date
+        ends at the new one, since it is the claim's date typed as a window."""
+        rule = dict(self.rule)
+        window = rule.get("window")
+        if isinstance(window, list) and len(window) == 2 and window[1] == self.as_of:
+            rule["window"] = [window[0], as_of]
+        return dataclasses.replace(self, as_of=as_of, rule=rule)
+
     def reading_about(self, name: str) -> str:
         if name == robustness.HEADLINE:
-            return "the row's own rule"
+            return "the headline reading"
         return " ".join(str((self.rule["readings"][name] or {}).get("about", "")).split())
 
     def _rule_key(self, key: str, example: str = "") -> Any:
@@ -542,6 +584,7 @@ def _row_from(
         testability_note=str(entry["testability_note"]),
         status=entry.get("status"),
         caveat=" ".join(str(entry.get("caveat") or "").split()),
+        no_alternative=" ".join(str(entry.get("no_alternative") or "").split()),
     )
 
 

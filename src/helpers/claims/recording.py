@@ -148,8 +148,9 @@ def record_measurements(
         view, measurement = row.reading(name), measurements[name]
         value = to_jsonable(measurement.value)
         judgement = judge(ledger, view, value, measurement.p_value)
+        about = row.reading_about(name)
         reading = robustness.ReadingVerdict(
-            name, row.reading_kind(name), judgement.verdict, value, judgement.explanation
+            name, row.reading_kind(name), judgement.verdict, value, judgement.explanation, about
         )
         readings.append(reading)
         for source in sources_for(measurement.series, used):
@@ -158,7 +159,7 @@ def record_measurements(
             {
                 "name": name,
                 "kind": reading.kind,
-                "about": row.reading_about(name),
+                "about": about,
                 "rule": to_jsonable({k: v for k, v in view.rule.items() if k != "measure"}),
                 "claimed": to_jsonable(view.claimed_value),
                 "measured": value,
@@ -170,10 +171,10 @@ def record_measurements(
             }
         )
     chosen = robustness.headline_verdict(readings, row.choice("verdict_from"))
-    label, robust_detail = robustness.robustness(readings, chosen)
+    label, robust_detail = robustness.robustness(readings, chosen, row.no_alternative)
     explanation = chosen.explanation
     if chosen.name != robustness.HEADLINE:
-        explanation = f"{chosen.name} reading (verdict_from: worst): {explanation}"
+        explanation = f"the least favourable reading, {chosen.described}: {explanation}"
     shown = measurements[chosen.name]
     result = _result(
         row, chosen.measured, verdicts.Judgement(chosen.verdict, explanation),
@@ -265,7 +266,12 @@ def judge(ledger: Ledger, row: Row, measured: Any, p_value: Any = None) -> verdi
     when it states one (a LedgerError naming the row on a bad rule or value)."""
     try:
         return significance.evaluate_tested(
-            ledger.resolved_rule(row), row.claimed_value, measured, row.unit, p_value
+            ledger.resolved_rule(row),
+            row.claimed_value,
+            measured,
+            row.unit,
+            p_value,
+            stands_for=row.testability_note,
         )
     except RuleError as exc:
         raise LedgerError(
@@ -302,8 +308,8 @@ def sources_for(series: Iterable[str] | None, used: list[dict]) -> list[dict]:
 
 
 def readings_table(claim_id: str, directory: Path | None = None):
-    """The readings a result stores, one row each (name, kind, measured,
-    p-value, verdict, what the reading means), for a notebook to show under the verdict."""
+    """The readings a result stores, one row each, named by what the reading means (kind,
+    measured, p-value, verdict), for a notebook to show under the verdict."""
     import pandas as pd
 
     path = (Path(directory) if directory else results_dir()) / f"{claim_id}.json"
@@ -314,8 +320,9 @@ def readings_table(claim_id: str, directory: Path | None = None):
             f"no readable result for {claim_id} at {path}: {exc}",
             "measure its group with book.measure_group() first",
         ) from None
-    columns = ["name", "kind", "measured", "p_value", "verdict", "about"]
-    return pd.DataFrame(payload.get("readings") or [], columns=columns).set_index("name")
+    columns = ["about", "kind", "measured", "p_value", "verdict"]
+    table = pd.DataFrame(payload.get("readings") or [], columns=columns)
+    return table.rename(columns={"about": "reading"}).set_index("reading")
 
 
 def _used_sources() -> list[dict]:

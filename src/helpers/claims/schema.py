@@ -244,6 +244,19 @@ def session_problems(ledger: Ledger, sessions: Sequence[str]) -> list[str]:
     return problems
 
 
+def missing_alternatives(rows: Sequence[Row]) -> list[str]:
+    """The testable rows that list no other reading (threshold, window, as-of +/- a session,
+    source, proxy) and give no `no_alternative` reason why none exists: each row must say
+    how its verdict depends on reading the claim another way, or why it cannot."""
+    return [
+        f"{row.id}: lists no readings and states no `no_alternative` reason"
+        for row in rows
+        if row.testability != "not_testable"
+        and not row.rule.get("readings")
+        and not row.no_alternative
+    ]
+
+
 def _is_date_or_month(value: Any) -> bool:
     """'YYYY-MM-DD' naming a real day, or 'YYYY-MM' naming a real month."""
     if not isinstance(value, str) or not _DATE_OR_MONTH.fullmatch(value):
@@ -301,8 +314,22 @@ def _significance_and_reading_problems(ledger: Ledger, row: Row) -> list[str]:
         problems.append("a not_testable row states no test")
     if "verdict_from" in rule and "readings" not in rule:
         problems.append("verdict_from needs `readings` to choose among")
+    if "proxy_direction" in rule and row.testability != "proxy":
+        problems.append("proxy_direction is for a row whose testability is `proxy`")
+    if row.no_alternative and (row.testability == "not_testable" or "readings" in rule):
+        problems.append(
+            "no_alternative says why a testable row lists no readings: drop it from a row "
+            "with readings or a not_testable row"
+        )
     if "readings" not in rule:
         return problems
+    if rule.get("verdict_from") == robustness.DISPUTED and not any(
+        row.reading_kind(name) == "reading" for name in rule["readings"]
+    ):
+        problems.append(
+            "verdict_from: disputed needs a reading of kind `reading` (another reading of the "
+            "words, not another source) to dispute the headline"
+        )
     readings = rule["readings"]
     if not isinstance(readings, dict) or not readings:
         return problems + ["readings must map each reading's name to {about, kind, rule}"]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.buildinfo import COMMITTED
 from helpers.config import repo_root
 from helpers.data import store
 from helpers.data.snapshot import sha256_file
@@ -124,7 +125,7 @@ def _record(name: str, first: object, last: object, rows: int) -> None:
     store._record_use(
         {
             "series": f"reference:{path.stem}",
-            "source": "repository",
+            "source": COMMITTED,
             "origin": {
                 "path": str(path),
                 "file": (REFERENCE_DIR / name).as_posix(),

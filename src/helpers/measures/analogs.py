@@ -369,8 +369,8 @@ def volatility_ratio(reading: Reading) -> Measurement:
             "sessions": len(daily),
             "std_pct": {a: round(daily[a].std() * 100, 3), b: round(daily[b].std() * 100, 3)},
         },
-        evidence_sentence=f"over {len(daily)} sessions from {start} to {end}, {a}'s daily "
-        f"returns varied {ratio} times as much as {b}'s",
+        evidence_sentence=f"over {len(daily)} sessions from {_day(daily.index[0])} to "
+        f"{_day(daily.index[-1])}, {a}'s daily returns varied {ratio} times as much as {b}'s",
     )
 
 
@@ -412,29 +412,48 @@ def blend_sharpe_gain(reading: Reading) -> Measurement:
 # ------------------------------------------------------------------ the January effect
 
 
-def january_sample(row: Row) -> tuple[pd.Series, tuple[str, ...]]:
+def january_sample(
+    row: Row, legs: tuple[str, str] | None = None
+) -> tuple[pd.Series, tuple[str, ...]]:
     """The January spreads (pp, one per year) a January-effect reading counts, and the data
     keys it read: the rule's `sample` (index_closes: the two series' closes, price returns;
-    french_size: the two Ken French size portfolios `series` names, value-weighted monthly
-    returns with dividends) over the January months of its `window`."""
+    french_size: two Ken French size portfolios, `legs` or the two `series` names,
+    value-weighted monthly returns with dividends) over the January months of its `window`."""
     first, last = (int(month[:4]) for month in row.window)
-    small, large = row.pair
+    small, large = legs or row.pair
     if row.choice("sample") == "french_size":
         size = data.french(FRENCH_SIZE.removeprefix("french:"), FRENCH_SIZE_SECTION)
         spreads = analogs.monthly_january_spreads(size, small, large, first, last)
-        return spreads, (FRENCH_SIZE,)
+        return spreads.rename(f"Ken French size quintiles {small} vs {large}"), (FRENCH_SIZE,)
     closes = data.prices([small, large], end=f"{last}-01-31")
     table = analogs.january_spreads(closes[small], closes[large], first, last)
-    return table["spread_pp"], (small, large)
+    return table["spread_pp"].rename(f"{small} vs {large}"), (small, large)
+
+
+# The first January the ^RUT closes measure (its first close is 1987-09-10, and a January's
+# return starts at the previous year's last close): where the Russell era of the January
+# effect begins, and where a longer sample's evidence splits its wins.
+RUSSELL_ERA_START = 1988
 
 
 def share_of_januaries_won(reading: Reading) -> Measurement:
     """The percent of Januaries in which small caps beat large caps (a tie is not a win),
-    with the exact binomial p-value against 50 % that the row's `test:` judges."""
+    with the exact binomial p-value against 50 % that the row's `test:` judges. A sample
+    reaching on both sides of the Russell era's start says how the wins split there (where
+    the effect lives)."""
     spreads, read = january_sample(reading.row)
-    wins, total = int((spreads > 0).sum()), int(spreads.notna().sum())
-    share = round(returns.share_above(spreads.dropna()), 1)
+    spreads = spreads.dropna()
+    wins, total = int((spreads > 0).sum()), len(spreads)
+    share = round(returns.share_above(spreads), 1)
     first, last = int(spreads.index[0]), int(spreads.index[-1])
+    split = RUSSELL_ERA_START
+    before, since = spreads.loc[: split - 1], spreads.loc[split:]
+    where = ""
+    if len(before) and len(since):
+        where = (
+            f": {int((before > 0).sum())} of {len(before)} before {split}, "
+            f"{int((since > 0).sum())} of {len(since)} since"
+        )
     return Measurement(
         share,
         analogs.binomial_p(wins, total),
@@ -446,33 +465,49 @@ def share_of_januaries_won(reading: Reading) -> Measurement:
             "last": last,
             "median_spread_pp": round(float(spreads.median()), 3),
             "mean_spread_pp": round(float(spreads.mean()), 3),
+            "won_before_russell_era": int((before > 0).sum()),
+            "januaries_before_russell_era": len(before),
         },
         evidence_sentence=f"small caps beat large caps in {wins} of {total} Januaries "
-        f"{first}-{last} ({', '.join(read)})",
+        f"{first}-{last} ({spreads.name}){where}",
     )
+
+
+# The Ken French size portfolios a `sample: french_size` baseline of a January-magnitude row
+# compares: the smallest and the largest quintile.
+FRENCH_SIZE_LEGS = ("Lo 20", "Hi 20")
 
 
 def january_spread_percentile(reading: Reading) -> Measurement:
     """Where this January's spread so far ranks among full Januaries
     (`analogs.percentile_rank`): the first series' price return minus the second's from the
     prior year's last close to the claim's date, against every January of the rule's
-    `window` (first to last January month)."""
+    `window` (first to last January month) in its `sample`: the same two series, or the Ken
+    French smallest vs largest quintile (FRENCH_SIZE_LEGS, total returns: the longer
+    history, another basis)."""
     row = reading.row
     a, b = row.pair
     closes = data.prices([a, b], end=reading.data_end)
-    first, last = (int(month[:4]) for month in row.window)
-    sample = analogs.january_spreads(closes[a], closes[b], first, last)["spread_pp"]
+    if row.choice("sample") == "french_size":
+        sample, read = january_sample(row, FRENCH_SIZE_LEGS)
+    else:
+        first, last = (int(month[:4]) for month in row.window)
+        table = analogs.january_spreads(closes[a], closes[b], first, last)
+        sample, read = table["spread_pp"].rename(f"{a} vs {b}"), (a, b)
+    sample = sample.dropna()
+    first, last = int(sample.index[0]), int(sample.index[-1])
     spread = returns.spread_pp(closes[a], closes[b], returns.year_end_before(row.as_of), row.as_of)
     larger = int((sample > spread).sum())
     value = round(analogs.percentile_rank(spread, sample), 1)
     return Measurement(
         value,
-        series=(a, b),
+        series=tuple(dict.fromkeys((a, b, *read))),
         details={
             "spread_2026_pp": round(spread, 2),
             "januaries": len(sample),
             "larger_full_januaries": larger,
+            "baseline": str(sample.name),
         },
         evidence_sentence=f"{a} minus {b} stood at {spread:+.2f} pp on {row.as_of}; {larger} "
-        f"of the {len(sample)} full Januaries {first}-{last} were larger",
+        f"of the {len(sample)} full Januaries {first}-{last} ({sample.name}) were larger",
     )

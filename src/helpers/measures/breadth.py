@@ -285,10 +285,15 @@ def share_of_members_beating_index(reading: Reading) -> Measurement:
     )
 
 
+# Share classes of one company a `lines: by_company` reading folds into one line.
+SHARE_CLASSES = {"GOOG": "GOOGL"}
+
+
 def top_weight(reading: Reading) -> Measurement:
     """Summed weight (%) of the rule's `top_n` largest lines on the claim's date: the IVV
     holdings' market values on the file's date repriced with member closes, members on the
-    claim's date only (GOOGL and GOOG separate lines, folded in the details)."""
+    claim's date only; by the rule's `lines`, the fund's lines as listed (GOOGL and GOOG two
+    holdings) or companies (share classes folded, SHARE_CLASSES); details carry both."""
     row = reading.row
     top_n = row.number("top_n")
     holdings = data.ivv_holdings()
@@ -299,17 +304,24 @@ def top_weight(reading: Reading) -> Measurement:
         row.as_of,
         data.sp500_members(row.as_of),
     )
-    value = round(breadth.top_share(weights, top_n), 2)
+    as_listed = round(breadth.top_share(weights, top_n), 2)
+    by_company = round(breadth.top_share(weights, top_n, merge=SHARE_CLASSES), 2)
+    folded = row.choice("lines") == "by_company"
+    value = by_company if folded else as_listed
+    counted = "companies (share classes folded)" if folded else "lines as the fund lists them"
+    other = f"as listed: {as_listed:.2f} %" if folded else f"as companies: {by_company:.2f} %"
     return Measurement(
         value,
         series=(*MEMBERS, "sp500:holdings"),
         details={
             "lines_weighted": len(weights),
-            "by_company_pct": breadth.top_share(weights, top_n, merge={"GOOG": "GOOGL"}),
+            "by_company_pct": by_company,
+            "as_listed_pct": as_listed,
             "top_lines": weights.iloc[:top_n].round(2).to_dict(),
         },
-        evidence_sentence=f"the {top_n} largest of {len(weights)} lines weighed {value:.2f} % "
-        f"on {row.as_of} (IVV holdings of {_day(holdings.as_of)} repriced)",
+        evidence_sentence=f"the {top_n} largest {counted} weighed {value:.2f} % on {row.as_of} "
+        f"(of {len(weights)} lines of the IVV holdings of {_day(holdings.as_of)}, repriced; "
+        f"{other})",
     )
 
 

@@ -11,7 +11,7 @@ from helpers import data
 from helpers.analysis import rates
 from helpers.analysis.measurement import Measurement
 from helpers.analysis.returns import close_on_or_before, year_end_before
-from helpers.measures.reading import Reading, Row
+from helpers.measures.reading import Reading, Row, series_label
 
 __all__ = [
     "curve_slope_change",
@@ -53,7 +53,8 @@ def cut_within_months(reading: Reading) -> Measurement:
         rates.cut_in_months_before(target, row.as_of, look_back),
         series=(key,),
         details={"window": [window_start, row.as_of], "fred_dated_cuts": cuts.index},
-        evidence_sentence=f"{key} fell on {dates} (FRED effective dates) in the {look_back} "
+        evidence_sentence=f"{series_label(key)} fell on {dates} (FRED effective dates) in the "
+        f"{look_back} "
         f"months to {row.as_of}",
     )
 
@@ -81,7 +82,7 @@ def cut_count(reading: Reading) -> Measurement:
         len(cuts),
         series=(key,),
         details={"window": row.window, "dated": "FRED effective dates", "evidence": cuts.index},
-        evidence_sentence=f"{key} fell {len(cuts)} times from {row.window[0]} to "
+        evidence_sentence=f"{series_label(key)} fell {len(cuts)} times from {row.window[0]} to "
         f"{row.window[1]}: {', '.join(_day(day) for day in cuts.index) or 'never'}",
     )
 
@@ -97,7 +98,8 @@ def cut_months(reading: Reading) -> Measurement:
         sorted(announced.strftime("%Y-%m")),
         series=(key,),
         details={"announced": announced, "fred_dated": cuts.index},
-        evidence_sentence=f"{key} fell on {', '.join(_day(d) for d in cuts.index) or 'no day'}"
+        evidence_sentence=f"{series_label(key)} fell on "
+        f"{', '.join(_day(d) for d in cuts.index) or 'no day'}"
         f" (FRED effective dates), announced the day before",
         measured_label="the months the cuts were announced",
     )
@@ -114,7 +116,7 @@ def target_range(reading: Reading) -> Measurement:
         [low, high],
         series=(lower_key, upper_key),
         evidence_sentence=f"the target range in force on {row.as_of} was {low}-{high} % "
-        f"({lower_key}, {upper_key})",
+        f"({series_label(lower_key)}, {series_label(upper_key)})",
     )
 
 
@@ -132,7 +134,8 @@ def rate_change(reading: Reading) -> Measurement:
         value,
         series=(key,),
         details={"from": [first_day, float(first)], "to": [last_day, float(last)]},
-        evidence_sentence=f"{key} went from {float(first):.2f} on {_day(first_day)} to "
+        evidence_sentence=f"{series_label(key)} went from {float(first):.2f} on "
+        f"{_day(first_day)} to "
         f"{float(last):.2f} on {_day(last_day)} ({value:+.2f} pp)",
     )
 
@@ -157,35 +160,75 @@ def curve_slope_change(reading: Reading) -> Measurement:
             "from": [first_day, round(float(first), 3)],
             "to": [last_day, round(float(last), 3)],
         },
-        evidence_sentence=f"{long_key} minus {short_key} went from {float(first):.2f} pp on "
+        evidence_sentence=f"{series_label(long_key)} minus {series_label(short_key)} went "
+        f"from {float(first):.2f} pp on "
         f"{_day(first_day)} to {float(last):.2f} pp on {_day(last_day)} ({value:+.2f} pp)",
     )
 
 
-def yield_sensitivity(reading: Reading) -> Measurement:
-    """How the first series' daily return margin over the second moves with the third
-    series' (a Treasury yield's) daily change, over the rule's `window`, by its `method`
-    (ols_margin, ols_market_control or fomc_event_study) with `hac_lags` Newey-West lags;
-    the p-value is the slope's two-sided HAC test, which the row's `test:` judges."""
+# The French file and column a `margin: french_smb` reading takes as the daily margin.
+SMB_COLUMN = "SMB"
+
+
+def daily_margin_panel(reading: Reading, end: str) -> tuple[pd.DataFrame, list[str]]:
+    """The daily panel a rate-sensitivity reading regresses (margin, yield change, market
+    return) and the data keys it read, by the rule's `margin`: the first series' price
+    return minus the second's, or the Ken French SMB factor of the file the first series
+    names (the second series still the market control)."""
     row = reading.row
     a, b, yield_key = row.series
+    yields = fred_series(yield_key)
+    if row.choice("margin") == "french_smb":
+        factors = data.french(a.removeprefix("french:"))
+        market = data.prices([b], end=end)[b]
+        return rates.factor_panel(factors[SMB_COLUMN], market, yields), [a, b, yield_key]
+    closes = data.prices([a, b], end=end)
+    return rates.daily_panel(closes[a], closes[b], yields), [a, b, yield_key]
+
+
+def event_days(reading: Reading) -> tuple[pd.DatetimeIndex, str]:
+    """The event days of an FOMC event study, by the rule's `event_days`, and the data key
+    they came from: the scheduled meetings' announcement days (data/reference), or every day
+    the decisions file lists."""
+    if reading.row.choice("event_days") == "scheduled":
+        return data.fomc_scheduled(), FOMC_SCHEDULED
+    return rates.fomc_days(data.fomc_decisions()), data.FOMC
+
+
+# How results cite the scheduled-meetings reference table (`helpers.data.fomc_scheduled`).
+FOMC_SCHEDULED = "reference:fomc_scheduled_meetings"
+
+
+def yield_sensitivity(reading: Reading) -> Measurement:
+    """How the daily small-minus-large margin (`daily_margin_panel`) moves with the third
+    series' (a Treasury yield's) daily change, over the rule's `window`, by its `method`
+    (ols_margin, ols_market_control or fomc_event_study, on its `event_days`), with the
+    standard errors its `test:` states (`cov`: HAC with `hac_lags` lags, the default, or
+    HC3); the p-value is the slope's two-sided test, which the row's `test:` judges."""
+    row = reading.row
     method, lags = row.choice("method"), row.number("hac_lags")
+    cov = str((row.rule.get("test") or {}).get("cov", "HAC"))
     start, end = row.window
-    closes = data.prices([a, b], end=min(end, reading.data_end or end))
-    panel = rates.daily_panel(closes[a], closes[b], fred_series(yield_key))
+    panel, read = daily_margin_panel(reading, min(end, reading.data_end or end))
     sample = panel.loc[start:end]
-    read = [a, b, yield_key]
+    what = f"{read[0]} minus {read[1]}"
+    if row.choice("margin") == "french_smb":
+        what = f"SMB ({series_label(read[0])})"
     if method == "fomc_event_study":
-        fit = rates.event_study(sample, rates.fomc_days(data.fomc_decisions()), lags)
-        read.append(data.FOMC)
+        days, key = event_days(reading)
+        fit = rates.event_study(sample, days, lags, cov=cov)
+        read.append(key)
+        sessions = f"{fit.observations} {row.choice('event_days').replace('_', ' ')} FOMC days"
     else:
-        fit = rates.fit_tested(sample, lags, market_control=method == "ols_market_control")
+        fit = rates.fit_tested(sample, lags, method == "ols_market_control", cov=cov)
+        sessions = f"{fit.observations} sessions"
+    control = ", market held fixed" if fit.market_beta is not None else ", no market control"
     return Measurement(
         round(fit.slope, 4),
         fit.slope_p,
         series=tuple(read),
         details=fit.to_dict(),
-        evidence_sentence=f"{a} minus {b} moved {fit.slope:+.3f} % per 1 pp rise of "
-        f"{yield_key} ({method}, {fit.observations} sessions {fit.first} to {fit.last}, HAC "
-        f"p {fit.slope_p:.3f})",
+        evidence_sentence=f"{what} moved {fit.slope:+.3f} % per 1 pp rise of "
+        f"{series_label(read[2])} "
+        f"({sessions} {fit.first} to {fit.last}{control}; {fit.errors} p {fit.slope_p:.3f})",
     )

@@ -8,6 +8,7 @@ it) and hands it to the row's measure (`helpers.measures.registry`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -45,6 +46,7 @@ class Row(Protocol):
     def choice(self, key: str, default: str | None = None) -> str: ...
     def number(self, key: str) -> int: ...
     def statistic_of(self, values: Mapping[str, Any]) -> Any: ...
+    def moved_to(self, as_of: str) -> Row: ...
 
 
 class Frames:
@@ -77,9 +79,27 @@ class Reading:
     rows: Mapping[str, Row] = field(default_factory=dict)
     frames: Frames = field(default_factory=Frames, compare=False)
 
+    def moved_to(self, as_of: str) -> Reading:
+        """This reading with the row judged at another close (`as_of_offset`)."""
+        return dataclasses.replace(self, row=self.row.moved_to(as_of))
+
     def until(self, date: str) -> str:
         """`date`, or the data end when that comes first: the last close this reading may
         read for a figure dated `date`."""
         if self.data_end is None:
             return date
         return min(date, self.data_end)  # ISO dates order as text
+
+
+def series_label(key: str) -> str:
+    """A data-layer key as an evidence sentence names it: 'FRED DGS2' for 'fred:DGS2',
+    'Ken French F-F_Research_Data_Factors_daily' for a French file, 'IVV (adjusted closes)'
+    for an sp500/benchmarks file; tickers and index names as they are."""
+    if key.startswith("fred:"):
+        return f"FRED {key.removeprefix('fred:')}"
+    if key.startswith("french:"):
+        return f"Ken French {key.removeprefix('french:')}"
+    if key.startswith("file:sp500/benchmarks/"):
+        ticker = key.removeprefix("file:sp500/benchmarks/").removesuffix(".csv")
+        return f"{ticker} (adjusted closes)"
+    return key

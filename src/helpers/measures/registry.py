@@ -99,5 +99,35 @@ def function(name: str) -> Measure:
 
 
 def measure(reading: Reading) -> Measurement:
-    """The measurement of one reading, by the function its row's `measured_by` names."""
-    return function(str(reading.row.rule.get("measured_by")))(reading)
+    """The measurement of one reading, by the function its row's `measured_by` names, at the
+    close its `as_of_offset` moves the claim's date to (`shifted`)."""
+    return function(str(reading.row.rule.get("measured_by")))(shifted(reading))
+
+
+def shifted(reading: Reading) -> Reading:
+    """The reading at the session its rule's `as_of_offset` names, counted on the trading
+    calendar (`helpers.data.sessions`) from the claim's date ("as of one session later"); the
+    reading itself when the rule has no offset. A move past the notebook's data end, or off
+    the calendar, is an error naming the row."""
+    offset = reading.row.rule.get("as_of_offset")
+    if not offset:
+        return reading
+    from helpers import data  # only a reading with an offset needs the calendar
+
+    days = [f"{day:%Y-%m-%d}" for day in data.sessions()]
+    row = reading.row
+    if row.as_of not in days:
+        raise LedgerError(
+            f"claim {row.id}: as_of {row.as_of} is not a trading day, so it cannot move by "
+            f"{offset} session(s)",
+            "give the row a trading day as as_of (python -m helpers claims check)",
+        )
+    position = days.index(row.as_of) + int(offset)
+    moved = days[position] if 0 <= position < len(days) else None
+    if moved is None or (reading.data_end is not None and moved > reading.data_end):
+        raise LedgerError(
+            f"claim {row.id}: as_of {row.as_of} moved by {offset} session(s) leaves the data "
+            f"(closes to {reading.data_end or days[-1]})",
+            "use a smaller `as_of_offset`, or run the notebook with a later as_of",
+        )
+    return reading.moved_to(moved)

@@ -14,7 +14,7 @@ from helpers import data
 from helpers.analysis import returns, streaks, ytd
 from helpers.analysis.measurement import Measurement
 from helpers.errors import DataError, ValidationError
-from helpers.measures.reading import Reading
+from helpers.measures.reading import Reading, series_label
 
 __all__ = [
     "change_over_window",
@@ -104,7 +104,8 @@ def read_series(
 
 
 def _what(keys: tuple[str, ...]) -> str:
-    return keys[0] if len(keys) == 1 else f"{keys[0]} minus {keys[1]}"
+    first = series_label(keys[0])
+    return first if len(keys) == 1 else f"{first} minus {series_label(keys[1])}"
 
 
 def _unit(keys: tuple[str, ...]) -> str:
@@ -183,7 +184,8 @@ def highest_close_this_year(reading: Reading) -> Measurement:
         high,
         series=keys,
         details={"series": keys[0], "date": day},
-        evidence_sentence=f"the highest {keys[0]} close of {row.as_of[:4]} to {row.as_of} was "
+        evidence_sentence=f"the highest {series_label(keys[0])} close of {row.as_of[:4]} to "
+        f"{row.as_of} was "
         f"{high:,.2f}, on {_day(day)}",
     )
 
@@ -284,7 +286,8 @@ def years_since_as_good_start(reading: Reading) -> Measurement:
     by_year = ytd.start_of_year_returns(prices, sessions, row.number("first_year"), year)
     years = ytd.years_since_as_good(by_year, year)
     earlier = by_year.loc[(by_year.index < year) & (by_year >= by_year[year])]
-    since = f"{earlier.index.max()} ({earlier.max():+.2f} %)" if len(earlier) else "no earlier year"
+    last = earlier.index.max() if len(earlier) else None
+    since = f"{last} ({earlier.loc[last]:+.2f} %)" if last is not None else "no earlier year"
     return Measurement(
         years,
         series=row.series,
@@ -312,21 +315,29 @@ def largest_gain_into_date(reading: Reading) -> Measurement:
 
 def first_back_to_back_losses(reading: Reading) -> Measurement:
     """The second session of the first two back-to-back down closes of the row's one series
-    dated in the claim's year."""
+    dated in the claim's year, from the file its `etf_file` choice says; details give the
+    series' daily changes of the year to the claim's date (the near misses a reader checks)."""
     row = reading.row
     year = pd.Timestamp(row.as_of).year
-    day = ytd.first_loss_pair_end(_closes(reading), year)
+    (closes,), (key,) = read_series(reading)
+    closes = closes.loc[: reading.data_end] if reading.data_end else closes
+    day = ytd.first_loss_pair_end(closes, year)
     if day is None:
         raise DataError(
-            f"claim {row.id}: {row.series[0]} has no two back-to-back down closes in {year}",
+            f"claim {row.id}: {key} has no two back-to-back down closes in {year}",
             "check the row's series and date against the data",
         )
+    changes = (closes.pct_change() * 100).loc[str(year)].round(4)
+    before = changes.index[changes.index.get_loc(day) - 1]
+    shown = changes.loc[: max(day, pd.Timestamp(row.as_of))]
     return Measurement(
         _day(day),
-        series=row.series,
-        details={"year": year},
-        evidence_sentence=f"{row.series[0]} closed down on two sessions in a row for the "
-        f"first time in {year} on {_day(day)} (and the session before)",
+        series=(key,),
+        details={"year": year, "daily_change_pct": {_day(d): v for d, v in shown.items()}},
+        evidence_sentence=f"{series_label(key)} first closed down two sessions in a row in "
+        f"{year} on "
+        f"{_day(before)} ({changes.loc[before]:+.2f} %) and {_day(day)} "
+        f"({changes.loc[day]:+.2f} %)",
         measured_label=f"the second session of the first two back-to-back losses of {year}",
     )
 
@@ -336,21 +347,32 @@ def first_back_to_back_losses(reading: Reading) -> Measurement:
 
 def rsi_at_date(reading: Reading) -> Measurement:
     """The RSI of the row's one series over the rule's `sessions`, by its `method`, at the
-    claim's date ("entering overbought territory")."""
+    claim's date ("entering overbought territory"); with `highest_within`, the highest close
+    RSI of that many sessions ending at the claim's date (the zone entered during the week)."""
     row = reading.row
     (name,) = row.series
     _, closes = source_closes(name)
-    values = ytd.rsi(closes.loc[: row.as_of], row.number("sessions"), row.choice("method"))
-    day = values.dropna().index[-1]
-    value = round(float(values.loc[day]), 2)
+    method = row.choice("method")
+    values = ytd.rsi(closes.loc[: row.as_of], row.number("sessions"), method).dropna()
+    span = row.number("highest_within") if "highest_within" in row.rule else 1
+    window = values.iloc[-span:]
+    day = window.idxmax()
+    value = round(float(window.loc[day]), 2)
+    where = f"at the {_day(day)} close"
+    if span > 1:
+        where = f"at its highest of the {span} sessions to {_day(values.index[-1])}, on {_day(day)}"
     return Measurement(
         value,
         series=(name,),
         details={
             "session": _day(day),
-            "method": row.choice("method"),
+            "method": method,
             "last_5": {_day(d): round(float(v), 2) for d, v in values.iloc[-5:].items()},
         },
         evidence_sentence=f"the {row.number('sessions')}-session RSI of {name} "
-        f"({row.choice('method')}) was {value} at the {_day(day)} close",
+        f"({RSI_METHOD_WORDS[method]}) was {value} {where}",
     )
+
+
+# An RSI `method` in a reader's words.
+RSI_METHOD_WORDS = {"wilder_rsi": "Wilder's smoothing", "sma_rsi": "simple averages"}

@@ -258,7 +258,9 @@ def longest_earlier_run(reading: Reading) -> Measurement:
         details={"window_start": row.start, "before": _day(found.current.start)},
         evidence_sentence=(
             f"the longest run of {found.a} over {found.b} that ended between {row.start} and "
-            f"{_day(found.current.start)} lasted {longest} sessions ({spans or 'none'})"
+            f"{_day(found.current.start)} lasted {longest} sessions ({spans or 'none'}); the run "
+            f"in force on {_day(found.current.as_of_used)} had {found.current.length} sessions "
+            f"from {_day(found.current.start)}"
         ),
     )
 

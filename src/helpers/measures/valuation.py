@@ -11,7 +11,7 @@ from helpers.analysis import valuation
 from helpers.analysis.measurement import Measurement
 from helpers.analysis.returns import share_above, year_end_before
 from helpers.errors import ValidationError
-from helpers.measures.reading import Reading
+from helpers.measures.reading import Reading, Row
 
 __all__ = [
     "implied_discount",
@@ -44,15 +44,18 @@ def french_size_cells(
 
 def size_spreads(reading: Reading) -> pd.DataFrame:
     """Both size valuation spreads (fixed-December and price-updated, one column each) of the
-    French file the row's `series` names, monthly up to the notebook's data end; built once
+    French file the row's `series` names, monthly up to the notebook's data end, with the
+    rule's `small_quintile` as the small leg (1, the smallest, unless it says); built once
     per notebook run."""
     (key,) = reading.row.series
     end = reading.data_end
+    small = reading.row.number("small_quintile") if "small_quintile" in reading.row.rule else 1
 
     def build() -> pd.DataFrame:
-        return valuation.spread_variants(*french_size_cells(key.removeprefix("french:"), end))
+        cells = french_size_cells(key.removeprefix("french:"), end)
+        return valuation.spread_variants(*cells, small_quintile=small)
 
-    spreads: pd.DataFrame = reading.frames.get(("size_spreads", key, end), build)
+    spreads: pd.DataFrame = reading.frames.get(("size_spreads", key, end, small), build)
     return spreads
 
 
@@ -63,9 +66,13 @@ def years_since_spread_as_wide(reading: Reading) -> Measurement:
     row = reading.row
     spreads = size_spreads(reading)
     variant = row.choice("spread")
+    month = pd.Period(row.as_of, freq="M")
+    compared = spreads[variant]
+    if row.choice("compared_months") == "same_month":
+        compared = valuation.same_calendar_month(compared, month)
     found = valuation.years_since_dated(
-        spreads[variant],
-        pd.Period(row.as_of, freq="M"),
+        compared,
+        month,
         variant,
         row.choice("dated_by"),
         bool(row.rule.get("skip_current_stretch", False)),
@@ -80,11 +87,37 @@ def years_since_spread_as_wide(reading: Reading) -> Measurement:
             ),
         },
         evidence_sentence=(
-            f"the {variant} spread of {found['level']:.3f} in {row.as_of[:7]} was last as wide "
-            f"in {found['last_as_wide']} ({found['precedent_dated']} to "
-            f"{found['reference_dated']} by {found['dated_by']}: {found['years']:.2f} years)"
+            f"the {_variant(variant)} spread ({_legs(reading)}) of {found['level']:.3f} in "
+            f"{month} was last as wide in {found['last_as_wide']}{_compared(row, month)}: "
+            f"{found['years']:.2f} years from {found['precedent_dated']} to "
+            f"{found['reference_dated']}, {DATED_BY_WORDS[found['dated_by']]}"
         ),
     )
+
+
+def _variant(variant: str) -> str:
+    """A spread variant as a sentence names it ("fixed-December", "price-updated")."""
+    return variant.replace("december", "December")
+
+
+# How a "widest since" dates its two months, in a reader's words (rule `dated_by`).
+DATED_BY_WORDS = {
+    "file_month": "dated by the file's months",
+    "price_month": "each dated by the prices it divides book equity by",
+    "price_to_claim_date": "the precedent dated by its prices, the claim by its month",
+}
+
+
+def _legs(reading: Reading) -> str:
+    """The two size quintiles a spread compares, in words."""
+    small = reading.row.number("small_quintile") if "small_quintile" in reading.row.rule else 1
+    return "smallest vs largest quintile" if small == 1 else f"quintile {small} vs the largest"
+
+
+def _compared(row: Row, month: pd.Period) -> str:
+    if row.choice("compared_months") == "same_month":
+        return f", comparing {month.strftime('%B')}s only"
+    return ""
 
 
 def spread_percentile(reading: Reading) -> Measurement:
@@ -111,8 +144,8 @@ def spread_percentile(reading: Reading) -> Measurement:
             "spread_variant": variant,
         },
         evidence_sentence=(
-            f"the {variant} spread of {float(history.loc[last]):.3f} in {last} was at or above "
-            f"{value} % of the {len(history)} months from {history.index[0]}"
+            f"the {_variant(variant)} spread of {float(history.loc[last]):.3f} in {last} was at "
+            f"or above {value} % of the {len(history)} months from {history.index[0]}"
         ),
     )
 
@@ -141,7 +174,7 @@ def share_of_months_above_median(reading: Reading) -> Measurement:
             "shares_by_variant": shares,
         },
         evidence_sentence=(
-            f"the {variant} spread was above its median to {history_end} "
+            f"the {_variant(variant)} spread was above its median to {history_end} "
             f"({medians[variant]:.3f}) in {shares[variant]:.1f} % of the {months} months "
             f"{row.window[0]} to {row.window[1]}"
         ),
@@ -172,8 +205,8 @@ def spread_change_in_month(reading: Reading) -> Measurement:
             ),
         },
         evidence_sentence=(
-            f"the {variant} spread moved {changes[variant]:+.4f} log points from {month - 1} "
-            f"({spreads.loc[month - 1, variant]:.3f}) to {month} "
+            f"the {_variant(variant)} spread moved {changes[variant]:+.4f} log points from "
+            f"{month - 1} ({spreads.loc[month - 1, variant]:.3f}) to {month} "
             f"({spreads.loc[month, variant]:.3f})"
         ),
     )

@@ -33,13 +33,17 @@ CODEBOOK = {
     "measured_label": "What the measured value is when its unit does not say (e.g. the "
     "session a date marks); empty otherwise.",
     "unit": "Unit of claimed and measured (percent = 8.0 means 8 %, pp = percentage points).",
-    "verdict": "supported, partly supported, inconclusive (a stated significance test the "
-    "data do not pass: the data cannot decide the claim), refuted, not testable, or pending.",
+    "verdict": "supported, partly supported (also when readings of genuinely ambiguous "
+    "words disagree, one supporting and one refuting: verdict_from disputed), inconclusive "
+    "(the data measured cannot decide the claim: a stated significance test not passed, or "
+    "a proxy that can only support), refuted, not testable, or pending.",
     "evidence_sentence": "One plain sentence of the decisive evidence: what was found, when "
     "and where; empty until the measurement states one.",
     "robustness": "robust (every reading and source gives the same verdict), depends on "
-    "reading, or depends on source; empty for a row with one reading.",
-    "robustness_detail": "Which reading or source flips the verdict, and to what.",
+    "reading, depends on source, or headline only (no other reading, window, date or source "
+    "exists; the reason is in robustness_detail).",
+    "robustness_detail": "Which reading or source flips the verdict, named by what it means, "
+    "and to what; for a headline-only row, why no alternative exists.",
     "consistency": "For a row whose figure a ledger consistency check compares with other "
     "articles' figures for the same quantity and date: the check's id, its verdict "
     "(contradictory: the figures form more than one compatible set and at most one set can "
