@@ -161,7 +161,7 @@ $(LEDGER_STAMP): $(LEDGER) $(wildcard src/helpers/claims/*.py) notebooks $(DATA_
 	"$(PY)" -m helpers claims check
 	@mkdir -p $(STAMPS) && touch "$@"
 
-$(NOTEBOOK_DEPS): $(NOTEBOOKS) $(filter %.py,$(HELPERS_SRC)) scripts/notebook_deps.py
+$(NOTEBOOK_DEPS): $(NOTEBOOKS) $(filter %.py,$(HELPERS_SRC)) $(LEDGER) scripts/notebook_deps.py
 	@"$(PYTHON)" scripts/notebook_deps.py "$@" $(NOTEBOOKS)
 
 ifeq ($(filter-out help clean clean-data lint lock test,$(or $(MAKECMDGOALS),help)),)

@@ -3,8 +3,11 @@
 For every notebooks/NN_x.ipynb, the `helpers` modules its code cells import, followed
 transitively through every import inside src/helpers (imports inside functions too, and the
 packages' __init__ files, which Python runs on the way), plus what renders every page (the
-HTML conversion and the report template). Editing the scorecard or the command line then
-reruns no notebook, and editing one analysis module reruns only the notebooks that reach it.
+HTML conversion and the report template). The registry imports a measure's module by name,
+which no import statement shows, so a notebook also depends on the measure modules of the
+ledger rows it shows (their `measured_by`, mapped by the registry's MEASURES). Editing the
+scorecard or the command line then reruns no notebook, and editing one analysis or measure
+module reruns only the notebooks that reach it.
 
 Usage: python scripts/notebook_deps.py OUTPUT NOTEBOOK... (the Makefile's .make/deps.mk).
 Standard library only: make runs it whenever a notebook or a module changes.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +25,8 @@ SRC = Path("src")
 PACKAGE = "helpers"
 # What shapes every report page whatever the notebook imports (the verdict box's template is
 # read by helpers.verdict_box, which a notebook imports through the claims room).
+LEDGER = Path("data/claims.yaml")
+REGISTRY = SRC / "helpers" / "measures" / "registry.py"
 PAGE_FILES = [
     "src/helpers/report/conversion.py",
     "src/helpers/report/templates/report.html.j2",
@@ -92,12 +98,43 @@ def notebook_imports(notebook: Path) -> set[str]:
     return names
 
 
+def registry_modules() -> dict[str, str]:
+    """The registry's MEASURES literal: measure name -> `helpers.measures` module name."""
+    if not REGISTRY.is_file():
+        return {}
+    for node in ast.walk(ast.parse(REGISTRY.read_text(encoding="utf-8"))):
+        target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
+        if isinstance(target, ast.Name) and target.id == "MEASURES":
+            return ast.literal_eval(node.value)
+    return {}
+
+
+def measured_modules(ledger_text: str, measures: dict[str, str]) -> dict[str, set[str]]:
+    """Notebook stem -> the measure modules of its ledger rows. The ledger is read as text
+    (this script runs before the project's environment exists): each row is a `- id:` block
+    whose own `notebook:` and whose rule's `measured_by:` keys are indented by convention;
+    tests/test_speed.py holds this reading to the package's own."""
+    claims = ledger_text.split("\nclaims:", 1)[-1].split("\nconsistency:", 1)[0]
+    found: dict[str, set[str]] = {}
+    for block in re.split(r"^- id: ", claims, flags=re.M)[1:]:
+        notebook = re.search(r"^  notebook: *(\S+)", block, re.M)
+        keys = re.findall(r"^    measured_by: *(\w+)", block, re.M)
+        if notebook and keys:
+            found.setdefault(notebook.group(1), set()).update(
+                f"helpers.measures.{measures[key]}" for key in keys if key in measures
+            )
+    return found
+
+
 def rules(notebooks: list[Path]) -> str:
     lines = ["# Written by scripts/notebook_deps.py: do not edit."]
     page = [path for path in PAGE_FILES if Path(path).is_file()]
     every: set[str] = set(page)
+    ledger = LEDGER.read_text(encoding="utf-8") if LEDGER.is_file() else ""
+    measured = measured_modules(ledger, registry_modules())
     for notebook in notebooks:
-        files = sorted({str(module_file(name)) for name in closure(notebook_imports(notebook))})
+        reached = closure(notebook_imports(notebook) | measured.get(notebook.stem, set()))
+        files = sorted({str(module_file(name)) for name in reached})
         every.update(files)
         lines.append(f"reports/{notebook.stem}.html: {' '.join(files + page)}")
     # An empty rule per file (as gcc -MP writes): a module deleted or moved since these rules

@@ -109,6 +109,28 @@ def test_each_report_depends_on_the_modules_its_notebook_reaches(monkeypatch):
     assert "reports/02_streak_records.html" in with_streaks
 
 
+def test_each_report_depends_on_the_measure_modules_of_its_rows(monkeypatch):
+    # The registry imports measure modules by name; the text scan of the ledger must find the
+    # same notebook -> measure modules as the package, or an edited measure reruns nothing.
+    from helpers.measures.registry import MEASURES
+
+    monkeypatch.chdir(repo_root())
+    deps = _deps_module()
+    assert deps.registry_modules() == MEASURES
+    expected: dict[str, set[str]] = {}
+    for row in ledger.load_ledger():
+        if row.rule.get("measured_by"):
+            module = f"helpers.measures.{MEASURES[row.rule['measured_by']]}"
+            expected.setdefault(row.notebook, set()).add(module)
+    scanned = deps.measured_modules(ledger.ledger_path().read_text(encoding="utf-8"), MEASURES)
+    assert scanned == expected and expected
+    rules = deps.rules(sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb")))
+    valuation = [t for t in rules.splitlines() if "measures/valuation.py" in t.split(":")[-1]]
+    assert [t.split(":")[0] for t in valuation if t.startswith("reports/")] == [
+        "reports/04_valuation_gap.html"
+    ]
+
+
 def test_a_refresh_with_nothing_moved_stops_before_the_data_layer(vintage_mode, monkeypatch):
     assert main(["data", "refresh"]) == 0
     token = (cache_dir() / freshness.TOKEN).read_text().strip()
