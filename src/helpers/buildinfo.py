@@ -16,6 +16,8 @@ from helpers.notebooks import notebook_code
 
 VERSIONED = ("pandas", "numpy", "statsmodels", "yfinance")
 LIVE = ("yfinance", "fred", "french")
+# The source a committed reference table is read from (helpers.data.reference).
+REPOSITORY = "repository"
 
 
 @cache
@@ -74,8 +76,10 @@ def ledger_sha256(text: bytes) -> str:
 
 def data_label(used: list[dict]) -> str:
     """Where the data behind a result came from: "vintage <id>", "snapshot", or
-    "live (retrieved <latest>)", joined when a result mixes them ("none" when it read none)."""
-    labels = {s["source"] for s in used if s["source"] not in LIVE}
+    "live (retrieved <latest>)", joined when a result mixes them ("none" when it read none).
+    Reference tables committed in the repository (`helpers.data.reference`) are the same in
+    every data mode, pinned by the commit: they name no data build."""
+    labels = {s["source"] for s in used if s["source"] not in (*LIVE, REPOSITORY)}
     live = [s.get("retrieved_at") or "" for s in used if s["source"] in LIVE]
     if live:
         labels.add(f"live (retrieved {max(live)})")
