@@ -102,6 +102,12 @@ def _rule_properties() -> dict[str, Any]:
             "description": "ids of the rows whose claimed multiples are compared (small, large)",
         },
         "skip_current_stretch": {"type": "boolean"},
+        "sectors": {
+            "type": "array",
+            "items": _TEXT,
+            "minItems": 1,
+            "description": "GICS sectors, each a group of S&P 500 members a row compares",
+        },
         "test": {"$ref": "#/$defs/test"},
         "readings": {"$ref": "#/$defs/reading_names"},
     }
