@@ -288,10 +288,80 @@ def test_real_holdings_file_parses_to_about_500_stocks():
 
 def test_lead_over_earlier_high_compares_with_every_earlier_session():
     days = pd.bdate_range("2025-09-01", periods=5)
-    table = pd.DataFrame({"share_pct": [np.nan, 60.0, 70.0, 65.0, 72.0]}, index=days)
+    table = pd.DataFrame(
+        {
+            "share_pct": [np.nan, 60.0, 70.0, 65.0, 72.0],
+            "counted": [0, 10, 10, 10, 10],
+            "missing": [10, 0, 0, 0, 0],
+        },
+        index=days,
+    )
     lead = breadth.lead_over_earlier_high(table, days[4])
     assert lead["lead_pp"] == pytest.approx(2.0) and lead["earlier_high_on"] == days[2]
     assert lead["compared_from"] == days[1]
+    assert lead["earlier_sessions"] == 3 and lead["earlier_sessions_higher"] == 0
     assert breadth.lead_over_earlier_high(table, days[3])["lead_pp"] == pytest.approx(-5.0)
     with pytest.raises(DateRangeError):
         breadth.lead_over_earlier_high(table, days[1])
+
+
+def test_sessions_with_few_members_counted_enter_no_comparison():
+    days = pd.bdate_range("2025-05-01", periods=4)
+    table = pd.DataFrame(
+        {
+            "share_pct": [95.0, 60.0, 70.0, 65.0],
+            "counted": [5, 10, 10, 10],  # the first session counts half of its members
+            "missing": [5, 0, 0, 0],
+        },
+        index=days,
+    )
+    assert list(breadth.covered_shares(table).index) == list(days[1:])
+    lead = breadth.lead_over_earlier_high(table, days[3])
+    assert lead["earlier_high_pct"] == 70.0 and lead["earlier_sessions_higher"] == 1
+    ranked = breadth.rank_on(table, days[3])
+    assert ranked["rank"] == 2 and ranked["sessions"] == 3
+    assert ranked["higher_on"] == {days[2]: 70.0}
+    assert breadth.rank_on(table, days[2])["rank"] == 1
+
+
+def test_beating_index_compares_returns_over_the_sessions_and_leaves_gaps_missing():
+    days = pd.bdate_range("2025-05-01", periods=4)
+    closes = pd.DataFrame({"A": [100, 103, 106, 109.0], "B": [100, 100, np.nan, 100.0]}, index=days)
+    index = pd.Series([100, 101, 102, 103.0], index=days)
+    flags = breadth.beating_index(closes, index, 2)
+    assert flags["A"].tolist()[2:] == [1.0, 1.0]
+    assert np.isnan(flags["A"].iloc[1]) and np.isnan(flags["B"].iloc[2])
+    assert flags["B"].iloc[3] == 0.0  # flat against a rising index
+
+
+def test_group_figures_weight_their_members_and_sum_contributions():
+    ytd = pd.Series({"A": 10.0, "B": -10.0, "C": 2.0})
+    weights = pd.Series({"A": 30.0, "B": 10.0, "C": 60.0})
+    assert breadth.group_ytd_pct(ytd) == pytest.approx(2 / 3)
+    assert breadth.group_ytd_pct(ytd, weights) == pytest.approx((300 - 100 + 120) / 100)
+    assert breadth.contribution_pp(ytd[["A", "B"]], weights) == pytest.approx(2.0)
+    by = breadth.group_ytd_by(ytd, pd.Series({"A": "Tech", "B": "Tech", "C": "Energy"}))
+    assert by.to_dict() == pytest.approx({"Energy": 2.0, "Tech": 0.0})
+
+
+def test_share_of_index_gain_backs_weights_out_to_the_start_with_share_counts_fixed():
+    days = pd.bdate_range("2025-01-01", periods=3)
+    index = pd.Series([100.0, 110.0, 110.0], index=days)  # +10 % from day 0 to day 1
+    closes = pd.DataFrame({"X": [50.0, 60.0, 60.0]}, index=days)  # +20 %
+    # 12 % of the index on day 2: at day 0, 12 x (50 / 60) / (100 / 110) = 11 %
+    found = breadth.share_of_index_gain(
+        closes, pd.Series({"X": 12.0}), index, days[2], days[0], days[1]
+    )
+    assert found["start_weight_pct"] == pytest.approx(11.0)
+    assert found["contribution_pp"] == pytest.approx(2.2)
+    assert found["share_pct"] == pytest.approx(22.0)
+
+
+def test_top_deciles_share_divides_the_largest_deciles_cap_by_the_total():
+    names = ["Lo 10", *(f"{i}-Dec" for i in range(2, 10)), "Hi 10"]
+    firms = pd.DataFrame([[10] * 10], columns=names)
+    size = pd.DataFrame([[1, 1, 1, 1, 1, 1, 1, 1, 1, 91]], columns=names)
+    assert breadth.top_deciles_share(firms, size).iloc[0] == pytest.approx(91.0)
+    assert breadth.top_deciles_share(firms, size, 2).iloc[0] == pytest.approx(92.0)
+    with pytest.raises(ValidationError, match="ten size deciles"):
+        breadth.top_deciles_share(firms[names[:9]], size[names[:9]])

@@ -67,3 +67,55 @@ def test_series_without_a_common_month_are_an_error_with_a_fix():
     later = pd.Series(1.0, index=pd.period_range("2010-01", periods=3, freq="M"))
     with pytest.raises(ValidationError, match="share no month"):
         bc.by_phase(returns_by_phase(1.0, 1.0), later, CYCLES)
+
+
+def test_phase_difference_is_expansion_minus_recession_mean_with_welchs_p():
+    small = returns_by_phase(-2.0, 1.0) + pd.Series(range(len(MONTHS)), index=MONTHS) * 0.01
+    large = returns_by_phase(0.0, 0.0)
+    found = bc.phase_difference(small, large, CYCLES)
+    assert found["recession_months"] == 4 and found["expansion_months"] == len(MONTHS) - 5
+    assert found["difference_pp"] == pytest.approx(
+        found["expansion_mean_pp"] - found["recession_mean_pp"]
+    )
+    assert found["difference_pp"] > 2.5 and found["p_value"] < 0.01
+    with pytest.raises(ValidationError, match="fewer than two months"):
+        bc.phase_difference(small.loc[:"2000-06"], large.loc[:"2000-06"], CYCLES)
+
+
+def test_expansion_around_a_month_runs_trough_to_peak():
+    found = bc.expansion_around(CYCLES, "2000-10")
+    assert found["trough"] == pd.Period("2000-09", "M") and found["peak"] == pd.Period(
+        "2001-03", "M"
+    )
+    assert found["length_months"] == 6 and found["months_to_peak"] == 5
+    going_on = bc.expansion_around(CYCLES, "2001-08")
+    assert going_on["peak"] is None and going_on["length_months"] is None
+    with pytest.raises(ValidationError, match="no NBER expansion"):
+        bc.expansion_around(CYCLES, "2000-08")
+
+
+def test_peaks_between_include_both_ends():
+    assert bc.peaks_between(CYCLES, "2000-06", "2001-02") == [pd.Period("2000-06", "M")]
+    assert bc.peaks_between(CYCLES, "2001-05", "2001-12") == []
+
+
+def test_inflation_is_the_twelve_month_change_and_disinflation_its_fall_from_the_peak():
+    months = pd.period_range("2020-01", "2022-12", freq="M")
+    # prices flat in 2020, +10 % through 2021, then +5 % over 2022
+    level = [100.0] * 12 + [100 * 1.1 ** ((i + 1) / 12) for i in range(12)]
+    level += [110 * 1.05 ** ((i + 1) / 12) for i in range(12)]
+    inflation = bc.inflation_pct(pd.Series(level, index=months))
+    assert inflation.loc[:"2020-12"].isna().all()
+    assert inflation.loc["2021-12"] == pytest.approx(10.0)
+    assert inflation.loc["2022-12"] == pytest.approx(5.0)
+    fell = bc.disinflation(inflation, "2021-01", "2022-12")
+    assert fell["peak_month"] == pd.Period("2021-12", "M")
+    assert fell["fall_pct_of_peak"] == pytest.approx(50.0)
+    with pytest.raises(ValidationError, match="no inflation figure for 2023-06"):
+        bc.disinflation(inflation, "2021-01", "2023-06")
+
+
+def test_recession_spans_cover_the_month_after_the_peak_through_the_trough():
+    spans = bc.recession_spans(CYCLES)
+    assert spans[0] == (pd.Timestamp("2000-07-01"), pd.Timestamp("2000-09-30"))
+    assert len(spans) == 2

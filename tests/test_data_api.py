@@ -196,3 +196,25 @@ def test_used_sources_cite_each_loaded_file_relative_to_the_snapshot(fake_snapsh
     used = sorted(data.used_sources(), key=lambda s: s["series"])
     assert [s["file"] for s in used] == ["yahoo/^GSPC.csv", "yahoo/^RUT.csv"]
     assert all(len(s["sha256"]) == 64 and s["source"] == "snapshot" for s in used)
+
+
+def test_sp500_members_before_the_interval_file_are_rebuilt_from_the_list_and_the_log(
+    fake_snapshot,
+):
+    with pytest.raises(DateRangeError, match="2025-09-01..2025-10-31"):
+        data.sp500_members("2025-08-20")  # neither the list nor the log in the data
+    fake_snapshot.write_text(
+        "sp500/constituents/datasets_constituents_2025-08-12.csv",
+        "Symbol,Security\nAAA,A Inc\nBBB,B Inc\nDDD,D Inc\n",
+    )
+    fake_snapshot.write_text(
+        "sp500/constituents/fja05680_sp500_changes_since_2019_asof_2025-11-16.csv",
+        "date,add,remove\n2025-06-02,BBB,GGG\n2025-07-01,DDD,EEE\n2025-08-28,,DDD\n"
+        "2025-09-22,CCC,BBB\n",
+    )
+    assert data.sp500_members("2025-08-12") == ["AAA", "BBB", "DDD"]
+    assert data.sp500_members("2025-06-30") == ["AAA", "BBB", "EEE"]  # before DDD came in
+    assert data.sp500_members("2025-08-29") == ["AAA", "BBB"]  # after the list: DDD left
+    assert data.sp500_members("2025-09-22") == ["AAA", "CCC"]  # the interval file from here
+    with pytest.raises(DateRangeError, match="back to 2025-06-02"):
+        data.sp500_members("2025-05-30")

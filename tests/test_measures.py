@@ -109,6 +109,20 @@ def test_precedent_readings_change_the_length_a_precedent_must_reach(runs_2023):
         streak_measures.precedent_reached_on(_precedent(length=9))
 
 
+def test_longest_run_in_window_reports_a_run_touching_the_window_whole(runs_2023):
+    row = make_row({"series": ["A", "B"], "window": ["2023-03-03", "2023-03-31"]})
+    measured = streak_measures.longest_run_in_window(Reading(row, data_end="2024-01-12"))
+    assert measured.value == 4  # the March run began before the window: counted in full
+    assert measured.details["run"] == {"start": "2023-03-01", "end": "2023-03-06"}
+    assert measured.evidence_sentence.startswith("the longest run of A over B touching")
+    none = dataclasses.replace(row, rule={**row.rule, "window": ["2023-04-03", "2023-05-31"]})
+    with pytest.raises(DataError, match="never beat B"):
+        streak_measures.longest_run_in_window(Reading(none))
+    late = dataclasses.replace(row, rule={**row.rule, "series": ["A", "late"]})
+    with pytest.raises(DataError, match="after the window's start"):
+        streak_measures.longest_run_in_window(Reading(late))
+
+
 def test_record_age_counts_years_to_the_precedent_on_the_rules_series(runs_2023):
     reading = _precedent()
     measured = streak_measures.precedent_age_years(reading)

@@ -11,7 +11,7 @@ import pytest
 from conftest import frame_of_wins, make_row
 
 from helpers import data
-from helpers.errors import DataError, LedgerError
+from helpers.errors import DataError, DateRangeError, LedgerError
 from helpers.measures import analogs as measures
 from helpers.measures.reading import Reading
 
@@ -149,7 +149,9 @@ def test_context_measures_read_only_their_rule(monkeypatch):
     assert blend.details["weight_small"] == 0.2 and 0 <= blend.p_value <= 1
 
 
-def test_runs_followed_by_a_lead_count_episodes_with_their_p_value(monkeypatch):
+def test_runs_followed_vs_base_compare_the_runs_share_with_every_window(monkeypatch):
+    from scipy.stats import binomtest
+
     days = pd.bdate_range("2020-01-01", periods=80)
     frame = frame_of_wins(
         days,
@@ -158,12 +160,141 @@ def test_runs_followed_by_a_lead_count_episodes_with_their_p_value(monkeypatch):
         ("2020-04-15", "2020-04-21"),  # the current run
     )
     monkeypatch.setattr(data, "prices", lambda names, end=None, **_: frame.loc[:end, list(names)])
-    rule = {"series": ["A", "B"], "sessions": 5}
-    reading = _reading(rule, {"value": 50.0, "unit": "percent", "length": 3}, "2020-04-21")
-    measured = measures.share_of_runs_followed_by_lead(reading)
-    assert measured.value == 0.0 and measured.details["episodes"] == 2
-    assert measured.p_value == pytest.approx(0.5)
-    assert measured.evidence_sentence.startswith("after 0 of 2 earlier episodes")
+    a = frame.loc[:"2020-04-21", "A"].to_numpy()
+    base = 100.0 * float(np.mean(a[5:] / a[:-5] > 1))  # every 5-session window A rose in
+    rule = {"series": ["A", "B"], "sessions": 5, "statistic": "beat_vs_base_pp"}
+    claimed = {"value": 0.0, "unit": "pp", "length": 3}
+    measured = measures.runs_followed_vs_base(_reading(rule, claimed, "2020-04-21"))
+    assert measured.details["runs"] == 2 and measured.details["runs_followed"] == 0
+    assert 0 < base < 100 and measured.value == pytest.approx(round(-base, 2))
+    assert measured.details["base_share_pct"] == pytest.approx(round(base, 1))
+    assert measured.p_value == pytest.approx(binomtest(0, 2, base / 100).pvalue)
+    assert measured.evidence_sentence.startswith("after 0 of the 2 earlier runs of 3+ sessions")
+    up_rule = {**rule, "statistic": "up_vs_base_pp"}
+    up = measures.runs_followed_vs_base(_reading(up_rule, claimed, "2020-04-21"))
+    assert up.details["runs_followed"] == 0 and "A rose over the next 5" in up.evidence_sentence
+    with pytest.raises(DateRangeError, match="no earlier run of 9"):
+        measures.runs_followed_vs_base(_reading(rule, {**claimed, "length": 9}, "2020-04-21"))
+
+
+# An NBER chronology for the cycle measures: troughs 2000-01 and 2000-09 (after the 2000-06
+# peak) and 2001-04 (after the 2001-03 peak).
+CYCLES = pd.DataFrame(
+    {
+        "peak": pd.PeriodIndex([None, "2000-06", "2001-03"], freq="M"),
+        "trough": pd.PeriodIndex(["2000-01", "2000-09", "2001-04"], freq="M"),
+    }
+)
+IN_RECESSION = ("2000-07", "2000-08", "2000-09", "2001-04")
+
+
+@pytest.fixture
+def cycle_data(monkeypatch):
+    """Monthly size returns 2000-2002: small loses 2 % a month in recessions and gains 1 %
+    otherwise against a flat large portfolio; December small -1 % every year."""
+    months = pd.period_range("2000-01", "2002-12", freq="M", name="Date")
+    small = [-2.0 if str(m) in IN_RECESSION else -1.0 if m.month == 12 else 1.0 for m in months]
+    size = pd.DataFrame({"Lo 20": small, "Hi 20": 0.0}, index=months)
+    monkeypatch.setattr(data, "french", lambda *args, **kwargs: size)
+    monkeypatch.setattr(data, "nber_cycles", lambda: CYCLES)
+    return size
+
+
+def _cycle_reading(statistic: str, **rule) -> Reading:
+    base = {"series": ["Lo 20", "Hi 20"], "window": ["2000-01", "2002-12"]}
+    return _reading({**base, "statistic": statistic, **rule}, {"value": 50.0, "unit": "percent"})
+
+
+def test_size_spread_over_cycle_reads_recessions_troughs_or_phase_means(cycle_data):
+    lagged = measures.size_spread_over_cycle(_cycle_reading("recessions_lagged_pct"))
+    assert lagged.value == 100.0 and lagged.details["episodes"] == 2
+    assert lagged.series == (measures.FRENCH_SIZE, "reference:nber_business_cycles")
+    assert "over 2 of the 2 NBER recessions (peaks 2000-06 to 2001-03)" in (
+        lagged.evidence_sentence
+    )
+    led = measures.size_spread_over_cycle(_cycle_reading("troughs_led_pct", months=3))
+    assert led.value == 100.0 and led.details["episodes"] == 3 and led.p_value == 0.25
+    phases = measures.size_spread_over_cycle(_cycle_reading("expansion_minus_recession_pp"))
+    assert phases.value > 2.0 and phases.p_value < 0.01
+    with pytest.raises(DateRangeError, match="no NBER episode"):
+        measures.size_spread_over_cycle(
+            _cycle_reading("recessions_lagged_pct", window=["2002-01", "2002-12"])
+        )
+
+
+def test_share_of_months_lagged_counts_one_calendar_month_each_year(cycle_data):
+    rule = {"sample": "french_size", "series": ["Lo 20", "Hi 20"]}
+    december = measures.share_of_months_lagged(
+        _reading({**rule, "window": ["2000-12", "2002-12"]}, {"value": 50.0, "unit": "percent"})
+    )
+    assert december.value == 100.0 and december.details["months"] == 3
+    assert december.evidence_sentence.startswith(
+        "small caps trailed large caps in 3 of 3 Decembers"
+    )
+    june = measures.share_of_months_lagged(
+        _reading({**rule, "window": ["2000-06", "2002-06"]}, {"value": 50.0, "unit": "percent"})
+    )
+    assert june.value == 0.0 and june.p_value == pytest.approx(0.25)
+
+
+def test_expansion_months_measure_the_expansion_around_the_rules_start(cycle_data):
+    whole = measures.expansion_months(_cycle_reading("expansion_months", start="2000-11-01"))
+    assert whole.value == 6 and whole.details["peak"] == "2001-03"
+    left = measures.expansion_months(_cycle_reading("months_to_peak", start="2000-11-01"))
+    assert left.value == 4 and "trough to the 2001-03 peak" in left.evidence_sentence
+    with pytest.raises(DataError, match="has not ended"):
+        measures.expansion_months(_cycle_reading("expansion_months", start="2002-01-01"))
+
+
+def test_disinflation_without_recession_needs_both_halves(monkeypatch, cycle_data):
+    months = pd.period_range("1999-01", "2002-12", freq="M")
+    # 10 % a year to 2000-12, then 2 % a year: inflation falls from 10 % to 2 % in 2001
+    level, price = [], 100.0
+    for m in months:
+        price *= 1.10 ** (1 / 12) if m.year <= 2000 else 1.02 ** (1 / 12)
+        level.append(price)
+    monkeypatch.setattr(data, "cpi", lambda: pd.Series(level, index=months))
+    rule = {"window": ["2001-06", "2002-12"], "inflation_cut_pct": 50}
+    calm = measures.disinflation_without_recession(
+        _reading({**rule, "statistic": "disinflation_and_no_recession"}, {"value": True})
+    )
+    assert calm.value is True and calm.details["nber_peaks_in_window"] == []
+    assert "with no NBER peak from 2001-06 to 2002-12" in calm.evidence_sentence
+    with_peak = {**rule, "window": ["2000-06", "2002-12"]}
+    assert (
+        measures.disinflation_without_recession(
+            _reading({**with_peak, "statistic": "disinflation_and_no_recession"}, {"value": True})
+        ).value
+        is False
+    )
+    assert (
+        measures.disinflation_without_recession(
+            _reading({**with_peak, "statistic": "no_recession"}, {"value": True})
+        ).value
+        is False
+    )
+
+
+def test_volatility_ratio_in_stress_splits_days_by_the_large_series_drawdown(monkeypatch):
+    days = pd.bdate_range("2020-01-01", periods=120)
+    rng = np.random.default_rng(5)
+    steps = rng.normal(0, 0.01, len(days))
+    # L falls 20 % over the middle 40 sessions; S moves 3x as much then, 1x otherwise
+    trend = np.where((np.arange(len(days)) >= 40) & (np.arange(len(days)) < 80), -0.005, 0.001)
+    large = 100 * np.cumprod(1 + trend + steps)
+    stressed = (np.arange(len(days)) >= 40) & (np.arange(len(days)) < 80)
+    small = 100 * np.cumprod(1 + np.where(stressed, 3, 1) * (trend + steps))
+    frame = pd.DataFrame({"S": small, "L": large}, index=days)
+    monkeypatch.setattr(data, "prices", lambda names, end=None, **_: frame[list(names)])
+    rule = {"series": ["S", "L"], "window": ["2020-01-01", "2020-12-31"], "drawdown_pct": 10}
+    ratio = measures.volatility_ratio_in_stress(_reading({**rule, "statistic": "stress_ratio"}))
+    assert ratio.details["stress_sessions"] > 0
+    assert ratio.details["ratio_in_calm"] < ratio.value
+    over = measures.volatility_ratio_in_stress(_reading({**rule, "statistic": "stress_over_calm"}))
+    assert over.value == pytest.approx(
+        ratio.details["ratio_in_stress"] / ratio.details["ratio_in_calm"], abs=0.01
+    )
+    assert over.evidence_sentence.startswith("on the ")
 
 
 def test_the_january_evidence_says_where_the_wins_fall_and_a_rank_may_use_french_januaries(

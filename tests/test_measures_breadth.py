@@ -140,7 +140,9 @@ def test_breadth_lead_compares_with_every_earlier_session_of_known_membership(se
     served["panel"] = panel(A=[1, 2, 3, 4, 5], B=[1, 2, 1, 2, 3])
     measured = measures.breadth_lead_over_earlier_high(_reading({"sessions": 2}))
     assert measured.value == pytest.approx(0.0)  # all above their mean, as on earlier days
-    assert measured.series == ("sp500:prices",)
+    assert measured.series == measures.MEMBERS_REBUILT
+    assert measured.details["earlier_sessions_higher"] == 0
+    assert "0 of the " in measured.evidence_sentence
 
 
 def test_top_weight_counts_lines_or_companies_as_the_rule_says(served, monkeypatch):
@@ -154,3 +156,79 @@ def test_top_weight_counts_lines_or_companies_as_the_rule_says(served, monkeypat
     assert by_company.value == pytest.approx(60.0)  # Alphabet's two classes as one company
     assert by_company.details["as_listed_pct"] == pytest.approx(40.0)
     assert "companies (share classes folded) weighed" in by_company.evidence_sentence
+
+
+def test_rank_of_share_beating_index_counts_earlier_equal_shares_above(served):
+    # over one session, members beating ^GSPC: 1 of 3 on 12-31, 01-02 and 01-05, 2 on 01-06
+    best = measures.rank_of_share_beating_index(_reading({"series": ["^GSPC"], "sessions": 1}))
+    assert best.value == 1 and best.details["share_pct"] == pytest.approx(200 / 3)
+    assert best.series == (*measures.MEMBERS_REBUILT, "^GSPC")
+    tied = measures.rank_of_share_beating_index(
+        _reading({"series": ["^GSPC"], "sessions": 1}, as_of="2026-01-05")
+    )
+    assert tied.value == 3 and len(tied.details["higher_on"]) == 2
+    assert "2 of the 2 earlier sessions from 2025-12-31 had as high a share" in (
+        tied.evidence_sentence
+    )
+
+
+LEAD = {"series": ["A", "^GSPC"], "statistic": "min_lead_pp"}
+
+
+def test_member_group_ytd_lead_weights_groups_and_compares_as_the_rule_says(served, monkeypatch):
+    # YTD: A +10 %, B -10 %, C +2 %; repriced cap weights: A 55 %, B 45 %, C none
+    cap = measures.member_group_ytd_lead(_reading({**LEAD, "series": ["A", "^GSPC"]}))
+    assert cap.value == pytest.approx(20.0)  # A +10 against B's -10 (C has no weight)
+    assert cap.details["groups"]["A"]["contribution_pp"] == pytest.approx(5.5)
+    equal = measures.member_group_ytd_lead(_reading({**LEAD, "weighting": "equal"}))
+    assert equal.value == pytest.approx(14.0)  # against the mean of -10 and +2
+    index = measures.member_group_ytd_lead(_reading({**LEAD, "versus": "index"}))
+    assert index.value == pytest.approx(5.0)
+    added = measures.member_group_ytd_lead(_reading({**LEAD, "statistic": "contribution_pp"}))
+    assert added.value == pytest.approx(5.5) and added.evidence_sentence.startswith("A added")
+    sectors = pd.Series({"A": "Tech", "B": "Tech", "C": "Energy"})
+    monkeypatch.setattr(data, "sp500_sectors", lambda: sectors)
+    by_sector = measures.member_group_ytd_lead(
+        _reading({**LEAD, "series": ["^GSPC"], "sectors": ["Tech", "Energy"], "weighting": "equal"})
+    )
+    assert by_sector.value == pytest.approx(-2.0)  # Tech 0 % against Energy's +2 %
+    assert measures.SECTORS in by_sector.series
+    assert "Tech +0.00 % against +2.00 % for the other members" in by_sector.evidence_sentence
+
+
+def test_share_of_index_gain_backs_weights_to_the_windows_start(monkeypatch):
+    frame = pd.DataFrame({"A": YTD_PANEL["A"], "^GSPC": INDEX})
+    monkeypatch.setattr(data, "prices", lambda names, end=None, **_: frame[list(names)])
+    holdings = pd.DataFrame({"weight_pct": [20.0, 80.0]}, index=["A", "B"])
+    monkeypatch.setattr(data, "ivv_holdings", lambda: Holdings(pd.Timestamp(DAYS[1]), holdings))
+    rule = {"series": ["A", "^GSPC"], "window": ["2025-12-31", "2026-01-06"]}
+    measured = measures.share_of_index_gain(_reading(rule))
+    assert measured.details["contribution_pp"] == pytest.approx(2.0)  # 20 % x +10 %
+    assert measured.value == pytest.approx(40.0)  # of the index's +5 %
+    assert measured.series == ("A", "^GSPC", "sp500:holdings")
+    assert measured.evidence_sentence.endswith("contributed 2.00 pp: 40.0 %")
+
+
+def test_share_classes_fold_onto_the_class_a_row_names():
+    weights = pd.Series({"GOOGL": 2.0, "GOOG": 1.5, "MSFT": 6.0})
+    folded = measures._fold_share_classes(weights, ["GOOGL", "MSFT"])
+    assert folded["GOOGL"] == pytest.approx(3.5) and "GOOG" not in folded.index
+    both = measures._fold_share_classes(weights, ["GOOGL", "GOOG"])
+    assert both["GOOG"] == 1.5 and both["GOOGL"] == 2.0
+
+
+def test_top_decile_share_reads_its_percentile_or_change_over_the_window(monkeypatch):
+    names = ["Lo 10", *(f"{i}-Dec" for i in range(2, 10)), "Hi 10"]
+    months = pd.period_range("2000-01", "2000-04", freq="M")
+    firms = pd.DataFrame(10.0, index=months, columns=names)
+    size = pd.DataFrame(1.0, index=months, columns=names)
+    size["Hi 10"] = [9.0, 41.0, 21.0, 31.0]  # top decile 50, 82, 70, 77.5 % of the total
+    sections = {"Number of Firms": firms, "Average Firm Size": size}
+    monkeypatch.setattr(data, "french", lambda dataset, section=None, **_: sections[section])
+    rule = {"window": ["2000-01", "2000-04"], "top_n": 1}
+    percentile = measures.top_decile_share(_reading({**rule, "statistic": "percentile"}))
+    assert percentile.value == 75.0
+    assert percentile.details["earlier_high_month"] == "2000-02"
+    change = measures.top_decile_share(_reading({**rule, "statistic": "change_pp"}))
+    assert change.value == pytest.approx(27.5)
+    assert "held 77.5 % of US market cap in 2000-04" in change.evidence_sentence

@@ -192,6 +192,9 @@ def test_start_of_year_rank_and_years_since_as_good(monkeypatch):
     )
     assert rank.value == 2 and rank.details["sessions"] == 3  # 2021 (5.0) was better
     assert rank.details["by_year"][2026] == pytest.approx(4.5)
+    own = measures.start_of_year_spread_rank(_reading({"series": ["A"], "first_year": 2020}, as_of))
+    assert own.value == 2 and own.series == ("A",)  # one series: its own return is ranked
+    assert own.evidence_sentence.startswith("A returned +4.50 % over the first 3 sessions")
     years_since = measures.years_since_as_good_start(
         _reading({"series": ["A"], "first_year": 2020}, as_of)
     )

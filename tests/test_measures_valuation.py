@@ -131,3 +131,30 @@ def test_the_small_leg_is_the_quintile_the_rule_names():
     second = valuation.size_valuation_spread(bm, equity, small_quintile=2)
     assert smallest.iloc[0] == pytest.approx(np.log(4.0))
     assert second.iloc[0] == pytest.approx(np.log(2.0))
+
+
+def test_value_minus_growth_averages_the_extreme_book_to_market_cells_over_sizes():
+    columns = [f"ME{size} BM{bm}" for size in range(1, 6) for bm in range(1, 6)]
+    months = pd.period_range("2024-01", periods=2, freq="M")
+    table = pd.DataFrame(0.0, index=months, columns=columns)
+    table[[f"ME{size} BM5" for size in range(1, 6)]] = 2.0  # value
+    growth = [f"ME{size} BM1" for size in range(1, 6)]
+    table.loc[months[0], growth], table.loc[months[1], growth] = 1.0, -1.0
+    assert valuation.value_minus_growth(table).tolist() == [1.0, 3.0]
+
+
+def test_value_minus_growth_return_compounds_the_source_the_row_names(monkeypatch):
+    from helpers import data
+
+    days = pd.bdate_range("2025-12-29", periods=5)
+    hml = pd.DataFrame({"HML": [1.0, 1.0, -1.0, 2.0, 0.0]}, index=days)
+    monkeypatch.setattr(data, "french", lambda dataset, section=None, **_: hml)
+    rule = {"series": [measures.FACTORS_DAILY], "window": ["2025-12-30", "2026-01-01"]}
+    reading = Reading(make_row(rule, {"value": 0, "unit": "percent"}, "2026-01-02"))
+    measured = measures.value_minus_growth_return(reading)
+    assert measured.value == pytest.approx(round((1.01 * 0.99 * 1.02 - 1) * 100, 2))
+    assert measured.details["periods"] == 3 and measured.series == (measures.FACTORS_DAILY,)
+    assert measured.evidence_sentence.startswith("HML (Fama-French value minus growth, daily)")
+    other = Reading(make_row({**rule, "series": ["french:Other"]}, {"value": 0}, "2026-01-02"))
+    with pytest.raises(ValidationError, match="no value-minus-growth series"):
+        measures.value_minus_growth_return(other)

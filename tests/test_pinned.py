@@ -108,6 +108,9 @@ def test_data_label_names_the_vintage_snapshot_or_live_retrieval():
         "live (retrieved 2026-12-01T10:00:00+00:00) + vintage v1-abc"
     )
     assert buildinfo.data_label([]) == "none"
+    reference = {"source": "repository", "retrieved_at": None}
+    assert buildinfo.data_label([reference, vintage]) == "vintage v1-abc"
+    assert buildinfo.data_label([reference]) == "none"
 
 
 def test_build_info_has_commit_ledger_hash_and_versions():

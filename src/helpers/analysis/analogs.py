@@ -121,13 +121,23 @@ def relative_paths(
 def january_spreads(a: pd.Series, b: pd.Series, first_year: int, last_year: int) -> pd.DataFrame:
     """Each January's price return of A and B (prior year's last close to January's last
     close) and A minus B in pp, one row per year: the sample behind "the January effect"."""
+    return month_spreads(a, b, 1, first_year, last_year)
+
+
+def month_spreads(
+    a: pd.Series, b: pd.Series, month: int, first_year: int, last_year: int
+) -> pd.DataFrame:
+    """One calendar month's price return of A and B each year (the previous month's last
+    close to the month's last close) and A minus B in pp, one row per year: the sample
+    behind a seasonal claim (a January effect, a December tax-loss footprint)."""
     rows = {}
     for year in range(first_year, last_year + 1):
-        start, end = f"{year - 1}-12-31", f"{year}-01-31"
+        end = pd.Period(year=year, month=month, freq="M")
+        start, last = (end - 1).end_time.normalize(), end.end_time.normalize()
         rows[year] = {
-            "return_a": returns.return_pct(a, start, end),
-            "return_b": returns.return_pct(b, start, end),
-            "spread_pp": returns.spread_pp(a, b, start, end),
+            "return_a": returns.return_pct(a, start, last),
+            "return_b": returns.return_pct(b, start, last),
+            "spread_pp": returns.spread_pp(a, b, start, last),
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "year"
@@ -263,10 +273,18 @@ def monthly_january_spreads(
     monthly_pct: pd.DataFrame, small: str, large: str, first_year: int, last_year: int
 ) -> pd.Series:
     """Small minus large January return (pp) per year, from monthly percent returns."""
-    january = monthly_pct.loc[f"{first_year}-01" : f"{last_year}-12"]
-    january = january.loc[january.index.month == 1]
-    spread = january[small] - january[large]
-    return pd.Series(spread.to_numpy(), index=january.index.year, name="spread_pp")
+    return monthly_month_spreads(monthly_pct, small, large, 1, first_year, last_year)
+
+
+def monthly_month_spreads(
+    monthly_pct: pd.DataFrame, small: str, large: str, month: int, first_year: int, last_year: int
+) -> pd.Series:
+    """Small minus large return (pp) in one calendar month of each year, from monthly
+    percent returns."""
+    months = monthly_pct.loc[f"{first_year}-01" : f"{last_year}-12"]
+    months = months.loc[months.index.month == month]
+    spread = months[small] - months[large]
+    return pd.Series(spread.to_numpy(), index=months.index.year, name="spread_pp")
 
 
 def run_candidates(

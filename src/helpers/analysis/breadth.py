@@ -25,18 +25,19 @@ import numpy as np
 import pandas as pd
 
 from helpers.analysis import returns, streaks
-from helpers.errors import DateRangeError
+from helpers.errors import DateRangeError, ValidationError
 
 MAGNIFICENT_SEVEN = ["AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "META", "TSLA"]
-# Membership tickers whose prices sit in another file (FI became FISV on 2025-11-11).
-MEMBER_FILE_ALIASES = {"FI": "FISV"}
+# Membership tickers whose prices sit in another file (FI became FISV on 2025-11-11; the
+# 2025-08-12 member list still calls Marsh McLennan MMC, its price file is MRSH).
+MEMBER_FILE_ALIASES = {"FI": "FISV", "MMC": "MRSH"}
 
 
 # ---------------------------------------------------------------------------- members
 
 
 def price_column(member: str) -> str:
-    """The price-file name of a membership ticker (BRK.B -> BRK-B, FI -> FISV)."""
+    """The price-file name of a membership ticker (BRK.B -> BRK-B, FI -> FISV, MMC -> MRSH)."""
     return MEMBER_FILE_ALIASES.get(member, member.replace(".", "-"))
 
 
@@ -313,13 +314,27 @@ def top_share(weights: pd.Series, n: int = 10, merge: dict[str, str] | None = No
 
 # ---------------------------------------------------------------------------- record breadth
 
+# A session enters a comparison across sessions only when at least this share of its members
+# have a value: early in the member panel only the few removed names whose files reach back
+# further are counted, and the share of nine members is no reading of the index.
+MIN_COUNTED_SHARE = 0.9
+
+
+def covered_shares(table: pd.DataFrame) -> pd.Series:
+    """The daily shares of a `member_share` table on the sessions most members are counted
+    (`MIN_COUNTED_SHARE`)."""
+    members = table["counted"] + table["missing"]
+    enough = table["counted"] >= MIN_COUNTED_SHARE * members
+    return table.loc[enough, "share_pct"].dropna()
+
 
 def lead_over_earlier_high(table: pd.DataFrame, day: str | pd.Timestamp) -> dict:
     """The share on `day` (last session on or before it) minus the highest share on any
     earlier session of a `member_share` table (pp): above zero means broader than at any
-    point the table covers. Names the earlier high's session and the span compared."""
+    point the table covers (sessions with most members counted: `covered_shares`). Names the
+    earlier high's session and the span compared."""
     used = returns.session_on_or_before(table.index, day)
-    shares = table["share_pct"].dropna()
+    shares = covered_shares(table)
     earlier = shares.loc[shares.index < used]
     if earlier.empty:
         raise DateRangeError(
@@ -332,4 +347,121 @@ def lead_over_earlier_high(table: pd.DataFrame, day: str | pd.Timestamp) -> dict
         "earlier_high_pct": float(earlier.max()),
         "earlier_high_on": earlier.idxmax(),
         "compared_from": earlier.index[0],
+        "earlier_sessions": len(earlier),
+        "earlier_sessions_higher": int((earlier > shares.loc[used]).sum()),
     }
+
+
+def rank_on(table: pd.DataFrame, day: str | pd.Timestamp) -> dict:
+    """Where the share on `day` (last session on or before it) ranks among every session of a
+    `member_share` table up to it with most members counted (`covered_shares`; 1 = the
+    highest; an earlier equal share ranks above), and the earlier sessions with a higher
+    share."""
+    used = returns.session_on_or_before(table.index, day)
+    shares = covered_shares(table).loc[:used]
+    earlier = shares.iloc[:-1]
+    higher = earlier[earlier >= shares.loc[used]]
+    return {
+        "rank": len(higher) + 1,
+        "share_pct": float(shares.loc[used]),
+        "session": used,
+        "sessions": len(shares),
+        "compared_from": shares.index[0],
+        "higher_on": {day: round(float(v), 2) for day, v in higher.items()},
+    }
+
+
+def beating_index(closes: pd.DataFrame, index: pd.Series, sessions: int) -> pd.DataFrame:
+    """True where a member's price return over the `sessions` sessions ending on a day beat
+    the index's over the same sessions (strictly); NaN without both closes."""
+    own = closes.pct_change(sessions, fill_method=None)
+    bench = index.reindex(closes.index).pct_change(sessions, fill_method=None)
+    return (
+        own.gt(bench, axis=0).astype(float).where(own.notna() & bench.notna().to_numpy()[:, None])
+    )
+
+
+# ---------------------------------------------------------------------------- groups of members
+
+
+def group_ytd_pct(ytd: pd.Series, weights: pd.Series | None = None) -> float:
+    """A group's YTD (%): the `weights`-weighted mean of its members' YTD (members without
+    both a YTD and a weight left out), or the plain mean when `weights` is None."""
+    known = ytd.dropna()
+    if weights is None:
+        return float(known.mean())
+    both = pd.concat({"ytd": known, "w": weights}, axis=1, join="inner").dropna()
+    return float((both["ytd"] * both["w"]).sum() / both["w"].sum())
+
+
+def contribution_pp(ytd: pd.Series, weights_pct: pd.Series) -> float:
+    """What a group of members added to a cap-weighted whole (pp): the sum of each one's
+    weight (%, of the whole) times its return (%), over 100."""
+    both = pd.concat({"ytd": ytd, "w": weights_pct}, axis=1, join="inner").dropna()
+    return float((both["ytd"] * both["w"]).sum() / 100.0)
+
+
+def share_of_index_gain(
+    closes: pd.DataFrame,
+    weights_pct: pd.Series,
+    index: pd.Series,
+    weighed_on: str | pd.Timestamp,
+    start: str | pd.Timestamp,
+    end: str | pd.Timestamp,
+) -> dict:
+    """The share (%) of the index's price gain from `start` to `end` that a group of stocks
+    (the columns of `closes`) contributed, with each one's weight at `start` backed out of
+    its weight on `weighed_on` by holding share counts fixed (a weight moves with the
+    stock's price relative to the index's): w(start) = w(on) x (P(start) / P(on)) /
+    (I(start) / I(on)); contribution = w(start) x the stock's return. Buybacks and issuance
+    between the dates are ignored."""
+    day = {
+        name: returns.session_on_or_before(index.index, when)
+        for name, when in (("on", weighed_on), ("start", start), ("end", end))
+    }
+    level = index.loc[[day["on"], day["start"], day["end"]]].to_numpy()
+    held = closes.reindex(columns=weights_pct.index)
+    at = {name: held.loc[when] for name, when in day.items()}
+    start_weight = weights_pct * (at["start"] / at["on"]) / (level[1] / level[0])
+    stock_return = (at["end"] / at["start"] - 1.0) * 100.0
+    contribution = float((start_weight * stock_return).sum() / 100.0)
+    index_return = (level[2] / level[1] - 1.0) * 100.0
+    return {
+        "share_pct": 100.0 * contribution / index_return,
+        "contribution_pp": contribution,
+        "index_return_pct": index_return,
+        "start_weight_pct": float(start_weight.sum()),
+        "start": day["start"],
+        "end": day["end"],
+        "stock_return_pct": stock_return.round(2).to_dict(),
+    }
+
+
+# ---------------------------------------------------------------------------- size deciles
+
+
+def top_deciles_share(firms: pd.DataFrame, average_size: pd.DataFrame, top_n: int = 1) -> pd.Series:
+    """Each month's share (%) of total market cap held by the `top_n` largest of the ten
+    Ken French size deciles (firms x average size per decile; columns Lo 10, 2-Dec, ...,
+    Hi 10 in size order): how concentrated the market is in its largest firms."""
+    deciles = [c for c in firms.columns if c == "Lo 10" or c.endswith("-Dec") or c == "Hi 10"]
+    if len(deciles) != 10:
+        raise ValidationError(
+            f"expected the ten size deciles, found {deciles}",
+            "pass the decile columns of Portfolios_Formed_on_ME",
+        )
+    cap = firms[deciles] * average_size[deciles]
+    return (100.0 * cap[deciles[-top_n:]].sum(axis=1) / cap.sum(axis=1)).rename("top_share_pct")
+
+
+def group_ytd_by(ytd: pd.Series, labels: pd.Series, weights: pd.Series | None = None) -> pd.Series:
+    """`group_ytd_pct` of every group `labels` (member -> group, e.g. its GICS sector) forms,
+    largest first."""
+    groups = labels.reindex(ytd.index).dropna()
+    return pd.Series(
+        {
+            name: group_ytd_pct(ytd.loc[groups.index[groups == name]], weights)
+            for name in groups.unique()
+        },
+        name="ytd_pct",
+    ).sort_values(ascending=False)

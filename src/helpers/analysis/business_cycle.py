@@ -98,3 +98,98 @@ def over_recessions(small: pd.Series, large: pd.Series, cycles: pd.DataFrame) ->
     (`anchor`) through the trough, and small minus large (pp); one row per recession."""
     pairs = cycles[["peak", "trough"]].dropna().itertuples(index=False)
     return _windows(_pair(small, large), [(peak, peak + 1, trough) for peak, trough in pairs])
+
+
+def phase_difference(small: pd.Series, large: pd.Series, cycles: pd.DataFrame) -> dict:
+    """Mean monthly small-minus-large spread (pp) in expansion months minus that in recession
+    months, with the two-sided p-value of Welch's t test (unequal variances) that the two
+    phases' means are equal: do small caps lead more in expansions?"""
+    from scipy.stats import ttest_ind
+
+    both = _pair(small, large)
+    both = both.loc[both.index > cycles["trough"].iloc[0]]
+    spread = both["small"] - both["large"]
+    in_recession = recession_months(cycles, both.index)
+    expansion, recession = spread[~in_recession], spread[in_recession]
+    if len(expansion) < 2 or len(recession) < 2:
+        raise ValidationError(
+            "fewer than two months in a phase: nothing to compare",
+            "pass monthly returns that span at least one recession and one expansion",
+        )
+    test = ttest_ind(expansion, recession, equal_var=False)
+    return {
+        "difference_pp": float(expansion.mean() - recession.mean()),
+        "p_value": float(test.pvalue),
+        "expansion_mean_pp": float(expansion.mean()),
+        "recession_mean_pp": float(recession.mean()),
+        "expansion_months": len(expansion),
+        "recession_months": len(recession),
+        "first": both.index[0],
+        "last": both.index[-1],
+    }
+
+
+def expansion_around(cycles: pd.DataFrame, month: str | pd.Period) -> dict:
+    """The NBER expansion a month falls in: its trough (the month before it began), its peak
+    (its last month; None while it goes on), its length in months (to the last month of the
+    chronology's data when it goes on) and the months from `month` to its peak. A month in a
+    recession has no expansion (ValidationError)."""
+    month = pd.Period(month, freq="M")
+    troughs = cycles["trough"]
+    before = troughs[troughs < month]
+    if before.empty or bool(recession_months(cycles, pd.PeriodIndex([month])).iloc[0]):
+        raise ValidationError(
+            f"{month} is in no NBER expansion of the chronology",
+            "pick a month after a trough and outside the recessions",
+        )
+    trough = before.iloc[-1]
+    later_peaks = cycles["peak"].dropna()
+    later_peaks = later_peaks[later_peaks > trough]
+    peak = later_peaks.iloc[0] if len(later_peaks) else None
+    return {
+        "trough": trough,
+        "peak": peak,
+        "length_months": None if peak is None else (peak - trough).n,
+        "months_to_peak": None if peak is None else (peak - month).n,
+    }
+
+
+def peaks_between(cycles: pd.DataFrame, first: str | pd.Period, last: str | pd.Period) -> list:
+    """The NBER peaks (recessions' first months' eve) from `first` to `last`, inclusive."""
+    peaks = cycles["peak"].dropna()
+    first, last = pd.Period(first, freq="M"), pd.Period(last, freq="M")
+    return [p for p in peaks if first <= p <= last]
+
+
+def inflation_pct(cpi: pd.Series) -> pd.Series:
+    """Twelve-month percent change of a monthly price index (missing months left missing)."""
+    year_before = cpi.reindex(cpi.index - 12).to_numpy()
+    return pd.Series(
+        (cpi.to_numpy() / year_before - 1.0) * 100.0, index=cpi.index, name="inflation"
+    )
+
+
+def disinflation(inflation: pd.Series, first: str | pd.Period, last: str | pd.Period) -> dict:
+    """Inflation's peak in `first`..`last`, its level in `last`, and how much of the peak it
+    lost by then (percent of the peak): the disinflation half of a soft landing."""
+    window = inflation.loc[pd.Period(first, freq="M") : pd.Period(last, freq="M")].dropna()
+    if window.empty or window.index[-1] != pd.Period(last, freq="M"):
+        raise ValidationError(
+            f"no inflation figure for {last} in the data", "end the window inside the CPI series"
+        )
+    peak = float(window.max())
+    latest = float(window.iloc[-1])
+    return {
+        "peak_pct": peak,
+        "peak_month": window.idxmax(),
+        "latest_pct": latest,
+        "latest_month": window.index[-1],
+        "fall_pct_of_peak": 100.0 * (peak - latest) / peak if peak > 0 else 0.0,
+    }
+
+
+def recession_spans(cycles: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Each recession as (first day of the month after the peak, last day of the trough
+    month), for shading a chart."""
+    pairs = cycles[["peak", "trough"]].dropna().itertuples(index=False)
+    return [((peak + 1).start_time, trough.end_time.normalize()) for peak, trough in pairs]

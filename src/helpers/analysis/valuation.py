@@ -254,3 +254,13 @@ def years_since_dated(
         "dated_by": dated_by,
         "level": float(spread.loc[month]),
     }
+
+
+def value_minus_growth(returns_pct: pd.DataFrame) -> pd.Series:
+    """Monthly value-minus-growth return (pp) from a 5x5 size x B/M return table: the mean of
+    the five highest-B/M cells (one per size quintile) minus the mean of the five lowest, the
+    way HML averages over sizes; it stands in for HML where the factor file ends."""
+    cells = [size_quintile_columns(returns_pct.columns, q) for q in range(1, SIZE_QUINTILES + 1)]
+    value = returns_pct[[five[-1] for five in cells]].mean(axis=1)
+    growth = returns_pct[[five[0] for five in cells]].mean(axis=1)
+    return (value - growth).rename("value_minus_growth_pp")

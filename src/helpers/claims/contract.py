@@ -114,6 +114,12 @@ def _rule_properties() -> dict[str, Any]:
             "description": "sessions the claim's date moves on the trading calendar (1: the "
             "next session, -1: the one before)",
         },
+        "sectors": {
+            "type": "array",
+            "items": _TEXT,
+            "minItems": 1,
+            "description": "GICS sectors, each a group of S&P 500 members a row compares",
+        },
         "test": {"$ref": "#/$defs/test"},
         "readings": {"$ref": "#/$defs/reading_names"},
     }

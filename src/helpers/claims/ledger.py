@@ -53,6 +53,26 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
         "lowest_share_in_window",
         "min_lead_pp",
         "max_lead_pp",
+        # what followed earlier runs, against every window of that length (the base rate)
+        "beat_vs_base_pp",
+        "up_vs_base_pp",
+        # volatility on stress days, alone or against calm days
+        "stress_ratio",
+        "stress_over_calm",
+        # small against large caps over the NBER business cycle
+        "recessions_lagged_pct",
+        "troughs_led_pct",
+        "expansion_minus_recession_pp",
+        "expansion_months",
+        "months_to_peak",
+        # a soft landing: inflation well off its peak without a recession, or the second half
+        "disinflation_and_no_recession",
+        "no_recession",
+        # what a group of members added to the index (pp)
+        "contribution_pp",
+        # a level's percentile within a window, or its change over the window
+        "percentile",
+        "change_pp",
     ),
     # what a late-2025 cut count counts: FRED-dated decreases in the row's `window`, or the
     # run of equal cuts (`cut_bp`) at consecutive scheduled FOMC decisions
@@ -90,11 +110,17 @@ RULE_CHOICES: dict[str, tuple[str, ...]] = {
     # where an analog window starts that follows a run of the rule's first `series` over its
     # second: the last session of the first run of `length` sessions ending on or after the
     # rule's `run_month` ('YYYY-MM', the month an article names), or of the most recent
-    # earlier run of `length` sessions before the run in force on the claim's date
-    "anchor": ("run_from_month", "precedent_run"),
+    # earlier run of `length` sessions before the run in force on the claim's date; or the
+    # last close of `run_month` itself
+    "anchor": ("run_from_month", "precedent_run", "month_end"),
     # a proxy measuring another universe than the claim's (large-cap banks for small-cap
     # banks): it can support the claim, never refute it (significance.proxy_limited)
     "proxy_direction": significance.PROXY_DIRECTIONS,
+    # how a group of S&P 500 members averages its members' returns: by repriced index weight
+    # or equally
+    "weighting": ("cap", "equal"),
+    # what a group of members is compared with: the index's other members, or the index
+    "versus": ("other_members", "index"),
 }
 # The choice a rule means when it does not name one (never written out in the ledger): the
 # one home of these defaults, which every measure reads through Row.choice.
@@ -110,13 +136,15 @@ RULE_CHOICE_DEFAULTS: dict[str, str] = {
     "lines": "holdings",
     "compared_months": "all",
     "sample": "index_closes",
+    "weighting": "cap",
+    "versus": "other_members",
 }
 # Positive whole numbers a rule may carry (Row.number), so a quantity that is part of the
 # rule lives in the ledger, not in a notebook parameter a run could change.
 RULE_NUMBERS: dict[str, str] = {
     "sessions": "sessions after an anchor (`start`, a run's end) or ending at as_of",
     "years": "calendar years after an anchor",
-    "months": "calendar months before as_of",
+    "months": "calendar months before as_of (or after an NBER trough)",
     "first_year": "the first calendar year a ranking of years includes",
     "cut_bp": "the size, in basis points, of each cut a run of cuts counts",
     "top_n": "how many of the largest lines a concentration sums",
@@ -128,6 +156,9 @@ RULE_NUMBERS: dict[str, str] = {
     "smallest; the largest quintile is always the big leg)",
     "highest_within": "the sessions ending at the claim's date whose highest value is measured "
     "(an indicator read as reached within that week, not only at the close)",
+    "drawdown_pct": "how far (percent) below its high a close must be to count as market stress",
+    "inflation_cut_pct": "how much (percent of its peak) inflation must have fallen to count as "
+    "landed",
 }
 # A reading's move of the claim's date by whole sessions of the trading calendar (`1`: the
 # next session, `-1`: the one before): "as of +/- one session", a whole number other than 0.

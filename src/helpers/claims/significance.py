@@ -18,7 +18,9 @@ TEST_METHODS = (
     "hac_ols",  # OLS slope with Newey-West (HAC) standard errors, two-sided t test
     "fomc_event_study",  # mean margin on FOMC decision days, by yield move, HAC t test
     "binomial_sign",  # share of periods won against 50 %, exact two-sided binomial test
+    "binomial_vs_base",  # share of runs followed by a move against the base rate's share, exact
     "jobson_korkie",  # equal Sharpe ratios of two portfolios (Memmel's correction), two-sided
+    "welch_t",  # equal means of two samples with unequal variances, two-sided
 )
 # The standard errors a regression test states (`test: cov`), chosen for the design before
 # the results are seen: HAC (Newey-West with the rule's `hac_lags`; the default) for daily

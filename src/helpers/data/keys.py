@@ -31,6 +31,13 @@ SP500_PRICES = "sp500:prices"
 SP500_MEMBERS = "sp500:members"
 SP500_HOLDINGS = "sp500:holdings"
 IVV_HOLDINGS_FILE = "sp500/weights/ivv_holdings_2025-11-18.csv"
+# The member list of one date and the change log that rebuild membership before the interval
+# file begins (helpers.data.membership), and the January-2026 list with GICS sectors.
+SP500_MEMBER_LIST = "file:sp500/constituents/datasets_constituents_2025-08-12.csv"
+SP500_CHANGE_LOG = "file:sp500/constituents/fja05680_sp500_changes_since_2019_asof_2025-11-16.csv"
+SP500_SECTORS = "file:sp500/constituents/sp500_members_2026-01_RECONSTRUCTED.csv"
+# Shiller's monthly market file (the CPI column is the inflation series).
+SHILLER_MONTHLY = "file:shiller/ie_data_Data_sheet_export.csv"
 # Holdings tickers that differ from the price-file names: iShares drops the class separator,
 # and Marsh McLennan trades as MRSH in the price files (it was MMC on 2025-11-18).
 HOLDINGS_ALIASES = {"BRKB": "BRK-B", "BFB": "BF-B", "MMC": "MRSH"}
@@ -97,10 +104,10 @@ CORE_SERIES: list[str] = [
     "file:sp500/benchmarks/RSP.csv",
     "file:sp500/benchmarks/IVV.csv",
     "file:sp500/benchmarks/VOO.csv",
-    "file:sp500/constituents/sp500_members_2026-01_RECONSTRUCTED.csv",
-    "file:sp500/constituents/datasets_constituents_2025-08-12.csv",
-    "file:sp500/constituents/fja05680_sp500_changes_since_2019_asof_2025-11-16.csv",
-    "file:shiller/ie_data_Data_sheet_export.csv",
+    SP500_SECTORS,
+    SP500_MEMBER_LIST,
+    SP500_CHANGE_LOG,
+    SHILLER_MONTHLY,
 ]
 
 SNAPSHOT_FIX = "set SNAPSHOT_DIR=../shared/market-data to work from the offline snapshot"

@@ -282,6 +282,22 @@ def membership_window(path: Path) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(dates[0]), pd.Timestamp(dates[-1])
 
 
+def date_in_name(path: Path) -> pd.Timestamp:
+    """The date a file's name carries (``datasets_constituents_2025-08-12.csv``)."""
+    return membership_window(path)[0]
+
+
+def shiller_months(dates: pd.Series) -> pd.PeriodIndex:
+    """Shiller's month column (1871.01 .. 1871.1 .. 1871.12: year and month as a decimal, so
+    October loses its trailing zero) as a monthly PeriodIndex."""
+    years = np.floor(dates.to_numpy(dtype=float))
+    months = np.rint((dates.to_numpy(dtype=float) - years) * 100).astype(int)
+    if ((months < 1) | (months > 12)).any():
+        bad = dates.to_numpy()[(months < 1) | (months > 12)][0]
+        raise ValidationError(f"Shiller's file: {bad!r} is not a month like 1990.07", REPAIR_FIX)
+    return pd.PeriodIndex.from_fields(year=years.astype(int), month=months, freq="M")
+
+
 def _announcement_date(effective: pd.Timestamp) -> pd.Timestamp:
     return effective if effective <= FRED_SAME_DAY_UNTIL else effective - pd.Timedelta(days=1)
 

@@ -8,18 +8,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.data import quality
+from helpers.data import membership, quality
 from helpers.data.keys import (
     CORE_SERIES,
     FOMC,
     OHLCV_COLUMNS,
+    SHILLER_MONTHLY,
+    SP500_CHANGE_LOG,
     SP500_HOLDINGS,
+    SP500_MEMBER_LIST,
     SP500_MEMBERS,
     SP500_PRICES,
+    SP500_SECTORS,
     kind_of,
+    name_of,
 )
-from helpers.data.parsers import membership_window, panel_field
-from helpers.data.store import EDGE_SLACK, entry, load
+from helpers.data.parsers import date_in_name, membership_window, panel_field, shiller_months
+from helpers.data.store import EDGE_SLACK, entry, has_series, load
 from helpers.errors import (
     DataError,
     DateRangeError,
@@ -160,10 +165,17 @@ def sp500_prices(field: str = "Close", source: str | None = None) -> pd.DataFram
 
 
 def sp500_members(as_of=None, source: str | None = None) -> list[str]:
-    """Tickers in the S&P 500 on `as_of` (default: the last day the interval file covers)."""
+    """Tickers in the S&P 500 on `as_of` (default: the last day the interval file covers).
+
+    Before the interval file's first day, the members are rebuilt from the dated member list
+    and the change log (`membership.members_on`), back to the log's first change, when both
+    files are there; otherwise such a day is a DateRangeError, as is a day after the file.
+    """
     found = entry(SP500_MEMBERS, source)
     first, last = membership_window(Path(found.manifest["origin"]["file"]))
     day = last if as_of is None else pd.Timestamp(as_of)
+    if day < first and has_series(SP500_MEMBER_LIST) and has_series(SP500_CHANGE_LOG):
+        return rebuilt_members(day, source)
     if not first <= day <= last:
         raise DateRangeError(
             f"S&P 500 membership is known for {_day(first)}..{_day(last)}, not {_day(day)}",
@@ -173,6 +185,36 @@ def sp500_members(as_of=None, source: str | None = None) -> list[str]:
     left = table["member_to"]
     active = (table["member_from"] <= day) & (left.isna() | (left >= day))
     return sorted(table.loc[active, "ticker"])
+
+
+def rebuilt_members(day: pd.Timestamp, source: str | None = None) -> list[str]:
+    """The members on `day` rebuilt from the dated member list (its date is in its file
+    name) and the change log."""
+    listed = load(SP500_MEMBER_LIST, source=source)
+    listed_on = date_in_name(Path(name_of(SP500_MEMBER_LIST)))
+    changes = membership.parse_change_log(
+        load(SP500_CHANGE_LOG, source=source), name_of(SP500_CHANGE_LOG)
+    )
+    return membership.members_on(day, listed["Symbol"], listed_on, changes)
+
+
+def sp500_sectors(source: str | None = None) -> pd.Series:
+    """The GICS sector of every member of the reconstructed January-2026 list, by ticker."""
+    table = load(SP500_SECTORS, source=source)
+    return pd.Series(
+        table["GICS Sector"].to_numpy(),
+        index=pd.Index(table["Symbol"], name="ticker"),
+        name="sector",
+    )
+
+
+def cpi(source: str | None = None) -> pd.Series:
+    """The monthly US consumer price index (Shiller's file, from 1871) on a monthly
+    PeriodIndex; months without a value are dropped."""
+    table = load(SHILLER_MONTHLY, source=source)
+    values = table["Consumer Price Index CPI"].to_numpy()
+    series = pd.Series(values, index=shiller_months(table.iloc[:, 0]), name="cpi")
+    return series.dropna()
 
 
 @dataclass(frozen=True)

@@ -11,21 +11,26 @@ import numpy as np
 import pandas as pd
 
 from helpers import data
-from helpers.analysis import analogs, returns, streaks
+from helpers.analysis import after_runs, analogs, business_cycle, returns, streaks
 from helpers.analysis.measurement import Measurement
 from helpers.errors import DataError, DateRangeError, LedgerError
 from helpers.measures.reading import Reading, Row
 
 __all__ = [
     "blend_sharpe_gain",
+    "disinflation_without_recession",
+    "expansion_months",
     "figure_after_anchor_run",
     "january_spread_percentile",
     "largest_drawdown_in_window",
     "return_correlation_in_window",
+    "runs_followed_vs_base",
     "second_return_over_precedent_run",
     "share_of_januaries_won",
-    "share_of_runs_followed_by_lead",
+    "share_of_months_lagged",
+    "size_spread_over_cycle",
     "volatility_ratio",
+    "volatility_ratio_in_stress",
     "window_figure",
 ]
 
@@ -100,41 +105,52 @@ def window_figure(reading: Reading) -> Measurement:
 
 
 def anchor_candidates(row: Row, closes: pd.DataFrame) -> dict[str, Any]:
-    """The run an analog row's window starts from, as its rule's `anchor` says, and the runs
-    it could have meant (`analogs.run_candidates`): `run_from_month` takes the first run of
-    `length` sessions of the first series over the second ending on or after `run_month`;
-    `precedent_run` the most recent earlier run that long before the run in force on the
-    claim's date. `run` is the chosen run (a DataError when the data holds none)."""
+    """Where an analog row's window starts, as its rule's `anchor` says, and the runs it could
+    have meant (`analogs.run_candidates`): `month_end` takes the last close of `run_month`
+    (the month an article names); `run_from_month` the end of the first run of `length`
+    sessions of the first series over the second ending on or after `run_month`;
+    `precedent_run` the end of the most recent earlier run that long before the run in force
+    on the claim's date. `day` is the anchor close, `run` the chosen run (None for
+    `month_end`; a DataError when the data holds no run the anchor names)."""
     a, b = row.pair
     margin = streaks.return_margin(closes[a], closes[b])
     length = row.number("length")
     how = row.choice("anchor")
-    named = row.rule.get("run_month") if how == "run_from_month" else None
-    if how == "run_from_month" and not named:
+    named = row.rule.get("run_month") if how in ("run_from_month", "month_end") else None
+    if how != "precedent_run" and not named:
         raise LedgerError(
-            f"claim {row.id}: `anchor: run_from_month` needs `run_month`",
+            f"claim {row.id}: `anchor: {how}` needs `run_month`",
             "add run_month: 'YYYY-MM' (the month the article names) to the row's rule",
         )
     found = analogs.run_candidates(margin, row.as_of, length, named or row.as_of, a, b)
-    run = found["nearest_from_named_month"] if named else found["precedent"]
-    if run is None:
-        raise DataError(
-            f"claim {row.id}: no {a}-over-{b} run of {length} sessions for its `anchor`",
-            "check the row's length / run_month against the data",
-        )
+    if how == "month_end":
+        run, day = None, _month_end_close(closes[a], str(named))
+    else:
+        run = found["nearest_from_named_month"] if named else found["precedent"]
+        if run is None:
+            raise DataError(
+                f"claim {row.id}: no {a}-over-{b} run of {length} sessions for its `anchor`",
+                "check the row's length / run_month against the data",
+            )
+        day = run["end"]
     if not named:
         found = {"precedent": found["precedent"]}
-    return {"length": length, "named": named, "anchor": how, **found, "run": run}
+    return {"length": length, "named": named, "anchor": how, **found, "run": run, "day": day}
+
+
+def _month_end_close(prices: pd.Series, month: str) -> pd.Timestamp:
+    """The last close of a month ('YYYY-MM')."""
+    return returns.close_on_or_before(prices, pd.Period(month, freq="M").end_time.normalize())[0]
 
 
 def analog_window(row: Row, closes: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The (start, end) an analog row's rule fixes, on the first series' closes: its
-    `window`, its `start` and `sessions`, or the end of its `anchor` run and then `sessions`
-    later, `years` later (the last close on or before) or its fixed `end`."""
+    `window`, its `start` and `sessions`, or its `anchor` close and then `sessions` later,
+    `years` later (the last close on or before) or its fixed `end`."""
     first = closes[row.series[0]]
     if "anchor" not in row.rule:
         return fixed_window(row, first)
-    start = anchor_candidates(row, closes)["run"]["end"]
+    start = anchor_candidates(row, closes)["day"]
     if "sessions" in row.rule:
         return start, analogs.session_after(first, start, row.number("sessions"))
     if "years" in row.rule:
@@ -167,18 +183,37 @@ def _run_text(run: pd.Series | None) -> dict[str, Any] | None:
     }
 
 
+def _anchor_words(found: dict[str, Any]) -> str:
+    """How an evidence sentence names the anchor it measured from."""
+    if found["run"] is None:
+        return f" (the start: the last close of {found['named']}, the month the article names)"
+    return f", after the run of {found['run']['length']} sessions that ended {_day(found['day'])}"
+
+
+def _other_anchors(found: dict[str, Any], closes: pd.Series) -> dict[str, pd.Timestamp]:
+    """The closes a named-month anchor could also have meant, but the one measured from."""
+    others = {"end of the named month": _month_end_close(closes, str(found["named"]))}
+    if found["nearest_from_named_month"] is not None:
+        others[f"first run of {found['length']}+ ending from the named month"] = found[
+            "nearest_from_named_month"
+        ]["end"]
+    if found["precedent"] is not None:
+        others["precedent found by the 'last time' rule"] = found["precedent"]["end"]
+    return {label: day for label, day in others.items() if day != found["day"]}
+
+
 def figure_after_anchor_run(reading: Reading) -> Measurement:
-    """An analog row whose window starts at the end of a run (`anchor_candidates`): the
-    figure its `statistic` names over `sessions` or `years` after the anchor
+    """An analog row whose window starts at its anchor (`anchor_candidates`): the figure its
+    `statistic` names over `sessions` or `years` after the anchor close
     (`analogs.returns_after`: return_a, annualized_a, annualized_spread_pp), or the first
     series' return to its fixed `end` (return_a). The details name the runs the anchor could
-    have meant and, for a `run_from_month` anchor, the same figures from the end of the named
-    month and from the precedent run, so a reader sees whether the choice matters."""
+    have meant and, for an anchor in a named month, the same figures from the other closes
+    it could have meant, so a reader sees whether the choice matters."""
     row = reading.row
     a, b = row.pair
     closes = data.prices([a, b], end=reading.data_end)
     found = anchor_candidates(row, closes)
-    anchor = found["run"]["end"]
+    anchor = found["day"]
     candidates = {
         "run": _run_text(found["run"]),
         "anchor_rule": found["anchor"],
@@ -194,7 +229,7 @@ def figure_after_anchor_run(reading: Reading) -> Measurement:
             series=(a, b),
             details={**candidates, "end": row.end},
             evidence_sentence=_figure_sentence("return_a", a, b, value, anchor, row.end)
-            + f", after the run of {found['run']['length']} sessions that ended {_day(anchor)}",
+            + _anchor_words(found),
         )
     spans = {key: row.number(key) for key in ("sessions", "years") if key in row.rule}
     after = analogs.returns_after(closes[a], closes[b], anchor, **spans)
@@ -207,18 +242,13 @@ def figure_after_anchor_run(reading: Reading) -> Measurement:
         "after_anchor": after,
     }
     if found["named"]:
-        named = pd.Timestamp(found["named"])
-        month_end = returns.close_on_or_before(closes[a], named + pd.offsets.MonthEnd(0))[0]
-        others = {"end of the named month": month_end}
-        if found["precedent"] is not None:
-            others["precedent found by the 'last time' rule"] = found["precedent"]["end"]
         details |= {
             "named": found["named"],
             "runs_in_named_year": len(found["in_named_year"]),
             "nearest_from_named_month": _run_text(found["nearest_from_named_month"]),
             "other_anchors": {
                 label: analogs.returns_after(closes[a], closes[b], day)
-                for label, day in others.items()
+                for label, day in _other_anchors(found, closes[a]).items()
             },
         }
     value = round(row.statistic_of(after), 2)
@@ -229,59 +259,67 @@ def figure_after_anchor_run(reading: Reading) -> Measurement:
         evidence_sentence=_figure_sentence(
             row.choice("statistic"), a, b, value, after["anchor"], end
         )
-        + f", after the run of {found['run']['length']} sessions that ended {_day(anchor)}",
+        + _anchor_words(found),
     )
 
 
-def share_of_runs_followed_by_lead(reading: Reading) -> Measurement:
-    """Did earlier runs "often" start longer rotations? The percent of earlier episodes of
-    runs of at least the claim's `length` sessions (first series over the second, before the
-    run in force on the claim's date) after which the first beat the second over the rule's
-    `sessions`, with the exact binomial p-value against 50 % that the row's `test:` judges."""
+# What `runs_followed_vs_base` compares with the base rate, by the rule's `statistic`: the
+# count of runs behind each share, in the words of the evidence sentence.
+AFTERMATH_FIGURES = {
+    "beat_vs_base_pp": ("a_beat_b", "{a} beat {b}"),
+    "up_vs_base_pp": ("a_up", "{a} rose"),
+}
+
+
+def runs_followed_vs_base(reading: Reading) -> Measurement:
+    """Did earlier runs "often" lead somewhere? Every earlier run of at least the claim's
+    `length` sessions of the first series over the second (ended before the run in force on
+    the claim's date; `after_runs`), the share after which, over the rule's `sessions`, the
+    first beat the second (`statistic: beat_vs_base_pp`) or rose (`up_vs_base_pp`), minus the
+    same share over every window of that length in the history to the claim's date (the base
+    rate), in pp; with the exact binomial p-value of the runs' count against the base share
+    that the row's `test:` judges."""
     row = reading.row
-    first, second = row.pair
-    closes = data.prices([first, second], end=reading.data_end)
-    margin = streaks.return_margin(closes[first], closes[second])
-    current = streaks.streak_on(margin, row.as_of, first, second)
-    length = int(row.claimed["length"])
-    sessions = row.number("sessions")
-    table = analogs.spreads_after_runs(
-        closes[first],
-        closes[second],
-        streaks.run_table(margin, first, second),
-        current.start,
-        length,
-        sessions,
-        first,
-    )
-    if table.empty:
+    a, b = row.pair
+    closes = data.prices([a, b], end=reading.until(row.as_of))
+    margin = streaks.return_margin(closes[a], closes[b])
+    current = streaks.streak_on(margin, row.as_of, a, b)
+    length, sessions = int(row.claimed["length"]), row.number("sessions")
+    study = after_runs.after_runs(closes[a], closes[b], length, (sessions,), current.start)
+    line = study.summary.loc[sessions]
+    count_key, words = AFTERMATH_FIGURES[row.choice("statistic")]
+    wins, count = int(line[f"runs_{count_key}"]), int(line["runs_count"])
+    if count == 0:
         raise DateRangeError(
-            f"no earlier run of {length}+ sessions with a full window",
+            f"no earlier run of {length}+ sessions with {sessions} sessions after it",
             "use a shorter `length` or `sessions`, or a longer history",
         )
-    wins, total = int((table["spread_pp"] > 0).sum()), len(table)
-    value = round(100.0 * wins / total, 1)
+    share = 100.0 * wins / count
+    base = float(line[f"base_share_{count_key}_pct"])
+    value = round(share - base, 2)
+    ended = study.runs["end"]
     return Measurement(
         value,
-        analogs.binomial_p(wins, total),
-        series=(first, second),
+        after_runs.beat_vs_base_p(wins, count, base),
+        series=(a, b),
         details={
-            "episodes": total,
-            "followed_by_a_lead": wins,
+            "runs": count,
+            "runs_followed": wins,
+            "share_pct": round(share, 1),
+            "base_share_pct": round(base, 1),
+            "base_windows": int(line["base_count"]),
             "length": length,
             "sessions_after": sessions,
-            "runs": [
-                {
-                    "end": run.end.date().isoformat(),
-                    "length": run.length,
-                    "spread_pp": round(run.spread_pp, 2),
-                }
-                for run in table.itertuples(index=False)
-            ],
+            "mean_return_a_pct": round(float(line["runs_mean_a"]), 2),
+            "base_mean_return_a_pct": round(float(line["base_mean_a"]), 2),
+            "run_ends": [_day(day) for day in ended],
         },
-        evidence_sentence=f"after {wins} of {total} earlier episodes of {length}+ session runs "
-        f"({_day(table['end'].iloc[0])} to {_day(table['end'].iloc[-1])}) {first} beat "
-        f"{second} over the next {sessions} sessions",
+        evidence_sentence=f"after {wins} of the {count} earlier runs of {length}+ sessions "
+        f"({_day(ended.iloc[0])} to {_day(ended.iloc[-1])}) "
+        + words.format(a=a, b=b)
+        + f" over the next {sessions} sessions ({share:.1f} %), against {base:.1f} % of all "
+        f"{int(line['base_count']):,} windows of {sessions} sessions from "
+        f"{_day(study.first_close)}",
     )
 
 
@@ -374,6 +412,46 @@ def volatility_ratio(reading: Reading) -> Measurement:
     )
 
 
+def volatility_ratio_in_stress(reading: Reading) -> Measurement:
+    """Are small caps' swings amplified in falling markets? Inside the rule's `window`, the
+    standard deviation of the first series' daily price returns over the second's on stress
+    days (the second's close at least `drawdown_pct` % below its highest close so far;
+    `statistic: stress_ratio`), or that ratio over the same ratio on the other days
+    (`stress_over_calm`: above 1 means more amplified in stress than in calm markets)."""
+    row = reading.row
+    a, b = row.pair
+    start, end = row.window
+    closes = data.prices([a, b], end=reading.data_end)
+    stress = returns.drawdown_pct(closes[b]) <= -row.number("drawdown_pct")
+    daily = closes.pct_change().loc[start:end].dropna()
+    stressed = stress.reindex(daily.index)
+    ratios = {
+        "stress": float(daily.loc[stressed, a].std() / daily.loc[stressed, b].std()),
+        "calm": float(daily.loc[~stressed, a].std() / daily.loc[~stressed, b].std()),
+    }
+    figures = {
+        "stress_ratio": ratios["stress"],
+        "stress_over_calm": ratios["stress"] / ratios["calm"],
+    }
+    value = round(float(row.statistic_of(figures)), 3)
+    days = int(stressed.sum())
+    return Measurement(
+        value,
+        series=(a, b),
+        details={
+            "stress_sessions": days,
+            "calm_sessions": len(daily) - days,
+            "ratio_in_stress": round(ratios["stress"], 3),
+            "ratio_in_calm": round(ratios["calm"], 3),
+            "drawdown_pct": row.number("drawdown_pct"),
+        },
+        evidence_sentence=f"on the {days} sessions from {start} to {end} when {b} closed "
+        f"{row.number('drawdown_pct')} %+ below its high, {a}'s daily returns varied "
+        f"{ratios['stress']:.3f} times as much as {b}'s ({ratios['calm']:.3f} times on the "
+        f"other {len(daily) - days})",
+    )
+
+
 def blend_sharpe_gain(reading: Reading) -> Measurement:
     """Does adding small caps to a large-cap portfolio improve its risk-adjusted return? The
     annualized Sharpe ratio (mean over standard deviation of daily price returns, x sqrt 252,
@@ -412,21 +490,25 @@ def blend_sharpe_gain(reading: Reading) -> Measurement:
 # ------------------------------------------------------------------ the January effect
 
 
-def january_sample(
+def month_sample(
     row: Row, legs: tuple[str, str] | None = None
 ) -> tuple[pd.Series, tuple[str, ...]]:
-    """The January spreads (pp, one per year) a January-effect reading counts, and the data
-    keys it read: the rule's `sample` (index_closes: the two series' closes, price returns;
-    french_size: two Ken French size portfolios, `legs` or the two `series` names,
-    value-weighted monthly returns with dividends) over the January months of its `window`."""
+    """The spreads (pp, one per year) of the calendar month the rule's `window` starts in (a
+    January sample: '1927-01'..'2025-01'; a December one: '1926-12'..'2025-12'), small minus
+    large, named for a reader, and the data keys read: the rule's `sample` (index_closes: the
+    two series' closes, price returns; french_size: two Ken French size portfolios, `legs` or
+    the two `series` names, value-weighted monthly returns with dividends) over that month of
+    each year of the window."""
     first, last = (int(month[:4]) for month in row.window)
+    month = pd.Period(row.window[0], freq="M").month
     small, large = legs or row.pair
     if row.choice("sample") == "french_size":
         size = data.french(FRENCH_SIZE.removeprefix("french:"), FRENCH_SIZE_SECTION)
-        spreads = analogs.monthly_january_spreads(size, small, large, first, last)
+        spreads = analogs.monthly_month_spreads(size, small, large, month, first, last)
         return spreads.rename(f"Ken French size quintiles {small} vs {large}"), (FRENCH_SIZE,)
-    closes = data.prices([small, large], end=f"{last}-01-31")
-    table = analogs.january_spreads(closes[small], closes[large], first, last)
+    end = pd.Period(row.window[1], freq="M").end_time.normalize()
+    closes = data.prices([small, large], end=end)
+    table = analogs.month_spreads(closes[small], closes[large], month, first, last)
     return table["spread_pp"].rename(f"{small} vs {large}"), (small, large)
 
 
@@ -441,7 +523,7 @@ def share_of_januaries_won(reading: Reading) -> Measurement:
     with the exact binomial p-value against 50 % that the row's `test:` judges. A sample
     reaching on both sides of the Russell era's start says how the wins split there (where
     the effect lives)."""
-    spreads, read = january_sample(reading.row)
+    spreads, read = month_sample(reading.row)
     spreads = spreads.dropna()
     wins, total = int((spreads > 0).sum()), len(spreads)
     share = round(returns.share_above(spreads), 1)
@@ -489,7 +571,7 @@ def january_spread_percentile(reading: Reading) -> Measurement:
     a, b = row.pair
     closes = data.prices([a, b], end=reading.data_end)
     if row.choice("sample") == "french_size":
-        sample, read = january_sample(row, FRENCH_SIZE_LEGS)
+        sample, read = month_sample(row, FRENCH_SIZE_LEGS)
     else:
         first, last = (int(month[:4]) for month in row.window)
         table = analogs.january_spreads(closes[a], closes[b], first, last)
@@ -510,4 +592,150 @@ def january_spread_percentile(reading: Reading) -> Measurement:
         },
         evidence_sentence=f"{a} minus {b} stood at {spread:+.2f} pp on {row.as_of}; {larger} "
         f"of the {len(sample)} full Januaries {first}-{last} ({sample.name}) were larger",
+    )
+
+
+def share_of_months_lagged(reading: Reading) -> Measurement:
+    """The percent of years in which small caps trailed large caps in the calendar month of
+    the rule's `window` (a tie is not a loss), with the exact binomial p-value against 50 %
+    that the row's `test:` judges: a seasonal weakness ("December tax-loss selling depresses
+    small caps")."""
+    spreads, read = month_sample(reading.row)
+    lost, total = int((spreads < 0).sum()), int(spreads.notna().sum())
+    first, last = int(spreads.index[0]), int(spreads.index[-1])
+    month = pd.Period(reading.row.window[0], freq="M").strftime("%B")
+    return Measurement(
+        round(100.0 * lost / total, 1),
+        analogs.binomial_p(lost, total),
+        series=read,
+        details={
+            "months": total,
+            "lagged": lost,
+            "first": first,
+            "last": last,
+            "median_spread_pp": round(float(spreads.median()), 3),
+            "mean_spread_pp": round(float(spreads.mean()), 3),
+        },
+        evidence_sentence=f"small caps trailed large caps in {lost} of {total} {month}s "
+        f"{first}-{last} ({spreads.name})",
+    )
+
+
+# ------------------------------------------------------------------ the business cycle
+
+
+def size_spread_over_cycle(reading: Reading) -> Measurement:
+    """Small against large caps across NBER recessions and expansions (`data.nber_cycles`),
+    on the two Ken French size portfolios the rule's `series` names, monthly returns inside
+    its `window`, by its `statistic`: `recessions_lagged_pct`, the percent of recessions
+    (the month after the peak through the trough) over which small compounded less than
+    large, and `troughs_led_pct`, the percent of troughs after which small compounded more
+    over the next `months` months, each with the exact binomial p-value against 50 %; or
+    `expansion_minus_recession_pp`, the mean monthly spread in expansion months minus that in
+    recession months, with Welch's p-value. The row's `test:` judges the p-value."""
+    row = reading.row
+    small, large = row.pair
+    first, last = (pd.Period(month, freq="M") for month in row.window)
+    size = data.french(FRENCH_SIZE.removeprefix("french:"), FRENCH_SIZE_SECTION).loc[first:last]
+    cycles = data.nber_cycles()
+    statistic = row.choice("statistic")
+    read = (FRENCH_SIZE, "reference:nber_business_cycles")
+    if statistic == "expansion_minus_recession_pp":
+        found = business_cycle.phase_difference(size[small], size[large], cycles)
+        value = round(found["difference_pp"], 3)
+        return Measurement(
+            value,
+            found["p_value"],
+            series=read,
+            details={k: v for k, v in found.items() if k not in ("difference_pp", "p_value")},
+            evidence_sentence=f"{small} minus {large} averaged {found['expansion_mean_pp']:+.2f} "
+            f"pp a month in {found['expansion_months']} NBER expansion months and "
+            f"{found['recession_mean_pp']:+.2f} pp in {found['recession_months']} recession "
+            f"months, {found['first']} to {found['last']}",
+        )
+    if statistic == "recessions_lagged_pct":
+        table = business_cycle.over_recessions(size[small], size[large], cycles)
+        hits, words = table["spread_pp"] < 0, "compounded less than"
+        span, dated = "over {count} of the {total} NBER recessions", "peaks"
+    else:
+        months = row.number("months")
+        table = business_cycle.after_troughs(size[small], size[large], cycles, months)
+        hits, words = table["spread_pp"] > 0, "compounded more than"
+        span, dated = f"over the {months} months after {{count}} of the {{total}} NBER troughs", ""
+    count, total = int(hits.sum()), len(table)
+    if total == 0:
+        raise DateRangeError(
+            f"claim {row.id}: no NBER episode inside {first}..{last}",
+            "widen the row's `window`",
+        )
+    return Measurement(
+        round(100.0 * count / total, 1),
+        analogs.binomial_p(count, total),
+        series=read,
+        details={
+            "episodes": total,
+            "hits": count,
+            "by_episode": {
+                str(line.anchor): round(float(line.spread_pp), 2)
+                for line in table.itertuples(index=False)
+            },
+        },
+        evidence_sentence=f"{small} {words} {large} "
+        + span.format(count=count, total=total)
+        + f" ({dated + ' ' if dated else ''}{table['anchor'].iloc[0]} to "
+        f"{table['anchor'].iloc[-1]})",
+    )
+
+
+def expansion_months(reading: Reading) -> Measurement:
+    """How long the NBER expansion around the rule's `start` month lasted: its whole length
+    in months, trough to peak (`statistic: expansion_months`), or the months from `start`
+    to its peak (`months_to_peak`)."""
+    row = reading.row
+    found = business_cycle.expansion_around(data.nber_cycles(), row.start)
+    if found["peak"] is None:
+        raise DataError(
+            f"claim {row.id}: the expansion around {row.start} has not ended in the chronology",
+            "measure a month of an expansion that has a peak",
+        )
+    figures = {
+        "expansion_months": found["length_months"],
+        "months_to_peak": found["months_to_peak"],
+    }
+    value = int(row.statistic_of(figures))
+    return Measurement(
+        value,
+        series=("reference:nber_business_cycles",),
+        details={**figures, "trough": str(found["trough"]), "peak": str(found["peak"])},
+        evidence_sentence=f"the NBER expansion around {row.start} ran from the {found['trough']} "
+        f"trough to the {found['peak']} peak ({found['length_months']} months; "
+        f"{found['months_to_peak']} after {row.start})",
+    )
+
+
+def disinflation_without_recession(reading: Reading) -> Measurement:
+    """Was there a soft landing in the rule's `window`: did 12-month CPI inflation (Shiller's
+    monthly CPI) end the window at least `inflation_cut_pct` % below its peak in the window
+    while no NBER recession began in it (`statistic: disinflation_and_no_recession`), or, the
+    other half alone, did no recession begin (`no_recession`)? The NBER dates a peak months
+    after it happens, so a recent one may not be dated yet."""
+    row = reading.row
+    first, last = row.window
+    fell = business_cycle.disinflation(business_cycle.inflation_pct(data.cpi()), first, last)
+    peaks = business_cycle.peaks_between(data.nber_cycles(), first, last)
+    landed = fell["fall_pct_of_peak"] >= row.number("inflation_cut_pct")
+    figures = {"disinflation_and_no_recession": landed and not peaks, "no_recession": not peaks}
+    recession = f"NBER peak(s) {', '.join(map(str, peaks))}" if peaks else "no NBER peak"
+    return Measurement(
+        bool(row.statistic_of(figures)),
+        series=("file:shiller/ie_data_Data_sheet_export.csv", "reference:nber_business_cycles"),
+        details={
+            **{k: v for k, v in fell.items()},
+            "inflation_cut_pct": row.number("inflation_cut_pct"),
+            "nber_peaks_in_window": [str(p) for p in peaks],
+            **figures,
+        },
+        evidence_sentence=f"12-month CPI inflation went from a peak of {fell['peak_pct']:.2f} % "
+        f"({fell['peak_month']}) to {fell['latest_pct']:.2f} % in {fell['latest_month']} "
+        f"({fell['fall_pct_of_peak']:.0f} % lower), with {recession} from {first} to {last}",
     )

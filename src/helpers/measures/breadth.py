@@ -18,6 +18,10 @@ from helpers.measures.reading import Reading
 __all__ = [
     "below_high",
     "breadth_lead_over_earlier_high",
+    "member_group_ytd_lead",
+    "rank_of_share_beating_index",
+    "share_of_index_gain",
+    "top_decile_share",
     "down_closes_in_window",
     "largest_ytd_spread_over_index",
     "lowest_ytd_return",
@@ -32,6 +36,12 @@ __all__ = [
 
 MEMBER_PANEL = ("sp500:prices",)  # member closes (Close, Adj Close where a name has no Close)
 MEMBERS = ("sp500:prices", "sp500:members")  # the panel and the membership intervals
+# ... and the list and change log that rebuild membership before the intervals
+MEMBERS_REBUILT = (*MEMBERS, data.SP500_MEMBER_LIST, data.SP500_CHANGE_LOG)
+SECTORS = data.SP500_SECTORS  # GICS sectors of the January-2026 members
+SIZE_DECILES = "french:Portfolios_Formed_on_ME"  # French size deciles, number and size
+# A company's share classes as one line (the class a row's series names stands for both).
+SHARE_CLASSES = {"GOOGL": "GOOG", "GOOG": "GOOGL"}
 # The total-return stand-in for ^GSPC beside which members' adjusted closes are counted too
 # (a detail of the share beating the index, never its value).
 TOTAL_RETURN_FUND = "SPY"
@@ -336,21 +346,216 @@ def _membership_known(day: pd.Timestamp) -> bool:
 
 def breadth_lead_over_earlier_high(reading: Reading) -> Measurement:
     """The share of members above their `sessions`-day mean close on the claim's date minus
-    the highest share on any earlier session with known membership
-    (`breadth.lead_over_earlier_high`): above zero, broader than at any point the data know."""
+    the highest share on any earlier session with known membership (the interval file, and
+    before it the member list rolled back with the change log), from the rule's `start` when
+    it has one (`breadth.lead_over_earlier_high`): above zero, broader than at any point the
+    data know."""
     row = reading.row
     closes = member_panel(reading)
+    first = pd.Timestamp(row.start) if "start" in row.rule else closes.index[0]
     days = pd.DatetimeIndex(
-        [day for day in closes.loc[: row.as_of].index if _membership_known(day)]
+        [day for day in closes.loc[first : row.as_of].index if _membership_known(day)]
     )
     above = breadth.share_above_mean(closes, _mask(closes, days), row.number("sessions"))
     lead = breadth.lead_over_earlier_high(above, row.as_of)
     value = round(lead["lead_pp"], 2)
     return Measurement(
         value,
-        series=("sp500:prices",),
+        series=MEMBERS_REBUILT,
         details={k: v for k, v in lead.items() if k != "lead_pp"},
         evidence_sentence=f"{lead['share_pct']:.1f} % of members were above their mean on "
         f"{_day(lead['session'])} against a high of {lead['earlier_high_pct']:.1f} % on "
-        f"{_day(lead['earlier_high_on'])} (sessions from {_day(lead['compared_from'])})",
+        f"{_day(lead['earlier_high_on'])}; {lead['earlier_sessions_higher']} of the "
+        f"{lead['earlier_sessions']} earlier sessions from {_day(lead['compared_from'])} were "
+        "higher",
+    )
+
+
+def rank_of_share_beating_index(reading: Reading) -> Measurement:
+    """Where the share of members beating the index (the rule's last series) over the
+    `sessions` sessions ending on the claim's date ranks among the same share on every
+    session the member data can measure (membership rebuilt before the interval file), 1 =
+    the highest: "the best (second-best) breadth reading" can be no better than the data's
+    own record, a necessary condition of any longer history."""
+    row = reading.row
+    index_key = row.series[-1]
+    closes = member_panel(reading)
+    sessions = row.number("sessions")
+    days = closes.loc[: row.as_of].index[sessions:]
+    flags = breadth.beating_index(closes, _closes(index_key), sessions)
+    table = breadth.member_share(flags, _mask(closes, days))
+    found = breadth.rank_on(table, row.as_of)
+    higher = found["higher_on"]
+    best = max(higher, key=higher.__getitem__) if higher else None
+    above = f"; the highest, {higher[best]:.1f} %, on {_day(best)}" if best is not None else ""
+    return Measurement(
+        found["rank"],
+        series=(*MEMBERS_REBUILT, index_key),
+        details={**found, "higher_on": {_day(d): v for d, v in higher.items()}},
+        evidence_sentence=f"{found['share_pct']:.1f} % of members beat {index_key} over the "
+        f"{sessions} sessions to {_day(found['session'])}; {len(higher)} of the "
+        f"{found['sessions'] - 1} earlier sessions from {_day(found['compared_from'])} had as "
+        f"high a share{above}",
+    )
+
+
+# ------------------------------------------------------------------ groups of members
+
+
+def _weights(reading: Reading, as_of: str) -> pd.Series:
+    """Index weights (%) on `as_of`: IVV's holdings repriced with member closes."""
+    holdings = data.ivv_holdings()
+    return breadth.repriced_weights(
+        holdings.table["market_value"],
+        member_panel(reading),
+        holdings.as_of,
+        as_of,
+        data.sp500_members(as_of),
+    )
+
+
+def _groups(reading: Reading, members: list[str]) -> dict[str, list[str]]:
+    """The member groups a row compares: each GICS sector its `sectors` names
+    (`data.sp500_sectors`), or the stocks its `series` names before the index."""
+    row = reading.row
+    if "sectors" in row.rule:
+        sector = data.sp500_sectors()
+        return {
+            name: [breadth.price_column(m) for m in members if sector.get(m) == name]
+            for name in row.rule["sectors"]
+        }
+    return {" + ".join(row.series[:-1]): list(row.series[:-1])}
+
+
+def member_group_ytd_lead(reading: Reading) -> Measurement:
+    """How a group of S&P 500 members did year to date against the rest of the index: each
+    group (a GICS sector the rule's `sectors` names, or the stocks its `series` names before
+    the index) weighted by repriced IVV weights (`weighting: cap`) or equally (`equal`),
+    against the other members weighted the same way (`versus: other_members`) or the index
+    itself (`index`, the rule's last series). `statistic` min_lead_pp: the smallest group's
+    lead (pp; every group led when above zero); contribution_pp: what the one group added
+    to the cap-weighted whole (pp)."""
+    row = reading.row
+    index_key = row.series[-1]
+    members = data.sp500_members(row.as_of)
+    ytd = breadth.members_ytd(member_panel(reading), members, row.as_of)
+    cap_weights = _weights(reading, row.as_of)
+    weights = cap_weights if row.choice("weighting") == "cap" else None
+    index_ytd = returns.ytd_pct(_closes(index_key), row.as_of)
+    figures: dict[str, dict[str, float]] = {}
+    for name, group in _groups(reading, members).items():
+        rest = ytd.index.difference(group)
+        against = (
+            index_ytd
+            if row.choice("versus") == "index"
+            else breadth.group_ytd_pct(ytd.loc[rest], weights)
+        )
+        figures[name] = {
+            "members": len(group),
+            "ytd_pct": breadth.group_ytd_pct(ytd.reindex(group), weights),
+            "versus_pct": against,
+            "contribution_pp": breadth.contribution_pp(ytd.reindex(group), cap_weights),
+        }
+        figures[name]["lead_pp"] = figures[name]["ytd_pct"] - against
+    statistic = row.choice("statistic")
+    if statistic == "contribution_pp":
+        (name,) = figures
+        value = round(figures[name]["contribution_pp"], 2)
+        sentence = (
+            f"{name} added {value:+.2f} pp to the S&P 500's {index_ytd:+.2f} % year to {row.as_of}"
+        )
+    else:
+        value = round(min(f["lead_pp"] for f in figures.values()), 2)
+        compared = "the index" if row.choice("versus") == "index" else "the other members"
+        sentence = (
+            f"year to {row.as_of}, "
+            + ", ".join(
+                f"{name} {f['ytd_pct']:+.2f} % against {f['versus_pct']:+.2f} % for {compared}"
+                for name, f in figures.items()
+            )
+            + f" ({row.choice('weighting')}-weighted)"
+        )
+    return Measurement(
+        value,
+        series=(*MEMBERS, "sp500:holdings", *([SECTORS] * ("sectors" in row.rule)), index_key),
+        details={
+            "groups": {n: {k: round(v, 3) for k, v in f.items()} for n, f in figures.items()},
+            "index_ytd_pct": round(index_ytd, 3),
+            "weighting": row.choice("weighting"),
+        },
+        evidence_sentence=sentence,
+    )
+
+
+def _fold_share_classes(weights: pd.Series, names: list[str]) -> pd.Series:
+    """Weights with another share class of a named stock added to the class named."""
+    onto = {other: named for other, named in SHARE_CLASSES.items() if named in names}
+    onto = {other: named for other, named in onto.items() if other not in names}
+    return weights.rename(index=onto).groupby(level=0).sum()
+
+
+def share_of_index_gain(reading: Reading) -> Measurement:
+    """The share (%) of the index's price gain over the rule's `window` that the stocks its
+    `series` names before the index contributed (`breadth.share_of_index_gain`): their
+    weights at the window's start backed out of IVV's holdings weights with share counts
+    held fixed, Alphabet's two share classes as one line on the class the series names."""
+    row = reading.row
+    *names, index_key = row.series
+    start, end = row.window
+    closes = data.prices([*names, index_key], end=reading.data_end)
+    holdings = data.ivv_holdings()
+    weights = _fold_share_classes(holdings.table["weight_pct"], names)
+    found = breadth.share_of_index_gain(
+        closes[names], weights.reindex(names), closes[index_key], holdings.as_of, start, end
+    )
+    value = round(found["share_pct"], 1)
+    return Measurement(
+        value,
+        series=(*names, index_key, "sp500:holdings"),
+        details={k: v for k, v in found.items() if k != "share_pct"},
+        evidence_sentence=f"from the {_day(found['start'])} close to the {_day(found['end'])} "
+        f"close {index_key} rose {found['index_return_pct']:.2f} %, of which "
+        f"{', '.join(names)} (weighing {found['start_weight_pct']:.1f} % at the start) "
+        f"contributed {found['contribution_pp']:.2f} pp: {value:.1f} %",
+    )
+
+
+def _largest(n: int) -> str:
+    return "largest" if n == 1 else f"largest {n}"
+
+
+def top_decile_share(reading: Reading) -> Measurement:
+    """How concentrated the US market is in its largest firms: the share (%) of total market
+    cap held by the `top_n` largest Ken French size deciles (`breadth.top_deciles_share`),
+    as the percentile of the window's last month among every month of the rule's `window`
+    (`statistic: percentile`), or its change from the window's first month to its last
+    (`change_pp`)."""
+    row = reading.row
+    first, last = (pd.Period(month, freq="M") for month in row.window)
+    share = breadth.top_deciles_share(
+        data.french(SIZE_DECILES.removeprefix("french:"), "Number of Firms"),
+        data.french(SIZE_DECILES.removeprefix("french:"), "Average Firm Size"),
+        row.number("top_n"),
+    ).loc[first:last]
+    figures = {
+        "percentile": 100.0 * float((share <= share.loc[last]).mean()),
+        "change_pp": float(share.loc[last] - share.loc[first]),
+    }
+    value = round(float(row.statistic_of(figures)), 1)
+    earlier = share.loc[: last - 1]
+    return Measurement(
+        value,
+        series=(SIZE_DECILES,),
+        details={
+            **{k: round(v, 2) for k, v in figures.items()},
+            "share_first_pct": round(float(share.loc[first]), 2),
+            "share_last_pct": round(float(share.loc[last]), 2),
+            "earlier_high_pct": round(float(earlier.max()), 2),
+            "earlier_high_month": str(earlier.idxmax()),
+            "months": len(share),
+        },
+        evidence_sentence=f"the {_largest(row.number('top_n'))} of the ten NYSE size deciles held "
+        f"{share.loc[last]:.1f} % of US market cap in {last} ({share.loc[first]:.1f} % in "
+        f"{first}); at or above {figures['percentile']:.1f} % of the {len(share)} months, the "
+        f"earlier high {earlier.max():.1f} % in {earlier.idxmax()}",
     )

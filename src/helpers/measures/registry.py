@@ -27,6 +27,7 @@ MEASURES: dict[str, str] = {
     "precedent_reached_on": "streaks",
     "precedent_age_years": "streaks",
     "longest_earlier_run": "streaks",
+    "longest_run_in_window": "streaks",
     "winning_months": "streaks",
     "years_since_monthly_run": "streaks",
     # returns to a date, highs, starts of the year
@@ -46,6 +47,7 @@ MEASURES: dict[str, str] = {
     "share_of_months_above_median": "valuation",
     "spread_change_in_month": "valuation",
     "implied_discount": "valuation",
+    "value_minus_growth_return": "valuation",
     # the Fed and rates
     "cut_within_months": "rates",
     "cut_count": "rates",
@@ -57,14 +59,19 @@ MEASURES: dict[str, str] = {
     # what followed earlier episodes, and context statements
     "window_figure": "analogs",
     "figure_after_anchor_run": "analogs",
-    "share_of_runs_followed_by_lead": "analogs",
+    "runs_followed_vs_base": "analogs",
     "second_return_over_precedent_run": "analogs",
     "largest_drawdown_in_window": "analogs",
     "return_correlation_in_window": "analogs",
     "volatility_ratio": "analogs",
+    "volatility_ratio_in_stress": "analogs",
     "blend_sharpe_gain": "analogs",
     "share_of_januaries_won": "analogs",
     "january_spread_percentile": "analogs",
+    "share_of_months_lagged": "analogs",
+    "size_spread_over_cycle": "analogs",
+    "expansion_months": "analogs",
+    "disinflation_without_recession": "analogs",
     # breadth and concentration
     "negative_ytd_count": "breadth",
     "largest_ytd_spread_over_index": "breadth",
@@ -78,6 +85,10 @@ MEASURES: dict[str, str] = {
     "share_of_members_beating_index": "breadth",
     "top_weight": "breadth",
     "breadth_lead_over_earlier_high": "breadth",
+    "rank_of_share_beating_index": "breadth",
+    "member_group_ytd_lead": "breadth",
+    "share_of_index_gain": "breadth",
+    "top_decile_share": "breadth",
 }
 
 

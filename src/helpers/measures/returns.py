@@ -256,22 +256,30 @@ def _starts(by_year: pd.Series, sessions: int) -> dict[str, Any]:
 
 
 def start_of_year_spread_rank(reading: Reading) -> Measurement:
-    """The rank (1 = best) of the first series' lead over the second in this year's first
-    sessions (as many as the year has to the claim's date), among the same sessions of every
-    year from the rule's `first_year`."""
+    """The rank (1 = best) of this year's start, over as many first sessions as the year has
+    to the claim's date, among the same sessions of every year from the rule's `first_year`:
+    the first series' lead over the second when the rule names two, else the one series'
+    own return ("a record-breaking start")."""
     row = reading.row
-    a, b = row.pair
-    first, second = (data.prices(k, end=reading.data_end)[k].dropna() for k in (a, b))
+    keys = row.series
+    closes = [data.prices(k, end=reading.data_end)[k].dropna() for k in keys]
     year = pd.Timestamp(row.as_of).year
-    sessions = ytd.sessions_to_date(streaks.return_margin(first, second).index, row.as_of)
-    by_year = ytd.start_of_year_spreads(first, second, sessions, row.number("first_year"), year)
+    calendar = streaks.return_margin(*closes).index if len(keys) > 1 else closes[0].index
+    sessions = ytd.sessions_to_date(calendar, row.as_of)
+    first_year = row.number("first_year")
+    if len(keys) > 1:
+        by_year = ytd.start_of_year_spreads(closes[0], closes[1], sessions, first_year, year)
+        figure = f"{keys[0]} led {keys[1]} by {by_year[year]:+.2f} pp"
+    else:
+        by_year = ytd.start_of_year_returns(closes[0], sessions, first_year, year)
+        figure = f"{keys[0]} returned {by_year[year]:+.2f} %"
     rank = ytd.rank_of(by_year, year)
     return Measurement(
         rank,
         series=row.series,
         details=_starts(by_year, sessions),
-        evidence_sentence=f"{a} led {b} by {by_year[year]:+.2f} pp over the first {sessions} "
-        f"sessions of {year}: rank {rank} of {len(by_year)} years since {by_year.index[0]}",
+        evidence_sentence=f"{figure} over the first {sessions} sessions of {year}: rank {rank} "
+        f"of {len(by_year)} years since {by_year.index[0]}",
     )
 
 

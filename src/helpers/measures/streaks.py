@@ -16,6 +16,7 @@ from helpers.measures.reading import Reading, Row
 
 __all__ = [
     "first_day_margin",
+    "longest_run_in_window",
     "longest_earlier_run",
     "precedent_age_years",
     "precedent_reached_on",
@@ -262,6 +263,43 @@ def longest_earlier_run(reading: Reading) -> Measurement:
             f"in force on {_day(found.current.as_of_used)} had {found.current.length} sessions "
             f"from {_day(found.current.start)}"
         ),
+    )
+
+
+def longest_run_in_window(reading: Reading) -> Measurement:
+    """The longest run of the first series over the second that overlaps the rule's
+    `window` (runs reported whole, so a run that began before the window counts in full):
+    did a run that long happen then ("a nine-session run in August 1990")?"""
+    row = reading.row
+    a, b = row.pair
+    start, end = row.window
+    closes = data.prices([a, b], end=reading.until(end))
+    if closes.empty or closes.index[0] > pd.Timestamp(start):
+        began = "no close" if closes.empty else f"{closes.index[0]:%Y-%m-%d}"
+        raise DataError(
+            f"claim {row.id}: {a} vs {b} starts after the window's start {start} (first "
+            f"common close by {end}: {began})",
+            "give this reading a source whose history covers the rule's window",
+        )
+    margin = streaks.return_margin(closes[a], closes[b])
+    runs = streaks.runs_at_least(streaks.run_table(margin, a, b), 1, a, start, end)
+    if runs.empty:
+        raise DataError(
+            f"claim {row.id}: {a} never beat {b} from {start} to {end}",
+            "check the row's window and series against the data",
+        )
+    longest = runs.loc[runs["length"].idxmax()]
+    return Measurement(
+        int(longest["length"]),
+        series=(a, b),
+        details={
+            "window": [start, end],
+            "runs": len(runs),
+            "run": {"start": _day(longest["start"]), "end": _day(longest["end"])},
+        },
+        evidence_sentence=f"the longest run of {a} over {b} touching {start} to {end} lasted "
+        f"{int(longest['length'])} sessions ({_day(longest['start'])} to "
+        f"{_day(longest['end'])}), among {len(runs)} runs",
     )
 
 

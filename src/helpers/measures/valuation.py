@@ -8,12 +8,14 @@ import pandas as pd
 
 from helpers import data
 from helpers.analysis import valuation
+from helpers.analysis.analogs import compounded_pct
 from helpers.analysis.measurement import Measurement
 from helpers.analysis.returns import share_above, year_end_before
 from helpers.errors import ValidationError
 from helpers.measures.reading import Reading, Row
 
 __all__ = [
+    "value_minus_growth_return",
     "implied_discount",
     "share_of_months_above_median",
     "spread_change_in_month",
@@ -25,6 +27,10 @@ __all__ = [
 BM_SECTION = "Value Weight Average of BE/ME"  # BE / ME(December t-1)
 FIRMS_SECTION = "Number of Firms"
 CAP_SECTION = "Average Market Cap"
+# The value-minus-growth sources: the daily Fama-French factors (HML, to 2025-12-31) and the
+# 5x5 size x B/M portfolios (a month-end proxy, to the file's last month).
+FACTORS_DAILY = "french:F-F_Research_Data_Factors_daily"
+SIZE_BM = "french:25_Portfolios_5x5"
 RETURNS_SECTION = "Average Value Weighted Returns -- Monthly"
 
 
@@ -227,4 +233,39 @@ def implied_discount(reading: Reading) -> Measurement:
             f"the article's multiples {small} ({row.ratio_of[0]}) and {large} "
             f"({row.ratio_of[1]}) imply a {value:.2f} % discount"
         ),
+    )
+
+
+def value_minus_growth_return(reading: Reading) -> Measurement:
+    """Value minus growth (percent), compounded over the rule's `window`, from the source its
+    `series` names: the Fama-French HML factor (daily; `F-F_Research_Data_Factors_daily`) or,
+    where that file ends, its 5x5 proxy (`25_Portfolios_5x5`: the high-B/M cells' mean
+    monthly return minus the low-B/M cells', `valuation.value_minus_growth`)."""
+    row = reading.row
+    (key,) = row.series
+    first, last = row.window
+    if key == FACTORS_DAILY:
+        returns_pct = data.french(key.removeprefix("french:"))["HML"]
+        what = "HML (Fama-French value minus growth, daily)"
+    elif key == SIZE_BM:
+        returns_pct = valuation.value_minus_growth(
+            data.french(key.removeprefix("french:"), RETURNS_SECTION)
+        )
+        what = "the 5x5 value-minus-growth proxy (monthly)"
+    else:
+        raise ValidationError(
+            f"claim {row.id}: no value-minus-growth series in {key}",
+            f"name {FACTORS_DAILY} or {SIZE_BM} in the row's `series`",
+        )
+    value = round(compounded_pct(returns_pct, first, last), 2)
+    inside = returns_pct.loc[first:last]
+    return Measurement(
+        value,
+        series=(key,),
+        details={
+            "first": str(inside.index[0]),
+            "last": str(inside.index[-1]),
+            "periods": len(inside),
+        },
+        evidence_sentence=f"{what} compounded to {value:+.2f} % from {first} to {last}",
     )
