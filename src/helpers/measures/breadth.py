@@ -295,15 +295,16 @@ def share_of_members_beating_index(reading: Reading) -> Measurement:
     )
 
 
-# Share classes of one company a `lines: by_company` reading folds into one line.
-SHARE_CLASSES = {"GOOG": "GOOGL"}
+# The line a `lines: by_company` reading folds each other share class of a company onto (one
+# direction of SHARE_CLASSES: GOOG onto GOOGL).
+FOLDED_ONTO = {"GOOG": "GOOGL"}
 
 
 def top_weight(reading: Reading) -> Measurement:
     """Summed weight (%) of the rule's `top_n` largest lines on the claim's date: the IVV
     holdings' market values on the file's date repriced with member closes, members on the
     claim's date only; by the rule's `lines`, the fund's lines as listed (GOOGL and GOOG two
-    holdings) or companies (share classes folded, SHARE_CLASSES); details carry both."""
+    holdings) or companies (share classes folded, FOLDED_ONTO); details carry both."""
     row = reading.row
     top_n = row.number("top_n")
     holdings = data.ivv_holdings()
@@ -315,7 +316,7 @@ def top_weight(reading: Reading) -> Measurement:
         data.sp500_members(row.as_of),
     )
     as_listed = round(breadth.top_share(weights, top_n), 2)
-    by_company = round(breadth.top_share(weights, top_n, merge=SHARE_CLASSES), 2)
+    by_company = round(breadth.top_share(weights, top_n, merge=FOLDED_ONTO), 2)
     folded = row.choice("lines") == "by_company"
     value = by_company if folded else as_listed
     counted = "companies (share classes folded)" if folded else "lines as the fund lists them"
