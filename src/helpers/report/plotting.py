@@ -53,10 +53,12 @@ _SOURCE_NOTE = "_smallcap_source"
 
 
 def use_style() -> None:
-    """Apply the project style; call once at the top of a notebook so all figures match."""
+    """Apply the project style; call once at the top of a notebook so all figures match and
+    every table it shows reads for people (tables.show_frames_for_people)."""
     theme.apply()  # seaborn's theme, without importing seaborn
     mpl.rcParams.update(_RC)  # type: ignore[arg-type]
     _shown.clear()
+    tables.show_frames_for_people()
 
 
 def files_of(*series: str) -> str:
