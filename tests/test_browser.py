@@ -49,7 +49,7 @@ SMALLEST_TEXT_PX = 9
 # A claim box and the fields a reader must see on a phone (a field the box lacks is skipped).
 CARD_FIELDS = (
     ".chip",
-    ".vb-id",
+    ".vb-head > a:first-of-type",  # the claim id, its permalink
     ".vb-claim",
     ".vb-figures",
     ".vb-evidence",

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from conftest import ledger_row
 
-from helpers import claims
+from helpers import claims, verdict_box
 from helpers.claims import verdicts
 from helpers.cli import main
 from helpers.config import ROOT_ENV
@@ -283,11 +283,32 @@ def test_the_evidence_sentence_and_measured_label_show_beside_the_verdict(report
     assert (row["evidence_sentence"], row["measured_label"]) == (sentence, "announcement dates")
     text = index.read_text(encoding="utf-8")
     assert f'<p class="vb-evidence">{sentence}</p>' in text
-    assert '<span class="vb-what">(announcement dates)</span>' in text
+    assert "<small>(announcement dates)</small>" in text
     # Empty keys show nothing extra.
-    assert text.count('class="vb-evidence"') == 1 and text.count('class="vb-what"') == 1
+    assert text.count('class="vb-evidence"') == 1 and text.count("<small>(") == 1
     box = claims.Verdict("x", "supported", "e", "c", 1, 1, "", evidence_sentence=sentence)
     assert sentence in box._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("clause", "sentence"),
+    [
+        ("the longest run lasted 16 sessions", "The longest run lasted 16 sessions."),
+        ("^RUT beat ^GSPC on 9 sessions", "^RUT beat ^GSPC on 9 sessions."),
+        ("fred:DFF went from 6.89 to 9.04", "fred:DFF went from 6.89 to 9.04."),
+        ("Already a sentence.", "Already a sentence."),
+        ("", ""),
+    ],
+)
+def test_an_evidence_sentence_reads_as_a_sentence_after_the_figures(clause, sentence):
+    """Measures write clauses; after "Claimed 9 sessions; the data show 16." a clause read as
+    a second sentence starting in lower case."""
+    assert verdict_box.sentence(clause) == sentence
+    box = verdict_box.box(
+        claim_id="x", verdict="refuted", style=claims.VERDICT_STYLES["refuted"], claim="c",
+        claimed="1", measured="2", evidence_sentence=clause,
+    )  # fmt: skip
+    assert box["evidence_sentence"] == sentence
 
 
 def test_the_finder_lists_every_choice_and_works_without_its_script(reports):
