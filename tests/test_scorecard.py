@@ -438,3 +438,27 @@ def test_every_article_has_a_title_of_our_own():
     ledger = claims.checked_ledger()
     titles = [a.title for a in ledger.articles.values()]
     assert len(set(titles)) == len(titles) == 5 and all(len(t) <= 40 for t in titles)
+
+
+def test_how_it_was_judged_does_not_restate_the_figures_the_box_shows():
+    """ "measured 77.44 % vs claimed at least 20 %: supported (bound included)" under a box
+    showing both figures said them twice; the remark joins the bands it was judged against."""
+    fields = {
+        "claim_id": "x", "verdict": "supported", "style": claims.VERDICT_STYLES["supported"],
+        "claim": "c", "claimed": "at least 20 %", "measured": "77.44 %",
+        "judged_against": "supported from 20 %",
+    }  # fmt: skip
+    restated = "measured 77.44 % vs claimed at least 20 %: supported (bound included)"
+    box = verdict_box.box(**fields, explanation=restated)
+    assert (box["judged_against"], box["explanation"]) == (
+        "supported from 20 % (bound included)",
+        "",
+    )
+    html = verdict_box.render(box)
+    assert (
+        "77.44 % vs" not in html and "judged against: supported from 20 % (bound included)." in html
+    )
+    other = "primary reading (verdict_from: worst): " + restated  # says more: shown as written
+    assert verdict_box.box(**fields, explanation=other)["explanation"] == other
+    unlike = restated.replace("77.44", "77.4")  # figures the box does not show: kept
+    assert verdict_box.box(**fields, explanation=unlike)["explanation"] == unlike

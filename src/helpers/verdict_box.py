@@ -58,7 +58,22 @@ def box(**fields: Any) -> dict[str, Any]:
     if missing or unknown:
         raise TypeError(f"verdict box: missing {missing}, unknown {unknown}")
     fields = {**OPTIONAL, **fields}
-    return fields | {"evidence_sentence": sentence(fields["evidence_sentence"])}
+    return fields | {"evidence_sentence": sentence(fields["evidence_sentence"]), **_judged(fields)}
+
+
+def _judged(fields: Mapping[str, Any]) -> dict[str, str]:
+    """How it was judged, without restating the figures the box shows: an explanation that
+    opens "measured <measured> vs claimed <claimed>: <verdict>" (claims.judging) keeps only
+    its remark in brackets, after the bands it was judged against ("supported from 20 %
+    (bound included)"). Any other explanation shows as written."""
+    restated = f"measured {fields['measured']} vs claimed {fields['claimed']}: {fields['verdict']}"
+    explanation, against = str(fields["explanation"]), str(fields["judged_against"])
+    if not against or not explanation.startswith(restated):
+        return {}
+    remark = explanation.removeprefix(restated).strip()
+    if remark and not (remark.startswith("(") and remark.endswith(")")):
+        return {}
+    return {"judged_against": f"{against} {remark}".strip(), "explanation": ""}
 
 
 def sentence(text: str) -> str:
