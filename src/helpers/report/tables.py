@@ -254,6 +254,8 @@ def for_people(
     own. Use it instead of `.round()`, which warns on date columns and leaves 00:00:00."""
     frame = table.to_frame() if isinstance(table, pd.Series) else table
     frame = frame.rename_axis(index=_label_names(frame.index), columns=_label_names(frame.columns))
+    row_numbers = _is_row_number(frame.index)
+    frame = _index_name_in_the_corner(frame)
     places = 2 if decimals is None else decimals
     styler = PeopleStyler(frame, cell_ids=False).format(
         lambda v: _html_cell(v, places), na_rep=MISSING
@@ -270,7 +272,7 @@ def for_people(
     if frame.index.is_unique and frame.columns.is_unique:
         styler = styler.set_td_classes(frame.map(lambda v: _cell_class(v, places)))
     styler = styler.set_table_styles(TABLE_STYLES, overwrite=False)
-    if _is_row_number(frame.index):
+    if row_numbers:
         styler = styler.hide(axis="index")
     return styler.set_caption(caption) if caption else styler
 
@@ -288,6 +290,15 @@ def _row_label(value: Any, decimals: int) -> str:
     text = cell(value, decimals)
     text = html.escape(READER_NAMES.get(text, text), quote=False)
     return f'<span class="wrap">{text}</span>' if len(text) > SHORT else text
+
+
+def _index_name_in_the_corner(frame: pd.DataFrame) -> pd.DataFrame:
+    """The row labels' name in the header's empty corner, above them, where pandas would give
+    it a header row of its own (a second, near-empty header row reads as a stray line)."""
+    index, columns = frame.index, frame.columns
+    if index.nlevels > 1 or columns.nlevels > 1 or index.name is None or columns.name is not None:
+        return frame
+    return frame.rename_axis(index=None, columns=index.name)
 
 
 def _label_names(index: pd.Index) -> list:
