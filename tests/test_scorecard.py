@@ -276,7 +276,8 @@ def test_the_evidence_sentence_and_measured_label_show_beside_the_verdict(report
     result_path = reports.results / "a-months.json"
     result = json.loads(result_path.read_text())
     sentence = "The two cuts were announced on 2025-09-17 and 2025-12-10, at scheduled meetings."
-    result |= {"evidence_sentence": sentence, "measured_label": "announcement dates"}
+    clause = "t" + sentence[1:-1]  # as a measure writes it: the page and the csv make a sentence
+    result |= {"evidence_sentence": clause, "measured_label": "announcement dates"}
     write_json_atomic(result_path, result)
     csv_path, index = reports.build()
     row = read_csv(csv_path)["a-months"]
