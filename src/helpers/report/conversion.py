@@ -23,6 +23,7 @@ REPORT_TEMPLATE = "report.html.j2"
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 _STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="[^"]*">(?:&#182;|¶)</a>')
 _BOX_COLOURS = re.compile(r'(<div class="verdict-box [^"]*"[^>]*?) style="[^"]*"')
 
 
@@ -49,10 +50,17 @@ def _html_exporter() -> HTMLExporter:
     exporter = HTMLExporter(
         extra_loaders=[jinja2.PackageLoader("helpers.report", "templates")],
         template_file=REPORT_TEMPLATE,
-        exclude_anchor_links=True,  # the headings' ¶ links, which the page hides anyway
     )
     exporter.register_filter("page_output", page_output)
+    exporter.register_filter("drop_anchor_links", drop_anchor_links)
     return exporter
+
+
+def drop_anchor_links(markdown_html: str) -> str:
+    """Rendered markdown without the headings' ¶ links (the page never shows them), keeping
+    the headings' ids, which the contents list and permalinks link to (nbconvert's
+    exclude_anchor_links would drop both)."""
+    return _ANCHOR_LINK.sub("", markdown_html)
 
 
 def page_output(output: str) -> str:
