@@ -221,7 +221,7 @@ def test_record_measurements_stores_each_reading_and_the_label(recording_tested)
     assert sorted(f["series"] for f in payload["data_files"]) == ["^RUT", "^RUT.alt", "fred:DGS2"]
     assert payload["caveat"] == "index returns stand in for balance sheets"
     box = verdict._repr_html_()
-    assert '<span class="vb-label">robustness</span> depends on source' in box
+    assert "<i>robustness</i> depends on source" in box
     assert "caveat: index returns" in verdict._repr_html_()
 
 

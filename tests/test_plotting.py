@@ -44,7 +44,7 @@ def test_show_numbers_figures_and_uses_the_caption_as_alt_text(monkeypatch):
         ax.plot([1, 2], [2, 1])
         plotting.show(fig, caption)
     assert 'id="figure-1"' in shown[0] and 'id="figure-2"' in shown[1]
-    assert 'alt="Figure 1: First &lt;chart&gt;"' in shown[0]
+    assert 'alt="Figure 1">' in shown[0] and "<b>Figure 1.</b> First &lt;chart&gt;" in shown[0]
     assert "<b>Figure 2.</b> Second</figcaption>" in shown[1]
     assert plt.get_fignums() == []
 

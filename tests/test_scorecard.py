@@ -14,7 +14,7 @@ import pytest
 import yaml
 from conftest import ledger_row
 
-from helpers import claims
+from helpers import claims, verdict_box
 from helpers.claims import verdicts
 from helpers.cli import main
 from helpers.config import ROOT_ENV
@@ -276,18 +276,40 @@ def test_the_evidence_sentence_and_measured_label_show_beside_the_verdict(report
     result_path = reports.results / "a-months.json"
     result = json.loads(result_path.read_text())
     sentence = "The two cuts were announced on 2025-09-17 and 2025-12-10, at scheduled meetings."
-    result |= {"evidence_sentence": sentence, "measured_label": "announcement dates"}
+    clause = "t" + sentence[1:-1]  # as a measure writes it: the page and the csv make a sentence
+    result |= {"evidence_sentence": clause, "measured_label": "announcement dates"}
     write_json_atomic(result_path, result)
     csv_path, index = reports.build()
     row = read_csv(csv_path)["a-months"]
     assert (row["evidence_sentence"], row["measured_label"]) == (sentence, "announcement dates")
     text = index.read_text(encoding="utf-8")
     assert f'<p class="vb-evidence">{sentence}</p>' in text
-    assert '<span class="vb-what">(announcement dates)</span>' in text
+    assert "<small>(announcement dates)</small>" in text
     # Empty keys show nothing extra.
-    assert text.count('class="vb-evidence"') == 1 and text.count('class="vb-what"') == 1
+    assert text.count('class="vb-evidence"') == 1 and text.count("<small>(") == 1
     box = claims.Verdict("x", "supported", "e", "c", 1, 1, "", evidence_sentence=sentence)
     assert sentence in box._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("clause", "sentence"),
+    [
+        ("the longest run lasted 16 sessions", "The longest run lasted 16 sessions."),
+        ("^RUT beat ^GSPC on 9 sessions", "^RUT beat ^GSPC on 9 sessions."),
+        ("fred:DFF went from 6.89 to 9.04", "fred:DFF went from 6.89 to 9.04."),
+        ("Already a sentence.", "Already a sentence."),
+        ("", ""),
+    ],
+)
+def test_an_evidence_sentence_reads_as_a_sentence_after_the_figures(clause, sentence):
+    """Measures write clauses; after "Claimed 9 sessions; the data show 16." a clause read as
+    a second sentence starting in lower case."""
+    assert verdict_box.sentence(clause) == sentence
+    box = verdict_box.box(
+        claim_id="x", verdict="refuted", style=claims.VERDICT_STYLES["refuted"], claim="c",
+        claimed="1", measured="2", evidence_sentence=clause,
+    )  # fmt: skip
+    assert box["evidence_sentence"] == sentence
 
 
 def test_the_finder_lists_every_choice_and_works_without_its_script(reports):
@@ -417,3 +439,27 @@ def test_every_article_has_a_title_of_our_own():
     ledger = claims.checked_ledger()
     titles = [a.title for a in ledger.articles.values()]
     assert len(set(titles)) == len(titles) == 5 and all(len(t) <= 40 for t in titles)
+
+
+def test_how_it_was_judged_does_not_restate_the_figures_the_box_shows():
+    """ "measured 77.44 % vs claimed at least 20 %: supported (bound included)" under a box
+    showing both figures said them twice; the remark joins the bands it was judged against."""
+    fields = {
+        "claim_id": "x", "verdict": "supported", "style": claims.VERDICT_STYLES["supported"],
+        "claim": "c", "claimed": "at least 20 %", "measured": "77.44 %",
+        "judged_against": "supported from 20 %",
+    }  # fmt: skip
+    restated = "measured 77.44 % vs claimed at least 20 %: supported (bound included)"
+    box = verdict_box.box(**fields, explanation=restated)
+    assert (box["judged_against"], box["explanation"]) == (
+        "supported from 20 % (bound included)",
+        "",
+    )
+    html = verdict_box.render(box)
+    assert (
+        "77.44 % vs" not in html and "judged against: supported from 20 % (bound included)." in html
+    )
+    other = "primary reading (verdict_from: worst): " + restated  # says more: shown as written
+    assert verdict_box.box(**fields, explanation=other)["explanation"] == other
+    unlike = restated.replace("77.44", "77.4")  # figures the box does not show: kept
+    assert verdict_box.box(**fields, explanation=unlike)["explanation"] == unlike

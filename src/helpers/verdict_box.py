@@ -5,6 +5,7 @@ verdicts) may not import the report room (which lays out pages); both import thi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -29,6 +30,8 @@ OPTIONAL: dict[str, Any] = {
     "fold": False,
     "inline": True,
 }
+# A sentence that starts with a plain word (not a series key such as fred:DFF or ^RUT).
+_PLAIN_START = re.compile(r"[a-z]+\b(?![:/])")
 
 
 @cache
@@ -54,7 +57,35 @@ def box(**fields: Any) -> dict[str, Any]:
     unknown = sorted(set(fields) - set(REQUIRED) - set(OPTIONAL))
     if missing or unknown:
         raise TypeError(f"verdict box: missing {missing}, unknown {unknown}")
-    return {**OPTIONAL, **fields}
+    fields = {**OPTIONAL, **fields}
+    return fields | {"evidence_sentence": sentence(fields["evidence_sentence"]), **_judged(fields)}
+
+
+def _judged(fields: Mapping[str, Any]) -> dict[str, str]:
+    """How it was judged, without restating the figures the box shows: an explanation that
+    opens "measured <measured> vs claimed <claimed>: <verdict>" (claims.judging) keeps only
+    its remark in brackets, after the bands it was judged against ("supported from 20 %
+    (bound included)"). Any other explanation shows as written."""
+    restated = f"measured {fields['measured']} vs claimed {fields['claimed']}: {fields['verdict']}"
+    explanation, against = str(fields["explanation"]), str(fields["judged_against"])
+    if not against or not explanation.startswith(restated):
+        return {}
+    remark = explanation.removeprefix(restated).strip()
+    if remark and not (remark.startswith("(") and remark.endswith(")")):
+        return {}
+    return {"judged_against": f"{against} {remark}".strip(), "explanation": ""}
+
+
+def sentence(text: str) -> str:
+    """An evidence sentence as a sentence: a plain first word capitalised (a series key stays
+    as it is written) and a full stop at the end; an empty one stays empty. Measures write
+    them as clauses ("the longest run of ..."), which read wrongly after "Claimed 9 sessions."."""
+    text = text.strip()
+    if not text:
+        return ""
+    if _PLAIN_START.match(text):
+        text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."
 
 
 def render(fields: Mapping[str, Any]) -> str:

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from helpers import verdict_box
 from helpers.claims import Ledger
 from helpers.claims.consistency import CheckResult
 from helpers.report import disagreements, tables
@@ -98,7 +99,7 @@ def csv_record(ledger: Ledger, scored: ScoredClaim, check: CheckResult | None) -
         "measured_label": scored.measured_label,
         "unit": ledger_row.unit,
         "verdict": scored.verdict,
-        "evidence_sentence": scored.evidence_sentence,
+        "evidence_sentence": verdict_box.sentence(scored.evidence_sentence),
         "testability": ledger_row.testability,
         "rule": scored.rule,
         "notebook": scored.notebook,

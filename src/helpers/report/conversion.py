@@ -16,12 +16,15 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html_mistune
 
-from helpers.report import run_parameters
+from helpers.report import run_parameters, tables
 
 # The report page extends nbconvert's lab template.
 REPORT_TEMPLATE = "report.html.j2"
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="[^"]*">(?:&#182;|¶)</a>')
+_BOX_COLOURS = re.compile(r'(<div class="verdict-box [^"]*"[^>]*?) style="[^"]*"')
 
 
 def notebook_to_html(executed: Path, parameters: Mapping[str, dict] | None = None) -> str:
@@ -44,10 +47,28 @@ def notebook_to_html(executed: Path, parameters: Mapping[str, dict] | None = Non
 def _html_exporter() -> HTMLExporter:
     """One exporter per process (each worker's, or the driver's before it forks them):
     compiling its templates costs more than a conversion."""
-    return HTMLExporter(
+    exporter = HTMLExporter(
         extra_loaders=[jinja2.PackageLoader("helpers.report", "templates")],
         template_file=REPORT_TEMPLATE,
     )
+    exporter.register_filter("page_output", page_output)
+    exporter.register_filter("drop_anchor_links", drop_anchor_links)
+    return exporter
+
+
+def drop_anchor_links(markdown_html: str) -> str:
+    """Rendered markdown without the headings' ¶ links (the page never shows them), keeping
+    the headings' ids, which the contents list and permalinks link to (nbconvert's
+    exclude_anchor_links would drop both)."""
+    return _ANCHOR_LINK.sub("", markdown_html)
+
+
+def page_output(output: str) -> str:
+    """An HTML output as the report page shows it, without what the page's stylesheet already
+    says: each table's stock rules (tables.stock_rules) and a verdict box's inline colours
+    (kept in the notebook, for JupyterLab, where no page stylesheet applies)."""
+    output = _STYLE_ELEMENT.sub(lambda m: "" if tables.stock_rules(m[1]) else m[0], output)
+    return _BOX_COLOURS.sub(r"\1", output)
 
 
 def notebook_outline(nb: nbformat.NotebookNode) -> dict[str, Any]:

@@ -53,10 +53,12 @@ _SOURCE_NOTE = "_smallcap_source"
 
 
 def use_style() -> None:
-    """Apply the project style; call once at the top of a notebook so all figures match."""
+    """Apply the project style; call once at the top of a notebook so all figures match and
+    every table it shows reads for people (tables.show_frames_for_people)."""
     theme.apply()  # seaborn's theme, without importing seaborn
     mpl.rcParams.update(_RC)  # type: ignore[arg-type]
     _shown.clear()
+    tables.show_frames_for_people()
 
 
 def files_of(*series: str) -> str:
@@ -211,8 +213,9 @@ def _legends(fig: Figure) -> list:
 
 
 def figure_html(fig: Figure, number: int, caption: str) -> str:
-    """A <figure> with the chart as embedded PNGs (as laid out, and narrow on a phone), its
-    caption numbered and as alt text."""
+    """A <figure> with the chart as embedded PNGs (as laid out, and narrow on a phone) and its
+    caption numbered; the image's alt text names the figure only, as the caption beside it
+    (in the same <figure>) says the rest: a screen reader would read it twice."""
     wide, wide_px = _png(fig)
     with narrow(fig):
         phone, phone_px = _png(fig)
@@ -221,7 +224,7 @@ def figure_html(fig: Figure, number: int, caption: str) -> str:
         f'<figure class="smallcap-figure" id="figure-{number}"><picture>'
         f'<source media="{PHONE}" srcset="data:image/png;base64,{phone}" width="{phone_px}">'
         f'<img src="data:image/png;base64,{wide}" width="{wide_px}" '
-        f'alt="Figure {number}: {text}"></picture>'
+        f'alt="Figure {number}"></picture>'
         f"<figcaption><b>Figure {number}.</b> {text}</figcaption></figure>"
     )
 

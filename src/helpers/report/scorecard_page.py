@@ -116,7 +116,7 @@ def claim_line(ledger: Ledger, s: ScoredClaim) -> dict[str, Any]:
         "claimed": s.claimed_text,
         "measured": s.measured_text,
         "measured_label": s.measured_label,
-        "evidence_sentence": s.evidence_sentence,
+        "evidence_sentence": verdict_box.sentence(s.evidence_sentence),
         "verdict": s.verdict,
         "href": s.href,
     }
