@@ -21,11 +21,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from helpers import data
 from helpers.config import CACHE_ENV, DATA_ENV, SNAPSHOT_ENV, VINTAGE_ENV
 from helpers.data import vintage
 from helpers.data.snapshot import sha256_file
+
+# Hypothesis's default deadline (200 ms an example) is a timed assertion: on shared cores a
+# pandas-heavy example overruns it and the test fails for no fault of the code.
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 # Days of the fake series: a year of business days, all in the past (enough rows for the
 # volume rules, which look at shares of a file's rows).

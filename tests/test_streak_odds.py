@@ -43,7 +43,7 @@ chains = st.builds(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(chain=chains, n=st.integers(1, 10), k=st.integers(1, 11))
 def test_exact_recursion_matches_brute_force_enumeration(chain, n, k):
     assert odds.prob_longest_at_least(chain, n, k) == pytest.approx(
