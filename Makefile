@@ -63,6 +63,15 @@ RUN_ARGS = --timeout $(CELL_TIMEOUT)$(if $(JOBS), --jobs $(JOBS)) $(NOTEBOOK_ARG
 # `make reports/NN_x.html` alone runs that notebook at once (nothing else drains the queue).
 DIRECT := $(filter-out reports/index.html,$(filter reports/%.html,$(MAKECMDGOALS)))
 
+# A read-only checkout (a mounted archive, a shared folder) is refused in one line before
+# anything runs, instead of each step failing on its own: every goal but these writes
+# .make/, data/cache/ or reports/ here.
+ifneq ($(filter-out help lint test lab,$(or $(MAKECMDGOALS),help)),)
+ifeq ($(shell test -w . && echo writable),)
+$(error error: this checkout is read-only ($(CURDIR)); make $(MAKECMDGOALS) writes .make/, data/cache/ and reports/ in it -> fix: run make in a writable clone (git clone "$(CURDIR)" some/writable/folder))
+endif
+endif
+
 .PHONY: help setup hooks reports accept-verdicts vintage lock ledger-check screenshots test lint lab \
 	bench clean clean-data FORCE
 

@@ -16,16 +16,23 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from helpers import data
 from helpers.config import CACHE_ENV, DATA_ENV, SNAPSHOT_ENV, VINTAGE_ENV
 from helpers.data import vintage
 from helpers.data.snapshot import sha256_file
+
+# Hypothesis's default deadline (200 ms an example) is a timed assertion: on shared cores a
+# pandas-heavy example overruns it and the test fails for no fault of the code.
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 # Days of the fake series: a year of business days, all in the past (enough rows for the
 # volume rules, which look at shares of a file's rows).
@@ -302,10 +309,22 @@ def live_mode(monkeypatch) -> None:
     monkeypatch.setenv(DATA_ENV, "live")
 
 
+@pytest.fixture(scope="session")
+def _built_fake_snapshot(tmp_path_factory) -> Path:
+    """The FakeSnapshot folder, built once per test process: tests get copies (see there)."""
+    return FakeSnapshot(tmp_path_factory.mktemp("built") / "snapshot").build().root
+
+
+def fresh_copy(built: Path, to: Path) -> Path:
+    """A copy of a folder a session fixture built, its files with new times, as a build of
+    its own would have (a copy costs milliseconds, a build a tenth of a second)."""
+    return Path(shutil.copytree(built, to, copy_function=shutil.copy))
+
+
 @pytest.fixture
-def fake_snapshot(tmp_path, monkeypatch) -> FakeSnapshot:
+def fake_snapshot(_built_fake_snapshot, tmp_path, monkeypatch) -> FakeSnapshot:
     """The FakeSnapshot folder, built, with SNAPSHOT_DIR pointing at it."""
-    snapshot = FakeSnapshot(tmp_path / "snapshot").build()
+    snapshot = FakeSnapshot(fresh_copy(_built_fake_snapshot, tmp_path / "snapshot"))
     monkeypatch.setenv(SNAPSHOT_ENV, str(snapshot.root))
     monkeypatch.delenv(DATA_ENV, raising=False)
     return snapshot
@@ -330,11 +349,18 @@ FAKE_CORE_SERIES = [
 ]
 
 
+@pytest.fixture(scope="session")
+def _built_fake_vintage(_built_fake_snapshot, tmp_path_factory) -> Path:
+    """A vintage of the fake snapshot, built once per test process (it names no path)."""
+    folder = tmp_path_factory.mktemp("built") / "vintage"
+    vintage.build(_built_fake_snapshot, folder, FAKE_CORE_SERIES)
+    return folder
+
+
 @pytest.fixture
-def fake_vintage(fake_snapshot, tmp_path, monkeypatch) -> Path:
+def fake_vintage(fake_snapshot, _built_fake_vintage, tmp_path, monkeypatch) -> Path:
     """A vintage built from the fake snapshot, selected as the data source (no SNAPSHOT_DIR)."""
-    folder = tmp_path / "vintage"
-    vintage.build(fake_snapshot.root, folder, FAKE_CORE_SERIES)
+    folder = fresh_copy(_built_fake_vintage, tmp_path / "vintage")
     monkeypatch.setenv(VINTAGE_ENV, str(folder))
     monkeypatch.delenv(SNAPSHOT_ENV, raising=False)
     monkeypatch.delenv(DATA_ENV, raising=False)

@@ -62,7 +62,7 @@ def test_a_bad_file_never_enters_the_cache(fake_snapshot):
     assert not list((data.cache.cache_dir() / "yahoo").glob("VB*"))
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(
     st.lists(st.integers(min_value=1, max_value=30), min_size=1, max_size=60),
     st.lists(st.floats(min_value=1e-6, max_value=1e7), min_size=60, max_size=60),
@@ -73,7 +73,7 @@ def test_validation_accepts_any_strictly_increasing_positive_series(gaps, closes
     assert quality.validate(frame, "VB") is frame
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(st.integers(min_value=0, max_value=19), st.floats(min_value=-1e9, max_value=0))
 def test_validation_rejects_any_non_positive_close(position, bad):
     closes = np.full(20, 5.0)

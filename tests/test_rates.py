@@ -162,7 +162,7 @@ def test_fits_by_period_have_one_row_per_window():
     assert len(table) == 2 and table["observations"].sum() == len(changes)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(slope=st.floats(-5, 5), shift=st.floats(-1, 1))
 def test_slope_ignores_a_constant_added_to_the_margin(slope, shift):
     changes = synthetic_changes(slope, n=60)

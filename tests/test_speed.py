@@ -146,6 +146,26 @@ def test_a_refresh_with_nothing_moved_stops_before_the_data_layer(vintage_mode, 
     assert main(["data", "refresh"]) == 0 and (cache_dir() / "STAMP").exists()
 
 
+def test_on_a_snapshot_a_refresh_with_nothing_moved_stops_too_and_an_edited_file_does_not(
+    fake_snapshot,
+):
+    assert main(["data", "refresh"]) == 0
+    check = "from helpers.cli import main; import sys; main(); print('pandas' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", check, "data", "refresh"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "nothing changed" in done.stdout and done.stdout.split()[-1] == "False"
+    token = freshness.files_token()
+    fake_snapshot.write_text("fred/DGS2.csv", "DATE,DGS2\n2025-09-01,0.10\n2025-09-02,0.00\n")
+    assert freshness.files_token() != token  # an edited snapshot file takes the full path
+    done = subprocess.run(
+        [sys.executable, "-m", "helpers", "data", "refresh"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 updated" in done.stdout and "fred:DGS2" in done.stdout
+
+
 def test_the_null_model_tables_are_remembered_by_their_inputs():
     days = pd.bdate_range("2001-01-01", periods=600)
     margin = pd.Series(np.random.default_rng(3).normal(size=600), index=days)

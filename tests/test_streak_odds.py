@@ -43,7 +43,7 @@ chains = st.builds(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(chain=chains, n=st.integers(1, 10), k=st.integers(1, 11))
 def test_exact_recursion_matches_brute_force_enumeration(chain, n, k):
     assert odds.prob_longest_at_least(chain, n, k) == pytest.approx(
@@ -104,6 +104,30 @@ def test_simulation_agrees_with_the_exact_answer(sampler_of):
     assert sim.years.shape == (4_000 * 3,)
 
 
+def markov_by_day(chain: odds.WinChain, n: int, rng: np.random.Generator, histories: int):
+    """The chain drawn the plain way, one day after another (the vectorised sampler's spec)."""
+    uniforms = rng.random((n, histories))
+    wins = np.empty((n, histories), dtype=bool)
+    wins[0] = uniforms[0] < chain.stationary_win_rate
+    for day in range(1, n):
+        wins[day] = uniforms[day] < np.where(wins[day - 1], chain.after_win, chain.after_loss)
+    return wins.T
+
+
+@pytest.mark.parametrize(
+    "chain",
+    [
+        odds.WinChain(after_win=0.5087, after_loss=0.5005),  # about the fitted ^RUT chain
+        odds.WinChain(after_win=0.3, after_loss=0.7),  # a win makes the next one less likely
+        odds.WinChain.independent(0.5),
+        odds.WinChain(after_win=0.95, after_loss=0.05),  # long chains of days that copy
+    ],
+)
+def test_markov_sampler_draws_what_a_loop_over_days_draws(chain):
+    vectorised = odds.markov_sampler(chain, 400)(np.random.default_rng(2), 60)
+    assert np.array_equal(vectorised, markov_by_day(chain, 400, np.random.default_rng(2), 60))
+
+
 def test_markov_sampler_reproduces_its_transition_rates():
     chain = odds.WinChain(after_win=0.7, after_loss=0.3)
     wins = odds.markov_sampler(chain, 2_000)(np.random.default_rng(3), 20)
@@ -119,6 +143,23 @@ def test_bootstrap_blocks_are_consecutive_days_with_wraparound():
     # about 1 day in 8 starts a new block
     assert 0.8 < continuing.mean() < 0.95
     assert positions.min() >= 0 and positions.max() < 50
+
+
+def bootstrap_positions_by_formula(rng: np.random.Generator, n: int, histories: int, block):
+    """Each day's position read off its block's start, with a modulo (the spec)."""
+    new_block = rng.random((histories, n)) < 1.0 / block
+    new_block[:, 0] = True
+    days = np.arange(n)
+    block_start = np.maximum.accumulate(np.where(new_block, days, 0), axis=1)
+    origin = rng.integers(0, n, size=(histories, n), dtype=np.int64)
+    return (np.take_along_axis(origin, block_start, axis=1) + days - block_start) % n
+
+
+@pytest.mark.parametrize("block", [1.0, 3.6, 21.0, 1e12])
+def test_bootstrap_positions_are_the_formulas(block):
+    positions = odds.stationary_bootstrap_indices(np.random.default_rng(8), 97, 40, block)
+    expected = bootstrap_positions_by_formula(np.random.default_rng(8), 97, 40, block)
+    assert np.array_equal(positions, expected)
 
 
 def test_bootstrap_with_one_long_block_returns_the_data_rotated():

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.analysis import returns, valuation
@@ -160,7 +160,6 @@ def test_implied_discount_of_the_article_multiples():
         valuation.implied_discount_pct(1.0, 0.0)
 
 
-@settings(deadline=None)  # pandas work: timings vary on shared cores
 @given(
     small=st.floats(0.05, 20.0),
     big=st.floats(0.05, 20.0),

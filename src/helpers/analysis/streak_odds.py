@@ -180,18 +180,15 @@ def expected_longest(chain: WinChain, n: int, tolerance: float = 1e-10) -> float
 def longest_runs(wins: np.ndarray) -> np.ndarray:
     """Longest run of True in each row of a 2-D boolean array, without a Python loop over days.
 
-    Each row is padded with a False at both ends; in the flattened array the gaps between
-    consecutive False positions are the run lengths, and each gap belongs to the row of its
-    left end.
+    Each row is padded with a loss at both ends; in the flattened array the gaps between
+    consecutive losses are the run lengths, and a row's gaps start at its leading pad.
     """
     rows, days = wins.shape
-    padded = np.zeros((rows, days + 2), dtype=bool)
-    padded[:, 1:-1] = wins
-    losses = np.flatnonzero(~padded.ravel())
-    gaps = np.diff(losses) - 1
-    row_of_gap = losses[:-1] // (days + 2)
-    first_gap_of_row = np.searchsorted(row_of_gap, np.arange(rows))
-    return np.maximum.reduceat(gaps, first_gap_of_row)
+    losses = np.ones((rows, days + 2), dtype=bool)
+    np.logical_not(wins, out=losses[:, 1:-1])
+    at = np.flatnonzero(losses)
+    first_of_row = np.searchsorted(at, np.arange(rows) * (days + 2))
+    return np.maximum.reduceat(np.diff(at), first_of_row) - 1
 
 
 def iid_sampler(win_rate: float, n: int) -> Sampler:
@@ -204,16 +201,32 @@ def iid_sampler(win_rate: float, n: int) -> Sampler:
 
 
 def markov_sampler(chain: WinChain, n: int) -> Sampler:
-    """Histories from the fitted chain, started at its steady state; loops over days only,
-    each step vectorised across histories."""
+    """Histories from the fitted chain, started at its steady state.
+
+    Day t is a win when its uniform is below P(win | day t-1), as a loop over days would
+    draw it, but without the loop: a uniform below both transition probabilities is a win and
+    one above both a loss whatever came before; only one between them (under 1 % of days for
+    the fitted chains) depends on the day before, and takes its value (or the opposite, when a
+    win makes the next win less likely), resolved along chains of such days.
+    """
+    low, high = sorted((chain.after_win, chain.after_loss))
+    flips = chain.after_win < chain.after_loss
 
     def sample(rng: np.random.Generator, histories: int) -> np.ndarray:
-        uniforms = rng.random((n, histories))
-        wins = np.empty((n, histories), dtype=bool)
+        uniforms = rng.random((n, histories))  # day-major, as the loop drew them
+        wins = uniforms < low
         wins[0] = uniforms[0] < chain.stationary_win_rate
-        for day in range(1, n):
-            threshold = np.where(wins[day - 1], chain.after_win, chain.after_loss)
-            wins[day] = uniforms[day] < threshold
+        open_days = (uniforms >= low) & (uniforms < high)
+        open_days[0] = False
+        flat, still_open = wins.ravel(), open_days.ravel()
+        # in the day-major flat array, index - histories is the same history the day before
+        pending = np.flatnonzero(still_open)
+        while pending.size:
+            settled = ~still_open[pending - histories]
+            done = pending[settled]
+            flat[done] = flat[done - histories] ^ flips
+            still_open[done] = False
+            pending = pending[~settled]
         return wins.T
 
     return sample
@@ -276,23 +289,32 @@ def stationary_bootstrap_indices(
 ) -> np.ndarray:
     """Politis-Romano resampling positions: each day starts a new block with probability
     1/mean_block (the first day always does) at a uniform random position, otherwise
-    continues the previous block one day later, wrapping around the end of the data."""
+    continues the previous block one day later, wrapping around the end of the data.
+
+    Every day draws its uniform and its random position (only a block's first day uses it),
+    so the draws do not depend on the mean block. Built block by block on the flattened
+    histories (a block never crosses a row, since every row starts one): position i of a block
+    that starts at s is origin[s] + (i - s), less n past the end.
+    """
     new_block = rng.random((histories, n)) < 1.0 / mean_block
     new_block[:, 0] = True
-    days = np.arange(n)
-    block_start = np.maximum.accumulate(np.where(new_block, days, 0), axis=1)
-    origin = rng.integers(0, n, size=(histories, n), dtype=np.int64)
-    start_origin = np.take_along_axis(origin, block_start, axis=1)
-    return (start_origin + days - block_start) % n
+    # int32: the same draws as int64 (numpy draws a range under 2**32 with 32 bits), half the bytes
+    origin = rng.integers(0, n, size=(histories, n), dtype=np.int32)
+    index = np.int32 if new_block.size < 2**31 else np.int64
+    starts = np.flatnonzero(new_block).astype(index)
+    lengths = np.diff(starts, append=index(new_block.size))
+    positions = np.repeat(origin.ravel()[starts] - starts, lengths)
+    positions += np.arange(new_block.size, dtype=index)
+    np.subtract(positions, n, out=positions, where=positions >= n)
+    return positions.reshape(histories, n)
 
 
 def bootstrap_sampler(margin: np.ndarray, mean_block: float) -> Sampler:
     """Histories of the real daily margins resampled in stationary-bootstrap blocks."""
-    margin = np.asarray(margin, dtype=float)
+    wins = wins_from_margin(np.asarray(margin, dtype=float))
 
     def sample(rng: np.random.Generator, histories: int) -> np.ndarray:
-        positions = stationary_bootstrap_indices(rng, len(margin), histories, mean_block)
-        return margin[positions] > 0
+        return wins[stationary_bootstrap_indices(rng, len(wins), histories, mean_block)]
 
     return sample
 

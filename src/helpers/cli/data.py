@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_refresh(args: argparse.Namespace) -> int:
     quick = not (args.series or args.snapshot or args.force or args.accept_shorter)
-    quick = quick and data_mode() == "vintage"
+    quick = quick and data_mode() in ("vintage", "snapshot")
     if quick and freshness.token_matches():
         print("data refresh: nothing changed since the last refresh")
         return 0

@@ -1,9 +1,9 @@
 """Is the cache current? The one home for every way the package decides that cached data
 still stands for what it was read from, cheapest first:
 
-1. `token_matches()`: on the vintage, no file a refresh depends on has moved since the last
-   refresh that succeeded (size, mtime, ctime and inode of every file), so `data refresh`
-   stops before it imports pandas.
+1. `token_matches()`: on the vintage or a snapshot, no file a refresh depends on has moved
+   since the last refresh that succeeded (size, mtime, ctime and inode of every file), so
+   `data refresh` stops before it imports pandas.
 2. `entry_is_current(manifest, key, where)`: one cache entry against its source: the same
    vintage (its id, the sha256 its manifest lists for each part, and the parts' stat) or the
    same snapshot file whose stat has not moved; a live entry until the next refresh.
@@ -22,7 +22,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from helpers.config import cache_dir, data_mode, vintage_dir
+from helpers.config import cache_dir, data_mode, snapshot_dir, vintage_dir
 
 # Bumped when the stored layout or what a reader produces changes (a parser or validation fix):
 # entries written under another format are rebuilt instead of serving the old parse.
@@ -83,9 +83,12 @@ STAMP = "STAMP"
 
 
 def files_token() -> str:
-    """A digest of the stats of every file a vintage refresh depends on."""
-    rows: list[str] = [data_mode(), str(cache_dir()), str(vintage_dir())]
-    for root in (vintage_dir(), cache_dir(), Path(__file__).resolve().parent):
+    """A digest of the stats of every file a vintage or snapshot refresh depends on: the
+    vintage, the cache, the data code and, in snapshot mode, the snapshot folder."""
+    snapshot = snapshot_dir() if data_mode() == "snapshot" else None
+    rows: list[str] = [data_mode(), str(cache_dir()), str(vintage_dir()), str(snapshot)]
+    roots = [vintage_dir(), cache_dir(), Path(__file__).resolve().parent]
+    for root in roots + ([snapshot] if snapshot else []):
         for folder, dirs, files in os.walk(root):
             dirs.sort()
             for name in sorted(files):
