@@ -62,11 +62,17 @@ class LedgerFixture:
         (self.articles / ARTICLE).write_text("text")
 
     def write(
-        self, rows: list[dict], terms: dict | None = None, articles: dict | None = None
+        self,
+        rows: list[dict],
+        terms: dict | None = None,
+        articles: dict | None = None,
+        groups: dict | None = None,
     ) -> Path:
         doc = {"terms": TERMS if terms is None else terms, "claims": copy.deepcopy(rows)}
         if articles is not None:
             doc["articles"] = articles
+        if groups is not None:
+            doc["groups"] = groups
         self.path.write_text(yaml.safe_dump(with_named_readings(doc), sort_keys=False))
         return self.path
 
@@ -398,11 +404,11 @@ def test_article_entries_are_checked(ledger, articles, message):
         claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
 
 
-def test_a_group_heading_needs_rows(ledger):
+def test_a_group_entry_needs_rows(ledger):
     path = ledger.write([GOOD_ROW])
     doc = yaml.safe_load(path.read_text())
     path.write_text(yaml.safe_dump({**doc, "groups": {"no-such-group": {"heading": "None"}}}))
-    with pytest.raises(LedgerError, match="no-such-group: has a heading .* but no row uses it"):
+    with pytest.raises(LedgerError, match="no-such-group: has an entry .* but no row uses it"):
         claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
 
 
@@ -544,6 +550,21 @@ def test_a_row_takes_its_date_from_its_article_unless_it_states_its_own(ledger):
         claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
     ledger.write([row])  # no article entry to take the date from
     with pytest.raises(LedgerError, match="lacks required field.*as_of"):
+        claims.read_ledger(ledger.path)
+
+
+def test_a_row_takes_its_notebook_and_family_from_its_group_unless_it_states_its_own(ledger):
+    row = {k: v for k, v in GOOD_ROW.items() if k not in ("notebook", "family")}
+    group = {GOOD_ROW["group"]: {"notebook": "01_demo", "family": "streak"}}
+    own = {**row, "id": "a000-other", "family": "record"}
+    ledger.write([row, own], groups=group)
+    rows = claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    assert [(r.notebook, r.family) for r in rows] == [("01_demo", "streak"), ("01_demo", "record")]
+    ledger.write([{**row, "family": "streak"}], groups=group)
+    with pytest.raises(LedgerError, match="family restates its group's: drop it"):
+        claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    ledger.write([row])  # no group entry to take them from
+    with pytest.raises(LedgerError, match="(?s)lacks required field.*notebook.*unless its group"):
         claims.read_ledger(ledger.path)
 
 

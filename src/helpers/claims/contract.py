@@ -23,6 +23,7 @@ from helpers.claims.consistency import CHECK_KEYS, CHECK_RULE_KEYS
 from helpers.claims.ledger import (
     AS_OF_OFFSET,
     FAMILIES,
+    GROUP_DEFAULTS,
     REQUIRED_FIELDS,
     RULE_CHOICES,
     RULE_NUMBERS,
@@ -181,8 +182,9 @@ def _claim() -> dict:
     return {
         "type": "object",
         "additionalProperties": False,
-        "required": list(REQUIRED_FIELDS),
-        "description": "as_of and as_of_basis default to the article's (`articles:`)",
+        "required": [name for name in REQUIRED_FIELDS if name not in GROUP_DEFAULTS],
+        "description": "as_of and as_of_basis default to the article's (`articles:`), "
+        "notebook and family to the group's (`groups:`)",
         "properties": {
             "id": {
                 "type": "string",
@@ -278,9 +280,11 @@ def ledger_schema() -> dict:
             "group": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["heading"],
+                "minProperties": 1,
                 "properties": {
-                    "heading": {**_TEXT, "description": "what every row of the group is about"}
+                    "heading": {**_TEXT, "description": "what every row of the group is about"},
+                    "notebook": {**_TEXT, "description": "the page of the group's rows"},
+                    "family": {"enum": list(FAMILIES)},
                 },
             },
         },

@@ -179,6 +179,9 @@ REQUIRED_FIELDS = (
 )
 # Fields a row takes from its article's entry under `articles:` unless it states its own.
 ARTICLE_DEFAULTS = ("as_of", "as_of_basis")
+# Fields a row takes from its group's entry under `groups:` unless it states its own: a group
+# is one topic, shown on one notebook's page, in one claim family.
+GROUP_DEFAULTS = ("notebook", "family")
 
 # Colors chosen for >= 4.5:1 text contrast; each verdict also carries a symbol so color is
 # never the only signal.
@@ -482,7 +485,10 @@ def read_ledger(path: Path | None = None) -> Ledger:
             "see the ledger's header",
         )
     named = _normalize_dates(named)
-    rows = [_row_from(entry, i, articles, terms, named) for i, entry in enumerate(raw["claims"])]
+    groups = _groups_from(raw.get("groups") or {}, path)
+    rows = [
+        _row_from(entry, i, articles, groups, terms, named) for i, entry in enumerate(raw["claims"])
+    ]
     duplicates = duplicate_ids(rows)
     if duplicates:
         # Refused on every read: by_id() would keep one row and the scorecard judge the other.
@@ -499,7 +505,7 @@ def read_ledger(path: Path | None = None) -> Ledger:
         document=_normalize_dates(raw),
         consistency=[_check_with_readings(check, named) for check in checks],
         readings=named,
-        groups=_groups_from(raw.get("groups") or {}, path),
+        groups={name: entry["heading"] for name, entry in groups.items() if entry.get("heading")},
     )
 
 
@@ -555,16 +561,17 @@ def _articles_from(raw: Any, path: Path) -> dict[str, Article]:
     }
 
 
-def _groups_from(raw: Any, path: Path) -> dict[str, str]:
-    """The `groups:` mapping (group -> {heading}); which groups need one is checked later by
-    validate_ledger."""
+def _groups_from(raw: Any, path: Path) -> dict[str, dict[str, str]]:
+    """The `groups:` mapping (group -> {heading, notebook, family}, each optional), its text
+    on one line; which groups need a heading is checked later by validate_ledger."""
     if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
         raise LedgerError(
-            f"{path}: `groups:` must map each group to {{heading}}",
+            f"{path}: `groups:` must map each group to {{heading, notebook, family}}",
             "write `jan2026-streak-length: {heading: How long the run was}`",
         )
     return {
-        str(name): " ".join(str(entry.get("heading") or "").split()) for name, entry in raw.items()
+        str(name): {str(key): " ".join(str(value or "").split()) for key, value in entry.items()}
+        for name, entry in raw.items()
     }
 
 
@@ -572,6 +579,7 @@ def _row_from(
     entry: Any,
     index: int,
     articles: Mapping[str, Article],
+    groups: Mapping[str, Mapping[str, str]],
     terms: Mapping[str, Any],
     named: Mapping[str, Any],
 ) -> Row:
@@ -581,8 +589,10 @@ def _row_from(
     if not isinstance(entry, dict):
         raise LedgerError(f"claims[{index}] is not a mapping", "each entry is `- id: ...` fields")
     article = articles.get(str(entry.get("article")))
+    group = groups.get(str(entry.get("group")), {})
     entry = {
         **{key: getattr(article, key) for key in ARTICLE_DEFAULTS if article is not None},
+        **{key: group[key] for key in GROUP_DEFAULTS if group.get(key)},
         **{key: value for key, value in entry.items() if value not in (None, "")},
     }
     missing = [name for name in (*REQUIRED_FIELDS, *ARTICLE_DEFAULTS) if not entry.get(name)]
@@ -590,8 +600,9 @@ def _row_from(
         name = entry.get("id", f"claims[{index}]")
         raise LedgerError(
             f"claim {name} lacks required field(s): {', '.join(missing)}",
-            f"add them; every entry needs {', '.join(REQUIRED_FIELDS)}, and "
-            f"{' and '.join(ARTICLE_DEFAULTS)} unless its article's entry gives them",
+            f"add them; every entry needs {', '.join(REQUIRED_FIELDS)}, "
+            f"{' and '.join(ARTICLE_DEFAULTS)} unless its article's entry gives them, and "
+            f"{' and '.join(GROUP_DEFAULTS)} unless its group's entry under `groups:` does",
         )
     if not isinstance(entry["claimed"], dict) or "value" not in entry["claimed"]:
         raise LedgerError(

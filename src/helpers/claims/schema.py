@@ -13,6 +13,7 @@ from helpers.claims import consistency, robustness, rules
 from helpers.claims.contract import contract_problems
 from helpers.claims.ledger import (
     ARTICLE_DEFAULTS,
+    GROUP_DEFAULTS,
     READING_FIXED_KEYS,
     RULE_CHOICE_DEFAULTS,
     Ledger,
@@ -98,19 +99,20 @@ def _article_problems(ledger: Ledger) -> list[str]:
 
 
 def _group_problems(ledger: Ledger) -> list[str]:
-    """Every heading under `groups:` heads rows (tests/test_scorecard.py asks the real ledger
+    """Every entry under `groups:` heads rows (tests/test_scorecard.py asks the real ledger
     for a heading over each group that several articles share)."""
     used = {row.group for row in ledger.rows}
     return [
-        f"group {group}: has a heading under `groups:` but no row uses it"
-        for group in sorted(set(ledger.groups) - used)
+        f"group {group}: has an entry under `groups:` but no row uses it"
+        for group in sorted(set(ledger.document.get("groups") or {}) - used)
     ]
 
 
 def _written_out_problems(ledger: Ledger) -> list[str]:
     """What a row writes that the ledger already says: a comparator its term gives (or one
     that contradicts it), a rule choice at its default (`verdict_from: headline`,
-    `base: year_end`, ...), and an as_of or as_of_basis its article's entry gives. Keeping
+    `base: year_end`, ...), an as_of or as_of_basis its article's entry gives, and a notebook
+    or family its group's entry gives. Keeping
     them out keeps one home for each."""
     problems = []
     for raw in ledger.document.get("claims") or []:
@@ -142,6 +144,12 @@ def _written_out_problems(ledger: Ledger) -> list[str]:
             problems += [
                 f"{where}: {key} restates its article's: drop it" for key in restated if key in raw
             ]
+        group = (ledger.document.get("groups") or {}).get(raw.get("group")) or {}
+        problems += [
+            f"{where}: {key} restates its group's: drop it"
+            for key in GROUP_DEFAULTS
+            if key in raw and group.get(key) == raw[key]
+        ]
     return problems
 
 
