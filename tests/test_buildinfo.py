@@ -3,8 +3,10 @@ session) is not a code change; an edited cell or any other edited file is."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import nbformat
@@ -106,3 +108,39 @@ def test_committed_reference_tables_are_not_part_of_the_data_label():
     table = {"source": buildinfo.COMMITTED, "series": "reference:fomc_scheduled_meetings"}
     assert buildinfo.data_label([vintage, table]) == "vintage v1-abc"
     assert buildinfo.data_label([table]) == "none"
+
+
+def test_asking_git_about_the_checkout_never_writes_its_index(checkout):
+    # An index refresh killed mid-way (a timeout under load, a Ctrl-C) left .git/index.lock
+    # behind, and every later git command in the clone failed: the build only reads.
+    index = checkout / ".git" / "index"
+    before = index.stat().st_mtime_ns
+    os.utime(checkout / "module.py", ns=(before + 10**9, before + 10**9))  # stat-dirty only
+    time.sleep(0.01)
+    assert state()["dirty"] is False
+    (checkout / "module.py").write_text("X = 2\n")
+    assert state()["dirty"] is True
+    assert index.stat().st_mtime_ns == before and not (checkout / ".git" / "index.lock").exists()
+
+
+def test_a_git_that_fails_or_times_out_leaves_dirty_unknown_never_clean(checkout, monkeypatch):
+    (checkout / "module.py").write_text("X = 2\n")
+    real_run = subprocess.run
+
+    def slow_status(args, **kwargs):
+        if "status" in args:
+            raise subprocess.TimeoutExpired(args, kwargs.get("timeout"))
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", slow_status)
+    assert state()["dirty"] is None
+
+
+def test_changed_paths_reads_both_sides_of_a_rename_and_leading_spaces():
+    listed = " M notebooks/01 demo.ipynb\0R  new.py\0old.py\0 D gone.py\0"
+    assert buildinfo.changed_paths(listed) == [
+        "notebooks/01 demo.ipynb",
+        "new.py",
+        "old.py",
+        "gone.py",
+    ]

@@ -33,18 +33,47 @@ def git_state() -> dict:
     def git(*args: str) -> str | None:
         try:
             done = subprocess.run(
-                ["git", *args], cwd=repo_root(), capture_output=True, text=True, timeout=10
+                ["git", *READ_ONLY_GIT, *args],
+                cwd=repo_root(),
+                capture_output=True,
+                text=True,
+                timeout=10,
             )
         except (OSError, subprocess.SubprocessError):
             return None
-        return done.stdout.strip() if done.returncode == 0 else None
+        return done.stdout if done.returncode == 0 else None
 
-    commit = git("rev-parse", "HEAD")
+    commit = (git("rev-parse", "HEAD") or "").strip() or None
     if commit is None:
         return {"commit": None, "dirty": None}
-    changed = (git("diff", "--name-only", "HEAD") or "").splitlines()
-    dirty = [path for path in changed if not _same_code(git("show", f"HEAD:{path}"), path)]
+    status = git("status", "--porcelain=v1", "-z", "--untracked-files=no")
+    if status is None:  # git failed or timed out: unknown, never "clean"
+        return {"commit": commit, "dirty": None}
+    paths = changed_paths(status)
+    dirty = [path for path in paths if not _same_code(git("show", f"HEAD:{path}"), path)]
     return {"commit": commit, "dirty": bool(dirty)}
+
+
+def changed_paths(porcelain_z: str) -> list[str]:
+    """The tracked paths `git status --porcelain=v1 -z` lists (both of a rename or copy)."""
+    tokens = porcelain_z.split("\0")
+    paths: list[str] = []
+    while tokens:
+        entry = tokens.pop(0)
+        if len(entry) < 4:
+            continue
+        paths.append(entry[3:])
+        if "R" in entry[:2] or "C" in entry[:2]:
+            paths.append(tokens.pop(0))
+    return paths
+
+
+# How a build asks git about the checkout without writing to it: `status` with no optional
+# locks never refreshes the index (`git diff HEAD` did, and one interrupted or timed out
+# under load left .git/index.lock behind, so every later git command in the clone failed),
+# and notebooks are compared as stored, not through the nbstripout filter (one Python start
+# per touched notebook; _same_code compares their code itself).
+READ_ONLY_GIT = ("--no-optional-locks", "-c", "filter.nbstripout.clean=cat")
 
 
 def _same_code(committed: str | None, path: str) -> bool:
