@@ -1,5 +1,5 @@
-"""The analog family's measures (notebook 06) on hand-made closes: each reads the anchor,
-window, span, statistic, sample and test its row states."""
+"""The analog family's measures (notebooks 06, 08 and 09) on hand-made closes: each reads the
+anchor, window, span, statistic, sample and test its row states."""
 
 from __future__ import annotations
 

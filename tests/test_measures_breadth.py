@@ -1,4 +1,4 @@
-"""The breadth family's measures (notebook 07) on a hand-made member panel, membership list,
+"""The breadth family's measures (notebooks 07 and 09) on a hand-made member panel, membership list,
 index and holdings served as the data layer would: each reads the stocks, window,
 statistic and lines its row states."""
 

@@ -124,15 +124,23 @@ def test_each_report_depends_on_the_measure_modules_of_its_rows(monkeypatch):
             expected.setdefault(row.notebook, set()).add(module)
     scanned = deps.measured_modules(ledger.ledger_path().read_text(encoding="utf-8"), MEASURES)
     assert scanned == expected and expected
+    text = deps.rules(sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb")))
     rules = {
         line.split(":")[0]: set(line.split(": ")[1].split())
-        for line in deps.rules(sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))).splitlines()
+        for line in text.splitlines()
         if line.startswith("reports/")
     }
     for notebook, modules in expected.items():
         files = {f"src/{module.replace('.', '/')}.py" for module in modules}
         assert files <= rules[f"reports/{notebook}.html"]
-    assert "src/helpers/measures/valuation.py" not in rules["reports/01_january_2026_streak.html"]
+    # the pages of the rows that valuation's measures measure, and no other page
+    measuring = sorted(
+        f"reports/{nb}.html" for nb, m in expected.items() if "helpers.measures.valuation" in m
+    )
+    valuation = sorted(
+        t for t, files in rules.items() if "src/helpers/measures/valuation.py" in files
+    )
+    assert valuation == measuring and "reports/04_valuation_gap.html" in measuring
 
 
 def test_a_refresh_with_nothing_moved_stops_before_the_data_layer(vintage_mode, monkeypatch):
