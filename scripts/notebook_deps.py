@@ -112,15 +112,21 @@ def registry_modules() -> dict[str, str]:
 def measured_modules(ledger_text: str, measures: dict[str, str]) -> dict[str, set[str]]:
     """Notebook stem -> the measure modules of its ledger rows. The ledger is read as text
     (this script runs before the project's environment exists): each row is a `- id:` block
-    whose own `notebook:` and whose rule's `measured_by:` keys are indented by convention;
-    tests/test_speed.py holds this reading to the package's own."""
-    claims = ledger_text.split("\nclaims:", 1)[-1].split("\nconsistency:", 1)[0]
+    whose `notebook:` (its own, or its group's one-line entry under `groups:`) and whose
+    rule's `measured_by:` keys are indented by convention; tests/test_speed.py holds this
+    reading to the package's own."""
+    head, _, rest = ledger_text.partition("\nclaims:")
+    claims = rest.split("\nconsistency:", 1)[0]
+    groups = head.partition("\ngroups:")[2]
+    group_notebook = dict(re.findall(r"(?m)^  ([\w-]+): \{.*?\bnotebook: *(\w+)", groups))
     found: dict[str, set[str]] = {}
     for block in re.split(r"^- id: ", claims, flags=re.M)[1:]:
-        notebook = re.search(r"^  notebook: *(\S+)", block, re.M)
+        own = re.search(r"^  notebook: *(\S+)", block, re.M)
+        group = re.search(r"^  group: *(\S+)", block, re.M)
+        notebook = own.group(1) if own else group_notebook.get(group.group(1) if group else "")
         keys = re.findall(r"^    measured_by: *(\w+)", block, re.M)
         if notebook and keys:
-            found.setdefault(notebook.group(1), set()).update(
+            found.setdefault(notebook, set()).update(
                 f"helpers.measures.{measures[key]}" for key in keys if key in measures
             )
     return found
