@@ -543,16 +543,23 @@ def share_of_januaries_won(reading: Reading) -> Measurement:
         details={
             "januaries": total,
             "won": wins,
-            "first": first,
-            "last": last,
-            "median_spread_pp": round(float(spreads.median()), 3),
-            "mean_spread_pp": round(float(spreads.mean()), 3),
+            **_sample_summary(spreads),
             "won_before_russell_era": int((before > 0).sum()),
             "januaries_before_russell_era": len(before),
         },
         evidence_sentence=f"small caps beat large caps in {wins} of {total} Januaries "
         f"{first}-{last} ({spreads.name}){where}",
     )
+
+
+def _sample_summary(spreads: pd.Series) -> dict[str, float | int]:
+    """The years a calendar-month sample spans and its median and mean spread (pp)."""
+    return {
+        "first": int(spreads.index[0]),
+        "last": int(spreads.index[-1]),
+        "median_spread_pp": round(float(spreads.median()), 3),
+        "mean_spread_pp": round(float(spreads.mean()), 3),
+    }
 
 
 # The Ken French size portfolios a `sample: french_size` baseline of a January-magnitude row
@@ -611,10 +618,7 @@ def share_of_months_lagged(reading: Reading) -> Measurement:
         details={
             "months": total,
             "lagged": lost,
-            "first": first,
-            "last": last,
-            "median_spread_pp": round(float(spreads.median()), 3),
-            "mean_spread_pp": round(float(spreads.mean()), 3),
+            **_sample_summary(spreads),
         },
         evidence_sentence=f"small caps trailed large caps in {lost} of {total} {month}s "
         f"{first}-{last} ({spreads.name})",
