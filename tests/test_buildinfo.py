@@ -144,3 +144,11 @@ def test_changed_paths_reads_both_sides_of_a_rename_and_leading_spaces():
         "old.py",
         "gone.py",
     ]
+
+
+def test_a_changed_binary_file_makes_the_checkout_dirty_without_decoding_it(checkout):
+    (checkout / "part.parquet").write_bytes(b"PAR1\xf0\x9f\x00\xff")
+    git(checkout, "add", "part.parquet")
+    git(checkout, "commit", "--quiet", "-m", "a binary file")
+    (checkout / "part.parquet").write_bytes(b"PAR1\xf0\x28\x8c\xbc\xff")
+    assert state()["dirty"] is True

@@ -37,6 +37,7 @@ def git_state() -> dict:
                 cwd=repo_root(),
                 capture_output=True,
                 text=True,
+                errors="replace",  # a changed binary file (a vintage part) is no text
                 timeout=10,
             )
         except (OSError, subprocess.SubprocessError):
@@ -50,7 +51,11 @@ def git_state() -> dict:
     if status is None:  # git failed or timed out: unknown, never "clean"
         return {"commit": commit, "dirty": None}
     paths = changed_paths(status)
-    dirty = [path for path in paths if not _same_code(git("show", f"HEAD:{path}"), path)]
+    dirty = [
+        path
+        for path in paths
+        if not (path.endswith(".ipynb") and _same_code(git("show", f"HEAD:{path}"), path))
+    ]
     return {"commit": commit, "dirty": bool(dirty)}
 
 
