@@ -16,6 +16,7 @@ Standard library only: make runs it whenever a notebook or a module changes.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import sys
@@ -67,6 +68,14 @@ def imported_names(tree: ast.AST, current: str, is_package: bool) -> set[str]:
     return {name for name in names if module_file(name) is not None}
 
 
+@functools.cache
+def module_imports(name: str) -> frozenset[str]:
+    """The `helpers` modules one module imports (parsed once, however many notebooks reach it)."""
+    path = module_file(name)
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return frozenset(imported_names(tree, name, path.name == "__init__.py"))
+
+
 def closure(start: set[str]) -> set[str]:
     """The modules `start` reaches through imports."""
     seen: set[str] = set()
@@ -76,9 +85,7 @@ def closure(start: set[str]) -> set[str]:
         if name in seen:
             continue
         seen.add(name)
-        path = module_file(name)
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        todo.extend(imported_names(tree, name, path.name == "__init__.py") - seen)
+        todo.extend(module_imports(name) - seen)
     return seen
 
 
