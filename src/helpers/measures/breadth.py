@@ -40,8 +40,11 @@ MEMBERS = ("sp500:prices", "sp500:members")  # the panel and the membership inte
 MEMBERS_REBUILT = (*MEMBERS, data.SP500_MEMBER_LIST, data.SP500_CHANGE_LOG)
 SECTORS = data.SP500_SECTORS  # GICS sectors of the January-2026 members
 SIZE_DECILES = "french:Portfolios_Formed_on_ME"  # French size deciles, number and size
-# A company's share classes as one line (the class a row's series names stands for both).
-SHARE_CLASSES = {"GOOGL": "GOOG", "GOOG": "GOOGL"}
+# The one fact about share classes: each other class of a company -> its class A line, onto
+# which a `lines: by_company` reading folds it (Alphabet: GOOG onto GOOGL).
+FOLDED_ONTO = {"GOOG": "GOOGL"}
+# Both directions: a row's series may name either class, which then stands for both.
+SHARE_CLASSES = {**FOLDED_ONTO, **{a: other for other, a in FOLDED_ONTO.items()}}
 # The total-return stand-in for ^GSPC beside which members' adjusted closes are counted too
 # (a detail of the share beating the index, never its value).
 TOTAL_RETURN_FUND = "SPY"
@@ -293,11 +296,6 @@ def share_of_members_beating_index(reading: Reading) -> Measurement:
         evidence_sentence=f"{beat['count']} of {beat['counted']} members ({value:.1f} %) beat "
         f"{index_key}'s {index_ytd:+.2f} % year to {row.as_of}",
     )
-
-
-# The line a `lines: by_company` reading folds each other share class of a company onto (one
-# direction of SHARE_CLASSES: GOOG onto GOOGL).
-FOLDED_ONTO = {"GOOG": "GOOGL"}
 
 
 def top_weight(reading: Reading) -> Measurement:
