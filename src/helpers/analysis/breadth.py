@@ -53,19 +53,20 @@ def membership_mask(
     a day before the first known one raises, because nothing can be carried back.
     """
     days = pd.DatetimeIndex(list(days), name="Date")
-    mask = pd.DataFrame(False, index=days, columns=pd.Index(list(columns), name="Ticker"))
+    columns = pd.Index(list(columns), name="Ticker")
+    position = {column: i for i, column in enumerate(columns)}
+    flags = np.zeros((len(days), len(columns)), dtype=bool)  # one row per day, set in place
     carried: list[pd.Timestamp] = []
     known: list[str] | None = None
-    for day in days:
+    for i, day in enumerate(days):
         try:
             known = members_on(day)
         except DateRangeError:
             if known is None:
                 raise
             carried.append(day)
-        present = [c for c in map(price_column, known) if c in mask.columns]
-        mask.loc[day, present] = True
-    return mask, carried
+        flags[i, [position[c] for c in map(price_column, known) if c in position]] = True
+    return pd.DataFrame(flags, index=days, columns=columns), carried
 
 
 def missing_price_files(members: Iterable[str], columns: Iterable[str]) -> list[str]:
