@@ -32,7 +32,7 @@ from papermill.exceptions import PapermillExecutionError
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError, SmallcapError, storage_error
 from helpers.files import exclusive_lock, with_filename
-from helpers.report import kernels, pool, promotion, run_parameters
+from helpers.report import kernels, pool, promotion, run_parameters, warm_kernels
 from helpers.report.conversion import notebook_to_html
 from helpers.report.kernels import CELL_TIMEOUT_SECONDS, KERNEL_NAME
 from helpers.report.parameters import existing_notebook, notebook_parameters
@@ -101,7 +101,12 @@ def run_notebook(
 
     Raises the run's error (previous outputs untouched) when the notebook fails.
     """
-    options = {"parameters": dict(parameters or {}), "kernel": kernel, "cell_timeout": cell_timeout}
+    options = {
+        "parameters": dict(parameters or {}),
+        "kernel": kernel,
+        "cell_timeout": cell_timeout,
+        "fork_warm": False,  # this process may hold anything: its kernel starts cold
+    }
     [outcome] = _batch([notebook], options, reports, None, None, allow_changes, jobs=None)
     if outcome.error is not None:
         raise outcome.error
@@ -133,7 +138,12 @@ def run_notebooks(
     `allow_changes` publishes results that differ from the pinned verdicts (what `make
     accept-verdicts` needs).
     """
-    options = {"parameters": dict(parameters or {}), "kernel": kernel, "cell_timeout": cell_timeout}
+    options = {
+        "parameters": dict(parameters or {}),
+        "kernel": kernel,
+        "cell_timeout": cell_timeout,
+        "fork_warm": warm_kernels.enabled(),  # each worker forks its kernel warm
+    }
     workers = max(1, min(jobs or pool.default_jobs(), len(notebooks)))
     return _batch(notebooks, options, reports, on_start, on_done, allow_changes, jobs=workers)
 
@@ -167,6 +177,8 @@ def _batch(
             if jobs is None:
                 pool.run_here(tasks, stage, finish, name=_stem)
             else:
+                if options["fork_warm"]:
+                    warm_kernels.warm_up()  # before the workers fork: they inherit it
                 pool.run_all(tasks, stage, finish, jobs, name=_stem)
             published = _publish([t for t in tasks if ran[t.notebook].ok], ran, gate, root)
         finally:
@@ -259,7 +271,7 @@ def execute(task: Task) -> None:
                 # Saved after each cell, so a timeout or a dead kernel leaves the cells
                 # run so far for reports/failed/ (papermill saves nothing else then).
                 request_save_on_cell_execute=True,
-                config=kernels.kernel_config(work / kernels.KERNEL_LOG),
+                config=kernels.kernel_config(work / kernels.KERNEL_LOG, task.options["fork_warm"]),
                 kernel_manager_class=kernels.QuietShutdownKernelManager,
                 # Once the last cell's outputs are in (nbclient waits for each cell's idle
                 # status), the kernel has nothing left to say: stopped at once, not after
