@@ -49,7 +49,8 @@ class QuietShutdownKernelManager(AsyncKernelManager):
             await super()._async_interrupt_kernel()
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        arguments = warm_kernels.kernel_arguments(kernel_cmd) if self.fork_warm else None
+        warm = self.fork_warm and warm_kernels.is_warm()
+        arguments = warm_kernels.kernel_arguments(kernel_cmd) if warm else None
         with open(self.stderr_log, "ab") if self.stderr_log else contextlib.nullcontext() as log:
             if arguments is None:  # the child keeps its own copy of the log's fd
                 await super()._async_launch_kernel(kernel_cmd, **{**kw, "stderr": log})

@@ -6,12 +6,13 @@ A cold kernel spends about 1.5 s of CPU before its first cell does anything usef
 IPython and ipykernel, then numpy, pandas, pyarrow and matplotlib in the imports cell); ten
 notebooks pay that ten times. The process that runs the notebooks imports those libraries
 once (`warm_up`), its workers inherit them, and each kernel is a fork of its worker that
-becomes a kernel as a cold one would: its own session, the worker's signal state undone,
-its environment, folder and stderr as the kernel manager gives them, and the project's own
-package (`helpers`) dropped, so the notebook imports it fresh and nothing of the worker's
-state reaches the notebook. Only libraries are shared; matplotlib gets the backend a cold
-kernel would choose. A kernelspec that runs another interpreter, or `SMALLCAP_COLD_KERNELS=1`,
-starts kernels cold as before.
+becomes a kernel as a cold one would: its own session, signals as exec leaves them, its
+environment, folder, stdin and stderr as the kernel manager gives them, a fresh sys.path, and
+the project's own package (`helpers`) dropped, so the notebook imports it afresh and nothing
+of the worker's state reaches the notebook. Only libraries are shared, with what importing
+them did (their warning filters, as a cold kernel gets them when it imports them);
+matplotlib gets the backend a cold kernel would choose. A kernelspec that runs another
+interpreter, or SMALLCAP_COLD_KERNELS=1, starts kernels cold.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import signal
 import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Mapping
 from typing import IO
 
@@ -57,8 +57,6 @@ COLD_ENV = "SMALLCAP_COLD_KERNELS"
 HARMLESS_OPTIONS = ("-Xfrozen_modules=off",)
 # Packages whose modules a forked kernel drops, so that the notebook imports them afresh.
 OWN_PACKAGES = ("helpers",)
-# A fresh interpreter's warning filters, before this process's libraries added theirs.
-_FRESH_WARNING_FILTERS = list(warnings.filters)
 # A fresh interpreter's sys.path without its script folder (what ipykernel_launcher leaves);
 # empty until warm_up runs.
 _fresh_path: list[str] = []
@@ -179,11 +177,7 @@ def _become_fresh(env: Mapping[str, str], cwd: str | None, stderr_fd: int | None
     """Undo, in a forked child, what the worker's process state would otherwise lend it."""
     os.setsid()
     signal.set_wakeup_fd(-1)  # the worker's event loop listens on it
-    signal.pthread_sigmask(signal.SIG_SETMASK, set())
-    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD, signal.SIGALRM):
-        signal.signal(signum, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as Python starts
+    _signals_as_after_exec()
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
@@ -196,8 +190,22 @@ def _become_fresh(env: Mapping[str, str], cwd: str | None, stderr_fd: int | None
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # what ipykernel would set
     if "matplotlib" in sys.modules:  # and what matplotlib, imported now, would read
         sys.modules["matplotlib"].rcParams["backend"] = os.environ["MPLBACKEND"]
-    warnings.filters[:] = _FRESH_WARNING_FILTERS
     asyncio.set_event_loop_policy(None)  # a new policy: no loop of the worker's
     for name in [m for m in sys.modules if m.split(".")[0] in OWN_PACKAGES]:
         del sys.modules[name]
     sys.path[:] = _fresh_path  # ipykernel then puts the kernel's folder first, as always
+
+
+def _signals_as_after_exec() -> None:
+    """Signal handling as a new Python started by this process would find it: exec resets
+    handled signals to their default and keeps ignored ones ignored (and the blocked mask),
+    then Python ignores SIGPIPE and SIGXFSZ and raises KeyboardInterrupt on SIGINT."""
+    for signum in signal.valid_signals():
+        handler = signal.getsignal(signum)
+        if callable(handler):
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(signum, signal.SIG_DFL)
+    for signum in (signal.SIGPIPE, signal.SIGXFSZ):
+        signal.signal(signum, signal.SIG_IGN)
+    if signal.getsignal(signal.SIGINT) == signal.SIG_DFL:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
