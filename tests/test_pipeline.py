@@ -16,7 +16,7 @@ from jupyter_client import AsyncKernelManager
 from helpers.cli import build_parser, main
 from helpers.config import LEDGER_ENV, repo_root
 from helpers.errors import NotebookRunError, StorageError
-from helpers.report import parameters, pipeline, promotion
+from helpers.report import conversion, parameters, pipeline, promotion
 from helpers.report.conversion import notebook_outline
 from helpers.report.parameters import parse_value
 from helpers.report.pipeline import run_notebook
@@ -581,3 +581,11 @@ def test_one_changed_verdict_keeps_the_whole_run_from_publishing(
     assert "2 of 2 notebooks not published: 01_demo, 02_other" in err
     assert not list(reports.glob("*.html")) and not list(reports.glob("results/*.json"))
     assert [p.name for p in (reports / "failed").iterdir()] == ["01_demo.ipynb"]
+
+
+def test_compiling_the_templates_leaves_the_report_template_compiled():
+    """What the driver does before its workers fork, so that none compiles it again."""
+    conversion._html_exporter.cache_clear()
+    conversion.compile_templates()
+    cached = conversion._html_exporter().environment.cache or {}
+    assert any(name == conversion.REPORT_TEMPLATE for _, name in cached)

@@ -33,7 +33,7 @@ from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError, SmallcapError, storage_error
 from helpers.files import exclusive_lock, with_filename
 from helpers.report import kernels, pool, promotion, run_parameters, warm_kernels
-from helpers.report.conversion import notebook_to_html
+from helpers.report.conversion import compile_templates, notebook_to_html
 from helpers.report.kernels import CELL_TIMEOUT_SECONDS, KERNEL_NAME
 from helpers.report.parameters import existing_notebook, notebook_parameters
 
@@ -177,8 +177,9 @@ def _batch(
             if jobs is None:
                 pool.run_here(tasks, stage, finish, name=_stem)
             else:
-                if options["fork_warm"]:
-                    warm_kernels.warm_up()  # before the workers fork: they inherit it
+                if options["fork_warm"]:  # before the workers fork: they inherit both
+                    warm_kernels.warm_up()
+                compile_templates()
                 pool.run_all(tasks, stage, finish, jobs, name=_stem)
             published = _publish([t for t in tasks if ran[t.notebook].ok], ran, gate, root)
         finally:
