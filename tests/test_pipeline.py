@@ -589,3 +589,18 @@ def test_compiling_the_templates_leaves_the_report_template_compiled():
     conversion.compile_templates()
     cached = conversion._html_exporter().environment.cache or {}
     assert any(name == conversion.REPORT_TEMPLATE for _, name in cached)
+
+
+def test_the_longest_notebook_last_time_runs_first_and_a_new_one_before_it(tmp_path):
+    reports = tmp_path / "reports"
+    (reports / "executed").mkdir(parents=True)
+    for stem, seconds in {"01_quick": 2.0, "02_slow": 9.5, "03_middling": 4.0}.items():
+        nb = nbformat.v4.new_notebook(metadata={"papermill": {"duration": seconds}})
+        nbformat.write(nb, reports / "executed" / f"{stem}.ipynb")
+    (reports / "executed" / "05_broken.ipynb").write_text("{not json")
+    stems = ["01_quick", "02_slow", "03_middling", "04_new", "05_broken"]
+    tasks = [pipeline.Task(tmp_path / f"{stem}.ipynb", tmp_path, reports) for stem in stems]
+
+    ordered = [task.stem for task in pipeline.longest_first(tasks)]
+
+    assert ordered == ["04_new", "05_broken", "02_slow", "03_middling", "01_quick"]

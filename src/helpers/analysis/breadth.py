@@ -52,13 +52,13 @@ def membership_mask(
     the last known list forward (returned as the second value, so a chart can mark them);
     a day before the first known one raises, because nothing can be carried back.
     """
-    days = pd.DatetimeIndex(list(days), name="Date")
-    columns = pd.Index(list(columns), name="Ticker")
-    position = {column: i for i, column in enumerate(columns)}
-    flags = np.zeros((len(days), len(columns)), dtype=bool)  # one row per day, set in place
+    index = pd.DatetimeIndex(list(days), name="Date")
+    tickers = pd.Index(list(columns), name="Ticker")
+    position = {column: i for i, column in enumerate(tickers)}
+    flags = np.zeros((len(index), len(tickers)), dtype=np.bool_)  # one row per day
     carried: list[pd.Timestamp] = []
     known: list[str] | None = None
-    for i, day in enumerate(days):
+    for i, day in enumerate(index):
         try:
             known = members_on(day)
         except DateRangeError:
@@ -66,7 +66,7 @@ def membership_mask(
                 raise
             carried.append(day)
         flags[i, [position[c] for c in map(price_column, known) if c in position]] = True
-    return pd.DataFrame(flags, index=days, columns=columns), carried
+    return pd.DataFrame(flags, index=index, columns=tickers), carried
 
 
 def missing_price_files(members: Iterable[str], columns: Iterable[str]) -> list[str]:

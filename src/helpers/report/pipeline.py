@@ -14,6 +14,8 @@ manager), `pool` (workers and interrupts), `conversion` (the page), `promotion` 
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import shutil
 import sys
@@ -180,12 +182,28 @@ def _batch(
                 if options["fork_warm"]:  # before the workers fork: they inherit both
                     warm_kernels.warm_up()
                 compile_templates()
-                pool.run_all(tasks, stage, finish, jobs, name=_stem)
+                pool.run_all(longest_first(tasks), stage, finish, jobs, name=_stem)
             published = _publish([t for t in tasks if ran[t.notebook].ok], ran, gate, root)
         finally:
             for task in tasks:
                 shutil.rmtree(task.work, ignore_errors=True)
     return [published.get(path) or ran[path] for path in paths]
+
+
+def longest_first(tasks: list[Task]) -> list[Task]:
+    """The tasks in the order that ends soonest on a few cores: the longest first, by the
+    run of each that is published (a notebook never run counts as the longest)."""
+    return sorted(tasks, key=lambda task: -previous_seconds(task))
+
+
+def previous_seconds(task: Task) -> float:
+    """How long the published run of the task's notebook took (papermill's record in its
+    executed notebook), or infinity when there is none to read."""
+    executed = promotion.ReportPaths.for_stem(task.reports, task.stem).executed
+    try:
+        return float(json.loads(executed.read_bytes())["metadata"]["papermill"]["duration"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return math.inf
 
 
 def _stem(task: Task) -> str:
