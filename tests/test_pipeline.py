@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import papermill.engines
 import pytest
 from jupyter_client import AsyncKernelManager
 
@@ -604,3 +605,14 @@ def test_the_longest_notebook_last_time_runs_first_and_a_new_one_before_it(tmp_p
     ordered = [task.stem for task in pipeline.longest_first(tasks)]
 
     assert ordered == ["04_new", "05_broken", "02_slow", "03_middling", "01_quick"]
+
+
+def test_a_run_writes_its_notebook_when_it_ends_not_at_every_cell(tmp_path, reports, monkeypatch):
+    """papermill's engine writes the whole notebook before and after each cell."""
+    writes = []
+    write = papermill.engines.write_ipynb
+    monkeypatch.setattr(
+        papermill.engines, "write_ipynb", lambda nb, path: writes.append(path) or write(nb, path)
+    )
+    run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", *["x = 1"] * 6), reports)
+    assert len(writes) == 1

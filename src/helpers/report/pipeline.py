@@ -34,7 +34,7 @@ from papermill.exceptions import PapermillExecutionError
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError, SmallcapError, storage_error
 from helpers.files import exclusive_lock, with_filename
-from helpers.report import kernels, pool, promotion, run_parameters, warm_kernels
+from helpers.report import execution, kernels, pool, promotion, run_parameters, warm_kernels
 from helpers.report.conversion import compile_templates, notebook_to_html
 from helpers.report.kernels import CELL_TIMEOUT_SECONDS, KERNEL_NAME
 from helpers.report.parameters import existing_notebook, notebook_parameters
@@ -287,8 +287,9 @@ def execute(task: Task) -> None:
                 cwd=str(task.notebook.parent),
                 execution_timeout=task.options["cell_timeout"],
                 progress_bar=False,
-                # Saved after each cell, so a timeout or a dead kernel leaves the cells
-                # run so far for reports/failed/ (papermill saves nothing else then).
+                # Saved when the run ends, also after a timeout or a dead kernel, so the
+                # cells run so far reach reports/failed/ (never before and after each cell).
+                engine_name=execution.ENGINE,
                 request_save_on_cell_execute=True,
                 config=kernels.kernel_config(work / kernels.KERNEL_LOG, task.options["fork_warm"]),
                 kernel_manager_class=kernels.QuietShutdownKernelManager,
