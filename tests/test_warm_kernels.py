@@ -30,6 +30,7 @@ start = {
     "blocked": sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])),
     "stdin": sys.stdin is None or sys.stdin.read() == "",
     "marker": os.environ.get("WARM_KERNEL_TEST"),
+    "watches its parent": get_ipython().kernel.parent.parent_handle == os.getppid(),
 }
 import matplotlib
 import matplotlib.pyplot as plt
@@ -40,7 +41,7 @@ print("FINGERPRINT=" + json.dumps(start))
 """
 
 
-def fingerprint(tmp_path, monkeypatch, cold: bool) -> dict:
+def fingerprint(tmp_path, monkeypatch, capfd, cold: bool) -> dict:
     """What a kernel started by run_notebooks (the pool) sees in its first cell, and whether
     its figure reached the page."""
     if cold:
@@ -59,18 +60,20 @@ def fingerprint(tmp_path, monkeypatch, cold: bool) -> dict:
     [line] = [o.text for o in outputs if o.get("name") == "stdout"]
     found = json.loads(line.split("FINGERPRINT=", 1)[1])
     found["figure shown"] = any("image/png" in o.get("data", {}) for o in outputs)
+    found["terminal"] = capfd.readouterr().out
     return found
 
 
-def test_a_warm_kernel_starts_as_a_cold_one_would(tmp_path, monkeypatch):
-    warm = fingerprint(tmp_path, monkeypatch, cold=False)
-    cold = fingerprint(tmp_path, monkeypatch, cold=True)
+def test_a_warm_kernel_starts_as_a_cold_one_would(tmp_path, monkeypatch, capfd):
+    warm = fingerprint(tmp_path, monkeypatch, capfd, cold=False)
+    cold = fingerprint(tmp_path, monkeypatch, capfd, cold=True)
 
     assert warm.pop("numpy already imported") and not cold.pop("numpy already imported")
     assert warm == cold
     assert warm["helpers modules"] == []
     assert warm["cwd"] == str(tmp_path / "nb")
     assert warm["JPY_PARENT_PID is the parent"] and warm["leads its session"]
+    assert warm["watches its parent"] and "Ctrl-C will not work" not in warm["terminal"]
     assert warm["stdin"]
     assert warm["marker"] == "from the run's environment"
     assert warm["backend"] == warm_kernels.INLINE_BACKEND and warm["figure shown"]

@@ -159,7 +159,10 @@ def fork_kernel(
         )
         from ipykernel import kernelapp
 
-        sys.argv = [kernelapp.__file__, *arguments]
+        # ipykernel read JPY_PARENT_PID when the warm-up imported it: given as a cold kernel
+        # would read it (the kernel ends with its worker, and prints no terminal banner).
+        parent = f"--IPKernelApp.parent_handle={os.environ['JPY_PARENT_PID']}"
+        sys.argv = [kernelapp.__file__, *arguments, parent]
         kernelapp.launch_new_instance()
         code = 0
     except BaseException:  # a kernel that cannot start says why on its stderr
