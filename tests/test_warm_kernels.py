@@ -1,17 +1,21 @@
 """A kernel forked warm (report.warm_kernels) starts as a cold one would: the same folder,
-path, environment, signals and session, none of the worker's `helpers` modules, and the
-inline matplotlib backend; only the libraries it would import are already there."""
+path, environment, signals and session, none of the driver's `helpers` modules, the inline
+matplotlib backend, and a figure on the page; only the libraries it would import are already
+there. The command line forks warm; a process that is not fit to fork stays cold."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import threading
 
 import nbformat
 import pytest
 from test_pipeline import TEST_KERNEL, write_notebook
 
 from helpers.report import warm_kernels
-from helpers.report.pipeline import run_notebooks
 
 FINGERPRINT = """\
 import json, os, signal, sys
@@ -21,6 +25,7 @@ start = {
     "cwd": os.getcwd(),
     "sys.path": sys.path,
     "JPY_PARENT_PID is the parent": os.environ.get("JPY_PARENT_PID") == str(os.getppid()),
+    "watches its parent": get_ipython().kernel.parent.parent_handle == os.getppid(),
     "leads its session": os.getsid(0) == os.getpid(),
     "MPLBACKEND": os.environ.get("MPLBACKEND"),
     "signals": {
@@ -30,7 +35,6 @@ start = {
     "blocked": sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])),
     "stdin": sys.stdin is None or sys.stdin.read() == "",
     "marker": os.environ.get("WARM_KERNEL_TEST"),
-    "watches its parent": get_ipython().kernel.parent.parent_handle == os.getppid(),
 }
 import matplotlib
 import matplotlib.pyplot as plt
@@ -41,42 +45,65 @@ print("FINGERPRINT=" + json.dumps(start))
 """
 
 
-def fingerprint(tmp_path, monkeypatch, capfd, cold: bool) -> dict:
-    """What a kernel started by run_notebooks (the pool) sees in its first cell, and whether
-    its figure reached the page."""
-    if cold:
-        monkeypatch.setenv(warm_kernels.COLD_ENV, "1")
-    else:
-        monkeypatch.delenv(warm_kernels.COLD_ENV, raising=False)
-    monkeypatch.setenv("WARM_KERNEL_TEST", "from the run's environment")
+def fingerprint(tmp_path, cold: bool) -> dict:
+    """What a kernel started by `python -m helpers run-notebook` sees in its first cell,
+    whether its figure reached the page, and what the command printed."""
     name = "cold" if cold else "warm"
     notebook = write_notebook(tmp_path / "nb" / f"42_{name}.ipynb", FINGERPRINT)
-    [outcome] = run_notebooks(
-        [notebook], jobs=1, reports=tmp_path / f"reports-{name}", kernel=TEST_KERNEL
+    reports = tmp_path / f"reports-{name}"
+    environment = {"WARM_KERNEL_TEST": "from the run's environment"}
+    if cold:
+        environment[warm_kernels.COLD_ENV] = "1"
+    command = [sys.executable, "-m", "helpers", "run-notebook", str(notebook)]
+    done = subprocess.run(
+        [*command, "--kernel", TEST_KERNEL, "--reports-dir", str(reports)],
+        capture_output=True,
+        text=True,
+        env={**_environment_without(warm_kernels.COLD_ENV), **environment},
     )
-    assert outcome.error is None, outcome.error
-    executed = nbformat.read(tmp_path / f"reports-{name}" / "executed" / notebook.name, 4)
-    outputs = executed.cells[-1].outputs
+    assert done.returncode == 0, done.stdout + done.stderr
+    outputs = nbformat.read(reports / "executed" / notebook.name, 4).cells[-1].outputs
     [line] = [o.text for o in outputs if o.get("name") == "stdout"]
     found = json.loads(line.split("FINGERPRINT=", 1)[1])
     found["figure shown"] = any("image/png" in o.get("data", {}) for o in outputs)
-    found["terminal"] = capfd.readouterr().out
+    found["terminal"] = done.stdout
     return found
 
 
-def test_a_warm_kernel_starts_as_a_cold_one_would(tmp_path, monkeypatch, capfd):
-    warm = fingerprint(tmp_path, monkeypatch, capfd, cold=False)
-    cold = fingerprint(tmp_path, monkeypatch, capfd, cold=True)
+def _environment_without(name: str) -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if key != name}
+
+
+def test_a_warm_kernel_starts_as_a_cold_one_would(tmp_path):
+    warm = fingerprint(tmp_path, cold=False)
+    cold = fingerprint(tmp_path, cold=True)
 
     assert warm.pop("numpy already imported") and not cold.pop("numpy already imported")
+    assert "Ctrl-C will not work" not in warm.pop("terminal") + cold.pop("terminal")
     assert warm == cold
     assert warm["helpers modules"] == []
     assert warm["cwd"] == str(tmp_path / "nb")
     assert warm["JPY_PARENT_PID is the parent"] and warm["leads its session"]
-    assert warm["watches its parent"] and "Ctrl-C will not work" not in warm["terminal"]
-    assert warm["stdin"]
-    assert warm["marker"] == "from the run's environment"
+    assert warm["watches its parent"]
+    assert warm["stdin"] and warm["marker"] == "from the run's environment"
     assert warm["backend"] == warm_kernels.INLINE_BACKEND and warm["figure shown"]
+
+
+def test_a_process_with_another_thread_or_pyplot_is_not_fit_to_fork(monkeypatch):
+    monkeypatch.delitem(sys.modules, "matplotlib.pyplot", raising=False)
+    fit = threading.active_count() == 1
+    assert warm_kernels.fit_to_fork() == fit
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", sys)
+    assert not warm_kernels.fit_to_fork()
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        monkeypatch.delitem(sys.modules, "matplotlib.pyplot")
+        assert not warm_kernels.fit_to_fork()
+    finally:
+        stop.set()
+        thread.join()
 
 
 @pytest.mark.parametrize(
@@ -89,8 +116,6 @@ def test_a_warm_kernel_starts_as_a_cold_one_would(tmp_path, monkeypatch, capfd):
     ],
 )
 def test_only_this_interpreters_ipykernel_is_forked(command, forks):
-    import sys
-
     command = [arg.replace("{python}", sys.executable) for arg in command]
     arguments = warm_kernels.kernel_arguments(command)
     assert (arguments == ["-f", "c.json"]) if forks else arguments is None

@@ -127,6 +127,7 @@ def run_notebooks(
     on_start: Callable[[Path], object] | None = None,
     on_done: Callable[[RunOutcome], object] | None = None,
     allow_changes: bool = False,
+    warm: bool = False,
 ) -> list[RunOutcome]:
     """Run several notebooks, up to `jobs` kernels at once (default one per core), each all or
     nothing as in `run_notebook`; return one outcome per notebook, in the order given.
@@ -138,13 +139,15 @@ def run_notebooks(
     pinned ones: then none is, and each outcome carries the one table. A stop signal
     (Ctrl-C) stops them all and raises `pool.Interrupted`: nothing of the batch is published.
     `allow_changes` publishes results that differ from the pinned verdicts (what `make
-    accept-verdicts` needs).
+    accept-verdicts` needs). `warm` forks each kernel from this process with the heavy
+    libraries loaded (`warm_kernels`: for a process that has done nothing else, such as the
+    command line's; any other stays cold).
     """
     options = {
         "parameters": dict(parameters or {}),
         "kernel": kernel,
         "cell_timeout": cell_timeout,
-        "fork_warm": warm_kernels.enabled(),  # each worker forks its kernel warm
+        "fork_warm": warm,
     }
     workers = max(1, min(jobs or pool.default_jobs(), len(notebooks)))
     return _batch(notebooks, options, reports, on_start, on_done, allow_changes, jobs=workers)

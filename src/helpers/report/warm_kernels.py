@@ -25,6 +25,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from typing import IO
@@ -63,14 +64,25 @@ _fresh_path: list[str] = []
 
 
 def enabled() -> bool:
-    """Whether kernels are forked warm (on unless SMALLCAP_COLD_KERNELS=1)."""
+    """Whether the command line forks kernels warm (unless SMALLCAP_COLD_KERNELS=1)."""
     return os.environ.get(COLD_ENV, "") not in ("1", "true", "yes")
+
+
+def fit_to_fork() -> bool:
+    """Whether a fork of this process can become a kernel like a cold one: no other thread
+    (a fork keeps only the calling one, and whatever locks the others held), and no pyplot
+    (its backend, once chosen, would not be the kernel's). The command line's driver is;
+    a process that has done other things, such as a test run, may not be."""
+    return threading.active_count() == 1 and "matplotlib.pyplot" not in sys.modules
 
 
 def warm_up() -> None:
     """Import WARM_IMPORTS in this process, for the kernels its workers fork (a library that
     is missing is left to the notebook that needs it to report), and note the sys.path a
-    fresh interpreter has, which each of them takes."""
+    fresh interpreter has, which each of them takes. A process not `fit_to_fork` stays
+    cold: its workers start their kernels the usual way."""
+    if not fit_to_fork():
+        return
     for name in WARM_IMPORTS:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
