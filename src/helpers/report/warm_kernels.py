@@ -47,7 +47,7 @@ WARM_IMPORTS = (
     "matplotlib.axes",
     "matplotlib.backend_bases",
     "scipy.stats",
-    "statsmodels.api",
+    "statsmodels.regression.linear_model",
 )
 # The backend ipykernel gives matplotlib unless MPLBACKEND says otherwise.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
