@@ -217,8 +217,10 @@ screenshots: $(SETUP_STAMP) ## render every report page in headless Chromium (14
 
 # One pytest worker per core (JOBS=1: one at a time); an idle worker takes tests queued for a
 # busy one, so the slow make-driving tests (collected first) spread over the workers.
+# pytest keeps each test module's rewritten asserts in tests/__pycache__ (git ignores it), also
+# where PYTHONDONTWRITEBYTECODE is set: rewriting them anew costs every worker 2-3 s a run.
 test: $(SETUP_STAMP) ## run the test suite in parallel (set SNAPSHOT_DIR to include snapshot tests)
-	"$(PY)" -m pytest --numprocesses $(or $(JOBS),auto) --dist worksteal
+	PYTHONDONTWRITEBYTECODE= "$(PY)" -m pytest --numprocesses $(or $(JOBS),auto) --dist worksteal
 
 lint: $(SETUP_STAMP) ## ruff (lint and format check) over src, tests, notebooks and scripts; mypy over src
 	"$(PY)" -m ruff check src tests notebooks scripts

@@ -10,6 +10,7 @@ from conftest import make_row
 
 from helpers import data
 from helpers.data.series import Holdings
+from helpers.errors import DateRangeError
 from helpers.measures import breadth as measures
 from helpers.measures.reading import Reading
 
@@ -232,3 +233,25 @@ def test_top_decile_share_reads_its_percentile_or_change_over_the_window(monkeyp
     change = measures.top_decile_share(_reading({**rule, "statistic": "change_pp"}))
     assert change.value == pytest.approx(27.5)
     assert "held 77.5 % of US market cap in 2000-04" in change.evidence_sentence
+
+
+def test_a_runs_readings_read_each_membership_day_once(served, monkeypatch):
+    """Two readings of one run share the days they asked for; a day the membership cannot
+    tell stays a DateRangeError on every ask, read once too."""
+    asked_days = []
+
+    def members_on(day=None):
+        asked_days.append(pd.Timestamp(day))
+        if pd.Timestamp(day) > DAYS[-2]:
+            raise DateRangeError("after the file", "ask earlier")
+        return ["A", "B"]
+
+    monkeypatch.setattr(data, "sp500_members", members_on)
+    first = _reading({"series": ["A"]})
+    second = Reading(first.row, frames=first.frames)
+    for reading in (first, second):
+        members = measures.members_on(reading)
+        assert [members(day) for day in DAYS[:-1]] == [["A", "B"]] * (len(DAYS) - 1)
+        with pytest.raises(DateRangeError):
+            members(DAYS[-1])
+    assert asked_days == list(DAYS)

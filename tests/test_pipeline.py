@@ -10,13 +10,14 @@ import sys
 from pathlib import Path
 
 import nbformat
+import papermill.engines
 import pytest
 from jupyter_client import AsyncKernelManager
 
 from helpers.cli import build_parser, main
 from helpers.config import LEDGER_ENV, repo_root
 from helpers.errors import NotebookRunError, StorageError
-from helpers.report import parameters, pipeline, promotion
+from helpers.report import conversion, parameters, pipeline, promotion
 from helpers.report.conversion import notebook_outline
 from helpers.report.parameters import parse_value
 from helpers.report.pipeline import run_notebook
@@ -581,3 +582,37 @@ def test_one_changed_verdict_keeps_the_whole_run_from_publishing(
     assert "2 of 2 notebooks not published: 01_demo, 02_other" in err
     assert not list(reports.glob("*.html")) and not list(reports.glob("results/*.json"))
     assert [p.name for p in (reports / "failed").iterdir()] == ["01_demo.ipynb"]
+
+
+def test_compiling_the_templates_leaves_the_report_template_compiled():
+    """What the driver does before its workers fork, so that none compiles it again."""
+    conversion._html_exporter.cache_clear()
+    conversion.compile_templates()
+    cached = conversion._html_exporter().environment.cache or {}
+    assert any(name == conversion.REPORT_TEMPLATE for _, name in cached)
+
+
+def test_the_longest_notebook_last_time_runs_first_and_a_new_one_before_it(tmp_path):
+    reports = tmp_path / "reports"
+    (reports / "executed").mkdir(parents=True)
+    for stem, seconds in {"01_quick": 2.0, "02_slow": 9.5, "03_middling": 4.0}.items():
+        nb = nbformat.v4.new_notebook(metadata={"papermill": {"duration": seconds}})
+        nbformat.write(nb, reports / "executed" / f"{stem}.ipynb")
+    (reports / "executed" / "05_broken.ipynb").write_text("{not json")
+    stems = ["01_quick", "02_slow", "03_middling", "04_new", "05_broken"]
+    tasks = [pipeline.Task(tmp_path / f"{stem}.ipynb", tmp_path, reports) for stem in stems]
+
+    ordered = [task.stem for task in pipeline.longest_first(tasks)]
+
+    assert ordered == ["04_new", "05_broken", "02_slow", "03_middling", "01_quick"]
+
+
+def test_a_run_writes_its_notebook_when_it_ends_not_at_every_cell(tmp_path, reports, monkeypatch):
+    """papermill's engine writes the whole notebook before and after each cell."""
+    writes = []
+    write = papermill.engines.write_ipynb
+    monkeypatch.setattr(
+        papermill.engines, "write_ipynb", lambda nb, path: writes.append(path) or write(nb, path)
+    )
+    run(write_notebook(tmp_path / "nb" / "01_demo.ipynb", *["x = 1"] * 6), reports)
+    assert len(writes) == 1

@@ -52,20 +52,21 @@ def membership_mask(
     the last known list forward (returned as the second value, so a chart can mark them);
     a day before the first known one raises, because nothing can be carried back.
     """
-    days = pd.DatetimeIndex(list(days), name="Date")
-    mask = pd.DataFrame(False, index=days, columns=pd.Index(list(columns), name="Ticker"))
+    index = pd.DatetimeIndex(list(days), name="Date")
+    tickers = pd.Index(list(columns), name="Ticker")
+    position = {column: i for i, column in enumerate(tickers)}
+    flags = np.zeros((len(index), len(tickers)), dtype=np.bool_)  # one row per day
     carried: list[pd.Timestamp] = []
     known: list[str] | None = None
-    for day in days:
+    for i, day in enumerate(index):
         try:
             known = members_on(day)
         except DateRangeError:
             if known is None:
                 raise
             carried.append(day)
-        present = [c for c in map(price_column, known) if c in mask.columns]
-        mask.loc[day, present] = True
-    return mask, carried
+        flags[i, [position[c] for c in map(price_column, known) if c in position]] = True
+    return pd.DataFrame(flags, index=index, columns=tickers), carried
 
 
 def missing_price_files(members: Iterable[str], columns: Iterable[str]) -> list[str]:

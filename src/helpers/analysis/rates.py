@@ -16,7 +16,6 @@ import re
 from dataclasses import asdict, dataclass
 
 import pandas as pd
-import statsmodels.api as sm
 
 from helpers.analysis.returns import close_on_or_before
 from helpers.errors import DataError, ValidationError
@@ -228,9 +227,13 @@ def fit_tested(
             f"{len(sample)} observations are too few for a fit with {hac_lags} HAC lags",
             "widen the sample window",
         )
-    design = sm.add_constant(sample[regressors])
+    # statsmodels loads in about a second: imported by the fits, not by every reader of rates
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
+
+    design = add_constant(sample[regressors])
     errors = {"cov_type": "HAC", "cov_kwds": {"maxlags": hac_lags}} if cov == "HAC" else {}
-    fit = sm.OLS(sample["margin_pct"], design).fit(**{"cov_type": cov, **errors})
+    fit = OLS(sample["margin_pct"], design).fit(**{"cov_type": cov, **errors})
     return TestedSensitivity(
         method=method or ("ols_market_control" if market_control else "ols_margin"),
         slope=float(fit.params["yield_change_pp"]),

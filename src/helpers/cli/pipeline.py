@@ -65,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     # Imported here: papermill and nbconvert load slowly and only this command needs them.
-    from helpers.report import pipeline
+    from helpers.report import pipeline, warm_kernels
     from helpers.report.parameters import check_parameters, parse_value
 
     given = {key: parse_value(value) for key, value in args.parameter}
@@ -87,6 +87,7 @@ def _run(args: argparse.Namespace) -> int:
         on_start=say_started,
         on_done=progress.done,
         allow_changes=args.allow_changed_verdicts,
+        warm=warm_kernels.enabled(),
     )
     failed = [outcome for outcome in outcomes if not outcome.ok]
     for error in dict.fromkeys(str(outcome.error) for outcome in failed):  # each one once

@@ -5,6 +5,7 @@ intervals; named stocks read their Yahoo closes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -65,9 +66,29 @@ def member_panel(reading: Reading) -> pd.DataFrame:
     return panel
 
 
-def _mask(closes: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+def members_on(reading: Reading) -> Callable[[Any], list[str]]:
+    """`data.sp500_members`, each day read once per notebook run: a run's readings ask for
+    the same few hundred days again and again (a DateRangeError is remembered too)."""
+    known: dict[pd.Timestamp, list[str] | DateRangeError] = reading.frames.get("members", dict)
+
+    def members(day: Any) -> list[str]:
+        day = pd.Timestamp(day)
+        if day not in known:
+            try:
+                known[day] = data.sp500_members(day)
+            except DateRangeError as exc:
+                known[day] = exc
+        found = known[day]
+        if isinstance(found, DateRangeError):
+            raise found.with_traceback(None)
+        return list(found)
+
+    return members
+
+
+def _mask(reading: Reading, closes: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
     """Which panel columns were index members on each of `days`."""
-    mask, _ = breadth.membership_mask(days, closes.columns, data.sp500_members)
+    mask, _ = breadth.membership_mask(days, closes.columns, members_on(reading))
     return mask
 
 
@@ -214,7 +235,7 @@ def share_above_mean_close(reading: Reading) -> Measurement:
         days = closes.loc[: row.as_of].index[-1:]
     else:
         days = closes.loc[slice(*row.window)].index
-    table = breadth.share_above_mean(closes, _mask(closes, days), row.number("sessions"))
+    table = breadth.share_above_mean(closes, _mask(reading, closes, days), row.number("sessions"))
     if row.choice("statistic") == "share_on_as_of":
         found = breadth.share_on(table, row.as_of)
         where = f"on {_day(found['session'])}"
@@ -237,7 +258,7 @@ def share_of_sessions_advancing(reading: Reading) -> Measurement:
     row = reading.row
     closes = member_panel(reading)
     days = closes.loc[f"{pd.Timestamp(row.as_of).year}-01-01" : row.as_of].index
-    year = breadth.advance_decline(closes, _mask(closes, days))
+    year = breadth.advance_decline(closes, _mask(reading, closes, days))
     more_up = int(year["more_up"].sum())
     value = round(100 * year["more_up"].mean(), 2)
     return Measurement(
@@ -334,10 +355,10 @@ def top_weight(reading: Reading) -> Measurement:
     )
 
 
-def _membership_known(day: pd.Timestamp) -> bool:
+def _membership_known(reading: Reading, day: pd.Timestamp) -> bool:
     """Whether the membership intervals cover `day`."""
     try:
-        data.sp500_members(day)
+        members_on(reading)(day)
     except DateRangeError:
         return False
     return True
@@ -353,9 +374,9 @@ def breadth_lead_over_earlier_high(reading: Reading) -> Measurement:
     closes = member_panel(reading)
     first = pd.Timestamp(row.start) if "start" in row.rule else closes.index[0]
     days = pd.DatetimeIndex(
-        [day for day in closes.loc[first : row.as_of].index if _membership_known(day)]
+        [day for day in closes.loc[first : row.as_of].index if _membership_known(reading, day)]
     )
-    above = breadth.share_above_mean(closes, _mask(closes, days), row.number("sessions"))
+    above = breadth.share_above_mean(closes, _mask(reading, closes, days), row.number("sessions"))
     lead = breadth.lead_over_earlier_high(above, row.as_of)
     value = round(lead["lead_pp"], 2)
     return Measurement(
@@ -382,7 +403,7 @@ def rank_of_share_beating_index(reading: Reading) -> Measurement:
     sessions = row.number("sessions")
     days = closes.loc[: row.as_of].index[sessions:]
     flags = breadth.beating_index(closes, _closes(index_key), sessions)
-    table = breadth.member_share(flags, _mask(closes, days))
+    table = breadth.member_share(flags, _mask(reading, closes, days))
     found = breadth.rank_on(table, row.as_of)
     higher = found["higher_on"]
     best = max(higher, key=higher.__getitem__) if higher else None

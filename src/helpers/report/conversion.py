@@ -31,13 +31,23 @@ def notebook_to_html(executed: Path, parameters: Mapping[str, dict] | None = Non
     """Render an executed notebook as one page: figures inline, code folded, HTML outputs kept,
     titled by the notebook's first heading, with a contents list of its sections and the
     parameters it ran with (`run_parameters.parameters_record`)."""
-    nb = nbformat.read(executed, as_version=4)
+    return _page(nbformat.read(executed, as_version=4), executed.stem, parameters or {})
+
+
+def compile_templates() -> None:
+    """Render a one-cell notebook, so that this process's exporter has compiled its
+    templates (about 0.2 s) before the workers that convert the notebooks fork from it."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Templates")])
+    _page(nb, "templates", {})
+
+
+def _page(nb: nbformat.NotebookNode, name: str, parameters: Mapping[str, dict]) -> str:
     outline = notebook_outline(nb)
-    nb.metadata["title"] = outline["title"] or executed.stem
+    nb.metadata["title"] = outline["title"] or name
     resources = {
-        "metadata": {"name": executed.stem},
+        "metadata": {"name": name},
         "outline": outline,
-        "parameters": run_parameters.page_context(parameters or {}),
+        "parameters": run_parameters.page_context(parameters),
     }
     body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
     return body
@@ -46,7 +56,7 @@ def notebook_to_html(executed: Path, parameters: Mapping[str, dict] | None = Non
 @cache
 def _html_exporter() -> HTMLExporter:
     """One exporter per process (each worker's, or the driver's before it forks them):
-    compiling its templates costs more than a conversion."""
+    compiling its templates costs more than a conversion (`compile_templates`)."""
     exporter = HTMLExporter(
         extra_loaders=[jinja2.PackageLoader("helpers.report", "templates")],
         template_file=REPORT_TEMPLATE,

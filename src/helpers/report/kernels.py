@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client import AsyncKernelManager
-from traitlets import Unicode
+from jupyter_client.provisioning import LocalProvisioner
+from traitlets import Bool, Unicode
 from traitlets.config import Config
+
+from helpers.report import warm_kernels
 
 KERNEL_NAME = "smallcap-claims"
 CELL_TIMEOUT_SECONDS = 600
@@ -24,7 +27,7 @@ KERNEL_LOG = "kernel.log"
 _KERNEL_CONFIG = Config({"KernelManager": {"transport_encryption": "auto"}})
 
 # The kernel processes this process launched and that may still run.
-_launched: dict[int, subprocess.Popen] = {}
+_launched: dict[int, subprocess.Popen | warm_kernels.ForkedKernel] = {}
 
 
 class QuietShutdownKernelManager(AsyncKernelManager):
@@ -39,26 +42,40 @@ class QuietShutdownKernelManager(AsyncKernelManager):
     """
 
     stderr_log = Unicode("", config=True, help="file for the kernel's stderr ('' = inherit)")
+    fork_warm = Bool(False, config=True, help="fork the kernel from this warmed-up process")
 
     async def _async_interrupt_kernel(self) -> None:
         if not self.shutting_down:
             await super()._async_interrupt_kernel()
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        if not self.stderr_log:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-        else:
-            with open(self.stderr_log, "ab") as log:  # the child keeps its own copy of the fd
+        warm = self.fork_warm and warm_kernels.is_warm()
+        arguments = warm_kernels.kernel_arguments(kernel_cmd) if warm else None
+        with open(self.stderr_log, "ab") if self.stderr_log else contextlib.nullcontext() as log:
+            if arguments is None:  # the child keeps its own copy of the log's fd
                 await super()._async_launch_kernel(kernel_cmd, **{**kw, "stderr": log})
+            else:
+                self._adopt(warm_kernels.fork_kernel(arguments, kw["env"], kw.get("cwd"), log))
         process = getattr(self.provisioner, "process", None)
-        if isinstance(process, subprocess.Popen):
+        if isinstance(process, subprocess.Popen | warm_kernels.ForkedKernel):
             _launched[process.pid] = process
 
+    def _adopt(self, process: warm_kernels.ForkedKernel) -> None:
+        """Hand a forked kernel to the provisioner, as its launch_kernel does a Popen (the
+        kernel leads its own session, so its process group is its pid)."""
+        provisioner = self.provisioner
+        assert isinstance(provisioner, LocalProvisioner)
+        provisioner.process = process  # type: ignore[assignment]
+        provisioner.pid = provisioner.pgid = process.pid
+        self._reconcile_connection_info(provisioner.connection_info)
 
-def kernel_config(stderr_log: Path) -> Config:
-    """The kernel manager's configuration for one run, its kernel's stderr going to a file."""
+
+def kernel_config(stderr_log: Path, fork_warm: bool = False) -> Config:
+    """The kernel manager's configuration for one run, its kernel's stderr going to a file,
+    its kernel forked warm from this process when `fork_warm` (`warm_kernels`)."""
     config = Config(_KERNEL_CONFIG)
     config.QuietShutdownKernelManager.stderr_log = str(stderr_log)
+    config.QuietShutdownKernelManager.fork_warm = fork_warm
     return config
 
 

@@ -14,6 +14,8 @@ manager), `pool` (workers and interrupts), `conversion` (the page), `promotion` 
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import shutil
 import sys
@@ -32,8 +34,8 @@ from papermill.exceptions import PapermillExecutionError
 from helpers.config import NOTEBOOK_ENV, RESULTS_ENV, reports_dir
 from helpers.errors import NotebookRunError, SmallcapError, storage_error
 from helpers.files import exclusive_lock, with_filename
-from helpers.report import kernels, pool, promotion, run_parameters
-from helpers.report.conversion import notebook_to_html
+from helpers.report import execution, kernels, pool, promotion, run_parameters, warm_kernels
+from helpers.report.conversion import compile_templates, notebook_to_html
 from helpers.report.kernels import CELL_TIMEOUT_SECONDS, KERNEL_NAME
 from helpers.report.parameters import existing_notebook, notebook_parameters
 
@@ -101,7 +103,12 @@ def run_notebook(
 
     Raises the run's error (previous outputs untouched) when the notebook fails.
     """
-    options = {"parameters": dict(parameters or {}), "kernel": kernel, "cell_timeout": cell_timeout}
+    options = {
+        "parameters": dict(parameters or {}),
+        "kernel": kernel,
+        "cell_timeout": cell_timeout,
+        "fork_warm": False,  # this process may hold anything: its kernel starts cold
+    }
     [outcome] = _batch([notebook], options, reports, None, None, allow_changes, jobs=None)
     if outcome.error is not None:
         raise outcome.error
@@ -120,6 +127,7 @@ def run_notebooks(
     on_start: Callable[[Path], object] | None = None,
     on_done: Callable[[RunOutcome], object] | None = None,
     allow_changes: bool = False,
+    warm: bool = False,
 ) -> list[RunOutcome]:
     """Run several notebooks, up to `jobs` kernels at once (default one per core), each all or
     nothing as in `run_notebook`; return one outcome per notebook, in the order given.
@@ -131,9 +139,16 @@ def run_notebooks(
     pinned ones: then none is, and each outcome carries the one table. A stop signal
     (Ctrl-C) stops them all and raises `pool.Interrupted`: nothing of the batch is published.
     `allow_changes` publishes results that differ from the pinned verdicts (what `make
-    accept-verdicts` needs).
+    accept-verdicts` needs). `warm` forks each kernel from this process with the heavy
+    libraries loaded (`warm_kernels`: for a process that has done nothing else, such as the
+    command line's; any other stays cold).
     """
-    options = {"parameters": dict(parameters or {}), "kernel": kernel, "cell_timeout": cell_timeout}
+    options = {
+        "parameters": dict(parameters or {}),
+        "kernel": kernel,
+        "cell_timeout": cell_timeout,
+        "fork_warm": warm,
+    }
     workers = max(1, min(jobs or pool.default_jobs(), len(notebooks)))
     return _batch(notebooks, options, reports, on_start, on_done, allow_changes, jobs=workers)
 
@@ -167,12 +182,31 @@ def _batch(
             if jobs is None:
                 pool.run_here(tasks, stage, finish, name=_stem)
             else:
-                pool.run_all(tasks, stage, finish, jobs, name=_stem)
+                if options["fork_warm"]:  # before the workers fork: they inherit both
+                    warm_kernels.warm_up()
+                compile_templates()
+                pool.run_all(longest_first(tasks), stage, finish, jobs, name=_stem)
             published = _publish([t for t in tasks if ran[t.notebook].ok], ran, gate, root)
         finally:
             for task in tasks:
                 shutil.rmtree(task.work, ignore_errors=True)
     return [published.get(path) or ran[path] for path in paths]
+
+
+def longest_first(tasks: list[Task]) -> list[Task]:
+    """The tasks in the order that ends soonest on a few cores: the longest first, by the
+    run of each that is published (a notebook never run counts as the longest)."""
+    return sorted(tasks, key=lambda task: -previous_seconds(task))
+
+
+def previous_seconds(task: Task) -> float:
+    """How long the published run of the task's notebook took (papermill's record in its
+    executed notebook), or infinity when there is none to read."""
+    executed = promotion.ReportPaths.for_stem(task.reports, task.stem).executed
+    try:
+        return float(json.loads(executed.read_bytes())["metadata"]["papermill"]["duration"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return math.inf
 
 
 def _stem(task: Task) -> str:
@@ -256,10 +290,11 @@ def execute(task: Task) -> None:
                 cwd=str(task.notebook.parent),
                 execution_timeout=task.options["cell_timeout"],
                 progress_bar=False,
-                # Saved after each cell, so a timeout or a dead kernel leaves the cells
-                # run so far for reports/failed/ (papermill saves nothing else then).
+                # Saved when the run ends, also after a timeout or a dead kernel, so the
+                # cells run so far reach reports/failed/ (never before and after each cell).
+                engine_name=execution.ENGINE,
                 request_save_on_cell_execute=True,
-                config=kernels.kernel_config(work / kernels.KERNEL_LOG),
+                config=kernels.kernel_config(work / kernels.KERNEL_LOG, task.options["fork_warm"]),
                 kernel_manager_class=kernels.QuietShutdownKernelManager,
                 # Once the last cell's outputs are in (nbclient waits for each cell's idle
                 # status), the kernel has nothing left to say: stopped at once, not after
