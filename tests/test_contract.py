@@ -85,8 +85,8 @@ def test_readings_are_named_once_and_listed_by_name():
 
 def test_a_row_missing_fields_and_an_unknown_section_are_both_reported():
     raw = ledger()
-    del raw["claims"][0]["testability"]
+    del raw["claims"][0]["claim"]
     raw["extras"] = {}
     problems = contract.contract_problems(raw)
-    assert any("a-row: 'testability' is a required property" in p for p in problems)
+    assert any("a-row: 'claim' is a required property" in p for p in problems)
     assert any("unknown key(s) ['extras']" in p for p in problems)

@@ -67,12 +67,15 @@ class LedgerFixture:
         terms: dict | None = None,
         articles: dict | None = None,
         groups: dict | None = None,
+        readings: dict | None = None,
     ) -> Path:
         doc = {"terms": TERMS if terms is None else terms, "claims": copy.deepcopy(rows)}
         if articles is not None:
             doc["articles"] = articles
         if groups is not None:
             doc["groups"] = groups
+        if readings is not None:
+            doc["readings"] = readings
         self.path.write_text(yaml.safe_dump(with_named_readings(doc), sort_keys=False))
         return self.path
 
@@ -565,6 +568,91 @@ def test_a_row_takes_its_notebook_and_family_from_its_group_unless_it_states_its
         claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
     ledger.write([row])  # no group entry to take them from
     with pytest.raises(LedgerError, match="(?s)lacks required field.*notebook.*unless its group"):
+        claims.read_ledger(ledger.path)
+
+
+SHARED_GROUP = {
+    "notebook": "01_demo",
+    "family": "streak",
+    "testability_note": "Daily closes.",
+    "caveat": "One file.",
+    "rule": {"measured_by": "streak_length", "term": "exact", "readings": ["alt", "panel"]},
+}
+TWO_READINGS = {
+    "alt": {"about": "another file", "kind": "source", "rule": {"series": ["^RUT.alt"]}},
+    "panel": {"about": "a panel", "kind": "source", "rule": {"series": ["^RUT.alt3"]}},
+}
+
+
+def _group_row(row_id: str, **fields) -> dict:
+    """GOOD_ROW with only what its group (SHARED_GROUP) does not give, then `fields`."""
+    given = ("notebook", "family", "testability_note")
+    row = {k: v for k, v in GOOD_ROW.items() if k not in given}
+    return {**row, "id": row_id, "rule": {"measure": "integer, run length at as_of"}, **fields}
+
+
+def _validate_group(ledger, rows: list[dict], group: dict | None = None) -> list[claims.Row]:
+    ties = {"meaning": "equals the longest", "comparator": "equal", "tolerance": {"abs": 0}}
+    ledger.write(
+        rows,
+        terms={**TERMS, "ties": ties},
+        groups={GOOD_ROW["group"]: group or SHARED_GROUP},
+        readings=TWO_READINGS,
+    )
+    return claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+
+
+def test_a_row_takes_its_groups_shared_values_and_rule_keys_unless_it_states_its_own(ledger):
+    own_rule = {"measure": "the run", "term": "ties", "readings": ["panel"]}
+    rows = _validate_group(
+        ledger,
+        [
+            _group_row("a000-shared"),
+            _group_row("a000-own", rule=own_rule, testability_note="Own note.", caveat="Own."),
+        ],
+    )
+    shared, own = rows
+    assert (shared.testability_note, shared.caveat) == ("Daily closes.", "One file.")
+    assert shared.rule["measured_by"] == "streak_length" and shared.rule["term"] == "exact"
+    assert list(shared.rule["readings"]) == ["alt", "panel"]
+    assert (own.testability_note, own.caveat) == ("Own note.", "Own.")
+    assert own.rule["measured_by"] == "streak_length"  # key by key: the group's where silent
+    assert own.rule["term"] == "ties" and own.rule["measure"] == "the run"
+    assert list(own.rule["readings"]) == ["panel"]  # the row's list replaces the group's
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"rule": {"measure": "m", "term": "exact"}}, "rule term restates its group's: drop it"),
+        ({"rule": {"measure": "m", "readings": ["alt", "panel"]}},
+         "rule readings restates its group's: drop it"),
+        ({"testability_note": "Daily  closes."}, "testability_note restates its group's"),
+        ({"caveat": "One file."}, "caveat restates its group's: drop it"),
+    ],
+)  # fmt: skip
+def test_a_row_restating_its_groups_value_is_refused(ledger, fields, message):
+    with pytest.raises(LedgerError, match=message) as caught:
+        _validate_group(ledger, [_group_row("a000-shared"), _group_row("a000-b", **fields)])
+    assert "fix these rows in data/claims.yaml" in str(caught.value)
+
+
+def test_a_groups_rule_is_checked_as_a_rows_would_be(ledger):
+    rows = [_group_row("a000-a", rule={"measure": "m", "term": "ties"}), _group_row("a000-b")]
+    rows[1]["rule"]["term"] = "ties"
+    with pytest.raises(LedgerError, match="every row states its own rule term: drop it from"):
+        _validate_group(ledger, rows)
+    default = {**SHARED_GROUP, "rule": {**SHARED_GROUP["rule"], "base": "year_end"}}
+    with pytest.raises(LedgerError, match="group jan2026-streak-length: base year_end is the de"):
+        _validate_group(ledger, [_group_row("a000-a")], default)
+    restated = {**SHARED_GROUP, "rule": {**SHARED_GROUP["rule"], "comparator": "equal"}}
+    with pytest.raises(LedgerError, match="group jan2026-streak-length: comparator 'equal' rest"):
+        _validate_group(ledger, [_group_row("a000-a")], restated)
+    unused = {**SHARED_GROUP, "rule": {**SHARED_GROUP["rule"], "readings": ["alt"]}}
+    with pytest.raises(LedgerError, match="reading 'panel': named under `readings:` but no"):
+        _validate_group(ledger, [_group_row("a000-a")], unused)
+    ledger.write([_group_row("a000-a")], groups={GOOD_ROW["group"]: {"rule": ["term"]}})
+    with pytest.raises(LedgerError, match="group jan2026-streak-length: `rule` must be a mapping"):
         claims.read_ledger(ledger.path)
 
 

@@ -24,6 +24,7 @@ from helpers.claims.ledger import (
     AS_OF_OFFSET,
     FAMILIES,
     GROUP_DEFAULTS,
+    GROUP_RULE,
     REQUIRED_FIELDS,
     RULE_CHOICES,
     RULE_NUMBERS,
@@ -182,9 +183,9 @@ def _claim() -> dict:
     return {
         "type": "object",
         "additionalProperties": False,
-        "required": [name for name in REQUIRED_FIELDS if name not in GROUP_DEFAULTS],
-        "description": "as_of and as_of_basis default to the article's (`articles:`), "
-        "notebook and family to the group's (`groups:`)",
+        "required": [name for name in REQUIRED_FIELDS if name not in (*GROUP_DEFAULTS, GROUP_RULE)],
+        "description": "as_of and as_of_basis default to the article's (`articles:`); "
+        f"{', '.join(GROUP_DEFAULTS)} and rule keys to the group's (`groups:`)",
         "properties": {
             "id": {
                 "type": "string",
@@ -212,7 +213,10 @@ def _claim() -> dict:
                     "window_years": {"type": "integer", "minimum": 1},
                 },
             },
-            "rule": {"$ref": "#/$defs/rule", "required": ["measure"]},
+            "rule": {
+                "$ref": "#/$defs/rule",
+                "description": "its group's rule keys unless it states its own",
+            },
         },
     }
 
@@ -285,6 +289,14 @@ def ledger_schema() -> dict:
                     "heading": {**_TEXT, "description": "what every row of the group is about"},
                     "notebook": {**_TEXT, "description": "the page of the group's rows"},
                     "family": {"enum": list(FAMILIES)},
+                    "testability": {"enum": list(TESTABILITIES)},
+                    "testability_note": {"type": "string"},
+                    "caveat": {"type": "string"},
+                    "rule": {
+                        "$ref": "#/$defs/rule",
+                        "description": "the rule keys the group's rows share (a row's own "
+                        "key wins; its `readings` list replaces the group's)",
+                    },
                 },
             },
         },

@@ -180,8 +180,12 @@ REQUIRED_FIELDS = (
 # Fields a row takes from its article's entry under `articles:` unless it states its own.
 ARTICLE_DEFAULTS = ("as_of", "as_of_basis")
 # Fields a row takes from its group's entry under `groups:` unless it states its own: a group
-# is one topic, shown on one notebook's page, in one claim family.
-GROUP_DEFAULTS = ("notebook", "family")
+# is one topic, shown on one notebook's page, in one claim family, and gives what most of its
+# rows share (their testability, its note, a caveat).
+GROUP_DEFAULTS = ("notebook", "family", "testability", "testability_note", "caveat")
+# The group's `rule:` keys its rows share, which a row takes key by key (its own key winning;
+# its `readings` list replaces the group's whole list).
+GROUP_RULE = "rule"
 
 # Colors chosen for >= 4.5:1 text contrast; each verdict also carries a symbol so color is
 # never the only signal.
@@ -561,40 +565,58 @@ def _articles_from(raw: Any, path: Path) -> dict[str, Article]:
     }
 
 
-def _groups_from(raw: Any, path: Path) -> dict[str, dict[str, str]]:
-    """The `groups:` mapping (group -> {heading, notebook, family}, each optional), its text
-    on one line; which groups need a heading is checked later by validate_ledger."""
+def _groups_from(raw: Any, path: Path) -> dict[str, dict[str, Any]]:
+    """The `groups:` mapping (group -> {heading, notebook, family, ..., rule}, each optional),
+    its text on one line and its rule as written; which groups need a heading is checked later
+    by validate_ledger."""
     if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
         raise LedgerError(
-            f"{path}: `groups:` must map each group to {{heading, notebook, family}}",
+            f"{path}: `groups:` must map each group to {{heading, notebook, family, rule, ...}}",
             "write `jan2026-streak-length: {heading: How long the run was}`",
         )
-    return {
-        str(name): {str(key): " ".join(str(value or "").split()) for key, value in entry.items()}
-        for name, entry in raw.items()
-    }
+    groups: dict[str, dict[str, Any]] = {}
+    for name, entry in raw.items():
+        rule = entry.get(GROUP_RULE, {})
+        if not isinstance(rule, dict):
+            raise LedgerError(
+                f"{path}: group {name}: `rule` must be a mapping of the rule keys its rows share",
+                "write `rule: {series: ['^RUT', '^GSPC'], term: exact}` under the group",
+            )
+        groups[str(name)] = {
+            **{
+                str(key): " ".join(str(value or "").split())
+                for key, value in entry.items()
+                if key != GROUP_RULE
+            },
+            GROUP_RULE: _normalize_dates(rule),
+        }
+    return groups
 
 
 def _row_from(
     entry: Any,
     index: int,
     articles: Mapping[str, Article],
-    groups: Mapping[str, Mapping[str, str]],
+    groups: Mapping[str, Mapping[str, Any]],
     terms: Mapping[str, Any],
     named: Mapping[str, Any],
 ) -> Row:
     """One row as the ledger means it: its own fields, `as_of` and `as_of_basis` from its
-    article unless it states them, and its rule with what the ledger leaves unwritten filled
-    in (`_rule_as_meant`)."""
+    article and what its group shares (GROUP_DEFAULTS, its rule key by key) unless it states
+    them, and its rule with what the ledger leaves unwritten filled in (`_rule_as_meant`)."""
     if not isinstance(entry, dict):
         raise LedgerError(f"claims[{index}] is not a mapping", "each entry is `- id: ...` fields")
     article = articles.get(str(entry.get("article")))
     group = groups.get(str(entry.get("group")), {})
+    group_rule = group.get(GROUP_RULE) or {}
     entry = {
         **{key: getattr(article, key) for key in ARTICLE_DEFAULTS if article is not None},
         **{key: group[key] for key in GROUP_DEFAULTS if group.get(key)},
+        **({GROUP_RULE: group_rule} if group_rule else {}),
         **{key: value for key, value in entry.items() if value not in (None, "")},
     }
+    if group_rule and isinstance(entry[GROUP_RULE], dict):
+        entry[GROUP_RULE] = {**group_rule, **entry[GROUP_RULE]}
     missing = [name for name in (*REQUIRED_FIELDS, *ARTICLE_DEFAULTS) if not entry.get(name)]
     if missing:
         name = entry.get("id", f"claims[{index}]")
@@ -602,7 +624,8 @@ def _row_from(
             f"claim {name} lacks required field(s): {', '.join(missing)}",
             f"add them; every entry needs {', '.join(REQUIRED_FIELDS)}, "
             f"{' and '.join(ARTICLE_DEFAULTS)} unless its article's entry gives them, and "
-            f"{' and '.join(GROUP_DEFAULTS)} unless its group's entry under `groups:` does",
+            f"{', '.join(GROUP_DEFAULTS)} and rule keys unless its group's entry under "
+            "`groups:` does",
         )
     if not isinstance(entry["claimed"], dict) or "value" not in entry["claimed"]:
         raise LedgerError(
