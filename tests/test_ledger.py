@@ -556,6 +556,35 @@ def test_a_row_takes_its_date_from_its_article_unless_it_states_its_own(ledger):
         claims.read_ledger(ledger.path)
 
 
+def test_a_row_takes_its_article_from_its_ids_prefix_and_never_restates_it(ledger):
+    entry = {"id_prefix": "a000", "as_of": "2026-01-14", "title": "T", "description": "d"}
+    other = {**entry, "id_prefix": "a001"}
+    articles = {ARTICLE: entry, "001_other.txt": other}
+    (ledger.articles / "001_other.txt").write_text("text")
+    row = {k: v for k, v in GOOD_ROW.items() if k != "article"}
+    stated = {**row, "id": "x-own", "article": "001_other.txt"}
+    ledger.write([row, stated], articles=articles)
+    rows = claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    assert [r.article for r in rows] == [ARTICLE, "001_other.txt"]  # no prefix: its own
+    ledger.write([{**row, "article": ARTICLE}, stated], articles=articles)
+    with pytest.raises(LedgerError, match="a000-streak-9: article restates what its id's prefix"):
+        claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    ledger.write([{**row, "article": "001_other.txt"}, stated], articles=articles)
+    with pytest.raises(LedgerError, match="article 001_other.txt contradicts its id, whose pre"):
+        claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    ledger.write([row], articles={ARTICLE: entry, "001_other.txt": {**other, "id_prefix": "a000"}})
+    with pytest.raises(LedgerError, match="starts with the id_prefix of 2 articles") as caught:
+        claims.read_ledger(ledger.path)
+    assert "its own id_prefix" in str(caught.value)
+    twins = {ARTICLE: {**entry, "id_prefix": "zz"}, "001_other.txt": {**other, "id_prefix": "zz"}}
+    ledger.write([{**row, "article": ARTICLE}, stated], articles=twins)
+    with pytest.raises(LedgerError, match="id_prefix zz: given to 2 articles; each needs its own"):
+        claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    ledger.write([{**row, "id": "x-no-prefix"}], articles=articles)
+    with pytest.raises(LedgerError, match="(?s)lacks required field.*article.*id_prefix"):
+        claims.read_ledger(ledger.path)
+
+
 def test_a_row_takes_its_notebook_and_family_from_its_group_unless_it_states_its_own(ledger):
     row = {k: v for k, v in GOOD_ROW.items() if k not in ("notebook", "family")}
     group = {GOOD_ROW["group"]: {"notebook": "01_demo", "family": "streak"}}

@@ -37,9 +37,8 @@ TERMS = {
 def _row(row_id: str, group: str, claim: str, claimed: dict, **fields) -> dict:
     """A row: what its group's entry does not give (notebook, family, shared rule keys)."""
     return {
-        "id": row_id,
+        "id": row_id,  # m-...: its article is the one whose id_prefix is m
         "group": group,
-        "article": ARTICLE,
         "claim": claim,
         "claimed": claimed,
         "testability": "data",
@@ -57,6 +56,7 @@ def made_up_ledger(streak: int, ytd_pct: float, high: bool) -> dict:
         "terms": TERMS,
         "articles": {
             ARTICLE: {
+                "id_prefix": "m",
                 "as_of": AS_OF,
                 "as_of_basis": "Stated in the made-up article.",
                 "title": "A made-up small-cap note",
@@ -215,6 +215,7 @@ def test_a_new_article_is_ledger_rows_plus_narrative(project):
     }
     assert {row["family"] for row in table.values()} >= {"streak", "record", "return", "rates"}
     assert table["m-ytd"]["as_of"] == AS_OF  # from the article's entry, not the row
+    assert {row["article"] for row in table.values()} == {ARTICLE}  # from each id's prefix
 
 
 def test_the_made_up_figures_are_what_the_fake_data_show(project):

@@ -74,8 +74,9 @@ def test_the_ledger_is_parsed_once_per_text_and_an_edit_is_always_seen(tmp_path,
     again[0].rule["mutated"] = True  # rows are new objects: a caller cannot poison the cache
     assert "mutated" not in ledger.load_ledger()[0].rule
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(f"id: {first[0].id}\n", "id: renamed-row\n", 1))
-    assert ledger.load_ledger()[0].id == "renamed-row"
+    renamed = f"{first[0].id}-renamed"  # its article's prefix kept: the id gives the article
+    path.write_text(text.replace(f"id: {first[0].id}\n", f"id: {renamed}\n", 1))
+    assert ledger.load_ledger()[0].id == renamed
 
 
 def _deps_module():

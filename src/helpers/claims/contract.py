@@ -183,8 +183,11 @@ def _claim() -> dict:
     return {
         "type": "object",
         "additionalProperties": False,
-        "required": [name for name in REQUIRED_FIELDS if name not in (*GROUP_DEFAULTS, GROUP_RULE)],
-        "description": "as_of and as_of_basis default to the article's (`articles:`); "
+        "required": [
+            name for name in REQUIRED_FIELDS if name not in ("article", *GROUP_DEFAULTS, GROUP_RULE)
+        ],
+        "description": "article defaults to the one whose id_prefix starts the id; "
+        "as_of and as_of_basis to the article's (`articles:`); "
         f"{', '.join(GROUP_DEFAULTS)} and rule keys to the group's (`groups:`)",
         "properties": {
             "id": {
@@ -278,6 +281,12 @@ def ledger_schema() -> dict:
                     "as_of": _DATE,
                     "as_of_basis": _TEXT,
                     "title": {**_TEXT, "description": "a short title in our words"},
+                    "id_prefix": {
+                        "type": "string",
+                        "pattern": ID_PATTERN,
+                        "description": "what, followed by '-', starts the id of each of its "
+                        "rows (which then state no `article`)",
+                    },
                     "description": {"type": "string"},
                 },
             },

@@ -400,13 +400,14 @@ class Article:
     """One article the ledger checks: the close its numbers refer to, how that close was
     found, a short title and what it argues, in our words, so pages name it for a reader
     instead of showing a hash. A row takes `as_of` and `as_of_basis` from here unless it
-    states its own."""
+    states its own, and the article itself when its id starts with `id_prefix` and '-'."""
 
     file: str
     as_of: str
     description: str
     as_of_basis: str = ""
     title: str = ""
+    id_prefix: str = ""
 
     @property
     def label(self) -> str:
@@ -560,9 +561,20 @@ def _articles_from(raw: Any, path: Path) -> dict[str, Article]:
             description=" ".join(str(entry.get("description") or "").split()),
             as_of_basis=str(entry.get("as_of_basis") or "").strip(),
             title=" ".join(str(entry.get("title") or "").split()),
+            id_prefix=str(entry.get("id_prefix") or ""),
         )
         for name, entry in raw.items()
     }
+
+
+def articles_of_id(row_id: str, articles: Mapping[str, Article]) -> list[str]:
+    """The articles whose `id_prefix`, followed by '-', starts a row's id (one, or none for a
+    row that states its article; two is an error)."""
+    return [
+        name
+        for name, entry in articles.items()
+        if entry.id_prefix and row_id.startswith(f"{entry.id_prefix}-")
+    ]
 
 
 def _groups_from(raw: Any, path: Path) -> dict[str, dict[str, Any]]:
@@ -606,6 +618,15 @@ def _row_from(
     them, and its rule with what the ledger leaves unwritten filled in (`_rule_as_meant`)."""
     if not isinstance(entry, dict):
         raise LedgerError(f"claims[{index}] is not a mapping", "each entry is `- id: ...` fields")
+    by_id = articles_of_id(str(entry.get("id", "")), articles)
+    if len(by_id) > 1:
+        raise LedgerError(
+            f"claim {entry['id']}: its id starts with the id_prefix of {len(by_id)} articles "
+            f"({', '.join(by_id)})",
+            "give every entry under `articles:` its own id_prefix",
+        )
+    if by_id and not entry.get("article"):
+        entry = {**entry, "article": by_id[0]}
     article = articles.get(str(entry.get("article")))
     group = groups.get(str(entry.get("group")), {})
     group_rule = group.get(GROUP_RULE) or {}
@@ -622,7 +643,8 @@ def _row_from(
         name = entry.get("id", f"claims[{index}]")
         raise LedgerError(
             f"claim {name} lacks required field(s): {', '.join(missing)}",
-            f"add them; every entry needs {', '.join(REQUIRED_FIELDS)}, "
+            f"add them; every entry needs {', '.join(REQUIRED_FIELDS)} (article unless its id "
+            "starts with an article's id_prefix and '-'), "
             f"{' and '.join(ARTICLE_DEFAULTS)} unless its article's entry gives them, and "
             f"{', '.join(GROUP_DEFAULTS)} and rule keys unless its group's entry under "
             "`groups:` does",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from helpers.claims.ledger import (
     RULE_CHOICE_DEFAULTS,
     Ledger,
     Row,
+    articles_of_id,
     read_ledger,
 )
 from helpers.config import repo_root
@@ -96,7 +98,12 @@ def _article_problems(ledger: Ledger) -> list[str]:
             )
         if not entry.description:
             problems.append(f"article {name}: no `description` (what it argues, in our words)")
-    return problems
+    prefixes = Counter(entry.id_prefix for entry in ledger.articles.values() if entry.id_prefix)
+    return problems + [
+        f"id_prefix {prefix}: given to {n} articles; each needs its own"
+        for prefix, n in prefixes.items()
+        if n > 1
+    ]
 
 
 def _group_problems(ledger: Ledger) -> list[str]:
@@ -139,7 +146,9 @@ def _written_out_problems(ledger: Ledger) -> list[str]:
             for key, value in RULE_CHOICE_DEFAULTS.items()
             if own.get(key) == value and shared.get(key, value) == value
         ]
-        article = ledger.articles.get(str(raw.get("article")))
+        problems += _article_written_out(where, raw, ledger)
+        named = raw.get("article") or next(iter(articles_of_id(str(where), ledger.articles)), "")
+        article = ledger.articles.get(str(named))
         restated = [
             key
             for key in ARTICLE_DEFAULTS
@@ -161,6 +170,20 @@ def _written_out_problems(ledger: Ledger) -> list[str]:
             if key in shared and value == shared[key]
         ]
     return list(dict.fromkeys(problems)) + _group_values_no_row_takes(ledger, groups)
+
+
+def _article_written_out(where: Any, raw: Mapping[str, Any], ledger: Ledger) -> list[str]:
+    """An `article` a row states that its id's prefix already gives, or contradicts."""
+    by_id = articles_of_id(str(where), ledger.articles)
+    if "article" not in raw or len(by_id) != 1:
+        return []
+    prefix = ledger.articles[by_id[0]].id_prefix
+    if raw["article"] == by_id[0]:
+        return [f"{where}: article restates what its id's prefix {prefix}- gives: drop it"]
+    return [
+        f"{where}: article {raw['article']} contradicts its id, whose prefix {prefix}- names "
+        f"{by_id[0]}: drop it, or rename the row after its article's id_prefix"
+    ]
 
 
 def _rule_of(entry: Mapping[str, Any]) -> Mapping[str, Any]:
