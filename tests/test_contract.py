@@ -21,7 +21,6 @@ ROW = {
     "claimed": {"value": 9, "unit": "sessions"},
     "rule": {"measure": "the run", "comparator": "equal", "sessions": 3},
     "notebook": "01_x",
-    "testability": "data",
     "testability_note": "closes",
 }
 TERMS = {"exact": {"meaning": "m", "comparator": "equal", "tolerance": {"abs": 0}}}

@@ -34,7 +34,6 @@ GOOD_ROW = {
         "term": "exact",
     },
     "notebook": "01_demo",
-    "testability": "data",
     "testability_note": "Daily closes.",
 }
 OPINION_ROW = {
@@ -536,6 +535,20 @@ def test_a_rows_comparator_comes_from_its_term_and_a_restatement_is_refused(ledg
 def test_a_rule_choice_at_its_default_is_not_written_out(ledger, keys, message):
     with pytest.raises(LedgerError, match=message):
         ledger.validate([with_rule(**keys)])
+
+
+def test_testability_data_is_the_default_and_is_not_written_out(ledger):
+    (row,) = ledger.validate([GOOD_ROW])
+    assert row.testability == "data"
+    with pytest.raises(LedgerError, match="a000-streak-9: testability data is the default: dro"):
+        ledger.validate([changed(testability="data")])
+    proxy = {**SHARED_GROUP, "testability": "proxy"}
+    rows = _validate_group(
+        ledger, [_group_row("a000-a"), _group_row("a000-b", testability="data")], proxy
+    )
+    assert [r.testability for r in rows] == ["proxy", "data"]  # against its group's: not refused
+    with pytest.raises(LedgerError, match="group jan2026-streak-length: testability data is the"):
+        _validate_group(ledger, [_group_row("a000-a")], {**SHARED_GROUP, "testability": "data"})
 
 
 def test_a_row_takes_its_date_from_its_article_unless_it_states_its_own(ledger):

@@ -41,7 +41,6 @@ def _row(row_id: str, group: str, claim: str, claimed: dict, **fields) -> dict:
         "group": group,
         "claim": claim,
         "claimed": claimed,
-        "testability": "data",
         "testability_note": "Daily closes and FRED rates are in the data.",
         **fields,
     }

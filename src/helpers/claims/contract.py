@@ -30,6 +30,7 @@ from helpers.claims.ledger import (
     RULE_NUMBERS,
     STATUSES,
     TESTABILITIES,
+    TESTABILITY_DEFAULT,
     number_problem,
 )
 from helpers.config import repo_root
@@ -198,7 +199,10 @@ def _claim() -> dict:
             **{name: _TEXT for name in text_fields},
             "as_of": _DATE,
             "family": {"enum": list(FAMILIES)},
-            "testability": {"enum": list(TESTABILITIES)},
+            "testability": {
+                "enum": list(TESTABILITIES),
+                "description": f"the group's, else {TESTABILITY_DEFAULT} (never written)",
+            },
             "testability_note": {"type": "string"},
             "status": {"enum": list(STATUSES)},
             "caveat": {"type": "string"},

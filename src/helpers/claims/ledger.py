@@ -28,6 +28,8 @@ from helpers.files import read_utf8
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FAMILIES = ("streak", "record", "return", "valuation", "rates", "breadth", "analog", "other")
 TESTABILITIES = ("data", "proxy", "not_testable")
+# A row's testability when neither it nor its group states one (never written out).
+TESTABILITY_DEFAULT = "data"
 STATUSES = ("pending",)
 # Machine-readable choices a rule may carry, so a notebook reads how to measure a row from its
 # `rule:` (Row.choice, Row.statistic_of) instead of guessing it from the measure's prose.
@@ -631,6 +633,7 @@ def _row_from(
     group = groups.get(str(entry.get("group")), {})
     group_rule = group.get(GROUP_RULE) or {}
     entry = {
+        "testability": TESTABILITY_DEFAULT,
         **{key: getattr(article, key) for key in ARTICLE_DEFAULTS if article is not None},
         **{key: group[key] for key in GROUP_DEFAULTS if group.get(key)},
         **({GROUP_RULE: group_rule} if group_rule else {}),

@@ -18,6 +18,7 @@ from helpers.claims.ledger import (
     GROUP_RULE,
     READING_FIXED_KEYS,
     RULE_CHOICE_DEFAULTS,
+    TESTABILITY_DEFAULT,
     Ledger,
     Row,
     articles_of_id,
@@ -118,10 +119,11 @@ def _group_problems(ledger: Ledger) -> list[str]:
 
 def _written_out_problems(ledger: Ledger) -> list[str]:
     """What a row or group writes that the ledger already says: a comparator its term gives
-    (or one that contradicts it), a rule choice at its default (`verdict_from: headline`,
-    `base: year_end`, ...), an as_of or as_of_basis its article's entry gives, and a value or
-    rule key its group's entry gives (or one the group gives that every row replaces).
-    Keeping them out keeps one home for each."""
+    (or one that contradicts it), a rule choice or testability at its default
+    (`verdict_from: headline`, `base: year_end`, `testability: data`, ...), an article its id
+    gives, an as_of or as_of_basis its article's entry gives, and a value or rule key its
+    group's entry gives (or one the group gives that every row replaces). Keeping them out
+    keeps one home for each."""
     groups = {
         name: entry
         for name, entry in (ledger.document.get("groups") or {}).items()
@@ -130,46 +132,52 @@ def _written_out_problems(ledger: Ledger) -> list[str]:
     problems = [
         f"group {name}: {key} {value} is the default: drop it"
         for name, entry in groups.items()
-        for key, value in RULE_CHOICE_DEFAULTS.items()
-        if _rule_of(entry).get(key) == value
+        for key, value in [*RULE_CHOICE_DEFAULTS.items(), ("testability", TESTABILITY_DEFAULT)]
+        if (entry if key == "testability" else _rule_of(entry)).get(key) == value
     ]
     for raw in ledger.document.get("claims") or []:
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("rule", {}), Mapping):
-            continue  # the contract reports the shape
-        where, own = raw.get("id"), _rule_of(raw)
-        group = groups.get(str(raw.get("group"))) or {}
-        shared = _rule_of(group)
-        written = where if "comparator" in own else f"group {raw.get('group')}"
-        problems += _comparator_problems(written, {**shared, **own}, ledger.terms)
-        problems += [
-            f"{where}: {key} {value} is the default: drop it"
-            for key, value in RULE_CHOICE_DEFAULTS.items()
-            if own.get(key) == value and shared.get(key, value) == value
-        ]
-        problems += _article_written_out(where, raw, ledger)
-        named = raw.get("article") or next(iter(articles_of_id(str(where), ledger.articles)), "")
-        article = ledger.articles.get(str(named))
-        restated = [
-            key
-            for key in ARTICLE_DEFAULTS
-            if article is not None
-            and _same(raw.get(key, getattr(article, key)), getattr(article, key))
-        ]
-        if len(restated) == len(ARTICLE_DEFAULTS):  # the row's date says nothing new
-            problems += [
-                f"{where}: {key} restates its article's: drop it" for key in restated if key in raw
-            ]
-        problems += [
-            f"{where}: {key} restates its group's: drop it"
-            for key in GROUP_DEFAULTS
-            if key in raw and key in group and _same(raw[key], group[key])
-        ]
-        problems += [
-            f"{where}: rule {key} restates its group's: drop it"
-            for key, value in own.items()
-            if key in shared and value == shared[key]
-        ]
+        if isinstance(raw, Mapping) and isinstance(raw.get("rule", {}), Mapping):
+            # (the contract reports any other shape)
+            group = groups.get(str(raw.get("group"))) or {}
+            problems += _row_written_out(raw, group, ledger)
     return list(dict.fromkeys(problems)) + _group_values_no_row_takes(ledger, groups)
+
+
+def _row_written_out(raw: Mapping[str, Any], group: Mapping[str, Any], ledger: Ledger) -> list:
+    """What one row writes that its term, the defaults, its id, its article or its group say."""
+    where, own, shared = raw.get("id"), _rule_of(raw), _rule_of(group)
+    written = where if "comparator" in own else f"group {raw.get('group')}"
+    problems = _comparator_problems(written, {**shared, **own}, ledger.terms)
+    problems += [
+        f"{where}: {key} {value} is the default: drop it"
+        for key, value in RULE_CHOICE_DEFAULTS.items()
+        if own.get(key) == value and shared.get(key, value) == value
+    ]
+    # `testability: data` is written only against a group that gives another
+    if raw.get("testability") == TESTABILITY_DEFAULT and not group.get("testability"):
+        problems.append(f"{where}: testability {TESTABILITY_DEFAULT} is the default: drop it")
+    problems += _article_written_out(where, raw, ledger)
+    named = raw.get("article") or next(iter(articles_of_id(str(where), ledger.articles)), "")
+    article = ledger.articles.get(str(named))
+    restated = [
+        key
+        for key in ARTICLE_DEFAULTS
+        if article is not None and _same(raw.get(key, getattr(article, key)), getattr(article, key))
+    ]
+    if len(restated) == len(ARTICLE_DEFAULTS):  # the row's date says nothing new
+        problems += [
+            f"{where}: {key} restates its article's: drop it" for key in restated if key in raw
+        ]
+    problems += [
+        f"{where}: {key} restates its group's: drop it"
+        for key in GROUP_DEFAULTS
+        if key in raw and key in group and _same(raw[key], group[key])
+    ]
+    return problems + [
+        f"{where}: rule {key} restates its group's: drop it"
+        for key, value in own.items()
+        if key in shared and value == shared[key]
+    ]
 
 
 def _article_written_out(where: Any, raw: Mapping[str, Any], ledger: Ledger) -> list[str]:
