@@ -392,7 +392,7 @@ class Row:
             raise LedgerError(
                 f"claim {self.id}: its rule has no `{key}`",
                 "add it under the row's `rule:` in data/claims.yaml"
-                + (f", e.g. {example}" if example else " (see the ledger header)"),
+                + (f", e.g. {example}" if example else " (see docs/ledger.md)"),
             )
         return self.rule[key]
 
@@ -489,7 +489,7 @@ def read_ledger(path: Path | None = None) -> Ledger:
     if not isinstance(named, dict) or not all(isinstance(v, dict) for v in named.values()):
         raise LedgerError(
             f"{path}: `readings:` must map each reading's name to {{about, kind, rule}}",
-            "see the ledger's header",
+            "see docs/ledger.md",
         )
     named = _normalize_dates(named)
     groups = _groups_from(raw.get("groups") or {}, path)
@@ -504,7 +504,7 @@ def read_ledger(path: Path | None = None) -> Ledger:
         )
     checks = raw.get("consistency") or []
     if not isinstance(checks, list):
-        raise LedgerError(f"{path}: `consistency:` must be a list", "see the ledger's header")
+        raise LedgerError(f"{path}: `consistency:` must be a list", "see docs/ledger.md")
     return Ledger(
         terms=terms,
         rows=rows,
@@ -658,7 +658,7 @@ def _row_from(
             "write claimed: {value: 9, unit: sessions}",
         )
     if not isinstance(entry["rule"], dict):
-        raise LedgerError(f"claim {entry['id']}: `rule` must be a mapping", "see the ledger header")
+        raise LedgerError(f"claim {entry['id']}: `rule` must be a mapping", "see docs/ledger.md")
     return Row(
         id=str(entry["id"]),
         group=str(entry["group"]),
