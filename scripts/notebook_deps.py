@@ -116,26 +116,43 @@ def registry_modules() -> dict[str, str]:
     return {}
 
 
-def measured_modules(ledger_text: str, measures: dict[str, str]) -> dict[str, set[str]]:
-    """Notebook stem -> the measure modules of its ledger rows. The ledger is read as text
-    (this script runs before the project's environment exists): each row is a `- id:` block
-    whose `notebook:` (its own, or its group's one-line entry under `groups:`) and whose
-    rule's `measured_by:` keys are indented by convention; tests/test_speed.py holds this
-    reading to the package's own."""
+def scanned_rows(ledger_text: str) -> dict[str, tuple[str | None, str | None]]:
+    """Row id -> (its notebook, its rule's measured_by), each the row's own or else its
+    group's. The ledger is read as text (this script runs before the project's environment
+    exists): each row is a `- id:` block, each group an entry under `groups:` (one flow line,
+    or a block whose `rule:` keys sit under it), their keys indented by convention;
+    tests/test_speed.py holds this reading to the package's own."""
     head, _, rest = ledger_text.partition("\nclaims:")
     claims = rest.split("\nconsistency:", 1)[0]
-    groups = head.partition("\ngroups:")[2]
-    group_notebook = dict(re.findall(r"(?m)^  ([\w-]+): \{.*?\bnotebook: *(\w+)", groups))
-    found: dict[str, set[str]] = {}
-    for block in re.split(r"^- id: ", claims, flags=re.M)[1:]:
-        own = re.search(r"^  notebook: *(\S+)", block, re.M)
-        group = re.search(r"^  group: *(\S+)", block, re.M)
-        notebook = own.group(1) if own else group_notebook.get(group.group(1) if group else "")
-        keys = re.findall(r"^    measured_by: *(\w+)", block, re.M)
-        if notebook and keys:
-            found.setdefault(notebook, set()).update(
-                f"helpers.measures.{measures[key]}" for key in keys if key in measures
+    groups: dict[str, tuple[str | None, str | None]] = {}
+    for entry in re.split(r"^(?=  [\w-]+:)", head.partition("\ngroups:\n")[2], flags=re.M):
+        name = re.match(r"  ([\w-]+):", entry)
+        if name:
+            groups[name.group(1)] = (
+                _found(r"(?:^    |[{,] *)notebook: *([\w-]+)", entry),
+                _found(r"(?:^      |[{,] *)measured_by: *(\w+)", entry),
             )
+    found = {}
+    for block in re.split(r"^- id: ", claims, flags=re.M)[1:]:
+        group = groups.get(_found(r"^  group: *(\S+)", block) or "", (None, None))
+        found[block.split(None, 1)[0]] = (
+            _found(r"^  notebook: *(\S+)", block) or group[0],
+            _found(r"^    measured_by: *(\w+)", block) or group[1],
+        )
+    return found
+
+
+def _found(pattern: str, text: str) -> str | None:
+    match = re.search(pattern, text, re.M)
+    return match.group(1) if match else None
+
+
+def measured_modules(ledger_text: str, measures: dict[str, str]) -> dict[str, set[str]]:
+    """Notebook stem -> the measure modules of its ledger rows (scanned_rows)."""
+    found: dict[str, set[str]] = {}
+    for notebook, key in scanned_rows(ledger_text).values():
+        if notebook and key in measures:
+            found.setdefault(notebook, set()).add(f"helpers.measures.{measures[key]}")
     return found
 
 

@@ -130,11 +130,10 @@ def ledger_row(claim_id: str, **fields) -> dict:
         "claimed": {"value": 3, "unit": "sessions"},
         "rule": {"measure": "a count", "comparator": "equal", "tolerance": {"abs": 0}},
         "notebook": "01_demo",
-        "testability": "data",
         "testability_note": "fixture",
         **fields,
     }
-    if row["testability"] != "not_testable":
+    if row.get("testability") != "not_testable":  # `data`, the default, is not written
         row["rule"] = {"measured_by": "streak_length", **row["rule"]}
     return row
 

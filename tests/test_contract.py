@@ -21,7 +21,6 @@ ROW = {
     "claimed": {"value": 9, "unit": "sessions"},
     "rule": {"measure": "the run", "comparator": "equal", "sessions": 3},
     "notebook": "01_x",
-    "testability": "data",
     "testability_note": "closes",
 }
 TERMS = {"exact": {"meaning": "m", "comparator": "equal", "tolerance": {"abs": 0}}}
@@ -85,8 +84,8 @@ def test_readings_are_named_once_and_listed_by_name():
 
 def test_a_row_missing_fields_and_an_unknown_section_are_both_reported():
     raw = ledger()
-    del raw["claims"][0]["testability"]
+    del raw["claims"][0]["claim"]
     raw["extras"] = {}
     problems = contract.contract_problems(raw)
-    assert any("a-row: 'testability' is a required property" in p for p in problems)
+    assert any("a-row: 'claim' is a required property" in p for p in problems)
     assert any("unknown key(s) ['extras']" in p for p in problems)

@@ -34,7 +34,6 @@ GOOD_ROW = {
         "term": "exact",
     },
     "notebook": "01_demo",
-    "testability": "data",
     "testability_note": "Daily closes.",
 }
 OPINION_ROW = {
@@ -67,12 +66,15 @@ class LedgerFixture:
         terms: dict | None = None,
         articles: dict | None = None,
         groups: dict | None = None,
+        readings: dict | None = None,
     ) -> Path:
         doc = {"terms": TERMS if terms is None else terms, "claims": copy.deepcopy(rows)}
         if articles is not None:
             doc["articles"] = articles
         if groups is not None:
             doc["groups"] = groups
+        if readings is not None:
+            doc["readings"] = readings
         self.path.write_text(yaml.safe_dump(with_named_readings(doc), sort_keys=False))
         return self.path
 
@@ -424,7 +426,8 @@ def test_the_real_ledger_writes_in_the_past_n_years_out_as_its_start():
 
 @pytest.mark.skipif(not REAL_ARTICLES.is_dir(), reason="articles folder not present")
 def test_the_real_ledger_quotes_no_article_sentence():
-    """Paraphrase rule: no run of 10 words from an article appears in the ledger."""
+    """Paraphrase rule: no run of 10 words from an article appears in the ledger, or in the
+    documentation of its conventions (docs/ledger.md, once the ledger's header)."""
 
     def words(text: str) -> list[str]:
         return re.findall(r"[a-z0-9%']+", text.lower())
@@ -434,6 +437,7 @@ def test_the_real_ledger_quotes_no_article_sentence():
         w = words(path.read_text(encoding="utf-8"))
         article_runs |= {tuple(w[i : i + 10]) for i in range(len(w) - 9)}
     ledger_words = words(claims.ledger_path().read_text(encoding="utf-8"))
+    ledger_words += words((repo_root() / "docs" / "ledger.md").read_text(encoding="utf-8"))
     copied = [
         " ".join(ledger_words[i : i + 10])
         for i in range(len(ledger_words) - 9)
@@ -535,6 +539,20 @@ def test_a_rule_choice_at_its_default_is_not_written_out(ledger, keys, message):
         ledger.validate([with_rule(**keys)])
 
 
+def test_testability_data_is_the_default_and_is_not_written_out(ledger):
+    (row,) = ledger.validate([GOOD_ROW])
+    assert row.testability == "data"
+    with pytest.raises(LedgerError, match="a000-streak-9: testability data is the default: dro"):
+        ledger.validate([changed(testability="data")])
+    proxy = {**SHARED_GROUP, "testability": "proxy"}
+    rows = _validate_group(
+        ledger, [_group_row("a000-a"), _group_row("a000-b", testability="data")], proxy
+    )
+    assert [r.testability for r in rows] == ["proxy", "data"]  # against its group's: not refused
+    with pytest.raises(LedgerError, match="group jan2026-streak-length: testability data is the"):
+        _validate_group(ledger, [_group_row("a000-a")], {**SHARED_GROUP, "testability": "data"})
+
+
 def test_a_row_takes_its_date_from_its_article_unless_it_states_its_own(ledger):
     entry = {"as_of": "2026-01-14", "as_of_basis": "Stated.", "title": "T", "description": "d"}
     row = {k: v for k, v in GOOD_ROW.items() if k not in ("as_of", "as_of_basis")}
@@ -553,6 +571,35 @@ def test_a_row_takes_its_date_from_its_article_unless_it_states_its_own(ledger):
         claims.read_ledger(ledger.path)
 
 
+def test_a_row_takes_its_article_from_its_ids_prefix_and_never_restates_it(ledger):
+    entry = {"id_prefix": "a000", "as_of": "2026-01-14", "title": "T", "description": "d"}
+    other = {**entry, "id_prefix": "a001"}
+    articles = {ARTICLE: entry, "001_other.txt": other}
+    (ledger.articles / "001_other.txt").write_text("text")
+    row = {k: v for k, v in GOOD_ROW.items() if k != "article"}
+    stated = {**row, "id": "x-own", "article": "001_other.txt"}
+    ledger.write([row, stated], articles=articles)
+    rows = claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    assert [r.article for r in rows] == [ARTICLE, "001_other.txt"]  # no prefix: its own
+    ledger.write([{**row, "article": ARTICLE}, stated], articles=articles)
+    with pytest.raises(LedgerError, match="a000-streak-9: article restates what its id's prefix"):
+        claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    ledger.write([{**row, "article": "001_other.txt"}, stated], articles=articles)
+    with pytest.raises(LedgerError, match="article 001_other.txt contradicts its id, whose pre"):
+        claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    ledger.write([row], articles={ARTICLE: entry, "001_other.txt": {**other, "id_prefix": "a000"}})
+    with pytest.raises(LedgerError, match="starts with the id_prefix of 2 articles") as caught:
+        claims.read_ledger(ledger.path)
+    assert "its own id_prefix" in str(caught.value)
+    twins = {ARTICLE: {**entry, "id_prefix": "zz"}, "001_other.txt": {**other, "id_prefix": "zz"}}
+    ledger.write([{**row, "article": ARTICLE}, stated], articles=twins)
+    with pytest.raises(LedgerError, match="id_prefix zz: given to 2 articles; each needs its own"):
+        claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+    ledger.write([{**row, "id": "x-no-prefix"}], articles=articles)
+    with pytest.raises(LedgerError, match="(?s)lacks required field.*article.*id_prefix"):
+        claims.read_ledger(ledger.path)
+
+
 def test_a_row_takes_its_notebook_and_family_from_its_group_unless_it_states_its_own(ledger):
     row = {k: v for k, v in GOOD_ROW.items() if k not in ("notebook", "family")}
     group = {GOOD_ROW["group"]: {"notebook": "01_demo", "family": "streak"}}
@@ -565,6 +612,91 @@ def test_a_row_takes_its_notebook_and_family_from_its_group_unless_it_states_its
         claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
     ledger.write([row])  # no group entry to take them from
     with pytest.raises(LedgerError, match="(?s)lacks required field.*notebook.*unless its group"):
+        claims.read_ledger(ledger.path)
+
+
+SHARED_GROUP = {
+    "notebook": "01_demo",
+    "family": "streak",
+    "testability_note": "Daily closes.",
+    "caveat": "One file.",
+    "rule": {"measured_by": "streak_length", "term": "exact", "readings": ["alt", "panel"]},
+}
+TWO_READINGS = {
+    "alt": {"about": "another file", "kind": "source", "rule": {"series": ["^RUT.alt"]}},
+    "panel": {"about": "a panel", "kind": "source", "rule": {"series": ["^RUT.alt3"]}},
+}
+
+
+def _group_row(row_id: str, **fields) -> dict:
+    """GOOD_ROW with only what its group (SHARED_GROUP) does not give, then `fields`."""
+    given = ("notebook", "family", "testability_note")
+    row = {k: v for k, v in GOOD_ROW.items() if k not in given}
+    return {**row, "id": row_id, "rule": {"measure": "integer, run length at as_of"}, **fields}
+
+
+def _validate_group(ledger, rows: list[dict], group: dict | None = None) -> list[claims.Row]:
+    ties = {"meaning": "equals the longest", "comparator": "equal", "tolerance": {"abs": 0}}
+    ledger.write(
+        rows,
+        terms={**TERMS, "ties": ties},
+        groups={GOOD_ROW["group"]: group or SHARED_GROUP},
+        readings=TWO_READINGS,
+    )
+    return claims.validate_ledger(ledger.path, ledger.notebooks, ledger.articles)
+
+
+def test_a_row_takes_its_groups_shared_values_and_rule_keys_unless_it_states_its_own(ledger):
+    own_rule = {"measure": "the run", "term": "ties", "readings": ["panel"]}
+    rows = _validate_group(
+        ledger,
+        [
+            _group_row("a000-shared"),
+            _group_row("a000-own", rule=own_rule, testability_note="Own note.", caveat="Own."),
+        ],
+    )
+    shared, own = rows
+    assert (shared.testability_note, shared.caveat) == ("Daily closes.", "One file.")
+    assert shared.rule["measured_by"] == "streak_length" and shared.rule["term"] == "exact"
+    assert list(shared.rule["readings"]) == ["alt", "panel"]
+    assert (own.testability_note, own.caveat) == ("Own note.", "Own.")
+    assert own.rule["measured_by"] == "streak_length"  # key by key: the group's where silent
+    assert own.rule["term"] == "ties" and own.rule["measure"] == "the run"
+    assert list(own.rule["readings"]) == ["panel"]  # the row's list replaces the group's
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"rule": {"measure": "m", "term": "exact"}}, "rule term restates its group's: drop it"),
+        ({"rule": {"measure": "m", "readings": ["alt", "panel"]}},
+         "rule readings restates its group's: drop it"),
+        ({"testability_note": "Daily  closes."}, "testability_note restates its group's"),
+        ({"caveat": "One file."}, "caveat restates its group's: drop it"),
+    ],
+)  # fmt: skip
+def test_a_row_restating_its_groups_value_is_refused(ledger, fields, message):
+    with pytest.raises(LedgerError, match=message) as caught:
+        _validate_group(ledger, [_group_row("a000-shared"), _group_row("a000-b", **fields)])
+    assert "fix these rows in data/claims.yaml" in str(caught.value)
+
+
+def test_a_groups_rule_is_checked_as_a_rows_would_be(ledger):
+    rows = [_group_row("a000-a", rule={"measure": "m", "term": "ties"}), _group_row("a000-b")]
+    rows[1]["rule"]["term"] = "ties"
+    with pytest.raises(LedgerError, match="every row states its own rule term: drop it from"):
+        _validate_group(ledger, rows)
+    default = {**SHARED_GROUP, "rule": {**SHARED_GROUP["rule"], "base": "year_end"}}
+    with pytest.raises(LedgerError, match="group jan2026-streak-length: base year_end is the de"):
+        _validate_group(ledger, [_group_row("a000-a")], default)
+    restated = {**SHARED_GROUP, "rule": {**SHARED_GROUP["rule"], "comparator": "equal"}}
+    with pytest.raises(LedgerError, match="group jan2026-streak-length: comparator 'equal' rest"):
+        _validate_group(ledger, [_group_row("a000-a")], restated)
+    unused = {**SHARED_GROUP, "rule": {**SHARED_GROUP["rule"], "readings": ["alt"]}}
+    with pytest.raises(LedgerError, match="reading 'panel': named under `readings:` but no"):
+        _validate_group(ledger, [_group_row("a000-a")], unused)
+    ledger.write([_group_row("a000-a")], groups={GOOD_ROW["group"]: {"rule": ["term"]}})
+    with pytest.raises(LedgerError, match="group jan2026-streak-length: `rule` must be a mapping"):
         claims.read_ledger(ledger.path)
 
 

@@ -64,12 +64,13 @@ SESSIONS = ["2026-01-09", "2026-01-12", "2026-01-13", "2026-01-14", "2026-01-15"
 
 
 def test_an_as_of_on_a_weekend_or_outside_the_data_is_named():
+    fields = {**GOOD_ROW, "testability": "data"}  # a Row holds the default the ledger leaves out
     book = claims.Ledger(
         terms={},
         rows=[
-            claims.Row(**{**GOOD_ROW, "id": "on-a-saturday", "as_of": "2026-01-10"}),
-            claims.Row(**{**GOOD_ROW, "id": "after-the-data", "as_of": "2026-02-26"}),
-            claims.Row(**{**GOOD_ROW, "id": "a-session", "as_of": "2026-01-14"}),
+            claims.Row(**{**fields, "id": "on-a-saturday", "as_of": "2026-01-10"}),
+            claims.Row(**{**fields, "id": "after-the-data", "as_of": "2026-02-26"}),
+            claims.Row(**{**fields, "id": "a-session", "as_of": "2026-01-14"}),
         ],
     )
     assert schema.session_problems(book, SESSIONS) == [

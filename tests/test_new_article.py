@@ -34,29 +34,28 @@ TERMS = {
 }
 
 
-def _row(row_id: str, group: str, family: str, claim: str, claimed: dict, rule: dict) -> dict:
+def _row(row_id: str, group: str, claim: str, claimed: dict, **fields) -> dict:
+    """A row: what its group's entry does not give (notebook, family, shared rule keys)."""
     return {
-        "id": row_id,
+        "id": row_id,  # m-...: its article is the one whose id_prefix is m
         "group": group,
-        "article": ARTICLE,
-        "family": family,
         "claim": claim,
         "claimed": claimed,
-        "rule": rule,
-        "notebook": NOTEBOOK,
-        "testability": "data",
         "testability_note": "Daily closes and FRED rates are in the data.",
+        **fields,
     }
 
 
 def made_up_ledger(streak: int, ytd_pct: float, high: bool) -> dict:
     """The article's ledger: what it claims, paraphrased, and the rule each claim is judged
-    by; the figures come from the caller (what the fake data show, or a wrong figure)."""
+    by; the figures come from the caller (what the fake data show, or a wrong figure). Each
+    group's entry gives its page and family, and the rule keys its rows share."""
     pair = ["^RUT", "^GSPC"]
     return {
         "terms": TERMS,
         "articles": {
             ARTICLE: {
+                "id_prefix": "m",
                 "as_of": AS_OF,
                 "as_of_basis": "Stated in the made-up article.",
                 "title": "A made-up small-cap note",
@@ -70,53 +69,61 @@ def made_up_ledger(streak: int, ytd_pct: float, high: bool) -> dict:
                 "rule": {"series": ["^RUT.alt", "^GSPC"]},
             }
         },
+        "groups": {
+            "m-streak": {
+                "notebook": NOTEBOOK,
+                "family": "streak",
+                "rule": {"measured_by": "streak_length", "measure": "run length at as_of",
+                         "series": pair, "term": "exact"},
+            },
+            "m-record": {"notebook": NOTEBOOK, "family": "record"},
+            "m-ytd": {"notebook": NOTEBOOK, "family": "return"},
+            "m-rates": {"notebook": NOTEBOOK, "family": "rates"},
+            "m-opinion": {"notebook": NOTEBOOK, "family": "other"},
+        },
         "claims": [
             _row(
-                "m-streak", "m-streak", "streak",
+                "m-streak", "m-streak",
                 f"Small caps beat large caps {streak} sessions running.",
                 {"value": streak, "unit": "sessions"},
-                {"measured_by": "streak_length", "measure": "run length at as_of",
-                 "series": pair, "term": "exact", "readings": ["alt_files"]},
+                rule={"readings": ["alt_files"]},
             ),
             _row(
-                "m-streak-wrong", "m-streak", "streak",
+                "m-streak-wrong", "m-streak",
                 f"Small caps beat large caps {streak + 5} sessions running.",
                 {"value": streak + 5, "unit": "sessions"},
-                {"measured_by": "streak_length", "measure": "run length at as_of",
-                 "series": pair, "term": "exact"},
             ),
             _row(
-                "m-record", "m-record", "record",
+                "m-record", "m-record",
                 "Small caps set an all-time high this year.",
                 {"value": high, "unit": "bool"},
-                {"measured_by": "new_high_this_year", "measure": "a close above every earlier",
-                 "series": ["^RUT"], "term": "record"},
+                rule={"measured_by": "new_high_this_year",
+                      "measure": "a close above every earlier", "series": ["^RUT"],
+                      "term": "record"},
             ),
             _row(
-                "m-ytd", "m-ytd", "return",
+                "m-ytd", "m-ytd",
                 f"Small caps are up about {ytd_pct:.1f} % this year.",
                 {"value": round(ytd_pct, 1), "unit": "percent"},
-                {"measured_by": "change_to_date", "measure": "YTD price return",
-                 "series": ["^RUT"], "term": "approximately"},
+                rule={"measured_by": "change_to_date", "measure": "YTD price return",
+                      "series": ["^RUT"], "term": "approximately"},
             ),
             _row(
-                "m-rates", "m-rates", "rates",
+                "m-rates", "m-rates",
                 "The overnight rate did not move in early September.",
                 {"value": 0.0, "unit": "pp"},
-                {"measured_by": "rate_change", "measure": "change of the effective rate",
-                 "series": ["FRED DFF"], "window": ["2025-09-01", "2025-09-03"],
-                 "term": "exact"},
+                rule={"measured_by": "rate_change", "measure": "change of the effective rate",
+                      "series": ["FRED DFF"], "window": ["2025-09-01", "2025-09-03"],
+                      "term": "exact"},
             ),
-            {
-                **_row(
-                    "m-opinion", "m-opinion", "other",
-                    "The rally has further to run.",
-                    {"value": "opinion", "unit": "text"},
-                    {"measure": "none", "comparator": "none"},
-                ),
-                "testability": "not_testable",
-                "testability_note": "A forecast: no data can test it today.",
-            },
+            _row(
+                "m-opinion", "m-opinion",
+                "The rally has further to run.",
+                {"value": "opinion", "unit": "text"},
+                rule={"measure": "none", "comparator": "none"},
+                testability="not_testable",
+                testability_note="A forecast: no data can test it today.",
+            ),
         ],
     }  # fmt: skip
 
@@ -207,6 +214,7 @@ def test_a_new_article_is_ledger_rows_plus_narrative(project):
     }
     assert {row["family"] for row in table.values()} >= {"streak", "record", "return", "rates"}
     assert table["m-ytd"]["as_of"] == AS_OF  # from the article's entry, not the row
+    assert {row["article"] for row in table.values()} == {ARTICLE}  # from each id's prefix
 
 
 def test_the_made_up_figures_are_what_the_fake_data_show(project):

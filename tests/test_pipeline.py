@@ -405,7 +405,6 @@ LEDGER_FIELDS = {
     "family": "streak",
     "claim": "c",
     "rule": {"measure": "m", "comparator": "equal", "tolerance": {"abs": 0}},
-    "testability": "data",
     "testability_note": "fixture",
 }
 

@@ -74,8 +74,9 @@ def test_the_ledger_is_parsed_once_per_text_and_an_edit_is_always_seen(tmp_path,
     again[0].rule["mutated"] = True  # rows are new objects: a caller cannot poison the cache
     assert "mutated" not in ledger.load_ledger()[0].rule
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(f"id: {first[0].id}\n", "id: renamed-row\n", 1))
-    assert ledger.load_ledger()[0].id == "renamed-row"
+    renamed = f"{first[0].id}-renamed"  # its article's prefix kept: the id gives the article
+    path.write_text(text.replace(f"id: {first[0].id}\n", f"id: {renamed}\n", 1))
+    assert ledger.load_ledger()[0].id == renamed
 
 
 def _deps_module():
@@ -117,13 +118,18 @@ def test_each_report_depends_on_the_measure_modules_of_its_rows(monkeypatch):
     monkeypatch.chdir(repo_root())
     deps = _deps_module()
     assert deps.registry_modules() == MEASURES
+    rows = ledger.load_ledger()
+    text = ledger.ledger_path().read_text(encoding="utf-8")
+    # row by row, the row's own notebook and measure or its group's (groups:)
+    assert deps.scanned_rows(text) == {
+        row.id: (row.notebook, row.rule.get("measured_by")) for row in rows
+    }
     expected: dict[str, set[str]] = {}
-    for row in ledger.load_ledger():
+    for row in rows:
         if row.rule.get("measured_by"):
             module = f"helpers.measures.{MEASURES[row.rule['measured_by']]}"
             expected.setdefault(row.notebook, set()).add(module)
-    scanned = deps.measured_modules(ledger.ledger_path().read_text(encoding="utf-8"), MEASURES)
-    assert scanned == expected and expected
+    assert deps.measured_modules(text, MEASURES) == expected and expected
     text = deps.rules(sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb")))
     rules = {
         line.split(":")[0]: set(line.split(": ")[1].split())

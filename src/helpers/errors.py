@@ -105,7 +105,7 @@ class RuleError(LedgerError):
     def __init__(
         self,
         cause: str,
-        fix: str = "fix the row's rule or claimed value in data/claims.yaml (see its header)",
+        fix: str = "fix the row's rule or claimed value in data/claims.yaml (see docs/ledger.md)",
     ):
         super().__init__(cause, fix)
 

@@ -24,11 +24,13 @@ from helpers.claims.ledger import (
     AS_OF_OFFSET,
     FAMILIES,
     GROUP_DEFAULTS,
+    GROUP_RULE,
     REQUIRED_FIELDS,
     RULE_CHOICES,
     RULE_NUMBERS,
     STATUSES,
     TESTABILITIES,
+    TESTABILITY_DEFAULT,
     number_problem,
 )
 from helpers.config import repo_root
@@ -182,9 +184,12 @@ def _claim() -> dict:
     return {
         "type": "object",
         "additionalProperties": False,
-        "required": [name for name in REQUIRED_FIELDS if name not in GROUP_DEFAULTS],
-        "description": "as_of and as_of_basis default to the article's (`articles:`), "
-        "notebook and family to the group's (`groups:`)",
+        "required": [
+            name for name in REQUIRED_FIELDS if name not in ("article", *GROUP_DEFAULTS, GROUP_RULE)
+        ],
+        "description": "article defaults to the one whose id_prefix starts the id; "
+        "as_of and as_of_basis to the article's (`articles:`); "
+        f"{', '.join(GROUP_DEFAULTS)} and rule keys to the group's (`groups:`)",
         "properties": {
             "id": {
                 "type": "string",
@@ -194,7 +199,10 @@ def _claim() -> dict:
             **{name: _TEXT for name in text_fields},
             "as_of": _DATE,
             "family": {"enum": list(FAMILIES)},
-            "testability": {"enum": list(TESTABILITIES)},
+            "testability": {
+                "enum": list(TESTABILITIES),
+                "description": f"the group's, else {TESTABILITY_DEFAULT} (never written)",
+            },
             "testability_note": {"type": "string"},
             "status": {"enum": list(STATUSES)},
             "caveat": {"type": "string"},
@@ -212,7 +220,10 @@ def _claim() -> dict:
                     "window_years": {"type": "integer", "minimum": 1},
                 },
             },
-            "rule": {"$ref": "#/$defs/rule", "required": ["measure"]},
+            "rule": {
+                "$ref": "#/$defs/rule",
+                "description": "its group's rule keys unless it states its own",
+            },
         },
     }
 
@@ -274,6 +285,12 @@ def ledger_schema() -> dict:
                     "as_of": _DATE,
                     "as_of_basis": _TEXT,
                     "title": {**_TEXT, "description": "a short title in our words"},
+                    "id_prefix": {
+                        "type": "string",
+                        "pattern": ID_PATTERN,
+                        "description": "what, followed by '-', starts the id of each of its "
+                        "rows (which then state no `article`)",
+                    },
                     "description": {"type": "string"},
                 },
             },
@@ -285,6 +302,14 @@ def ledger_schema() -> dict:
                     "heading": {**_TEXT, "description": "what every row of the group is about"},
                     "notebook": {**_TEXT, "description": "the page of the group's rows"},
                     "family": {"enum": list(FAMILIES)},
+                    "testability": {"enum": list(TESTABILITIES)},
+                    "testability_note": {"type": "string"},
+                    "caveat": {"type": "string"},
+                    "rule": {
+                        "$ref": "#/$defs/rule",
+                        "description": "the rule keys the group's rows share (a row's own "
+                        "key wins; its `readings` list replaces the group's)",
+                    },
                 },
             },
         },

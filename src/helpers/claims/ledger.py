@@ -28,6 +28,8 @@ from helpers.files import read_utf8
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FAMILIES = ("streak", "record", "return", "valuation", "rates", "breadth", "analog", "other")
 TESTABILITIES = ("data", "proxy", "not_testable")
+# A row's testability when neither it nor its group states one (never written out).
+TESTABILITY_DEFAULT = "data"
 STATUSES = ("pending",)
 # Machine-readable choices a rule may carry, so a notebook reads how to measure a row from its
 # `rule:` (Row.choice, Row.statistic_of) instead of guessing it from the measure's prose.
@@ -180,8 +182,12 @@ REQUIRED_FIELDS = (
 # Fields a row takes from its article's entry under `articles:` unless it states its own.
 ARTICLE_DEFAULTS = ("as_of", "as_of_basis")
 # Fields a row takes from its group's entry under `groups:` unless it states its own: a group
-# is one topic, shown on one notebook's page, in one claim family.
-GROUP_DEFAULTS = ("notebook", "family")
+# is one topic, shown on one notebook's page, in one claim family, and gives what most of its
+# rows share (their testability, its note, a caveat).
+GROUP_DEFAULTS = ("notebook", "family", "testability", "testability_note", "caveat")
+# The group's `rule:` keys its rows share, which a row takes key by key (its own key winning;
+# its `readings` list replaces the group's whole list).
+GROUP_RULE = "rule"
 
 # Colors chosen for >= 4.5:1 text contrast; each verdict also carries a symbol so color is
 # never the only signal.
@@ -386,7 +392,7 @@ class Row:
             raise LedgerError(
                 f"claim {self.id}: its rule has no `{key}`",
                 "add it under the row's `rule:` in data/claims.yaml"
-                + (f", e.g. {example}" if example else " (see the ledger header)"),
+                + (f", e.g. {example}" if example else " (see docs/ledger.md)"),
             )
         return self.rule[key]
 
@@ -396,13 +402,14 @@ class Article:
     """One article the ledger checks: the close its numbers refer to, how that close was
     found, a short title and what it argues, in our words, so pages name it for a reader
     instead of showing a hash. A row takes `as_of` and `as_of_basis` from here unless it
-    states its own."""
+    states its own, and the article itself when its id starts with `id_prefix` and '-'."""
 
     file: str
     as_of: str
     description: str
     as_of_basis: str = ""
     title: str = ""
+    id_prefix: str = ""
 
     @property
     def label(self) -> str:
@@ -482,7 +489,7 @@ def read_ledger(path: Path | None = None) -> Ledger:
     if not isinstance(named, dict) or not all(isinstance(v, dict) for v in named.values()):
         raise LedgerError(
             f"{path}: `readings:` must map each reading's name to {{about, kind, rule}}",
-            "see the ledger's header",
+            "see docs/ledger.md",
         )
     named = _normalize_dates(named)
     groups = _groups_from(raw.get("groups") or {}, path)
@@ -497,7 +504,7 @@ def read_ledger(path: Path | None = None) -> Ledger:
         )
     checks = raw.get("consistency") or []
     if not isinstance(checks, list):
-        raise LedgerError(f"{path}: `consistency:` must be a list", "see the ledger's header")
+        raise LedgerError(f"{path}: `consistency:` must be a list", "see docs/ledger.md")
     return Ledger(
         terms=terms,
         rows=rows,
@@ -556,53 +563,94 @@ def _articles_from(raw: Any, path: Path) -> dict[str, Article]:
             description=" ".join(str(entry.get("description") or "").split()),
             as_of_basis=str(entry.get("as_of_basis") or "").strip(),
             title=" ".join(str(entry.get("title") or "").split()),
+            id_prefix=str(entry.get("id_prefix") or ""),
         )
         for name, entry in raw.items()
     }
 
 
-def _groups_from(raw: Any, path: Path) -> dict[str, dict[str, str]]:
-    """The `groups:` mapping (group -> {heading, notebook, family}, each optional), its text
-    on one line; which groups need a heading is checked later by validate_ledger."""
+def articles_of_id(row_id: str, articles: Mapping[str, Article]) -> list[str]:
+    """The articles whose `id_prefix`, followed by '-', starts a row's id (one, or none for a
+    row that states its article; two is an error)."""
+    return [
+        name
+        for name, entry in articles.items()
+        if entry.id_prefix and row_id.startswith(f"{entry.id_prefix}-")
+    ]
+
+
+def _groups_from(raw: Any, path: Path) -> dict[str, dict[str, Any]]:
+    """The `groups:` mapping (group -> {heading, notebook, family, ..., rule}, each optional),
+    its text on one line and its rule as written; which groups need a heading is checked later
+    by validate_ledger."""
     if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
         raise LedgerError(
-            f"{path}: `groups:` must map each group to {{heading, notebook, family}}",
+            f"{path}: `groups:` must map each group to {{heading, notebook, family, rule, ...}}",
             "write `jan2026-streak-length: {heading: How long the run was}`",
         )
-    return {
-        str(name): {str(key): " ".join(str(value or "").split()) for key, value in entry.items()}
-        for name, entry in raw.items()
-    }
+    groups: dict[str, dict[str, Any]] = {}
+    for name, entry in raw.items():
+        rule = entry.get(GROUP_RULE, {})
+        if not isinstance(rule, dict):
+            raise LedgerError(
+                f"{path}: group {name}: `rule` must be a mapping of the rule keys its rows share",
+                "write `rule: {series: ['^RUT', '^GSPC'], term: exact}` under the group",
+            )
+        groups[str(name)] = {
+            **{
+                str(key): " ".join(str(value or "").split())
+                for key, value in entry.items()
+                if key != GROUP_RULE
+            },
+            GROUP_RULE: _normalize_dates(rule),
+        }
+    return groups
 
 
 def _row_from(
     entry: Any,
     index: int,
     articles: Mapping[str, Article],
-    groups: Mapping[str, Mapping[str, str]],
+    groups: Mapping[str, Mapping[str, Any]],
     terms: Mapping[str, Any],
     named: Mapping[str, Any],
 ) -> Row:
     """One row as the ledger means it: its own fields, `as_of` and `as_of_basis` from its
-    article unless it states them, and its rule with what the ledger leaves unwritten filled
-    in (`_rule_as_meant`)."""
+    article and what its group shares (GROUP_DEFAULTS, its rule key by key) unless it states
+    them, and its rule with what the ledger leaves unwritten filled in (`_rule_as_meant`)."""
     if not isinstance(entry, dict):
         raise LedgerError(f"claims[{index}] is not a mapping", "each entry is `- id: ...` fields")
+    by_id = articles_of_id(str(entry.get("id", "")), articles)
+    if len(by_id) > 1:
+        raise LedgerError(
+            f"claim {entry['id']}: its id starts with the id_prefix of {len(by_id)} articles "
+            f"({', '.join(by_id)})",
+            "give every entry under `articles:` its own id_prefix",
+        )
+    if by_id and not entry.get("article"):
+        entry = {**entry, "article": by_id[0]}
     article = articles.get(str(entry.get("article")))
     group = groups.get(str(entry.get("group")), {})
+    group_rule = group.get(GROUP_RULE) or {}
     entry = {
+        "testability": TESTABILITY_DEFAULT,
         **{key: getattr(article, key) for key in ARTICLE_DEFAULTS if article is not None},
         **{key: group[key] for key in GROUP_DEFAULTS if group.get(key)},
+        **({GROUP_RULE: group_rule} if group_rule else {}),
         **{key: value for key, value in entry.items() if value not in (None, "")},
     }
+    if group_rule and isinstance(entry[GROUP_RULE], dict):
+        entry[GROUP_RULE] = {**group_rule, **entry[GROUP_RULE]}
     missing = [name for name in (*REQUIRED_FIELDS, *ARTICLE_DEFAULTS) if not entry.get(name)]
     if missing:
         name = entry.get("id", f"claims[{index}]")
         raise LedgerError(
             f"claim {name} lacks required field(s): {', '.join(missing)}",
-            f"add them; every entry needs {', '.join(REQUIRED_FIELDS)}, "
+            f"add them; every entry needs {', '.join(REQUIRED_FIELDS)} (article unless its id "
+            "starts with an article's id_prefix and '-'), "
             f"{' and '.join(ARTICLE_DEFAULTS)} unless its article's entry gives them, and "
-            f"{' and '.join(GROUP_DEFAULTS)} unless its group's entry under `groups:` does",
+            f"{', '.join(GROUP_DEFAULTS)} and rule keys unless its group's entry under "
+            "`groups:` does",
         )
     if not isinstance(entry["claimed"], dict) or "value" not in entry["claimed"]:
         raise LedgerError(
@@ -610,7 +658,7 @@ def _row_from(
             "write claimed: {value: 9, unit: sessions}",
         )
     if not isinstance(entry["rule"], dict):
-        raise LedgerError(f"claim {entry['id']}: `rule` must be a mapping", "see the ledger header")
+        raise LedgerError(f"claim {entry['id']}: `rule` must be a mapping", "see docs/ledger.md")
     return Row(
         id=str(entry["id"]),
         group=str(entry["group"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,13 @@ from helpers.claims.contract import contract_problems
 from helpers.claims.ledger import (
     ARTICLE_DEFAULTS,
     GROUP_DEFAULTS,
+    GROUP_RULE,
     READING_FIXED_KEYS,
     RULE_CHOICE_DEFAULTS,
+    TESTABILITY_DEFAULT,
     Ledger,
     Row,
+    articles_of_id,
     read_ledger,
 )
 from helpers.config import repo_root
@@ -95,7 +99,12 @@ def _article_problems(ledger: Ledger) -> list[str]:
             )
         if not entry.description:
             problems.append(f"article {name}: no `description` (what it argues, in our words)")
-    return problems
+    prefixes = Counter(entry.id_prefix for entry in ledger.articles.values() if entry.id_prefix)
+    return problems + [
+        f"id_prefix {prefix}: given to {n} articles; each needs its own"
+        for prefix, n in prefixes.items()
+        if n > 1
+    ]
 
 
 def _group_problems(ledger: Ledger) -> list[str]:
@@ -109,46 +118,121 @@ def _group_problems(ledger: Ledger) -> list[str]:
 
 
 def _written_out_problems(ledger: Ledger) -> list[str]:
-    """What a row writes that the ledger already says: a comparator its term gives (or one
-    that contradicts it), a rule choice at its default (`verdict_from: headline`,
-    `base: year_end`, ...), an as_of or as_of_basis its article's entry gives, and a notebook
-    or family its group's entry gives. Keeping
-    them out keeps one home for each."""
-    problems = []
+    """What a row or group writes that the ledger already says: a comparator its term gives
+    (or one that contradicts it), a rule choice or testability at its default
+    (`verdict_from: headline`, `base: year_end`, `testability: data`, ...), an article its id
+    gives, an as_of or as_of_basis its article's entry gives, and a value or rule key its
+    group's entry gives (or one the group gives that every row replaces). Keeping them out
+    keeps one home for each."""
+    groups = {
+        name: entry
+        for name, entry in (ledger.document.get("groups") or {}).items()
+        if isinstance(entry, Mapping)
+    }
+    problems = [
+        f"group {name}: {key} {value} is the default: drop it"
+        for name, entry in groups.items()
+        for key, value in [*RULE_CHOICE_DEFAULTS.items(), ("testability", TESTABILITY_DEFAULT)]
+        if (entry if key == "testability" else _rule_of(entry)).get(key) == value
+    ]
     for raw in ledger.document.get("claims") or []:
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("rule"), Mapping):
-            continue  # the contract reports the shape
-        where, rule = raw.get("id"), raw["rule"]
-        term = ledger.terms.get(str(rule.get("term")))
-        if "comparator" in rule and isinstance(term, Mapping):
-            given = term.get("comparator")
-            problems.append(
-                f"{where}: comparator {rule['comparator']!r} restates its term's: drop it"
-                if rule["comparator"] == given
-                else f"{where}: comparator {rule['comparator']!r} contradicts term "
-                f"{rule['term']!r}, whose comparator is {given!r}: drop it or change the term"
-            )
+        if isinstance(raw, Mapping) and isinstance(raw.get("rule", {}), Mapping):
+            # (the contract reports any other shape)
+            group = groups.get(str(raw.get("group"))) or {}
+            problems += _row_written_out(raw, group, ledger)
+    return list(dict.fromkeys(problems)) + _group_values_no_row_takes(ledger, groups)
+
+
+def _row_written_out(raw: Mapping[str, Any], group: Mapping[str, Any], ledger: Ledger) -> list:
+    """What one row writes that its term, the defaults, its id, its article or its group say."""
+    where, own, shared = raw.get("id"), _rule_of(raw), _rule_of(group)
+    written = where if "comparator" in own else f"group {raw.get('group')}"
+    problems = _comparator_problems(written, {**shared, **own}, ledger.terms)
+    problems += [
+        f"{where}: {key} {value} is the default: drop it"
+        for key, value in RULE_CHOICE_DEFAULTS.items()
+        if own.get(key) == value and shared.get(key, value) == value
+    ]
+    # `testability: data` is written only against a group that gives another
+    if raw.get("testability") == TESTABILITY_DEFAULT and not group.get("testability"):
+        problems.append(f"{where}: testability {TESTABILITY_DEFAULT} is the default: drop it")
+    problems += _article_written_out(where, raw, ledger)
+    named = raw.get("article") or next(iter(articles_of_id(str(where), ledger.articles)), "")
+    article = ledger.articles.get(str(named))
+    restated = [
+        key
+        for key in ARTICLE_DEFAULTS
+        if article is not None and _same(raw.get(key, getattr(article, key)), getattr(article, key))
+    ]
+    if len(restated) == len(ARTICLE_DEFAULTS):  # the row's date says nothing new
         problems += [
-            f"{where}: {key} {value} is the default: drop it"
-            for key, value in RULE_CHOICE_DEFAULTS.items()
-            if rule.get(key) == value
+            f"{where}: {key} restates its article's: drop it" for key in restated if key in raw
         ]
-        article = ledger.articles.get(str(raw.get("article")))
-        restated = [
-            key
-            for key in ARTICLE_DEFAULTS
-            if article is not None
-            and _same(raw.get(key, getattr(article, key)), getattr(article, key))
-        ]
-        if len(restated) == len(ARTICLE_DEFAULTS):  # the row's date says nothing new
-            problems += [
-                f"{where}: {key} restates its article's: drop it" for key in restated if key in raw
-            ]
-        group = (ledger.document.get("groups") or {}).get(raw.get("group")) or {}
+    problems += [
+        f"{where}: {key} restates its group's: drop it"
+        for key in GROUP_DEFAULTS
+        if key in raw and key in group and _same(raw[key], group[key])
+    ]
+    return problems + [
+        f"{where}: rule {key} restates its group's: drop it"
+        for key, value in own.items()
+        if key in shared and value == shared[key]
+    ]
+
+
+def _article_written_out(where: Any, raw: Mapping[str, Any], ledger: Ledger) -> list[str]:
+    """An `article` a row states that its id's prefix already gives, or contradicts."""
+    by_id = articles_of_id(str(where), ledger.articles)
+    if "article" not in raw or len(by_id) != 1:
+        return []
+    prefix = ledger.articles[by_id[0]].id_prefix
+    if raw["article"] == by_id[0]:
+        return [f"{where}: article restates what its id's prefix {prefix}- gives: drop it"]
+    return [
+        f"{where}: article {raw['article']} contradicts its id, whose prefix {prefix}- names "
+        f"{by_id[0]}: drop it, or rename the row after its article's id_prefix"
+    ]
+
+
+def _rule_of(entry: Mapping[str, Any]) -> Mapping[str, Any]:
+    rule = entry.get(GROUP_RULE)
+    return rule if isinstance(rule, Mapping) else {}
+
+
+def _comparator_problems(where: Any, rule: Mapping[str, Any], terms: Mapping) -> list[str]:
+    """A comparator the rule's term gives, or one that contradicts it."""
+    term = terms.get(str(rule.get("term")))
+    if "comparator" not in rule or not isinstance(term, Mapping):
+        return []
+    given = term.get("comparator")
+    if rule["comparator"] == given:
+        return [f"{where}: comparator {given!r} restates its term's: drop it"]
+    return [
+        f"{where}: comparator {rule['comparator']!r} contradicts term {rule['term']!r}, whose "
+        f"comparator is {given!r}: drop it or change the term"
+    ]
+
+
+def _group_values_no_row_takes(ledger: Ledger, groups: Mapping[str, Mapping]) -> list[str]:
+    """A value a group gives that every one of its rows replaces with its own says nothing."""
+    rows: dict[str, list[Mapping]] = {}
+    for raw in ledger.document.get("claims") or []:
+        if isinstance(raw, Mapping):
+            rows.setdefault(str(raw.get("group")), []).append(raw)
+    problems = []
+    for name, entry in groups.items():
+        members = rows.get(name, [])
+        if not members:
+            continue  # _group_problems says so
         problems += [
-            f"{where}: {key} restates its group's: drop it"
+            f"group {name}: every row states its own {key}: drop it from the group"
             for key in GROUP_DEFAULTS
-            if key in raw and group.get(key) == raw[key]
+            if key in entry and all(key in raw for raw in members)
+        ]
+        problems += [
+            f"group {name}: every row states its own rule {key}: drop it from the group"
+            for key in _rule_of(entry)
+            if all(key in _rule_of(raw) for raw in members)
         ]
     return problems
 
@@ -158,9 +242,11 @@ def _same(written: Any, given: str) -> bool:
 
 
 def _unused_reading_problems(ledger: Ledger) -> list[str]:
-    """A named reading no row or consistency check lists."""
+    """A named reading no row, group or consistency check lists."""
     listed = set()
-    for raw in [*(ledger.document.get("claims") or []), *ledger.document.get("consistency", [])]:
+    document = ledger.document
+    groups = list((document.get("groups") or {}).values())
+    for raw in [*(document.get("claims") or []), *groups, *document.get("consistency", [])]:
         rule = raw.get("rule") if isinstance(raw, Mapping) else None
         if isinstance(rule, Mapping) and isinstance(rule.get("readings"), list):
             listed |= set(map(str, rule["readings"]))
