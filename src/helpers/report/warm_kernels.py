@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Mapping
 from typing import IO
 
@@ -96,7 +97,7 @@ def warm_up() -> None:
 
 
 def is_warm() -> bool:
-    """Whether `warm_up` ran in this process (or the one it was forked from)."""
+    """Whether `warm_up` warmed this process (or the one it was forked from) up."""
     return bool(_fresh_path)
 
 
@@ -178,8 +179,6 @@ def fork_kernel(
         kernelapp.launch_new_instance()
         code = 0
     except BaseException:  # a kernel that cannot start says why on its stderr
-        import traceback
-
         traceback.print_exc()
     finally:
         with contextlib.suppress(Exception):
