@@ -1,7 +1,8 @@
 """A kernel forked warm (report.warm_kernels) starts as a cold one would: the same folder,
 path, environment, signals and session, none of the driver's `helpers` modules, the inline
 matplotlib backend, and a figure on the page; only the libraries it would import are already
-there. The command line forks warm; a process that is not fit to fork stays cold."""
+there. The command line forks warm when it runs several notebooks; a notebook alone, or a
+process that is not fit to fork, starts cold."""
 
 from __future__ import annotations
 
@@ -45,24 +46,28 @@ print("FINGERPRINT=" + json.dumps(start))
 """
 
 
-def fingerprint(tmp_path, cold: bool) -> dict:
+def fingerprint(tmp_path, warm: bool) -> dict:
     """What a kernel started by `python -m helpers run-notebook` sees in its first cell,
-    whether its figure reached the page, and what the command printed."""
-    name = "cold" if cold else "warm"
-    notebook = write_notebook(tmp_path / "nb" / f"42_{name}.ipynb", FINGERPRINT)
+    whether its figure reached the page, and what the command printed: warm, two notebooks
+    run together; cold, one alone (its kernel starts cold)."""
+    name = "warm" if warm else "cold"
+    notebooks = [
+        write_notebook(tmp_path / "nb" / f"{n}_{name}.ipynb", FINGERPRINT)
+        for n in ((42, 43) if warm else (42,))
+    ]
     reports = tmp_path / f"reports-{name}"
-    environment = {"WARM_KERNEL_TEST": "from the run's environment"}
-    if cold:
-        environment[warm_kernels.COLD_ENV] = "1"
-    command = [sys.executable, "-m", "helpers", "run-notebook", str(notebook)]
+    command = [sys.executable, "-m", "helpers", "run-notebook", *map(str, notebooks)]
     done = subprocess.run(
         [*command, "--kernel", TEST_KERNEL, "--reports-dir", str(reports)],
         capture_output=True,
         text=True,
-        env={**_environment_without(warm_kernels.COLD_ENV), **environment},
+        env={
+            **_environment_without(warm_kernels.COLD_ENV),
+            "WARM_KERNEL_TEST": "from the run's environment",
+        },
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    outputs = nbformat.read(reports / "executed" / notebook.name, 4).cells[-1].outputs
+    outputs = nbformat.read(reports / "executed" / notebooks[0].name, 4).cells[-1].outputs
     [line] = [o.text for o in outputs if o.get("name") == "stdout"]
     found = json.loads(line.split("FINGERPRINT=", 1)[1])
     found["figure shown"] = any("image/png" in o.get("data", {}) for o in outputs)
@@ -75,8 +80,8 @@ def _environment_without(name: str) -> dict[str, str]:
 
 
 def test_a_warm_kernel_starts_as_a_cold_one_would(tmp_path):
-    warm = fingerprint(tmp_path, cold=False)
-    cold = fingerprint(tmp_path, cold=True)
+    warm = fingerprint(tmp_path, warm=True)
+    cold = fingerprint(tmp_path, warm=False)
 
     assert warm.pop("numpy already imported") and not cold.pop("numpy already imported")
     assert "Ctrl-C will not work" not in warm.pop("terminal") + cold.pop("terminal")
@@ -87,6 +92,12 @@ def test_a_warm_kernel_starts_as_a_cold_one_would(tmp_path):
     assert warm["watches its parent"]
     assert warm["stdin"] and warm["marker"] == "from the run's environment"
     assert warm["backend"] == warm_kernels.INLINE_BACKEND and warm["figure shown"]
+
+
+@pytest.mark.parametrize(("value", "warm"), [("", True), ("0", True), ("1", False)])
+def test_smallcap_cold_kernels_1_starts_them_cold(monkeypatch, value, warm):
+    monkeypatch.setenv(warm_kernels.COLD_ENV, value)
+    assert warm_kernels.enabled() == warm
 
 
 def test_a_process_with_another_thread_or_pyplot_is_not_fit_to_fork(monkeypatch):

@@ -140,14 +140,15 @@ def run_notebooks(
     (Ctrl-C) stops them all and raises `pool.Interrupted`: nothing of the batch is published.
     `allow_changes` publishes results that differ from the pinned verdicts (what `make
     accept-verdicts` needs). `warm` forks each kernel from this process with the heavy
-    libraries loaded (`warm_kernels`: for a process that has done nothing else, such as the
-    command line's; any other stays cold).
+    libraries loaded, when there are several (`warm_kernels`: for a process that has done
+    nothing else, such as the command line's; any other stays cold).
     """
     options = {
         "parameters": dict(parameters or {}),
         "kernel": kernel,
         "cell_timeout": cell_timeout,
-        "fork_warm": warm,
+        # one notebook alone starts cold: warming the driver up costs what it saves a kernel
+        "fork_warm": warm and len(notebooks) > 1,
     }
     workers = max(1, min(jobs or pool.default_jobs(), len(notebooks)))
     return _batch(notebooks, options, reports, on_start, on_done, allow_changes, jobs=workers)
