@@ -37,12 +37,14 @@ start = {
     "stdin": sys.stdin is None or sys.stdin.read() == "",
     "marker": os.environ.get("WARM_KERNEL_TEST"),
 }
+name = open("/proc/self/comm").read().strip() if os.path.exists("/proc/self/comm") else ""
 import matplotlib
 import matplotlib.pyplot as plt
 start["backend"] = matplotlib.get_backend()
 fig, ax = plt.subplots()
 ax.plot([1, 2])
 print("FINGERPRINT=" + json.dumps(start))
+print("NAME=" + name)
 """
 
 
@@ -68,8 +70,10 @@ def fingerprint(tmp_path, warm: bool) -> dict:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     outputs = nbformat.read(reports / "executed" / notebooks[0].name, 4).cells[-1].outputs
-    [line] = [o.text for o in outputs if o.get("name") == "stdout"]
-    found = json.loads(line.split("FINGERPRINT=", 1)[1])
+    [text] = [o.text for o in outputs if o.get("name") == "stdout"]
+    fingerprint_line, name_line = text.strip().splitlines()
+    found = json.loads(fingerprint_line.split("FINGERPRINT=", 1)[1])
+    found["process name"] = name_line.split("NAME=", 1)[1]
     found["figure shown"] = any("image/png" in o.get("data", {}) for o in outputs)
     found["terminal"] = done.stdout
     return found
@@ -85,6 +89,9 @@ def test_a_warm_kernel_starts_as_a_cold_one_would(tmp_path):
 
     assert warm.pop("numpy already imported") and not cold.pop("numpy already imported")
     assert "Ctrl-C will not work" not in warm.pop("terminal") + cold.pop("terminal")
+    named = os.path.exists("/proc/self/comm")  # Linux
+    assert warm.pop("process name") == (warm_kernels.PROCESS_NAME if named else "")
+    cold.pop("process name")
     assert warm == cold
     assert warm["helpers modules"] == []
     assert warm["cwd"] == str(tmp_path / "nb")

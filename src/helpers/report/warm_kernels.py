@@ -29,6 +29,7 @@ import threading
 import time
 import traceback
 from collections.abc import Mapping
+from pathlib import Path
 from typing import IO
 
 # What a cold kernel imports before or in every notebook's imports cell (never
@@ -57,6 +58,9 @@ COLD_ENV = "SMALLCAP_COLD_KERNELS"
 # The interpreter options a kernelspec may give that a fork can do without
 # (frozen_modules=off only matters to a debugger attached to the kernel).
 HARMLESS_OPTIONS = ("-Xfrozen_modules=off",)
+# The name a forked kernel gives itself where the system shows one (its command line stays
+# its worker's: `ps` lists it as `python -m helpers run-notebook ...`).
+PROCESS_NAME = "ipykernel-warm"
 # Packages whose modules a forked kernel drops, so that the notebook imports them afresh.
 OWN_PACKAGES = ("helpers",)
 # A fresh interpreter's sys.path without its script folder (what ipykernel_launcher leaves);
@@ -190,6 +194,8 @@ def fork_kernel(
 def _become_fresh(env: Mapping[str, str], cwd: str | None, stderr_fd: int | None) -> None:
     """Undo, in a forked child, what the worker's process state would otherwise lend it."""
     os.setsid()
+    with contextlib.suppress(OSError):  # Linux: `top` and `pgrep` call it a kernel, not its worker
+        Path("/proc/self/comm").write_text(PROCESS_NAME)
     signal.set_wakeup_fd(-1)  # the worker's event loop listens on it
     _signals_as_after_exec()
     devnull = os.open(os.devnull, os.O_RDONLY)
